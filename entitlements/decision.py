@@ -1,0 +1,29 @@
+"""The gate's interface: a decision per feature check, and atomic consumption of metered features."""
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+from pydantic import BaseModel
+
+
+class Upgrade(BaseModel):
+    plan: str
+    how: str
+
+
+class Decision(BaseModel):
+    feature: str
+    allowed: bool
+    kind: Literal["ok", "not_entitled", "quota_exceeded", "expired"] = "ok"
+    reason: str = ""
+    limit: int | None = None
+    used: int | None = None
+    remaining: int | None = None
+    resets_at: str | None = None  # ISO timestamp
+    upgrade: Upgrade | None = None
+
+
+class Gate(Protocol):
+    def check(self, feature: str, qty: int = 1) -> Decision: ...
+
+    def consume(self, feature: str, qty: int = 1, idempotency_key: str | None = None) -> Decision: ...

@@ -1,0 +1,162 @@
+"""Dispatch: the one path every run takes, whatever front end started it.
+
+resolve -> missing slots? -> entitlement gate -> validate params -> run (timeout, isolated errors)
+-> typed result -> history -> back to the front end for rendering.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from typing import Any, Callable
+
+from pydantic import BaseModel, Field
+
+from intents import params as params_mod
+from intents.errors import (
+    ActionFailed,
+    ActionTimeout,
+    BadParameters,
+    IntentError,
+    MissingParameters,
+    NotEntitled,
+    NotUnderstood,
+)
+from intents.resolver import Match
+from intents.sdk import ActionContext, ParameterError
+
+Asker = Callable[[Any, str], Any]  # (SlotSpec, action id) -> value, or None to give up
+
+
+class Outcome(BaseModel):
+    """A finished run, as `intent run --json` prints it."""
+
+    action: str
+    params: dict[str, Any]
+    result: dict[str, Any]
+    elapsed_ms: float = Field(default=0.0, exclude=True)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class Dispatcher:
+    def __init__(self, registry, gate, history=None, context: ActionContext | None = None) -> None:
+        self.registry = registry
+        self.gate = gate
+        self.history = history
+        self.context = context
+
+    # ---- entry points ----------------------------------------------------------------------------
+    def run_match(self, match: Match, ask: Asker | None = None, source: str = "cli") -> Outcome:
+        """Run what a resolver understood; `ask` fills missing slots interactively."""
+        if match.action is None:
+            err = NotUnderstood(
+                "no installed action fits that; try `intent help` or rephrase",
+                text=match.text[:200],
+                alternatives=[a.model_dump() for a in match.alternatives],
+            )
+            self._record(match.text, None, {}, err, 0.0, source)
+            raise err
+        values = dict(match.slots)
+        spec = self.registry.spec(match.action)
+        missing = [n for n in spec.required if n not in values]
+        if missing and ask is not None:
+            for name in list(missing):
+                answer = ask(spec.slot(name), spec.id)
+                if answer is None or answer == "":
+                    break
+                values[name] = answer
+                missing.remove(name)
+        return self.run_action(match.action, values, text=match.text, source=source)
+
+    def run_action(
+        self, action_id: str, values: dict[str, Any], text: str | None = None, source: str = "cli"
+    ) -> Outcome:
+        started = time.perf_counter()
+        try:
+            outcome = self._run(action_id, values)
+        except IntentError as err:
+            self._record(text, action_id, values, err, (time.perf_counter() - started) * 1000, source)
+            raise
+        outcome.elapsed_ms = (time.perf_counter() - started) * 1000
+        if self.history is not None:
+            self.history.record(
+                text=text, action=action_id, params=outcome.params, status="ok", exit_code=0,
+                result=outcome.result, elapsed_ms=outcome.elapsed_ms, source=source,
+            )
+        return outcome
+
+    # ---- the steps -------------------------------------------------------------------------------
+    def _run(self, action_id: str, values: dict[str, Any]) -> Outcome:
+        spec = self.registry.spec(action_id)
+        values = params_mod.coerce(spec, {k: v for k, v in values.items() if v is not None})
+        missing = [n for n in spec.required if n not in values]
+        if missing:
+            questions = {n: spec.slot(n).ask() for n in missing}
+            raise MissingParameters(
+                f"{spec.id} needs {', '.join(missing)}", action=spec.id, missing=missing, questions=questions
+            )
+        pack = self.registry.packs[spec.pack]
+        self._gate(pack.manifest.feature_key, consume=False)
+        action = self.registry.action(action_id)
+        params = params_mod.validate(action.params_model, values)
+        if spec.feature:
+            self._gate(spec.feature, consume=spec.metered)
+        result = self._call(action, params)
+        data = result.model_dump(mode="json")
+        if pack.manifest.disclaimers:
+            data.setdefault("disclaimer", " ".join(pack.manifest.disclaimers))
+        return Outcome(action=spec.id, params=params.model_dump(mode="json"), result=data)
+
+    def _gate(self, feature: str, consume: bool) -> None:
+        if consume:
+            decision = self.gate.consume(feature, 1, idempotency_key=uuid.uuid4().hex)
+        else:
+            decision = self.gate.check(feature, 1)
+        if not decision.allowed:
+            raise NotEntitled(
+                decision.reason or f"your plan does not include {feature}",
+                kind=decision.kind if decision.kind != "ok" else "not_entitled",
+                feature=feature,
+                upgrade=decision.upgrade.model_dump() if decision.upgrade else None,
+            )
+
+    def _call(self, action, params: BaseModel) -> BaseModel:
+        """Run the action in a worker thread with its timeout; every exception becomes ActionFailed."""
+        box: dict[str, Any] = {}
+
+        def target() -> None:
+            try:
+                box["result"] = action.call(params, self.context)
+            except BaseException as exc:  # isolate the pack: nothing it raises escapes unwrapped
+                box["error"] = exc
+
+        worker = threading.Thread(target=target, name=f"action:{action.spec.id}", daemon=True)
+        worker.start()
+        worker.join(action.spec.timeout_s)
+        if worker.is_alive():
+            raise ActionTimeout(f"{action.spec.id} did not finish within {action.spec.timeout_s:g} s")
+        exc = box.get("error")
+        if exc is None:
+            return box["result"]
+        if isinstance(exc, ParameterError):
+            raise BadParameters(f"{exc.param}: {exc.message}", param=exc.param)
+        if isinstance(exc, IntentError):
+            raise exc
+        from pydantic import ValidationError
+
+        if isinstance(exc, ValidationError):
+            raise ActionFailed(f"{action.spec.id} returned a result that does not fit its model: {exc}")
+        raise ActionFailed(f"{action.spec.id} failed: {type(exc).__name__}: {exc}", exception=type(exc).__name__)
+
+    def _record(self, text, action_id, values, err: IntentError, elapsed_ms: float, source: str) -> None:
+        if self.history is None:
+            return
+        try:
+            self.history.record(
+                text=text, action=action_id, params={k: v for k, v in values.items()}, status=err.kind,
+                exit_code=err.exit_code, error=err.to_json()["error"], elapsed_ms=elapsed_ms, source=source,
+            )
+        except Exception:  # a history failure never hides the real error
+            pass

@@ -1,0 +1,91 @@
+"""The run history: one row per run, in SQLite through sqlite-utils, under INTENT_HOME."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+MAX_TEXT = 4000  # an utterance longer than this is stored truncated
+
+
+class History:
+    def __init__(self, home: Path) -> None:
+        self.path = home / "history.db"
+
+    def _db(self):
+        import sqlite_utils
+
+        conn = sqlite3.connect(self.path, timeout=5)
+        conn.execute("PRAGMA journal_mode=WAL")
+        db = sqlite_utils.Database(conn)
+        if "runs" not in db.table_names():
+            db["runs"].create(
+                {
+                    "id": int,
+                    "ts": str,
+                    "text": str,
+                    "action": str,
+                    "params": str,
+                    "status": str,
+                    "exit_code": int,
+                    "result": str,
+                    "error": str,
+                    "elapsed_ms": float,
+                    "source": str,
+                },
+                pk="id",
+                if_not_exists=True,
+            )
+            self.path.chmod(0o600)
+        return db
+
+    def record(
+        self,
+        *,
+        action: str | None,
+        params: dict[str, Any] | None,
+        status: str,
+        exit_code: int,
+        text: str | None = None,
+        result: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+        elapsed_ms: float = 0.0,
+        source: str = "cli",
+    ) -> None:
+        db = self._db()
+        try:
+            db["runs"].insert(
+                {
+                    "ts": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "text": (text or "")[:MAX_TEXT],
+                    "action": action,
+                    "params": json.dumps(params or {}, default=str),
+                    "status": status,
+                    "exit_code": exit_code,
+                    "result": json.dumps(result, default=str)[:100_000] if result is not None else None,
+                    "error": json.dumps(error, default=str) if error else None,
+                    "elapsed_ms": round(elapsed_ms, 3),
+                    "source": source,
+                }
+            )
+        finally:
+            db.conn.close()
+
+    def entries(self, limit: int = 50, search: str | None = None) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        db = self._db()
+        try:
+            where, args = None, None
+            if search:
+                where, args = "text like ? or action like ?", [f"%{search}%", f"%{search}%"]
+            rows = list(db["runs"].rows_where(where, args, order_by="id desc", limit=limit))
+        finally:
+            db.conn.close()
+        for row in rows:
+            row["params"] = json.loads(row["params"] or "{}")
+            row["result"] = json.loads(row["result"]) if row.get("result") else None
+            row["error"] = json.loads(row["error"]) if row.get("error") else None
+        return rows

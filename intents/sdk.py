@@ -1,0 +1,384 @@
+"""The pack SDK: everything a pack author imports.
+
+A pack is a `Pack` object exposed through the entry-point group `intent_terminal.packs`. An action is one
+decorated, typed function: its signature becomes the pydantic parameters model (field names are slot names),
+its docstring the description, its return annotation the result model.
+
+    from intents.sdk import Pack, Result, Slot
+
+    pack = Pack(id="demo", name="Demo", version="1.0.0", description="...", vertical="demo")
+
+    class Doubled(Result):
+        value: float
+
+    @pack.action(samples=["double 21"], templates=["double {x}"])
+    def double(x: float = Slot("The number to double", kind="number")) -> Doubled:
+        \"\"\"Double a number.\"\"\"
+        return Doubled(value=2 * x)
+
+Heavy libraries belong inside action bodies, so that listing packs and resolving never pay for them.
+"""
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Literal, get_type_hints
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
+
+PACK_API = "1"
+"""Version of this SDK's contract; packs declare the range they support in `pack_api`."""
+
+ACTION_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+PACK_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class ParameterError(ValueError):
+    """Raise from an action when a parameter is implausible in a way its type cannot say
+    (a missing file, a date before another). Dispatch turns it into exit 2 naming `param`."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(f"{param}: {message}")
+        self.param = param
+        self.message = message
+
+
+class Risk(str, Enum):
+    """MCP-style annotation: what running the action may do to the user's world."""
+
+    READ_ONLY = "read-only"
+    WRITES_FILES = "writes-files"
+    DESTRUCTIVE = "destructive"
+
+
+class Render(BaseModel):
+    """Hints for front ends: which field is the headline, which is a table, which is a document."""
+
+    kind: Literal["headline", "table", "document", "list", "record"] = "record"
+    headline: str | None = None  # field name shown large
+    headline_format: Literal["money", "percent", "number", "text", "date"] = "number"
+    table: str | None = None  # field name holding a list of row dicts
+    list: str | None = None  # field name holding a list of items
+    document: str | None = None  # field name holding a file path or Markdown text
+    units: dict[str, str] = Field(default_factory=dict)  # field -> unit label
+
+
+class Result(BaseModel):
+    """Base of every action's result model. `basis` says how the answer was reached (formula, rule,
+    source and data date), so a professional can check it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    basis: str | None = None
+
+
+def Slot(
+    description: str,
+    *,
+    default: Any = ...,
+    kind: str | None = None,
+    unit: str | None = None,
+    question: str | None = None,
+    examples: list[Any] | None = None,
+    **constraints: Any,
+) -> Any:
+    """Declare a parameter (slot). `kind` tells the resolver what entity fills it (money, percent,
+    years, date, weight, height, currency, path, text, party, number, integer, choice...), `unit` the
+    catalog unit it is expressed in, `question` what to ask when it is missing."""
+    extra = {k: v for k, v in {"kind": kind, "unit": unit, "question": question}.items() if v}
+    return Field(default, description=description, examples=examples, json_schema_extra=extra or None, **constraints)
+
+
+class SlotSpec(BaseModel):
+    """What the resolver and front ends know of a slot without importing the pack."""
+
+    name: str
+    type: str = "string"  # JSON-schema type: number, integer, string, boolean, array
+    kind: str | None = None
+    unit: str | None = None
+    description: str = ""
+    question: str | None = None
+    required: bool = True
+    default: Any = None
+    choices: list[Any] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def ask(self) -> str:
+        return self.question or (self.description.rstrip(".") + "?" if self.description else f"{self.name}?")
+
+
+class ActionSpec(BaseModel):
+    """Serialisable description of an action, cached under INTENT_HOME so start-up imports no pack."""
+
+    id: str
+    pack: str
+    title: str
+    description: str = ""
+    slots: list[SlotSpec] = Field(default_factory=list)
+    params_schema: dict[str, Any] = Field(default_factory=dict)
+    result_fields: list[str] = Field(default_factory=list)
+    samples: list[str] = Field(default_factory=list)
+    templates: list[str] = Field(default_factory=list)
+    risk: Risk = Risk.READ_ONLY
+    metered: bool = False
+    feature: str | None = None  # extra feature key gating this action (metered ones default to the id)
+    render: Render = Field(default_factory=Render)
+    timeout_s: float = 30.0
+
+    @property
+    def required(self) -> list[str]:
+        return [s.name for s in self.slots if s.required]
+
+    def slot(self, name: str) -> SlotSpec | None:
+        return next((s for s in self.slots if s.name == name), None)
+
+
+class PackManifest(BaseModel):
+    id: str
+    name: str
+    version: str
+    description: str = ""
+    publisher: str = "unknown"
+    vertical: str = "general"
+    sensitive: list[str] = Field(default_factory=list)  # data classes: PHI, PII, privileged, financial
+    disclaimers: list[str] = Field(default_factory=list)
+    feature: str | None = None  # entitlement feature key; default "pack.<id>"
+    pack_api: str = ">=1,<2"
+    homepage: str | None = None
+
+    @property
+    def feature_key(self) -> str:
+        return self.feature or f"pack.{self.id}"
+
+
+class PackSpec(BaseModel):
+    """A pack's manifest plus its actions' specs: the unit of the registry cache."""
+
+    manifest: PackManifest
+    actions: list[ActionSpec] = Field(default_factory=list)
+    entry_point: str = ""
+    distribution: str | None = None
+
+
+@dataclass
+class ActionContext:
+    """Handed to actions that declare a parameter annotated `ActionContext` (never a slot)."""
+
+    home: Path
+    out_dir: Path = field(default_factory=Path.cwd)
+    now: Callable[[], datetime] = datetime.now
+    services: dict[str, Any] = field(default_factory=dict)  # registry, gate, history for system actions
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def output_path(self, filename: str) -> Path:
+        """A path in the output directory that does not exist yet: files are never overwritten."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        candidate = self.out_dir / filename
+        stem, suffix = candidate.stem, candidate.suffix
+        n = 1
+        while candidate.exists():
+            n += 1
+            candidate = self.out_dir / f"{stem}-{n}{suffix}"
+        return candidate
+
+
+@dataclass
+class Action:
+    """A live action: its spec plus the callable and models (only exists once the pack is imported)."""
+
+    spec: ActionSpec
+    func: Callable[..., Any]
+    params_model: type[BaseModel]
+    result_model: type[BaseModel]
+    context_param: str | None = None
+
+    def call(self, params: BaseModel, ctx: ActionContext | None = None) -> BaseModel:
+        kwargs = {name: getattr(params, name) for name in type(params).model_fields}
+        if self.context_param:
+            kwargs[self.context_param] = ctx
+        out = self.func(**kwargs)
+        if isinstance(out, self.result_model):
+            return out
+        if isinstance(out, BaseModel):
+            out = out.model_dump()
+        return self.result_model.model_validate(out)
+
+
+class Pack:
+    """A vertical pack: a manifest and the actions declared with `@pack.action`."""
+
+    def __init__(self, **manifest: Any) -> None:
+        self.manifest = PackManifest(**manifest)
+        self.actions: dict[str, Action] = {}
+
+    @property
+    def id(self) -> str:
+        return self.manifest.id
+
+    def action(
+        self,
+        *,
+        id: str | None = None,
+        title: str | None = None,
+        samples: list[str] | None = None,
+        templates: list[str] | None = None,
+        risk: Risk | str = Risk.READ_ONLY,
+        metered: bool = False,
+        feature: str | None = None,
+        params: type[BaseModel] | None = None,
+        render: Render | dict | None = None,
+        timeout_s: float = 30.0,
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+            action_id = id or f"{self.id}.{func.__name__}"
+            params_model, context_param = _params_model(func, action_id, params)
+            result_model = _result_model(func)
+            doc = inspect.getdoc(func) or ""
+            spec = ActionSpec(
+                id=action_id,
+                pack=self.id,
+                title=title or (doc.splitlines()[0].rstrip(".") if doc else func.__name__.replace("_", " ")),
+                description=doc,
+                slots=slot_specs(params_model),
+                params_schema=params_model.model_json_schema(),
+                result_fields=[f for f in result_model.model_fields if f != "basis"],
+                samples=list(samples or []),
+                templates=list(templates or []),
+                risk=Risk(risk),
+                metered=metered,
+                feature=feature or (action_id if metered else None),
+                render=Render.model_validate(render) if isinstance(render, dict) else (render or Render()),
+                timeout_s=timeout_s,
+            )
+            self.actions[action_id] = Action(spec, func, params_model, result_model, context_param)
+            return func
+
+        return decorate
+
+    def spec(self, entry_point: str = "", distribution: str | None = None) -> PackSpec:
+        return PackSpec(
+            manifest=self.manifest,
+            actions=[a.spec for a in self.actions.values()],
+            entry_point=entry_point,
+            distribution=distribution,
+        )
+
+
+def _params_model(
+    func: Callable[..., Any], action_id: str, explicit: type[BaseModel] | None
+) -> tuple[type[BaseModel], str | None]:
+    hints = get_type_hints(func, include_extras=True)
+    context_param = next((n for n, t in hints.items() if t is ActionContext), None)
+    if explicit is not None:
+        return explicit, context_param
+    fields: dict[str, Any] = {}
+    for name, param in inspect.signature(func).parameters.items():
+        if name == context_param:
+            continue
+        annotation = hints.get(name, Any)
+        default = param.default if param.default is not inspect.Parameter.empty else ...
+        fields[name] = (annotation, default)
+    model_name = "".join(part.title() for part in re.split(r"[._]", action_id)) + "Params"
+    model = create_model(model_name, __config__=ConfigDict(extra="forbid"), **fields)
+    return model, context_param
+
+
+def _result_model(func: Callable[..., Any]) -> type[BaseModel]:
+    hints = get_type_hints(func)
+    ret = hints.get("return")
+    if isinstance(ret, type) and issubclass(ret, BaseModel):
+        return ret
+    raise TypeError(f"action {func.__name__} must annotate its return type with a Result model")
+
+
+def slot_specs(model: type[BaseModel]) -> list[SlotSpec]:
+    schema = model.model_json_schema()
+    props = schema.get("properties", {})
+    required = set(schema.get("required", []))
+    out = []
+    for name, info in model.model_fields.items():
+        prop = _deref(props.get(name, {}), schema)
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        out.append(
+            SlotSpec(
+                name=name,
+                type=_json_type(prop),
+                kind=extra.get("kind") or _default_kind(prop),
+                unit=extra.get("unit"),
+                description=info.description or "",
+                question=extra.get("question"),
+                required=name in required,
+                default=None if info.is_required() else _jsonable(info.get_default(call_default_factory=True)),
+                choices=_choices(prop),
+                minimum=prop.get("minimum", prop.get("exclusiveMinimum")),
+                maximum=prop.get("maximum", prop.get("exclusiveMaximum")),
+            )
+        )
+    return out
+
+
+def _deref(prop: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in prop:
+        ref = prop["$ref"].rsplit("/", 1)[-1]
+        return {**schema.get("$defs", {}).get(ref, {}), **{k: v for k, v in prop.items() if k != "$ref"}}
+    if "anyOf" in prop:
+        non_null = [p for p in prop["anyOf"] if p.get("type") != "null"]
+        if len(non_null) == 1:
+            return {**_deref(non_null[0], schema), **{k: v for k, v in prop.items() if k != "anyOf"}}
+    return prop
+
+
+def _json_type(prop: dict[str, Any]) -> str:
+    t = prop.get("type")
+    if t:
+        return t
+    if "enum" in prop:
+        return "string"
+    return "string"
+
+
+def _choices(prop: dict[str, Any]) -> list[Any] | None:
+    if "enum" in prop:
+        return list(prop["enum"])
+    return None
+
+
+def _default_kind(prop: dict[str, Any]) -> str | None:
+    if prop.get("format") == "date":
+        return "date"
+    if "enum" in prop:
+        return "choice"
+    return {"number": "number", "integer": "integer", "boolean": "boolean", "array": "list"}.get(prop.get("type", ""))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+__all__ = [
+    "PACK_API",
+    "Action",
+    "ActionContext",
+    "ActionSpec",
+    "Field",
+    "FieldInfo",
+    "Pack",
+    "PackManifest",
+    "PackSpec",
+    "ParameterError",
+    "Render",
+    "Result",
+    "Risk",
+    "Slot",
+    "SlotSpec",
+]

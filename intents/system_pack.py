@@ -1,0 +1,161 @@
+"""The `system` pack: the terminal's own actions (plan, packs, help, history). Always installed, never metered.
+
+It is registered through the same entry point group as every other pack.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from intents.sdk import ActionContext, Pack, Render, Result, Risk, Slot
+
+pack = Pack(
+    id="system",
+    name="System",
+    version="0.1.0",
+    description="The terminal itself: your plan, packs, help and history.",
+    publisher="Intent Terminal",
+    vertical="system",
+)
+
+
+def _session(ctx: ActionContext):
+    return ctx.services["session"]
+
+
+class PlanResult(Result):
+    plan: str
+    status: str
+    features: list[str]
+    usage: list[dict[str, Any]]
+
+
+@pack.action(
+    title="Show my plan",
+    samples=["what plan am i on", "show my subscription", "my plan", "how many ndas do i have left",
+             "what does my subscription include", "show usage and limits"],
+    templates=["[show] [my] (plan|subscription|usage|limits|quota)"],
+    render={"kind": "record"},
+)
+def plan(ctx: ActionContext) -> PlanResult:
+    """Your plan, its status, the features it unlocks and metered usage with limits."""
+    return PlanResult.model_validate(_session(ctx).gate.summary())
+
+
+class PackRow(Result):
+    id: str
+    version: str
+    installed: bool
+    entitled: bool
+
+
+class PacksResult(Result):
+    packs: list[dict[str, Any]]
+
+
+@pack.action(
+    title="List packs",
+    samples=["list packs", "which packs are installed", "show installed packs", "what packs do i have",
+             "available vertical packs"],
+    templates=["(list|show) [installed|available] packs"],
+    render={"kind": "table", "table": "packs"},
+)
+def packs(ctx: ActionContext) -> PacksResult:
+    """Every pack: installed or not, entitled by your plan or locked, broken with its error."""
+    session = _session(ctx)
+    reg = session.registry
+    rows = []
+    for pid, spec in sorted(reg.packs.items()):
+        m = spec.manifest
+        rows.append({
+            "id": pid, "version": m.version, "name": m.name, "publisher": m.publisher,
+            "installed": reg.is_installed(pid), "entitled": session.gate.check(m.feature_key).allowed,
+            "health": "ok", "actions": len(spec.actions),
+        })
+    for pid, broken in sorted(reg.broken.items()):
+        rows.append({"id": pid, "version": "?", "name": pid, "publisher": "?", "installed": True,
+                     "entitled": False, "health": f"broken: {broken.error}", "actions": 0})
+    return PacksResult(packs=rows)
+
+
+class PackChange(Result):
+    pack: str
+    installed: bool
+
+
+@pack.action(
+    title="Install a pack",
+    samples=["install the legal pack", "enable healthcare pack", "add the finance pack"],
+    templates=["(install|enable|add) [the] {pack} pack"],
+    risk=Risk.WRITES_FILES,
+)
+def install_pack(ctx: ActionContext, pack: str = Slot("The pack to install", kind="pack")) -> PackChange:
+    """Install (enable) a pack."""
+    from intents.sdk import ParameterError
+
+    reg = _session(ctx).registry
+    if pack not in reg.packs:
+        raise ParameterError("pack", f"no pack called '{pack}' is available ({', '.join(sorted(reg.packs))})")
+    reg.set_installed(pack, True)
+    return PackChange(pack=pack, installed=True)
+
+
+@pack.action(
+    title="Remove a pack",
+    samples=["remove the legal pack", "uninstall healthcare pack", "disable the finance pack"],
+    templates=["(remove|uninstall|disable) [the] {pack} pack"],
+    risk=Risk.DESTRUCTIVE,
+)
+def remove_pack(ctx: ActionContext, pack: str = Slot("The pack to remove", kind="pack")) -> PackChange:
+    """Remove (disable) a pack; the system pack cannot be removed."""
+    from intents.sdk import ParameterError
+
+    reg = _session(ctx).registry
+    if pack == "system":
+        raise ParameterError("pack", "the system pack is part of the terminal and cannot be removed")
+    if pack not in reg.packs:
+        raise ParameterError("pack", f"no pack called '{pack}' is installed")
+    reg.set_installed(pack, False)
+    return PackChange(pack=pack, installed=False)
+
+
+class HelpResult(Result):
+    actions: list[dict[str, Any]]
+
+
+@pack.action(
+    title="Help",
+    samples=["help", "what can you do", "list commands", "show me what i can ask", "help with finance"],
+    templates=["help [with] [{topic}]", "what can you do"],
+    render={"kind": "table", "table": "actions"},
+)
+def help(ctx: ActionContext, topic: str | None = Slot("A pack or word to narrow the list", default=None, kind="text")) -> HelpResult:
+    """What you can ask: every installed action with an example."""
+    reg = _session(ctx).registry
+    needle = (topic or "").lower().strip()
+    rows = []
+    for spec in reg.actions():
+        hay = f"{spec.id} {spec.title} {spec.description}".lower()
+        if needle and needle not in hay:
+            continue
+        rows.append({"action": spec.id, "title": spec.title, "example": spec.samples[0] if spec.samples else "",
+                     "parameters": [s.name for s in spec.slots]})
+    return HelpResult(actions=rows)
+
+
+class HistoryResult(Result):
+    entries: list[dict[str, Any]]
+
+
+@pack.action(
+    title="History",
+    samples=["show history", "what did i run", "recent commands", "my history"],
+    templates=["[show] [my] (history|recent commands)"],
+    render={"kind": "table", "table": "entries"},
+)
+def history(ctx: ActionContext) -> HistoryResult:
+    """Your recent runs, newest first."""
+    rows = _session(ctx).history.entries(limit=50)
+    return HistoryResult(entries=[
+        {"id": r["id"], "ts": r["ts"], "text": r["text"], "action": r["action"], "status": r["status"]}
+        for r in rows
+    ])

@@ -1,0 +1,1 @@
+"""The ways in: the Textual TUI (the main job), the `intent` CLI, voice capture, rendering."""

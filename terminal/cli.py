@@ -1,0 +1,79 @@
+"""`intent`: the command line. With no arguments it opens the terminal UI.
+
+Exit codes (../shared/CATALOG.md): 0 done, 1 action failed, 2 bad usage or parameters, 3 not understood,
+4 parameters missing, 5 not entitled.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Command modules in help order; each registers its own sub-commands.
+COMMANDS = ("resolve", "run", "packs", "history")
+
+EPILOG = """examples:
+  intent run "monthly payment on a 300k loan at 6.5% over 30 years"
+  intent do finance.loan_payment principal=300000 rate_pct=6.5 years=30 --json
+  intent resolve --json "egfr for a 60 year old woman with creatinine 1.1"
+
+exit codes: 0 done, 1 action failed, 2 bad usage, 3 not understood, 4 missing parameters, 5 not entitled.
+INTENT_HOME overrides where the store, history and generated files live."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="intent",
+        description="Intent Terminal: say what you want; the terminal maps it to an action.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"intent-terminal {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"terminal.commands.{name}").register(sub)
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("intent-terminal")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        return _open_tui()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    from intents.errors import IntentError
+    from terminal.output import error
+
+    try:
+        return int(args.func(args) or 0)
+    except IntentError as err:
+        return error(err, getattr(args, "json", False) or getattr(args, "jsonl", False))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _open_tui() -> int:
+    try:
+        from terminal.tui.app import run_app
+    except ImportError:
+        build_parser().print_help()
+        return 0
+    return run_app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

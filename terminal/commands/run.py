@@ -1,0 +1,80 @@
+"""`intent run TEXT` (resolve then run) and `intent do ACTION k=v ...` (run with explicit parameters)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from terminal.commands.common import interactive, read_text
+from terminal.output import emit_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("run", help="resolve TEXT, check entitlement, run it and record it")
+    p.add_argument("text", nargs="*", help="the request, in your own words ('-' reads stdin)")
+    _common(p)
+    p.set_defaults(func=run_text)
+
+    d = sub.add_parser("do", help="run ACTION with explicit parameters (k=v; lists comma-separated)")
+    d.add_argument("action", help="an action id, e.g. finance.loan_payment")
+    d.add_argument("params", nargs="*", metavar="k=v", help="parameters by slot name")
+    _common(d)
+    d.set_defaults(func=run_do)
+
+
+def _common(p) -> None:
+    p.add_argument("--json", action="store_true", help="print JSON: {action, params, result} or {error}")
+    p.add_argument("--out", type=Path, help="directory for files the action writes (default: current directory)")
+    p.add_argument("--no-input", action="store_true", help="never ask for missing parameters (exit 4 instead)")
+
+
+def _session(args):
+    from intents.session import Session
+
+    return Session(out_dir=args.out)
+
+
+def _asker(args):
+    if args.json or args.no_input or not interactive():
+        return None
+
+    def ask(slot, action_id):
+        try:
+            return input(f"{slot.ask()} ") or None
+        except EOFError:
+            return None
+
+    return ask
+
+
+def run_text(args) -> int:
+    session = _session(args)
+    text = read_text(args.text)
+    outcome = session.run_text(text, ask=_asker(args))
+    return _show(session, outcome, args)
+
+
+def run_do(args) -> int:
+    from intents.params import parse_pairs
+
+    session = _session(args)
+    values = parse_pairs(args.params)
+    spec = session.registry.spec(args.action)
+    ask = _asker(args)
+    if ask:
+        for name in [n for n in spec.required if n not in values]:
+            answer = ask(spec.slot(name), spec.id)
+            if answer is None:
+                break
+            values[name] = answer
+    outcome = session.run_action(args.action, values)
+    return _show(session, outcome, args)
+
+
+def _show(session, outcome, args) -> int:
+    if args.json:
+        emit_json(outcome.to_json())
+    else:
+        from terminal import render
+        from terminal.output import console
+
+        render.outcome(outcome, session.registry.spec(outcome.action), console())
+    return 0

@@ -1,0 +1,82 @@
+"""Human rendering of results for the CLI: the headline number large, tables aligned, basis and disclaimer.
+
+The TUI has its own widgets; both read the action's `Render` hints.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+def fmt(value: Any, kind: str = "number") -> str:
+    if isinstance(value, bool) or value is None:
+        return "yes" if value is True else "no" if value is False else "–"
+    if isinstance(value, float):
+        if kind == "percent":
+            return f"{value:,.2f}%"
+        return f"{value:,.2f}" if abs(value) >= 0.01 or value == 0 else f"{value:.4g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, (list, dict)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def outcome(out, spec, con) -> None:
+    """Print an Outcome for a person."""
+    from rich.table import Table
+    from rich.text import Text
+
+    result = dict(out.result)
+    basis = result.pop("basis", None)
+    disclaimer = result.pop("disclaimer", None)
+    hints = spec.render
+    con.print(Text(spec.title, style="bold cyan"), Text(f"  {spec.id}", style="dim"))
+    if hints.headline and hints.headline in result:
+        value = result.pop(hints.headline)
+        unit = hints.units.get(hints.headline, "")
+        con.print(Text(f"{hints.headline.replace('_', ' ')}: ", style="bold") +
+                  Text(f"{fmt(value, hints.headline_format)}{(' ' + unit) if unit else ''}", style="bold green"))
+    tables = {k: v for k, v in result.items() if isinstance(v, list) and v and isinstance(v[0], dict)}
+    scalars = {k: v for k, v in result.items() if k not in tables}
+    if scalars:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold")
+        grid.add_column(justify="right")
+        for key, value in scalars.items():
+            unit = hints.units.get(key, "")
+            grid.add_row(key.replace("_", " "), fmt(value) + (f" {unit}" if unit else ""))
+        con.print(grid)
+    for key, rows in tables.items():
+        table = Table(title=key.replace("_", " "), title_justify="left", show_lines=False)
+        cols = list(rows[0].keys())
+        for col in cols:
+            numeric = all(isinstance(r.get(col), (int, float)) and not isinstance(r.get(col), bool) for r in rows)
+            table.add_column(col, justify="right" if numeric else "left")
+        limit = 400
+        for row in rows[:limit]:
+            table.add_row(*(fmt(row.get(c)) for c in cols))
+        con.print(table)
+        if len(rows) > limit:
+            con.print(f"[dim]… {len(rows) - limit} more rows (use --json for all)[/]")
+    if basis:
+        con.print(Text(f"basis: {basis}", style="dim"))
+    if disclaimer:
+        con.print(Text(disclaimer, style="italic yellow"))
+
+
+def match(m, con, registry=None) -> None:
+    """Print what a Match understood."""
+    from rich.text import Text
+
+    if m.action is None:
+        con.print(Text("not understood", style="bold red"), Text(f"(confidence {m.confidence:.2f})", style="dim"))
+    else:
+        con.print(Text(m.action, style="bold cyan"), Text(f" confidence {m.confidence:.2f} · {m.source}", style="dim"))
+        for key, value in m.slots.items():
+            con.print(f"  {key} = {fmt(value)}")
+        for name in m.missing:
+            con.print(Text(f"  {name} = ? (missing)", style="yellow"))
+    if m.alternatives:
+        con.print(Text("  also: " + ", ".join(f"{a.action} ({a.confidence:.2f})" for a in m.alternatives), style="dim"))
