@@ -1,0 +1,54 @@
+"""Shared fixtures: every test gets its own INTENT_HOME, so no test sees another's store or history."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "intent-home"
+    path.mkdir()
+    monkeypatch.setenv("INTENT_HOME", str(path))
+    return path
+
+
+@pytest.fixture
+def session(home, tmp_path):
+    from intents.session import Session
+
+    out = tmp_path / "out"
+    return Session(home=home, out_dir=out)
+
+
+class CLIResult:
+    def __init__(self, proc: subprocess.CompletedProcess) -> None:
+        self.code = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+
+    @property
+    def json(self):
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(home, tmp_path):
+    """Run the real `intent` CLI in a subprocess: cli("run", "--json", "...") -> CLIResult."""
+
+    def run(*args: str, input: str | None = None, env: dict | None = None, cwd: Path | None = None) -> CLIResult:
+        full_env = {**os.environ, "INTENT_HOME": str(home), "NO_COLOR": "1", **(env or {})}
+        proc = subprocess.run(
+            [sys.executable, "-m", "terminal.cli", *args],
+            input=input, capture_output=True, text=True, env=full_env, cwd=cwd or tmp_path, timeout=120,
+        )
+        return CLIResult(proc)
+
+    return run
