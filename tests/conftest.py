@@ -52,3 +52,16 @@ def cli(home, tmp_path):
         return CLIResult(proc)
 
     return run
+
+
+@pytest.fixture
+def unlocked(home):
+    """The home is entitled to the enterprise plan (every pack, nothing metered).
+
+    Pack tests that run legal or healthcare actions use it. The entitlements store implements it for
+    real: a throwaway signing key trusted through INTENT_TRUST_DIR and an activated enterprise licence.
+    """
+    from tests.licensing import activate_plan
+
+    activate_plan(home, "enterprise")
+    return home

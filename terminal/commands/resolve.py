@@ -15,13 +15,16 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print JSON (catalog format)")
     p.add_argument("--jsonl", action="store_true", help="read one utterance a line on stdin, print one JSON a line")
     p.add_argument("--explain", action="store_true", help="show the tier, entity spans and slot reasons")
+    tier = p.add_mutually_exclusive_group()
+    tier.add_argument("--llm", dest="mode", action="store_const", const="llm", help="ask the LLM tier even when the local one is sure")
+    tier.add_argument("--local", dest="mode", action="store_const", const="local", help="never call an LLM")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from intents.session import Session
 
-    session = Session()
+    session = Session(mode=args.mode or "auto")
     if args.jsonl:
         for line in sys.stdin:
             line = line.rstrip("\n")[:MAX_LINE]

@@ -24,12 +24,16 @@ def _common(p) -> None:
     p.add_argument("--json", action="store_true", help="print JSON: {action, params, result} or {error}")
     p.add_argument("--out", type=Path, help="directory for files the action writes (default: current directory)")
     p.add_argument("--no-input", action="store_true", help="never ask for missing parameters (exit 4 instead)")
+    p.add_argument("--fhir", action="store_true", help="healthcare: print the result as a FHIR R4B Observation")
+    tier = p.add_mutually_exclusive_group()
+    tier.add_argument("--llm", dest="mode", action="store_const", const="llm", help="ask the LLM tier even when the local one is sure")
+    tier.add_argument("--local", dest="mode", action="store_const", const="local", help="never call an LLM")
 
 
 def _session(args):
     from intents.session import Session
 
-    return Session(out_dir=args.out)
+    return Session(out_dir=args.out, mode=getattr(args, "mode", None) or "auto")
 
 
 def _asker(args):
@@ -70,7 +74,11 @@ def run_do(args) -> int:
 
 
 def _show(session, outcome, args) -> int:
-    if args.json:
+    if args.fhir:
+        from vertical_packs.healthcare.fhir import to_observation
+
+        emit_json(to_observation(outcome))
+    elif args.json:
         emit_json(outcome.to_json())
     else:
         from terminal import render
