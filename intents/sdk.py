@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -236,9 +237,12 @@ class Pack:
         timeout_s: float = 30.0,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+            # Names defined in the decorating scope (e.g. a Result class inside a function) resolve too.
+            localns = dict(sys._getframe(1).f_locals)
+            hints = get_type_hints(func, localns=localns, include_extras=True)
             action_id = id or f"{self.id}.{func.__name__}"
-            params_model, context_param = _params_model(func, action_id, params)
-            result_model = _result_model(func)
+            params_model, context_param = _params_model(func, hints, action_id, params)
+            result_model = _result_model(func, hints)
             doc = inspect.getdoc(func) or ""
             spec = ActionSpec(
                 id=action_id,
@@ -271,9 +275,8 @@ class Pack:
 
 
 def _params_model(
-    func: Callable[..., Any], action_id: str, explicit: type[BaseModel] | None
+    func: Callable[..., Any], hints: dict[str, Any], action_id: str, explicit: type[BaseModel] | None
 ) -> tuple[type[BaseModel], str | None]:
-    hints = get_type_hints(func, include_extras=True)
     context_param = next((n for n, t in hints.items() if t is ActionContext), None)
     if explicit is not None:
         return explicit, context_param
@@ -289,8 +292,7 @@ def _params_model(
     return model, context_param
 
 
-def _result_model(func: Callable[..., Any]) -> type[BaseModel]:
-    hints = get_type_hints(func)
+def _result_model(func: Callable[..., Any], hints: dict[str, Any]) -> type[BaseModel]:
     ret = hints.get("return")
     if isinstance(ret, type) and issubclass(ret, BaseModel):
         return ret

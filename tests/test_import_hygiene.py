@@ -1,0 +1,35 @@
+"""The core never imports the UI: intents/, entitlements/ and vertical_packs/ load without Textual or terminal/."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CORE = [
+    "intents.sdk", "intents.registry", "intents.dispatch", "intents.session", "intents.resolver",
+    "intents.system_pack", "entitlements", "vertical_packs.finance", "vertical_packs.legal",
+    "vertical_packs.healthcare",
+]
+
+
+def test_core_imports_no_ui():
+    code = (
+        "import sys\n"
+        f"for m in {CORE!r}: __import__(m)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'terminal'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "", f"core modules pulled in UI modules: {out}"
+
+
+def test_resolve_path_imports_no_heavy_libraries(home):
+    """`intent resolve` must not pay for openai, numpy, textual or the packs' field libraries."""
+    code = (
+        "import sys\n"
+        "from terminal.cli import main\n"
+        "main(['resolve', '--json', 'monthly payment on a 300k loan at 6.5% over 30 years'])\n"
+        "heavy = ('openai', 'numpy', 'textual', 'simple_icd_10_cm', 'eyecite', 'dateparser', 'numpy_financial')\n"
+        "print('HEAVY:' + ','.join(sorted(m for m in sys.modules if m in heavy)), file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY:\n" in proc.stderr or proc.stderr.strip().endswith("HEAVY:"), proc.stderr
