@@ -1,18 +1,23 @@
 """Loan actions on numpy-financial (monthly payments at the end of each period, its default)."""
 from __future__ import annotations
 
-from intents.sdk import Render, Result, Slot
-from vertical_packs.finance.manifest import pack
+from pydantic import BaseModel
 
-PRINCIPAL = Slot("Loan amount, in the currency's units", kind="money", gt=0, le=1e12, question="How much is the loan?")
-RATE = Slot("Annual interest rate in percent", kind="percent", ge=0, le=100, question="At what annual interest rate (%)?")
-YEARS = Slot("Term of the loan in years", kind="years", gt=0, le=100, question="Over how many years?")
+from intents.sdk import Render, Result
+from vertical_packs.finance import slots
+from vertical_packs.finance.manifest import pack
 
 
 class LoanPayment(Result):
     monthly_payment: float
     total_interest: float
     total_paid: float
+
+
+def _payment(principal: float, rate_pct: float, months: int) -> float:
+    import numpy_financial as npf
+
+    return -float(npf.pmt(rate_pct / 100 / 12, months, principal))
 
 
 @pack.action(
@@ -24,21 +29,98 @@ class LoanPayment(Result):
         "how much would i pay each month on a loan of 25000 at 9% over 5 years",
         "calculate loan repayment",
         "monthly installment for a car loan",
+        "payment on $450,000 at six percent for 30 years",
+        "I'm borrowing 1.2 million over 25 years at 4.75%, what will my monthly repayments be?",
+        "car loan 18k 3 years 7.9% monthly payment",
+        "what does a 15 year mortgage of 350,000 at 5.25 percent cost per month",
+        "loan payment 40000 8% 18 months",
+        "how much is the mortgage payment on 600k at 6 and a half percent for thirty years",
+        "what's my monthly payment if I borrow $12,500 for 48 months at 11.5%",
+        "student loan of 60k at 5.5% over 10 years, monthly payment?",
     ],
-    templates=["[monthly] (payment|repayment|installment) [on|for] [a] {principal} (loan|mortgage) at {rate_pct} (over|for) {years}"],
+    templates=[
+        "[monthly] (payment|repayment|repayments|installment) [on|for] [a] {principal} (loan|mortgage) at {rate_pct} (over|for) {years}",
+        "[what is the] (monthly payment|mortgage payment|loan payment) [on|for] {principal} [at] {rate_pct} [for|over] {years}",
+        "[if I] borrow {principal} (over|for) {years} at {rate_pct} [what (is|are) my] [monthly] (payment|repayments)",
+    ],
     render=Render(kind="headline", headline="monthly_payment", headline_format="money"),
 )
-def loan_payment(principal: float = PRINCIPAL, rate_pct: float = RATE, years: float = YEARS) -> LoanPayment:
+def loan_payment(principal: float = slots.principal(), rate_pct: float = slots.rate(),
+                 years: float = slots.years("Term of the loan in years")) -> LoanPayment:
     """Monthly payment on an amortising loan, with total interest and total paid."""
-    import numpy_financial as npf
-
-    months = round(years * 12)
-    payment = -float(npf.pmt(rate_pct / 100 / 12, months, principal))
+    months = slots.months_of(years)
+    payment = _payment(principal, rate_pct, months)
     total = payment * months
     return LoanPayment(
         monthly_payment=round(payment, 2),
         total_interest=round(total - principal, 2),
         total_paid=round(total, 2),
-        basis=f"PMT = P*r/(1-(1+r)^-n), r = {rate_pct}%/12 per month, n = {months} monthly payments "
+        basis=f"PMT = P*r/(1-(1+r)^-n), r = {rate_pct:g}%/12 per month, n = {months} monthly payments "
         "(numpy-financial pmt, payments at period end)",
+    )
+
+
+class AmortizationRow(BaseModel):
+    month: int
+    payment: float
+    principal: float
+    interest: float
+    balance: float
+
+
+class Amortization(Result):
+    monthly_payment: float
+    total_interest: float
+    rows: list[AmortizationRow]
+
+
+@pack.action(
+    title="Amortization schedule",
+    samples=[
+        "amortization schedule for a 300k loan at 6.5% over 30 years",
+        "show me the amortisation table for $200,000 at 7.5% for 15 years",
+        "amortize 250000 at 6 percent over 30 years",
+        "break down each payment into principal and interest for a 25k loan at 9% over 5 years",
+        "loan schedule month by month 18k 7.9% 3 years",
+        "how much of each mortgage payment goes to interest, 450k, 5.25%, 30 years",
+        "repayment schedule for 1.2 million at 4.75% over 25 years",
+        "give me the full amortization table",
+        "principal and interest breakdown by month for $12,500 at 11.5% for 48 months",
+        "amortisation of a 2500 loan at 8.24% over 1 year",
+        "balance remaining each month on a 350,000 mortgage at six percent for thirty years",
+        "schedule of payments, 40000 loan, 8%, 18 months",
+        "show the amortization",
+    ],
+    templates=[
+        "(amortization|amortisation|repayment|payment|loan) (schedule|table) [for|on] [a] {principal} [loan|mortgage] at {rate_pct} (over|for) {years}",
+        "(amortize|amortise) {principal} at {rate_pct} (over|for) {years}",
+        "[show] [the] (amortization|amortisation) [schedule|table]",
+    ],
+    render=Render(kind="table", headline="monthly_payment", headline_format="money", table="rows"),
+)
+def amortization(principal: float = slots.principal(), rate_pct: float = slots.rate(),
+                 years: float = slots.years("Term of the loan in years")) -> Amortization:
+    """Month-by-month amortization schedule: payment, principal, interest and remaining balance."""
+    months = slots.months_of(years)
+    r = rate_pct / 100 / 12
+    payment = _payment(principal, rate_pct, months)
+    rows = []
+    balance = principal
+    total_interest = 0.0
+    for month in range(1, months + 1):
+        interest = balance * r
+        paid = payment - interest
+        balance -= paid
+        total_interest += interest
+        # the last balance is a float residue of the exact annuity (e.g. -1e-9): show it as zero
+        shown = 0.0 if month == months else round(balance, 2)
+        rows.append(AmortizationRow(month=month, payment=round(payment, 2), principal=round(paid, 2),
+                                    interest=round(interest, 2), balance=shown))
+    return Amortization(
+        monthly_payment=round(payment, 2),
+        total_interest=round(total_interest, 2),
+        rows=rows,
+        basis=f"level payment PMT = P*r/(1-(1+r)^-n) with r = {rate_pct:g}%/12, n = {months}; each month "
+        "interest = balance*r, principal = PMT - interest (numpy-financial pmt/ipmt/ppmt convention, "
+        "payments at period end); cents rounded per row",
     )
