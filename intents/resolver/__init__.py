@@ -24,11 +24,14 @@ class Match(BaseModel):
     alternatives: list[Alternative] = Field(default_factory=list)
     source: Literal["local", "llm"] = "local"
     explain: dict[str, Any] | None = None  # only with --explain: tier, entity spans, slot reasons
+    notice: str | None = None  # one line for the person, e.g. why the LLM tier was not used
 
     def to_json(self, explain: bool = False) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         if not explain:
             data.pop("explain", None)
+        if data.get("notice") is None:
+            data.pop("notice", None)
         return data
 
 
