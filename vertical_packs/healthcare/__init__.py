@@ -1,17 +1,12 @@
-"""The healthcare pack: clinical calculators, ICD-10-CM look-up, lab unit conversion."""
+"""The healthcare pack: clinical calculators, ICD-10-CM look-up, lab unit conversion, FHIR export.
+
+Every calculator shows its formula, its inputs with units and its citation in `basis`, so a clinician can
+review the basis independently (the FDA's non-device clinical decision support criterion,
+FD&C Act §520(o)(1)(E)).
+"""
 from __future__ import annotations
 
-from intents.sdk import Pack
+from vertical_packs.healthcare.manifest import pack
+from vertical_packs.healthcare import body, cardio, dosing, icd10, labs, renal  # noqa: F401  (register actions)
 
-pack = Pack(
-    id="healthcare",
-    name="Healthcare",
-    version="0.1.0",
-    description="eGFR, creatinine clearance, BMI, BSA, QTc, weight-based dosing, ICD-10-CM, lab unit conversion.",
-    publisher="Intent Terminal",
-    vertical="healthcare",
-    sensitive=["PHI"],
-    disclaimers=[
-        "Not medical advice. For qualified clinicians; verify results; not a substitute for clinical judgement."
-    ],
-)
+__all__ = ["pack"]

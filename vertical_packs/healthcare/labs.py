@@ -1,0 +1,107 @@
+"""Lab unit conversion between conventional (mg/dL) and SI units (mmol/L, µmol/L).
+
+Factors come from molar masses: mmol/L = mg/dL x 10 / M (g/mol). Each analyte lists the only unit pair it
+is reported in, so a pair that makes no sense (glucose in µmol/L) is refused rather than guessed.
+"""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from intents.sdk import ParameterError, Render, Result, Slot
+from vertical_packs.healthcare.manifest import pack
+
+Analyte = Literal["glucose", "cholesterol", "triglycerides", "creatinine", "urea", "bun"]
+
+# analyte -> (conventional unit, SI unit, SI per conventional, digits for SI, digits for conventional, source)
+ANALYTES: dict[str, tuple[str, str, float, int, int, str]] = {
+    "glucose": ("mg/dL", "mmol/L", 10 / 180.156, 1, 0,
+                "glucose M = 180.16 g/mol; ADA: 126 mg/dL = 7.0 mmol/L"),
+    "cholesterol": ("mg/dL", "mmol/L", 0.02586, 2, 0,
+                    "cholesterol M = 386.65 g/mol; AMA Manual of Style SI factor 0.02586"),
+    "triglycerides": ("mg/dL", "mmol/L", 0.01129, 2, 0,
+                      "triglycerides as triolein, M = 885.7 g/mol; AMA Manual of Style SI factor 0.01129"),
+    "creatinine": ("mg/dL", "umol/L", 88.4, 1, 2,
+                   "creatinine M = 113.12 g/mol; KDIGO: 1 mg/dL = 88.4 µmol/L"),
+    "urea": ("mg/dL", "mmol/L", 10 / 60.06, 1, 1,
+             "urea M = 60.06 g/mol (urea itself; for blood urea nitrogen use analyte bun)"),
+    "bun": ("mg/dL", "mmol/L", 10 / 28.014, 1, 1,
+            "blood urea nitrogen: 2 N per urea, 28.014 g/mol -> mmol/L of urea (factor 0.357)"),
+}
+
+_UNIT_ALIASES = {
+    "mg/dl": "mg/dL", "mgdl": "mg/dL", "mg%": "mg/dL", "mgperdl": "mg/dL",
+    "mmol/l": "mmol/L", "mmol": "mmol/L", "mmoll": "mmol/L", "mmolperl": "mmol/L",
+    "umol/l": "umol/L", "µmol/l": "umol/L", "μmol/l": "umol/L", "micromol/l": "umol/L", "umoll": "umol/L",
+    "umol": "umol/L", "µmol": "umol/L", "μmol": "umol/L", "micromolperl": "umol/L", "umolperl": "umol/L",
+}
+
+
+class LabConversion(Result):
+    converted: float
+    unit: str
+    from_value: float
+    from_unit: str
+    factor: float
+
+
+def normalise_unit(unit: str) -> str:
+    key = re.sub(r"\s+", "", unit.strip().lower())
+    key = key.replace("/litre", "/l").replace("/liter", "/l").replace("/deciliter", "/dl").replace("/decilitre", "/dl")
+    if key in _UNIT_ALIASES:
+        return _UNIT_ALIASES[key]
+    raise ParameterError("unit", f"unknown lab unit '{unit}'; use mg/dL, mmol/L or umol/L")
+
+
+@pack.action(
+    title="Lab unit conversion",
+    samples=[
+        "convert glucose 126 mg/dl to mmol/l",
+        "glucose 7.0 mmol/l in mg/dl",
+        "cholesterol 200 mg/dl to mmol",
+        "what is a creatinine of 1.0 mg/dl in umol/l",
+        "creatinine 88 micromol per litre to mg/dl",
+        "triglycerides 150 mg/dl in si units",
+        "convert total cholesterol 5.2 mmol/l to mg/dl",
+        "urea 7 mmol/l in mg/dl",
+        "bun 20 mg/dl to mmol/l",
+        "blood sugar 100 mg/dl in mmol",
+        "what's 11.1 mmol/l glucose in mg/dl",
+        "tg 2.3 mmol/l to mg/dl",
+        "convert lab units",
+        "si unit conversion for a lab value",
+    ],
+    templates=[
+        "[convert] {analyte} {value} {unit} (to|in|into) [mmol/l|mg/dl|umol/l|si units]",
+        "[what is] [a|an] {analyte} [of] {value} {unit} in [mmol/l|mg/dl|umol/l]",
+    ],
+    render=Render(kind="headline", headline="converted", headline_format="number"),
+)
+def convert_lab(
+    value: float = Slot("The lab value to convert", kind="number", ge=0, le=100_000,
+                        question="What is the lab value?"),
+    analyte: Analyte = Slot("The analyte: glucose, cholesterol, triglycerides, creatinine, urea or bun "
+                            "(blood urea nitrogen)", kind="choice", question="Which analyte?"),
+    unit: str = Slot("The unit the value is given in: mg/dL, mmol/L or umol/L", kind="lab_unit",
+                     question="In which unit is the value (mg/dL, mmol/L, umol/L)?"),
+) -> LabConversion:
+    """Convert a lab value between conventional (mg/dL) and SI (mmol/L, µmol/L) units."""
+    given = normalise_unit(unit)
+    conventional, si, factor, si_digits, conv_digits, source = ANALYTES[analyte]
+    if given == conventional:
+        exact, target, digits, op = value * factor, si, si_digits, f"x {factor:.5g}"
+    elif given == si:
+        exact, target, digits, op = value / factor, conventional, conv_digits, f"/ {factor:.5g}"
+    else:
+        raise ParameterError(
+            "unit", f"{analyte} is reported in {conventional} or {si}, not {given}"
+        )
+    return LabConversion(
+        converted=round(exact, digits),
+        unit=target,
+        from_value=value,
+        from_unit=given,
+        factor=round(factor, 6),
+        basis=f"{analyte}: {value:g} {given} {op} = {exact:.4g} {target} ({conventional} -> {si}: x {factor:.5g}; "
+        f"{source}). Rounded to {digits} decimal place(s).",
+    )
