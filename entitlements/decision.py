@@ -1,7 +1,7 @@
 """The gate's interface: a decision per feature check, and atomic consumption of metered features."""
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
@@ -21,9 +21,14 @@ class Decision(BaseModel):
     remaining: int | None = None
     resets_at: str | None = None  # ISO timestamp
     upgrade: Upgrade | None = None
+    period: str | None = None  # metered: the usage period counted ("2026-11")
+    value: Any = None  # config features: the plan's value (e.g. max_file_mb)
+    grants: list[dict[str, Any]] | None = None  # metered: active top-ups with their balances
 
 
 class Gate(Protocol):
     def check(self, feature: str, qty: int = 1) -> Decision: ...
 
     def consume(self, feature: str, qty: int = 1, idempotency_key: str | None = None) -> Decision: ...
+
+    def summary(self) -> dict[str, Any]: ...

@@ -55,7 +55,7 @@ def cli(home, tmp_path):
 
 
 @pytest.fixture
-def unlocked(home):
+def unlocked(home, monkeypatch):
     """The home is entitled to the enterprise plan (every pack, nothing metered).
 
     Pack tests that run legal or healthcare actions use it. The entitlements store implements it for
@@ -63,5 +63,5 @@ def unlocked(home):
     """
     from tests.licensing import activate_plan
 
-    activate_plan(home, "enterprise")
+    activate_plan(home, "enterprise", monkeypatch=monkeypatch)
     return home

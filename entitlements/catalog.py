@@ -1,0 +1,112 @@
+"""The plan catalog: which features exist (boolean, metered, config) and what each plan grants.
+
+Shipped as plans.json next to this module; a vendor may ship another (INTENT_PLAN_CATALOG names it).
+The catalog says what a plan *means* when a licence is issued and what the free plan holds; a verified
+licence carries its own feature snapshot, so changing the catalog never changes an issued licence.
+
+Feature values in a plan: boolean -> true; metered -> a limit per period (null = unlimited);
+config -> any JSON value (e.g. max_file_mb).
+"""
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+DEFAULT_PATH = Path(__file__).with_name("plans.json")
+FREE = "free"
+
+
+class Feature(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["boolean", "metered", "config"]
+    title: str = ""
+    period: Literal["calendar_month", "day"] | None = None  # metered only
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    rank: int
+    all_features: bool = False  # every boolean feature, including ones added after the licence was issued
+    features: dict[str, Any] = Field(default_factory=dict)
+
+
+class Catalog(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
+    vendor: str = ""
+    upgrade_how: str
+    unlisted_pack_features: Literal["allow", "deny"] = "allow"  # third-party packs the vendor does not sell
+    features: dict[str, Feature]
+    plans: dict[str, Plan]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Catalog":
+        if FREE not in self.plans:
+            raise ValueError("the catalog needs a 'free' plan (what a fresh install gets)")
+        for name, plan in self.plans.items():
+            for key, value in plan.features.items():
+                feature = self.features.get(key)
+                if feature is None:
+                    raise ValueError(f"plan {name!r} names unknown feature {key!r}")
+                if feature.kind == "boolean" and value is not True:
+                    raise ValueError(f"plan {name!r}: boolean feature {key!r} must be true (or left out)")
+                if feature.kind == "metered" and value is not None and (not isinstance(value, int) or value < 0):
+                    raise ValueError(f"plan {name!r}: metered feature {key!r} needs a limit >= 0 or null")
+        return self
+
+    def plan(self, name: str) -> Plan:
+        try:
+            return self.plans[name]
+        except KeyError:
+            raise KeyError(f"unknown plan {name!r}; the catalog has {', '.join(self.plans)}") from None
+
+    def by_rank(self) -> list[tuple[str, Plan]]:
+        return sorted(self.plans.items(), key=lambda item: item[1].rank)
+
+    def kind(self, feature: str) -> str | None:
+        spec = self.features.get(feature)
+        return spec.kind if spec else None
+
+    def upgrade_for(self, feature: str, current_rank: int, need: int = 1) -> tuple[str, str] | None:
+        """The cheapest plan above `current_rank` that grants `feature` (with a higher limit when metered)."""
+        for name, plan in self.by_rank():
+            if plan.rank <= current_rank:
+                continue
+            if feature in plan.features:
+                value = plan.features[feature]
+                if self.kind(feature) == "metered" and value is not None and value < need:
+                    continue
+                return name, self.upgrade_how.format(plan=name)
+            if plan.all_features and self.kind(feature) != "metered":
+                return name, self.upgrade_how.format(plan=name)
+        return None
+
+
+def catalog_path() -> Path:
+    return Path(os.environ.get("INTENT_PLAN_CATALOG") or DEFAULT_PATH)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> Catalog:
+    try:
+        return Catalog.model_validate(json.loads(Path(path).read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"plan catalog {path} is not usable: {exc}") from None
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    path = Path(path or catalog_path())
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        raise ValueError(f"plan catalog {path} cannot be read: {exc}") from None
+    return _load(str(path), mtime)

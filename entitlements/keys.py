@@ -1,0 +1,115 @@
+"""Signing keys: the vendor's keygen, key ids, and the set of public keys this terminal trusts.
+
+Trusted = the keys pinned in this package (entitlements/trusted_keys/*.pem) plus *.pem files in the
+trust directory: INTENT_TRUST_DIR, default /etc/intent-terminal/trusted-keys (root-owned on a real
+install). Nothing under INTENT_HOME is ever trusted: that directory is the user's to edit.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from entitlements.tokens import b64url_encode
+
+PINNED_DIR = Path(__file__).with_name("trusted_keys")
+DEFAULT_TRUST_DIR = Path("/etc/intent-terminal/trusted-keys")
+
+
+def trust_dir() -> Path:
+    return Path(os.environ.get("INTENT_TRUST_DIR") or DEFAULT_TRUST_DIR)
+
+
+def key_id(public_key) -> str:
+    """PASERK-style id (k4.pid): BLAKE2b-264 over "k4.pid." + "k4.public." + b64url(raw public key)."""
+    raw = public_key.public_bytes_raw()
+    paserk = "k4.public." + b64url_encode(raw)
+    digest = hashlib.blake2b(("k4.pid." + paserk).encode(), digest_size=33).digest()
+    return "k4.pid." + b64url_encode(digest)
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    kid: str
+    key: object  # Ed25519PublicKey
+    source: str  # file it came from
+
+
+def _load_public(path: Path):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    key = load_pem_public_key(path.read_bytes())
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError("not an Ed25519 public key")
+    return key
+
+
+def trusted_keys(extra_dir: Path | None = None) -> dict[str, TrustedKey]:
+    """kid -> key for every readable Ed25519 *.pem in the pinned and trust directories."""
+    found: dict[str, TrustedKey] = {}
+    for folder in (PINNED_DIR, extra_dir or trust_dir()):
+        try:
+            files = sorted(folder.glob("*.pem"))
+        except OSError:
+            continue
+        for path in files:
+            try:
+                key = _load_public(path)
+            except (OSError, ValueError) as exc:
+                _warn_once(path, exc)
+                continue
+            kid = key_id(key)
+            found.setdefault(kid, TrustedKey(kid, key, str(path)))
+    return found
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(path: Path, exc: Exception) -> None:
+    if str(path) in _warned:
+        return
+    _warned.add(str(path))
+    try:
+        private = b"PRIVATE KEY" in path.read_bytes()
+    except OSError:
+        private = False
+    why = "it is a private key; a trust directory holds public keys only" if private else str(exc)
+    print(f"warning: ignoring {path} as a trusted key: {why}", file=sys.stderr)
+
+
+def keygen(out: Path) -> tuple[Path, Path, str]:
+    """Write out/private.pem (owner-only) and out/public.pem; refuses to overwrite a private key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    private_path, public_path = out / "private.pem", out / "public.pem"
+    if private_path.exists():
+        raise FileExistsError(f"{private_path} already exists; refusing to overwrite a signing key")
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+    public_path.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                          serialization.PublicFormat.SubjectPublicKeyInfo))
+    return private_path, public_path, key_id(key.public_key())
+
+
+def load_private(path: Path):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        key = load_pem_private_key(Path(path).read_bytes(), password=None)
+    except (OSError, ValueError, TypeError) as exc:
+        raise ValueError(f"cannot read signing key {path}: {exc}") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} is not an Ed25519 private key")
+    return key

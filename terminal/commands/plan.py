@@ -1,0 +1,50 @@
+"""`intent plan [--json]`: your plan, its status, the features it unlocks and metered usage."""
+from __future__ import annotations
+
+from terminal.output import emit_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("plan", help="your plan, its features, and usage against limits")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from entitlements import open_gate
+
+    gate = open_gate()
+    try:
+        summary = gate.summary()
+    finally:
+        gate.close()
+    if args.json:
+        emit_json(summary)
+        return 0
+    print_summary(summary)
+    return 0
+
+
+def print_summary(s: dict) -> None:
+    from rich.table import Table
+
+    from terminal.output import console, escape
+
+    con = console()
+    line = f"[bold]{escape(s['plan'])}[/] plan, {escape(s['status'])}"
+    if s.get("subject"):
+        line += f", licensed to {escape(s['subject'])}"
+    if s.get("expires_at"):
+        line += f", until {escape(s['expires_at'])}"
+    con.print(line)
+    con.print("features: " + escape(", ".join(s["features"]) or "none"))
+    if s.get("config"):
+        con.print("settings: " + escape(", ".join(f"{k}={v}" for k, v in s["config"].items())))
+    if s["usage"]:
+        table = Table("feature", "used", "limit", "remaining", "resets")
+        for u in s["usage"]:
+            table.add_row(u["feature"], str(u["used"]), "unlimited" if u["limit"] is None else str(u["limit"]),
+                          "–" if u["remaining"] is None else str(u["remaining"]), u["resets_at"] or "–")
+        con.print(table)
+    for warning in s.get("warnings", []):
+        con.print(f"[yellow]warning[/]: {escape(warning)}")
