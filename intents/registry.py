@@ -25,6 +25,7 @@ from intents.errors import PackBroken, UnknownAction
 
 GROUP = "intent_terminal.packs"
 CACHE_VERSION = 1
+IMPORT_TIMEOUT_S = 10.0  # a pack whose import hangs is reported broken instead of freezing start-up
 
 
 @dataclass
@@ -92,7 +93,7 @@ class Registry:
 
         for name, ep in sorted(self._entry_points.items()):
             try:
-                pack = self._import(ep)
+                pack = _with_timeout(lambda: self._import(ep), IMPORT_TIMEOUT_S, f"importing {ep.value}")
                 dist = getattr(ep, "dist", None)
                 spec: PackSpec = pack.spec(entry_point=ep.value, distribution=dist.name if dist else None)
                 self.packs[pack.id] = spec
@@ -162,7 +163,7 @@ class Registry:
             if ep is None:
                 raise PackBroken(f"pack '{spec.pack}' has no entry point any more", pack=spec.pack)
             try:
-                pack = self._import(ep)
+                pack = _with_timeout(lambda: self._import(ep), IMPORT_TIMEOUT_S, f"importing {ep.value}")
             except Exception as exc:
                 raise PackBroken(f"pack '{spec.pack}' failed to load: {_describe(exc)}", pack=spec.pack) from exc
             self._live[spec.pack] = pack
@@ -187,6 +188,27 @@ class Registry:
         """Changes whenever the set of installed actions changes: the resolver index cache key."""
         raw = self.fingerprint + "|" + ",".join(sorted(self.disabled))
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _with_timeout(fn, seconds: float, what: str):
+    import threading
+
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed to the caller below
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name=what, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TimeoutError(f"{what} did not finish within {seconds:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def _describe(exc: BaseException) -> str:

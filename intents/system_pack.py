@@ -80,42 +80,41 @@ def packs(ctx: ActionContext) -> PacksResult:
 class PackChange(Result):
     pack: str
     installed: bool
+    entitled: bool | None = None
+    unlock: str | None = None  # the plan that unlocks a pack installed locked
 
 
 @pack.action(
     title="Install a pack",
-    samples=["install the legal pack", "enable healthcare pack", "add the finance pack"],
+    samples=["install the legal pack", "enable healthcare pack", "add the finance pack",
+             "please turn on the legal vertical", "install pack healthcare"],
     templates=["(install|enable|add) [the] {pack} pack"],
     risk=Risk.WRITES_FILES,
+    timeout_s=600,  # pip may build a wheel
 )
-def install_pack(ctx: ActionContext, pack: str = Slot("The pack to install", kind="pack")) -> PackChange:
-    """Install (enable) a pack."""
-    from intents.sdk import ParameterError
+def install_pack(ctx: ActionContext, pack: str = Slot("The pack to install: a name, a folder or a wheel", kind="pack")) -> PackChange:
+    """Install (enable) a pack; a folder, wheel or PyPI name is pip-installed and validated first."""
+    from intents.pack_install import install
 
-    reg = _session(ctx).registry
-    if pack not in reg.packs:
-        raise ParameterError("pack", f"no pack called '{pack}' is available ({', '.join(sorted(reg.packs))})")
-    reg.set_installed(pack, True)
-    return PackChange(pack=pack, installed=True)
+    # Running a writes-files action already passed the front end's confirmation, which is the consent.
+    result = install(_session(ctx), pack, confirm=lambda declaration: True)
+    return PackChange(pack=result.pack, installed=True, entitled=result.entitled, unlock=result.unlock)
 
 
 @pack.action(
     title="Remove a pack",
-    samples=["remove the legal pack", "uninstall healthcare pack", "disable the finance pack"],
+    samples=["remove the legal pack", "uninstall healthcare pack", "disable the finance pack",
+             "get rid of the legal pack", "turn off healthcare"],
     templates=["(remove|uninstall|disable) [the] {pack} pack"],
     risk=Risk.DESTRUCTIVE,
+    timeout_s=300,
 )
 def remove_pack(ctx: ActionContext, pack: str = Slot("The pack to remove", kind="pack")) -> PackChange:
-    """Remove (disable) a pack; the system pack cannot be removed."""
-    from intents.sdk import ParameterError
+    """Remove a pack: built-in packs are disabled, pip-installed ones uninstalled. System stays."""
+    from intents.pack_install import remove
 
-    reg = _session(ctx).registry
-    if pack == "system":
-        raise ParameterError("pack", "the system pack is part of the terminal and cannot be removed")
-    if pack not in reg.packs:
-        raise ParameterError("pack", f"no pack called '{pack}' is installed")
-    reg.set_installed(pack, False)
-    return PackChange(pack=pack, installed=False)
+    result = remove(_session(ctx), pack)
+    return PackChange(pack=result.pack, installed=False)
 
 
 class HelpResult(Result):

@@ -1,45 +1,129 @@
-"""`intent packs [list|install X|remove X]`."""
+"""`intent packs [list|install X|remove X|new NAME|check PATH]`: the pack ecosystem from the shell."""
 from __future__ import annotations
 
+from pathlib import Path
+
+from terminal.commands.common import interactive
 from terminal.output import emit_json
 
 
 def register(sub) -> None:
-    p = sub.add_parser("packs", help="list, install or remove vertical packs")
+    p = sub.add_parser("packs", help="list, install, remove, scaffold or check vertical packs")
     p.add_argument("--json", action="store_true", help="print JSON")
     verbs = p.add_subparsers(dest="verb", metavar="VERB")
     verbs.add_parser("list", help="list packs (default)").add_argument("--json", action="store_true")
-    for verb in ("install", "remove"):
-        v = verbs.add_parser(verb, help=f"{verb} a pack")
-        v.add_argument("pack")
-        v.add_argument("--json", action="store_true")
+    inst = verbs.add_parser("install", help="install a pack: a built-in name, a folder, a .whl or a PyPI name")
+    inst.add_argument("pack")
+    inst.add_argument("--yes", "-y", action="store_true", help="accept what the pack declares without asking")
+    inst.add_argument("--json", action="store_true")
+    rm = verbs.add_parser("remove", help="remove a pack (built-in packs are disabled)")
+    rm.add_argument("pack")
+    rm.add_argument("--json", action="store_true")
+    new = verbs.add_parser("new", help="write a working pack project to start from")
+    new.add_argument("name", help="the pack id, e.g. weather_demo")
+    new.add_argument("--dir", type=Path, default=Path("."), help="parent folder (default: here)")
+    new.add_argument("--publisher", default="Your name")
+    new.add_argument("--json", action="store_true")
+    chk = verbs.add_parser("check", help="validate a pack project folder without installing it")
+    chk.add_argument("path", type=Path)
+    chk.add_argument("--json", action="store_true")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    verb = args.verb or "list"
+    return {"list": _list, "install": _install, "remove": _remove, "new": _new, "check": _check}[verb](args)
+
+
+def _list(args) -> int:
     from intents.session import Session
 
-    session = Session()
-    verb = args.verb or "list"
-    if verb == "list":
-        outcome = session.run_action("system.packs", {}, source="cli")
-    else:
-        outcome = session.run_action(f"system.{verb}_pack", {"pack": args.pack}, source="cli")
+    outcome = Session().run_action("system.packs", {}, source="cli")
     if args.json:
-        emit_json(outcome.result)
+        emit_json({"packs": outcome.result["packs"]})
         return 0
+    from rich.table import Table
+
     from terminal.output import console
 
-    con = console()
-    if verb == "list":
-        from rich.table import Table
-
-        table = Table("pack", "version", "publisher", "installed", "entitled", "health")
-        for row in outcome.result["packs"]:
-            table.add_row(row["id"], row["version"], row["publisher"], "yes" if row["installed"] else "no",
-                          "yes" if row["entitled"] else "locked", row["health"])
-        con.print(table)
-    else:
-        state = "installed" if outcome.result["installed"] else "removed"
-        con.print(f"{outcome.result['pack']}: {state}")
+    table = Table("pack", "version", "publisher", "installed", "entitled", "health")
+    for row in outcome.result["packs"]:
+        table.add_row(row["id"], row["version"], row["publisher"], "yes" if row["installed"] else "no",
+                      "yes" if row["entitled"] else "locked", row["health"])
+    console().print(table)
     return 0
+
+
+def _install(args) -> int:
+    from intents.pack_install import install, to_json
+    from intents.session import Session
+    from terminal.output import console
+
+    con = console(stderr=True)
+
+    def confirm(decl) -> bool:
+        for line in decl.lines():
+            con.print(line, markup=False, highlight=False)
+        if args.yes:
+            return True
+        if not interactive():
+            return False
+        return input("Install and enable it? [y/N] ").strip().lower() in ("y", "yes")
+
+    if not args.json:
+        con.print(f"installing {args.pack} …")
+    result = install(Session(), args.pack, confirm=confirm)
+    if args.json:
+        emit_json(to_json(result))
+        return 0
+    state = "installed" if result.entitled else f"installed, locked: your plan does not cover it (unlocked by {result.unlock or 'a higher plan'}; see `intent plan`)"
+    console().print(f"{result.pack}: {state}")
+    return 0
+
+
+def _remove(args) -> int:
+    from intents.pack_install import remove, to_json
+    from intents.session import Session
+
+    result = remove(Session(), args.pack)
+    if args.json:
+        emit_json(to_json(result))
+    else:
+        from terminal.output import console
+
+        console().print(f"{result.pack}: removed ({result.source})")
+    return 0
+
+
+def _new(args) -> int:
+    from intents.scaffold import scaffold
+
+    root = scaffold(args.name, args.dir, publisher=args.publisher)
+    if args.json:
+        emit_json({"pack": args.name, "path": str(root)})
+    else:
+        from terminal.output import console
+
+        console().print(f"wrote {root}\n  next: intent packs check {root} && intent packs install {root}")
+    return 0
+
+
+def _check(args) -> int:
+    from intents.errors import EXIT_USAGE, UsageError
+    from intents.pack_install import check_folder
+
+    if not args.path.is_dir():
+        raise UsageError(f"{args.path} is not a folder")
+    reports = check_folder(args.path)
+    ok = all(r.ok for r in reports) and bool(reports)
+    if args.json:
+        emit_json({"ok": ok, "reports": [r.model_dump() for r in reports]})
+    else:
+        from terminal.output import console
+
+        con = console()
+        for r in reports:
+            con.print(f"{r.pack or args.path}: {'ok' if r.ok else f'{len(r.problems)} problem(s)'}", markup=False)
+            for problem in r.problems:
+                con.print(f"  - {problem}", markup=False)
+    return 0 if ok else EXIT_USAGE

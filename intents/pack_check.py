@@ -1,0 +1,107 @@
+"""Validation of a pack before it is enabled: every problem is listed, not just the first.
+
+Checks: manifest schema, `pack_api` compatibility, action ids unique and namespaced, every action has a
+parameters model and sample utterances, declared feature keys known to the plan catalog or the pack's own,
+risk and sensitive data classes declared with known values.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from pydantic import BaseModel, Field
+
+from intents.sdk import PACK_API, ActionSpec, Pack, PackSpec, Risk
+
+KNOWN_DATA_CLASSES = {"PHI", "PII", "privileged", "financial", "confidential", "credentials"}
+MIN_SAMPLES = 2
+
+
+class CheckReport(BaseModel):
+    pack: str | None = None
+    problems: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def api_compatible(spec: str, version: str = PACK_API) -> bool:
+    """True when `version` satisfies a range like '>=1,<2', '==1', '1' (an integer major version)."""
+    ops = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+           "<": lambda a, b: a < b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+    have = int(version)
+    for clause in filter(None, (c.strip() for c in spec.split(","))):
+        m = re.fullmatch(r"(>=|<=|==|!=|>|<)?\s*(\d+)(?:\.\d+)*", clause)
+        if not m:
+            raise ValueError(f"cannot read pack_api clause '{clause}'")
+        if not ops[m.group(1) or "=="](have, int(m.group(2))):
+            return False
+    return True
+
+
+def check_spec(spec: PackSpec, known_features: Iterable[str] = (), taken_ids: Iterable[str] = ()) -> CheckReport:
+    """Validate a pack's spec; `taken_ids` are action ids already provided by other installed packs."""
+    m = spec.manifest
+    report = CheckReport(pack=m.id)
+    p = report.problems
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", m.id):
+        p.append(f"manifest.id '{m.id}' must be lower-case letters, digits and _ (starting with a letter)")
+    if not re.fullmatch(r"\d+(\.\d+)*([abrc.-]\w*)?", m.version):
+        p.append(f"manifest.version '{m.version}' is not a version number")
+    if not m.description.strip():
+        p.append("manifest.description is empty")
+    if m.publisher in ("", "unknown"):
+        p.append("manifest.publisher is not declared")
+    try:
+        if not api_compatible(m.pack_api):
+            p.append(f"manifest.pack_api '{m.pack_api}' does not include this terminal's pack API {PACK_API}")
+    except ValueError as exc:
+        p.append(f"manifest.pack_api: {exc}")
+    unknown = sorted(set(m.sensitive) - KNOWN_DATA_CLASSES)
+    if unknown:
+        p.append(f"manifest.sensitive has unknown data classes {unknown} (known: {sorted(KNOWN_DATA_CLASSES)})")
+    if not spec.actions:
+        p.append("the pack declares no actions")
+    known = set(known_features)
+    own_feature = m.feature_key
+    if m.feature and m.feature not in known and m.feature != f"pack.{m.id}":
+        p.append(f"manifest.feature '{m.feature}' is not in the plan catalog and is not the pack's own (pack.{m.id})")
+    seen: set[str] = set()
+    taken = set(taken_ids)
+    for action in spec.actions:
+        p.extend(_check_action(action, m.id, seen, taken, known, own_feature))
+        seen.add(action.id)
+    return report
+
+
+def _check_action(a: ActionSpec, pack_id: str, seen: set[str], taken: set[str], known: set[str], own: str) -> list[str]:
+    out = []
+    where = f"action {a.id}"
+    if not re.fullmatch(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*", a.id):
+        out.append(f"{where}: id must look like '<pack>.<action>' in lower case")
+    if a.pack != pack_id or not a.id.startswith(pack_id + "."):
+        out.append(f"{where}: id must start with the pack id '{pack_id}.'")
+    if a.id in seen:
+        out.append(f"{where}: declared twice")
+    if a.id in taken:
+        out.append(f"{where}: already provided by another installed pack")
+    if len([s for s in a.samples if s.strip()]) < MIN_SAMPLES:
+        out.append(f"{where}: needs at least {MIN_SAMPLES} sample utterances (has {len(a.samples)})")
+    if not a.params_schema or a.params_schema.get("type") != "object":
+        out.append(f"{where}: has no parameters model")
+    if not a.description.strip():
+        out.append(f"{where}: has no description (the function's docstring)")
+    if not isinstance(a.risk, Risk):
+        out.append(f"{where}: risk must be one of {[r.value for r in Risk]}")
+    if a.feature and a.feature not in known and not a.feature.startswith(pack_id + ".") and a.feature != own:
+        out.append(f"{where}: feature '{a.feature}' is not in the plan catalog and is not the pack's own")
+    for slot in a.slots:
+        if not slot.description:
+            out.append(f"{where}: parameter '{slot.name}' has no description")
+    return out
+
+
+def check_pack(pack: Pack, known_features: Iterable[str] = (), taken_ids: Iterable[str] = ()) -> CheckReport:
+    return check_spec(pack.spec(), known_features, taken_ids)
