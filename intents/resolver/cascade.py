@@ -1,0 +1,195 @@
+"""Local first, the LLM only when the local tier abstains or is unsure (or `--llm` asks for it).
+
+The LLM proposes; this module decides what to believe:
+- only installed, entitled actions the privacy policy allows are offered, and an answer naming anything
+  else is refused;
+- every argument is validated with the action's pydantic parameters model, and one the words do not
+  support (a number that is not in the text) is dropped, so the slot is missing and gets asked for;
+- the result is a Match like any other: confirmation and the entitlement gate still happen in dispatch;
+- any fault (server down, timeout, 429/500, garbage, wrong types) gives the local answer back with a
+  one-line `notice`, within the configured timeout.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Annotated, Any
+
+from intents.resolver import Alternative, Match
+
+log = logging.getLogger("intents.llm")
+
+
+def cascade_for(session, local):
+    """The resolver a session should use: the local one alone unless an LLM is configured and entitled."""
+    from intents.llm import config
+
+    cfg = config.load()
+    reason = None
+    if not cfg.configured:
+        reason = "no LLM is configured (set a model: see `intent config`)"
+    elif not session.gate.check("llm").allowed:
+        reason = "your plan does not include the LLM tier (llm)"
+    if reason and session.mode != "llm":
+        return local  # auto without an LLM: exactly the local resolver, nothing imported
+    return Cascade(local, session.registry, session.gate, cfg, session.home, mode=session.mode, unavailable=reason)
+
+
+class Cascade:
+    def __init__(self, local, registry, gate, cfg, home, mode: str = "auto", llm=None,
+                 unavailable: str | None = None) -> None:
+        self.local = local
+        self.registry = registry
+        self.gate = gate
+        self.cfg = cfg
+        self.home = home
+        self.mode = mode
+        self.unavailable = unavailable
+        self._llm = llm
+        self._lock = threading.Lock()
+        self._adapters: dict[tuple[str, str], Any] = {}
+
+    @property
+    def llm(self):
+        with self._lock:
+            if self._llm is None:
+                from intents.llm.resolver import LLMResolver
+
+                self._llm = LLMResolver(self.cfg, self.registry)
+            return self._llm
+
+    # ---- the cascade -----------------------------------------------------------------------------
+    def resolve(self, text: str) -> Match:
+        local = self.local.resolve(text)
+        if self.mode == "local":
+            return local
+        if self.unavailable:
+            return _noticed(local, f"LLM tier not used: {self.unavailable}")
+        if self.mode == "auto" and self.sure(local):
+            return local
+        from intents.llm.client import LLMFault
+        from intents.llm.privacy import Policy, record
+        from intents.llm.tools import candidates, lexical_rank
+
+        policy = Policy.for_server(self.registry, self.cfg)
+        about = self._about(local, lexical_rank)
+        if about is not None and not policy.allows(about):
+            record(self.home, "llm.withheld", {"server": self.cfg.url, "pack": about,
+                                               "reason": "sensitive pack not opted in"})
+            return _noticed(local, policy.notice(about))
+        offered = candidates(local, self.registry, lambda s: self._usable(s, policy), self.cfg.top_k)
+        if not offered:
+            return _noticed(local, "LLM tier not used: no installed, entitled action to offer it")
+        sent, redactions = policy.outgoing(text)
+        record(self.home, "llm.request", {
+            "server": self.cfg.url, "local_server": policy.local, "model": self.cfg.model, "text": sent,
+            "redacted": redactions, "offered": [s.id for s in offered], "withheld_packs": sorted(policy.withheld),
+        })
+        try:
+            proposal = self.llm.resolve(text, offered, sent_text=sent)
+            return self._settle(local, proposal, text, offered)
+        except LLMFault as fault:
+            record(self.home, "llm.fault", {"server": self.cfg.url, "error": fault.message})
+            return _noticed(local, f"LLM tier failed, using the local answer: {fault.message}")
+        except Exception as exc:  # never let the optional tier crash a resolve
+            record(self.home, "llm.fault", {"server": self.cfg.url, "error": f"{type(exc).__name__}: {exc}"})
+            return _noticed(local, f"LLM tier failed, using the local answer: {type(exc).__name__}")
+
+    def sure(self, local: Match) -> bool:
+        return local.action is not None and local.confidence >= self.cfg.threshold and not local.missing
+
+    def _about(self, local: Match, lexical_rank) -> str | None:
+        """Which pack the request is most likely about, to keep sensitive ones from leaving the machine."""
+        if local.action:
+            return local.action.split(".", 1)[0]
+        ranked = lexical_rank(local.text, self.registry.actions())
+        if ranked and ranked[0][0] > 0:
+            return ranked[0][1].pack
+        return None
+
+    def _usable(self, spec, policy) -> bool:
+        if not policy.allows(spec.pack) or not self.registry.is_installed(spec.pack):
+            return False
+        try:
+            pack = self.registry.packs[spec.pack]
+            if not self.gate.check(pack.manifest.feature_key, 1).allowed:
+                return False
+            return not spec.feature or self.gate.check(spec.feature, 1).allowed
+        except Exception:
+            return False
+
+    # ---- what to believe -------------------------------------------------------------------------
+    def _settle(self, local: Match, proposal: Match, text: str, offered: list) -> Match:
+        explain = dict(proposal.explain or {})
+        explain["local"] = {"action": local.action, "confidence": local.confidence, "slots": local.slots}
+        alternatives = _alternatives(local, proposal.action)
+        if proposal.action is None:
+            explain["answer"] = "none_of_these"
+            return Match(text=text, action=None, confidence=0.0, alternatives=alternatives, source="llm",
+                         explain=explain)
+        if proposal.action not in {s.id for s in offered}:  # belt and braces: the resolver checks it too
+            from intents.llm.client import LLMFault
+
+            raise LLMFault(f"the model chose '{proposal.action}', which was not offered")
+        spec = self.registry.spec(proposal.action)
+        model = self.registry.action(proposal.action).params_model
+        slots, dropped = self._validated(spec, model, proposal.slots, text)
+        if proposal.action == local.action:
+            for name, value in local.slots.items():  # the local tier's values are grounded by construction
+                slots.setdefault(name, value)
+        missing = [n for n in spec.required if n not in slots]
+        explain["dropped"] = dropped
+        confidence = max(0.5, 0.9 - 0.1 * len(dropped))
+        if proposal.action == local.action:
+            confidence = max(confidence, local.confidence)
+        return Match(text=text, action=spec.id, slots=slots, confidence=round(confidence, 3), missing=missing,
+                     alternatives=alternatives, source="llm", explain=explain)
+
+    def _validated(self, spec, model, raw: dict[str, Any], text: str) -> tuple[dict[str, Any], dict[str, str]]:
+        from pydantic import ValidationError
+
+        from intents.llm.grounding import supported
+
+        slots: dict[str, Any] = {}
+        dropped: dict[str, str] = {}
+        for name, value in raw.items():
+            if value is None:
+                continue
+            field = model.model_fields.get(name)
+            if field is None:
+                dropped[str(name)[:60]] = "not a parameter of this action"
+                continue
+            adapter = self._adapter(spec.id, name, field)
+            try:
+                checked = adapter.validate_python(value)
+            except ValidationError as exc:
+                dropped[name] = "invalid: " + exc.errors(include_url=False)[0]["msg"]
+                continue
+            if not supported(spec.slot(name), checked, text):
+                dropped[name] = "not stated in the request"
+                continue
+            slots[name] = adapter.dump_python(checked, mode="json")
+        return slots, dropped
+
+    def _adapter(self, action_id: str, name: str, field):
+        key = (action_id, name)
+        adapter = self._adapters.get(key)
+        if adapter is None:
+            from pydantic import TypeAdapter
+
+            adapter = TypeAdapter(Annotated[field.annotation, field])
+            self._adapters[key] = adapter
+        return adapter
+
+
+def _alternatives(local: Match, chosen: str | None) -> list[Alternative]:
+    alts = []
+    if local.action and local.action != chosen:
+        alts.append(Alternative(action=local.action, confidence=local.confidence))
+    alts += [a for a in local.alternatives if a.action != chosen and a.action != local.action]
+    return alts
+
+
+def _noticed(match: Match, notice: str) -> Match:
+    log.warning(notice)  # stderr for the CLI (stdout stays clean JSON); front ends also read Match.notice
+    return match.model_copy(update={"notice": notice})

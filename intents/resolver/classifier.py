@@ -1,0 +1,91 @@
+"""The statistical tier: cosine similarity of the query's TF-IDF vector to every indexed sentence,
+through an inverted index, best sentence per action (nearest neighbour), with typo repair.
+
+Unknown words are mapped to the nearest vocabulary word within a small edit distance
+("mortage" -> "mortgage"), found through a character-trigram index of the vocabulary.
+"""
+from __future__ import annotations
+
+import math
+
+from intents.resolver import text
+from intents.resolver.index import OOS
+
+
+class Classifier:
+    def __init__(self, index: dict) -> None:
+        self.ids: list[str] = index["ids"]
+        self.doc_action: list[int] = index["doc_action"]
+        self.idf: dict[str, float] = index["idf"]
+        self.postings: dict[str, list] = index["postings"]
+        self.vocab: list[str] = index["vocab"]
+        self.vocab_set = set(self.vocab)
+        self._grams: dict[str, list[str]] | None = None
+        self.oos_index = self.ids.index(OOS)
+
+    def _gram_index(self) -> dict[str, list[str]]:
+        if self._grams is None:
+            grams: dict[str, list[str]] = {}
+            for w in self.vocab:
+                if len(w) >= 4:
+                    for g in text.trigrams(w):
+                        grams.setdefault(g, []).append(w)
+            self._grams = grams
+        return self._grams
+
+    def repair(self, word: str) -> str | None:
+        """The vocabulary word a misspelt `word` most likely meant, or None."""
+        if len(word) < 4 or word.startswith("<"):
+            return None
+        counts: dict[str, int] = {}
+        grams = self._gram_index()
+        for g in text.trigrams(word):
+            for w in grams.get(g, ()):
+                counts[w] = counts.get(w, 0) + 1
+        limit = 1 if len(word) <= 5 else 2
+        best, best_d = None, limit + 1
+        for w, c in sorted(counts.items(), key=lambda kv: -kv[1])[:40]:
+            d = text.edit_distance(word, w, limit)
+            if d < best_d or (d == best_d and best is not None and counts[w] > counts[best]):
+                best, best_d = w, d
+        return best if best_d <= limit else None
+
+    def query_tokens(self, toks: list[str]) -> tuple[list[str], dict[str, str]]:
+        fixed, repairs = [], {}
+        for t in toks:
+            if t in self.vocab_set or t.startswith("<"):
+                fixed.append(t)
+                continue
+            r = self.repair(t)
+            if r is not None:
+                repairs[t] = r
+                fixed.append(r)
+            else:
+                fixed.append(t)
+        return fixed, repairs
+
+    def scores(self, toks: list[str]) -> tuple[dict[int, float], float]:
+        """Best cosine per action index, and the share of the query's weight the index knows."""
+        feats = text.features(toks)
+        vec = {}
+        known = total = 0.0
+        for k, v in feats.items():
+            idf = self.idf.get(k)
+            w = (1 + math.log(v)) * (idf if idf is not None else 3.0) * (0.6 if " " in k else 1.0)
+            total += w * w
+            if idf is not None:
+                vec[k] = w
+                known += w * w
+        norm = math.sqrt(total) or 1.0
+        doc_scores: dict[int, float] = {}
+        for k, w in vec.items():
+            qw = w / norm
+            for d, dw in self.postings.get(k, ()):
+                doc_scores[d] = doc_scores.get(d, 0.0) + qw * dw
+        best: dict[int, float] = {}
+        for d, s in doc_scores.items():
+            a = self.doc_action[d]
+            if s > best.get(a, 0.0):
+                best[a] = s
+        coverage = math.sqrt(known / total) if total else 0.0
+        return best, coverage

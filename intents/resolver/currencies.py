@@ -1,0 +1,64 @@
+"""Currency names, symbols and ISO 4217 codes (the ECB reference set the finance pack converts between).
+
+A small table of our own: babel knows every currency but costs ~36 MB of locale data and import time,
+and people say "bucks", "quid" and "aussie dollars", which no locale lists.
+"""
+from __future__ import annotations
+
+import re
+
+NAMES: dict[str, str] = {
+    "us dollars": "USD", "us dollar": "USD", "american dollars": "USD", "dollars": "USD", "dollar": "USD",
+    "bucks": "USD", "usd": "USD",
+    "euros": "EUR", "euro": "EUR", "eur": "EUR",
+    "british pounds": "GBP", "british pound": "GBP", "pounds sterling": "GBP", "pound sterling": "GBP",
+    "sterling": "GBP", "quid": "GBP", "gbp": "GBP",
+    "japanese yen": "JPY", "yen": "JPY", "jpy": "JPY",
+    "swiss francs": "CHF", "swiss franc": "CHF", "francs": "CHF", "franc": "CHF", "chf": "CHF",
+    "canadian dollars": "CAD", "canadian dollar": "CAD", "cad": "CAD",
+    "australian dollars": "AUD", "australian dollar": "AUD", "aussie dollars": "AUD", "aud": "AUD",
+    "new zealand dollars": "NZD", "new zealand dollar": "NZD", "nzd": "NZD",
+    "chinese yuan": "CNY", "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "cny": "CNY",
+    "indian rupees": "INR", "indian rupee": "INR", "rupees": "INR", "rupee": "INR", "inr": "INR",
+    "swedish kronor": "SEK", "swedish krona": "SEK", "sek": "SEK",
+    "norwegian kroner": "NOK", "norwegian krone": "NOK", "nok": "NOK",
+    "danish kroner": "DKK", "danish krone": "DKK", "dkk": "DKK",
+    "mexican pesos": "MXN", "mexican peso": "MXN", "pesos": "MXN", "peso": "MXN", "mxn": "MXN",
+    "brazilian reais": "BRL", "brazilian real": "BRL", "reais": "BRL", "brl": "BRL",
+    "south african rand": "ZAR", "rand": "ZAR", "zar": "ZAR",
+    "korean won": "KRW", "south korean won": "KRW", "krw": "KRW",
+    "hong kong dollars": "HKD", "hong kong dollar": "HKD", "hkd": "HKD",
+    "singapore dollars": "SGD", "singapore dollar": "SGD", "sgd": "SGD",
+    "polish zloty": "PLN", "zloty": "PLN", "zlotys": "PLN", "pln": "PLN",
+    "czech koruna": "CZK", "czech crowns": "CZK", "koruna": "CZK", "czk": "CZK",
+    "hungarian forint": "HUF", "forint": "HUF", "huf": "HUF",
+    "turkish lira": "TRY", "lira": "TRY",
+    "israeli shekels": "ILS", "shekels": "ILS", "shekel": "ILS", "ils": "ILS",
+    "thai baht": "THB", "baht": "THB", "thb": "THB",
+    "indonesian rupiah": "IDR", "rupiah": "IDR", "idr": "IDR",
+    "malaysian ringgit": "MYR", "ringgit": "MYR", "myr": "MYR",
+    "philippine pesos": "PHP", "philippine peso": "PHP",
+    "romanian lei": "RON", "romanian leu": "RON", "ron": "RON",
+    "bulgarian lev": "BGN", "bgn": "BGN",
+    "icelandic krona": "ISK", "isk": "ISK",
+    # "pounds" alone is also a weight: the tagger keeps both readings and the slot filler chooses.
+    "pounds": "GBP", "pound": "GBP",
+}
+# Uppercase codes that are also English words only count when written in capitals.
+CAPS_ONLY = {"TRY", "PHP", "WON"}
+SYMBOLS = {"us$": "USD", "c$": "CAD", "a$": "AUD", "nz$": "NZD", "hk$": "HKD", "s$": "SGD", "$": "USD",
+           "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₪": "ILS", "₺": "TRY", "r$": "BRL"}
+CODES = set(NAMES.values())
+
+NAME_RE = "|".join(re.escape(n) for n in sorted(NAMES, key=len, reverse=True))
+SYMBOL_RE = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
+CURRENCY = re.compile(rf"(?<![\w$])(?:{NAME_RE}|TRY|PHP|KRW)(?!\w)", re.I)
+
+
+def code_of(word: str) -> str | None:
+    """ISO code for a currency word, code or symbol, or None."""
+    w = word.strip()
+    if w.upper() in CAPS_ONLY and w.isupper():
+        return "KRW" if w.upper() == "WON" else w.upper()
+    low = w.lower()
+    return NAMES.get(low) or SYMBOLS.get(low) or (w.upper() if w.upper() in CODES and w.upper() not in CAPS_ONLY else None)

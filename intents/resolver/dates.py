@@ -1,0 +1,100 @@
+"""Dates as people write and say them, to ISO: "March 3 2026", "5 June 2026", "2026-11-20",
+"december 11th, 2026", "3/15/2026" (US order), "the third of march", "today", "tomorrow".
+
+Our own grammar: dateparser covers more but costs ~1.2 s on its first parse, far over the start-up
+budget, and cannot do arithmetic phrases anyway. Runs after spoken numbers became digits, so
+"march twenty first" arrives as "march 20 first".
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+ORDINALS = {w: i + 1 for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
+ORDINALS["thirtieth"] = 30
+_UNIT_ORD = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+_ORD_WORDS = "|".join(sorted(ORDINALS, key=len, reverse=True))
+
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+# day: "3", "3rd", "third", "20 first" (from "twenty first")
+_DAY = rf"(?P<day>(?:[12]0|30)[ -](?:{_UNIT_ORD})|\d{{1,2}}(?:st|nd|rd|th)?|{_ORD_WORDS})"
+_YEAR = r"(?P<year>\d{4})"
+
+PATTERNS = [
+    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"),
+    re.compile(r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4}|\d{2})\b"),
+    re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}(?:,?\s*{_YEAR})?\b", re.I),
+    re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s*{_YEAR})?\b", re.I),
+    re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.I),  # "march 2026" -> the 1st
+]
+RELATIVE = re.compile(r"\b(?P<rel>today|tomorrow|yesterday|now)\b", re.I)
+
+
+def _day(raw: str) -> int | None:
+    raw = raw.lower().replace("-", " ")
+    if raw in ORDINALS:
+        return ORDINALS[raw]
+    m = re.match(r"(\d+)(?:\s+(\w+))?", raw)
+    if not m:
+        return None
+    value = int(m.group(1))
+    if m.group(2):
+        unit = ORDINALS.get(m.group(2))
+        if unit is None:
+            value = value  # "3rd" etc. already numeric
+        else:
+            value += unit
+    return value
+
+
+def find_dates(text: str, today: date | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, ISO date) for every date in `text`, non-overlapping, in order."""
+    today = today or date.today()
+    found: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for pattern in PATTERNS:
+        for m in pattern.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            g = m.groupdict()
+            month_raw = g["month"]
+            month = int(month_raw) if month_raw.isdigit() else MONTHS.get(month_raw.lower().rstrip("."))
+            day = _day(g["day"]) if g.get("day") else 1
+            year_raw = g.get("year")
+            if year_raw:
+                year = int(year_raw)
+                if year < 100:
+                    year += 2000
+            else:
+                year = today.year
+            if not month or not day:
+                continue
+            # "may 5" is a date, "may" alone is a verb; a bare "mar 3" without a year is still a date.
+            try:
+                iso = date(year, month, day).isoformat()
+            except ValueError:
+                continue
+            found.append((m.start(), m.end(), iso))
+            taken.append((m.start(), m.end()))
+    for m in RELATIVE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        rel = m.group("rel").lower()
+        delta = {"today": 0, "now": 0, "tomorrow": 1, "yesterday": -1}[rel]
+        if rel == "now":
+            continue  # "now" is too often filler ("calculate now"); only explicit days count
+        found.append((m.start(), m.end(), (today + timedelta(days=delta)).isoformat()))
+        taken.append((m.start(), m.end()))
+    found.sort()
+    return found

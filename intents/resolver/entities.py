@@ -1,0 +1,375 @@
+"""Typed entity tagging, before any matching: the text's numbers, amounts, rates, durations, dates, body
+measures, lab values, currencies, paths, codes and quotes, each with its span and a value in the
+catalog's units (kg, cm, mg/dL, ms, bpm, ISO dates, ISO 4217 codes).
+
+Taggers run from the most specific to the least and claim their spans, so "60 year old" is an age and
+never a 60-year duration, and "5'6\"" is a height, not two numbers. An entity that reads two ways
+("180 pounds": a weight or GBP; "1.5 m": a height or 1.5 million) keeps the other reading in `alts`,
+and the slot filler picks the one the chosen action can use.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from intents.resolver import currencies, dates
+from intents.resolver.numbers import SCALE_WORDS, parse_number, words_to_digits
+
+MAX_CHARS = 2000  # matching looks at this much; longer input is clipped before any regex runs
+
+NUM = r"(?:[-−]\s?)?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+SCALE = r"(?:k|thousand|grand|mm|mn|million|bn|billion|m|b)"
+
+
+@dataclass
+class Entity:
+    kind: str
+    value: Any
+    start: int
+    end: int
+    text: str
+    unit: str | None = None  # the unit as written (lb, ft/in, umol/L ...) before conversion
+    alts: list[tuple[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        out = {"kind": self.kind, "value": self.value, "span": [self.start, self.end], "text": self.text}
+        if self.unit:
+            out["unit"] = self.unit
+        if self.alts:
+            out["alts"] = [{"kind": k, "value": v} for k, v in self.alts]
+        return out
+
+
+@dataclass
+class Tagged:
+    raw: str  # the input as given (clipped)
+    text: str  # spoken numbers as digits; entity spans index this
+    entities: list[Entity]
+
+    def of(self, *kinds: str) -> list[Entity]:
+        return [e for e in self.entities if e.kind in kinds]
+
+    def placeholder_text(self) -> str:
+        """The text with every entity replaced by <kind>, what the classifier sees."""
+        out, pos = [], 0
+        for e in self.entities:
+            out.append(self.text[pos:e.start])
+            out.append(f" <{e.kind}> ")
+            pos = e.end
+        out.append(self.text[pos:])
+        return "".join(out)
+
+
+def _num(raw: str) -> float | None:
+    return parse_number(raw.replace("−", "-").replace(" ", ""))
+
+
+def _scaled(raw: str, scale: str | None) -> float | None:
+    value = _num(raw)
+    if value is None:
+        return None
+    return value * SCALE_WORDS.get((scale or "").lower(), 1)
+
+
+class _Claims:
+    def __init__(self, n: int) -> None:
+        self.used = bytearray(n + 1)
+
+    def free(self, a: int, b: int) -> bool:
+        return not any(self.used[a:b])
+
+    def take(self, a: int, b: int) -> None:
+        self.used[a:b] = b"\x01" * (b - a)
+
+
+# ---- patterns ------------------------------------------------------------------------------------
+QUOTED = re.compile(r"\"([^\"]{1,5000})\"|“([^”]{1,5000})”|(?<![\w])'([^']{2,5000})'(?![\w])")
+PATH = re.compile(
+    r"(?<![\w/])(?:~|\.{1,2})?/[\w.\-/]*[\w]|(?<![\w/])[\w\-]+(?:/[\w.\-]+)*\.(?:pdf|docx?|txt|md|rtf|html?|odt|csv)\b",
+    re.I)
+ICD10 = re.compile(r"\b([A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
+ICD10_LOWER = re.compile(r"\b([a-tv-z]\d[0-9a-z]\.[0-9a-z]{1,4}|(?<=code )[a-tv-z]\d[0-9a-z])\b")
+FEET_INCHES = re.compile(
+    rf"(?P<ft>\d(?:\.\d+)?)\s*(?:'|’|ft\.?|feet|foot)\s*(?:(?:and\s+)?(?P<inch>\d{{1,2}}(?:\.\d+)?)\s*(?:\"|”|''|in\.?|inch|inches)?)?(?!\w)",
+    re.I)
+HEIGHT_METRIC = re.compile(
+    rf"(?P<num>{NUM})\s*(?P<unit>cm|cms|centimet(?:er|re)s?|met(?:er|re)s?|m(?=\s+tall)|m(?=[\s,.;]|$)|in(?=\s+tall)|inch(?:es)?|mm)(?!\w)", re.I)
+WEIGHT = re.compile(
+    rf"(?P<num>{NUM})\s*(?P<unit>kgs?|kilo(?:gram)?s?|kilogrammes?|lbs?|pounds?|st|stones?|g|grams?)(?!\w)", re.I)
+LAB = re.compile(
+    rf"(?P<num>{NUM})\s*(?P<unit>mg\s*/\s*dl|mg\s*per\s*dl|mg\s*per\s*deciliter|milligrams?\s+per\s+decilit(?:er|re)|mgdl|"
+    rf"mmol\s*/\s*l|mmol|millimoles?\s+per\s+lit(?:er|re)|[uµμ]mol\s*/\s*l|umol|micromoles?\s+per\s+lit(?:er|re)|"
+    rf"micromol\s*/\s*l)(?!\w)", re.I)
+DOSE = re.compile(
+    rf"(?P<num>{NUM})\s*(?P<unit>mg\s*/\s*kg|mg\s*per\s*kg|mg\s+per\s+kilo(?:gram)?|milligrams?\s+(?:per|a)\s+kilo(?:gram)?s?|mg\s+a\s+kilo|mgkg)(?!\w)",
+    re.I)
+MS = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>ms|msec|millisec(?:ond)?s?)(?!\w)", re.I)
+BPM = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>bpm|beats?\s+(?:per|a|each)\s+min(?:ute)?|/min)(?!\w)", re.I)
+AGE = re.compile(
+    rf"(?<![\d.,])(?P<num>\d{{1,3}})\s*(?:-\s*)?(?:years?|yrs?|y)\s*(?:-\s*)?old\b|(?<![\d.,])(?P<num2>\d{{1,3}})\s*(?:yo|y/o|y\.o\.)(?!\w)"
+    rf"|\b(?:aged|age(?:\s+of|\s+is|:)?)\s*(?P<num3>\d{{1,3}})\b|(?<![\d.,])(?P<num4>\d{{1,3}})\s*(?P<sexl>[mf])(?![\w'.])",
+    re.I)
+PERCENT = re.compile(rf"(?P<num>{NUM})\s*(?:%|percent\b|per\s*cent\b|pct\b|percentage\b)", re.I)
+MONEY_SYMBOL = re.compile(
+    rf"(?P<sym>{currencies.SYMBOL_RE})\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?", re.I)
+MONEY_WORD = re.compile(
+    rf"(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?\s*(?P<cur>{currencies.NAME_RE}|TRY|PHP|KRW)(?![\w])", re.I)
+MONEY_CODE_FIRST = re.compile(
+    rf"\b(?P<cur>usd|eur|gbp|jpy|chf|cad|aud|nzd|cny|inr|sek|nok|dkk|mxn|brl|zar|krw|hkd|sgd|pln|czk|huf|ils|thb|idr|myr|ron|bgn|isk)\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?",
+    re.I)
+MONEY_SCALED = re.compile(rf"(?P<num>{NUM})\s*(?P<scale>k|thousand|grand|mm|mn|million|bn|billion)(?![\w])", re.I)
+# "200 a month", "$150 per month", "300 monthly": a periodic amount (a contribution, not a principal)
+PERIODIC = re.compile(
+    rf"(?:(?P<sym>{currencies.SYMBOL_RE})\s?)?(?P<num>{NUM})(?:\s*(?P<scale>k|thousand|grand)(?![\w]))?"
+    rf"(?:\s*(?P<cur>{currencies.NAME_RE}))?\s*(?:(?:a|per|each|every|/)\s*(?P<per>month|mo|week|year|yr)\b|(?P<per2>monthly|weekly|yearly|annually)\b(?!\s+(?:compound|payment|installment|contribution)))",
+    re.I)
+MONEY_M = re.compile(rf"(?P<num>{NUM})\s*(?P<scale>m|b)(?![\w'])", re.I)
+DURATION = re.compile(
+    rf"(?P<num>{NUM})\s*(?:-\s*)?(?P<qual>(?:court|business|working|calendar|judicial)\s+)?(?P<unit>years?|yrs?|yr|y(?=\b)|months?|mos?|mo|weeks?|wks?|days?)(?!\w)",
+    re.I)
+A_UNIT = re.compile(r"\b(?P<lead>a|an|one)\s+(?P<unit>year|month|week|decade)\b(?!\s+old)", re.I)
+FREQUENCY = re.compile(
+    r"\b(?:compound(?:ed|ing|s)?\s+(?P<f1>daily|weekly|monthly|quarterly|annually|yearly|semi-?annually|bi-?annually|twice a year|continuously)"
+    r"|(?P<f2>daily|weekly|monthly|quarterly|annual|yearly|semi-?annual|bi-?annual)\s+compounding)\b", re.I)
+FREQ_VALUES = {"daily": 365, "weekly": 52, "monthly": 12, "quarterly": 4, "annually": 1, "annual": 1, "yearly": 1,
+               "semiannually": 2, "semi-annually": 2, "biannually": 2, "bi-annually": 2, "twice a year": 2,
+               "semiannual": 2, "semi-annual": 2, "biannual": 2, "bi-annual": 2, "continuously": 365}
+SEX = re.compile(
+    r"\b(?P<f>female|woman|women|lady|girl|she|her|feminine|f)\b|\b(?P<m>male|man|men|gentleman|guy|boy|he|his|him|masculine)\b",
+    re.I)
+NEGATIVE_WORD = re.compile(rf"\b(?:minus|negative)\s+(?={NUM})", re.I)
+NUMBER = re.compile(rf"(?<![\w.]){NUM}(?![\w]|\.\d)|\({NUM}\)")
+LIST_SEP = re.compile(r"^\s*(?:,|;|and|then|,\s*and|,\s*then|/)?\s*$", re.I)
+
+
+def tag(text: str, today: date | None = None) -> Tagged:
+    """Tag `text` (clipped to MAX_CHARS): spoken numbers become digits first, then each tagger claims
+    its spans, most specific first."""
+    raw = text[:MAX_CHARS]
+    norm = words_to_digits(raw)
+    norm = NEGATIVE_WORD.sub("-", norm)
+    claims = _Claims(len(norm))
+    ents: list[Entity] = []
+
+    def add(kind: str, value: Any, m: re.Match, unit: str | None = None, alts=None, extra=None, span=None) -> None:
+        a, b = span or m.span()
+        ents.append(Entity(kind, value, a, b, norm[a:b], unit, list(alts or []), dict(extra or {})))
+        claims.take(a, b)
+
+    for m in QUOTED.finditer(norm):
+        inner = next(g for g in m.groups() if g is not None)
+        add("quoted", inner, m)
+    for m in PATH.finditer(norm):
+        if claims.free(*m.span()) and not re.fullmatch(r"[\d/.\-]+", m.group(0)) and not re.search(r"\d+/(?:l|dl|kg|min)\b", m.group(0), re.I):
+            add("path", m.group(0), m)
+    for a, b, iso in dates.find_dates(norm, today):
+        if claims.free(a, b):
+            ents.append(Entity("date", iso, a, b, norm[a:b]))
+            claims.take(a, b)
+    for pattern in (ICD10, ICD10_LOWER):
+        for m in pattern.finditer(norm):
+            if claims.free(*m.span()):
+                add("icd10", m.group(1).upper(), m)
+
+    _measures(norm, claims, add)
+    _amounts(norm, claims, add)
+    _rest(norm, claims, add, ents)
+    ents.sort(key=lambda e: e.start)
+    return Tagged(raw=raw, text=norm, entities=ents)
+
+
+def _measures(norm: str, claims: _Claims, add) -> None:
+    for m in FEET_INCHES.finditer(norm):
+        if not claims.free(*m.span()):
+            continue
+        ft = float(m.group("ft"))
+        inch = float(m.group("inch") or 0)
+        if not (2 <= ft <= 8) or inch >= 12:
+            continue
+        add("height", round((ft * 12 + inch) * 2.54, 1), m, unit="ft/in")
+    for m in LAB.finditer(norm):
+        if claims.free(*m.span()):
+            unit = m.group("unit").lower().replace(" ", "")
+            unit = "mg/dL" if unit.startswith(("mg", "milli")) and "mol" not in unit else (
+                "mmol/L" if "mmol" in unit or "millimol" in unit else "umol/L")
+            add("lab", _num(m.group("num")), m, unit=unit)
+    for m in DOSE.finditer(norm):
+        if claims.free(*m.span()):
+            add("dose_per_kg", _num(m.group("num")), m, unit="mg/kg")
+    for m in MS.finditer(norm):
+        if claims.free(*m.span()):
+            add("ms", _num(m.group("num")), m, unit="ms")
+    for m in BPM.finditer(norm):
+        if claims.free(*m.span()):
+            add("bpm", _num(m.group("num")), m, unit="bpm")
+    for m in AGE.finditer(norm):
+        if not claims.free(*m.span()):
+            continue
+        raw = m.group("num") or m.group("num2") or m.group("num3") or m.group("num4")
+        value = int(raw)
+        if value > 125:
+            continue
+        if m.group("num4"):
+            # "60 m" / "45f": an age with a sex, as clinicians write it
+            if value < 12 or _near_money(norm, m.start()):
+                continue
+            sex = "male" if m.group("sexl").lower() == "m" else "female"
+            a = m.start("num4")
+            add("age", value, m, span=(a, m.end("num4")))
+            s = m.start("sexl")
+            add("sex", sex, m, span=(s, s + 1))
+            continue
+        add("age", value, m)
+    for m in HEIGHT_METRIC.finditer(norm):
+        if not claims.free(*m.span()):
+            continue
+        value = _num(m.group("num"))
+        if value is None:
+            continue
+        unit = m.group("unit").lower()
+        if unit.startswith("c"):
+            add("height", value, m, unit="cm")
+        elif unit == "mm":
+            add("height", value / 10, m, unit="mm", alts=[("money", value * 1e6)])
+        elif unit.startswith("in"):
+            add("height", round(value * 2.54, 1), m, unit="in")
+        else:
+            cm = round(value * 100, 1)
+            if unit == "m" and not (0.4 <= value <= 2.6):
+                continue  # "2 m" is more likely two million: the money tagger takes it
+            add("height", cm, m, unit="m", alts=[("money", value * 1e6)] if unit == "m" else [])
+    for m in WEIGHT.finditer(norm):
+        if not claims.free(*m.span()):
+            continue
+        value = _num(m.group("num"))
+        if value is None:
+            continue
+        unit = m.group("unit").lower()
+        if unit.startswith(("lb", "pound")):
+            add("weight", round(value * 0.45359237, 2), m, unit="lb", alts=[("money", value), ("currency", "GBP")])
+        elif unit.startswith(("st", "stone")):
+            add("weight", round(value * 6.35029318, 2), m, unit="st")
+        elif unit.startswith("g"):
+            add("weight", value / 1000, m, unit="g")
+        else:
+            add("weight", value, m, unit="kg")
+
+
+def _amounts(norm: str, claims: _Claims, add) -> None:
+    for m in PERCENT.finditer(norm):
+        if claims.free(*m.span()):
+            add("percent", _num(m.group("num")), m)
+    for m in PERIODIC.finditer(norm):
+        if not claims.free(*m.span()):
+            continue
+        value = _scaled(m.group("num"), m.group("scale"))
+        per = (m.group("per") or m.group("per2") or "").lower()
+        per = {"mo": "month", "monthly": "month", "weekly": "week", "yearly": "year", "annually": "year", "yr": "year"}.get(per, per)
+        code = currencies.code_of(m.group("sym")) if m.group("sym") else (currencies.code_of(m.group("cur")) if m.group("cur") else None)
+        if value is not None:
+            add("money", value, m, unit=code, extra={"per": per})
+    for pattern in (MONEY_SYMBOL, MONEY_CODE_FIRST, MONEY_WORD):
+        for m in pattern.finditer(norm):
+            if not claims.free(*m.span()):
+                continue
+            value = _scaled(m.group("num"), m.group("scale"))
+            cur = m.groupdict().get("cur")
+            code = currencies.code_of(m.group("sym")) if "sym" in m.groupdict() and m.group("sym") else (
+                currencies.code_of(cur) if cur else None)
+            if value is None or code is None:
+                continue
+            add("money", value, m, unit=code)
+    for m in MONEY_SCALED.finditer(norm):
+        if claims.free(*m.span()):
+            value = _scaled(m.group("num"), m.group("scale"))
+            if value is not None:
+                add("money", value, m)
+    for m in FREQUENCY.finditer(norm):
+        if claims.free(*m.span()):
+            word = (m.group("f1") or m.group("f2")).lower()
+            add("frequency", FREQ_VALUES.get(word, FREQ_VALUES.get(word.replace("-", ""), 12)), m)
+    for m in DURATION.finditer(norm):
+        if not claims.free(*m.span()):
+            continue
+        value = _num(m.group("num"))
+        if value is None or value < 0:
+            continue
+        unit = m.group("unit").lower()
+        qual = (m.group("qual") or "").strip().lower()
+        if unit.startswith("y"):
+            add("duration", value, m, unit="years")
+        elif unit.startswith("mo"):
+            add("duration", round(value / 12, 4), m, unit="months", extra={"months": value})
+        elif unit.startswith("w"):
+            add("duration", round(value * 7 / 365, 4), m, unit="weeks", extra={"days": value * 7})
+        else:
+            day_type = "court" if qual in ("court", "business", "working", "judicial") else (
+                "calendar" if qual == "calendar" else None)
+            add("days", int(value) if value == int(value) else value, m, unit="days", extra={"day_type": day_type})
+    for m in A_UNIT.finditer(norm):
+        if claims.free(*m.span()):
+            unit = m.group("unit").lower()
+            years = {"year": 1, "decade": 10, "month": 1 / 12, "week": 7 / 365}[unit]
+            add("duration", round(years, 4), m, unit=unit + "s")
+    for m in MONEY_M.finditer(norm):
+        if claims.free(*m.span()):
+            value = _scaled(m.group("num"), m.group("scale"))
+            if value is not None:
+                add("money", value, m)
+
+
+def _rest(norm: str, claims: _Claims, add, ents: list[Entity]) -> None:
+    for m in currencies.CURRENCY.finditer(norm):
+        if not claims.free(*m.span()):
+            continue
+        word = m.group(0)
+        if word.upper() in currencies.CAPS_ONLY and not word.isupper():
+            continue
+        code = currencies.code_of(word)
+        if code:
+            add("currency", code, m, alts=[("weight_unit", "lb")] if word.lower().startswith("pound") else None)
+    for m in SEX.finditer(norm):
+        if not claims.free(*m.span()):
+            continue
+        word = m.group(0)
+        if word.lower() == "f" and not _near_clinical(norm, m.start()):
+            continue
+        add("sex", "female" if m.group("f") else "male", m)
+    numbers = []
+    for m in NUMBER.finditer(norm):
+        if not claims.free(*m.span()):
+            continue
+        value = _num(m.group(0))
+        if value is None:
+            continue
+        numbers.append((m.start(), m.end(), value))
+    # Runs of three or more plain numbers (or two with a comma) are a list: cash flows.
+    i = 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and LIST_SEP.match(norm[numbers[j][1]:numbers[j + 1][0]]):
+            j += 1
+        run = numbers[i:j + 1]
+        comma = any("," in norm[run[k][1]:run[k + 1][0]] for k in range(len(run) - 1))
+        if len(run) >= 3 or (len(run) == 2 and comma):
+            a, b = run[0][0], run[-1][1]
+            ents.append(Entity("number_list", [v for _, _, v in run], a, b, norm[a:b]))
+            claims.take(a, b)
+        else:
+            for a, b, v in run:
+                ents.append(Entity("number", v, a, b, norm[a:b]))
+                claims.take(a, b)
+        i = j + 1
+
+
+def _near_clinical(text: str, pos: int) -> bool:
+    window = text[max(0, pos - 25):pos + 25].lower()
+    return bool(re.search(r"\d|sex|gender|age|egfr|crcl|creat", window))
+
+
+def _near_money(text: str, pos: int) -> bool:
+    window = text[max(0, pos - 30):pos + 30].lower()
+    return bool(re.search(r"loan|mortgage|[$€£¥]|dollar|euro|invest|sav|principal|budget|fund|npv|irr|cash", window))

@@ -1,0 +1,138 @@
+"""The resolver index: TF-IDF word and bigram vectors of every installed action's samples (tagged, so
+"300k" and "$450,000" are both `<money>`), its title, its templates expanded, and the out-of-scope
+examples; an inverted index over them; the compiled templates; the vocabulary for typo repair.
+
+Built once per catalog and cached as JSON under INTENT_HOME/cache, keyed by the registry's
+catalog_key and this package's own version, so a changed pack or a changed resolver rebuilds it.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import os
+import re
+from pathlib import Path
+
+from intents.resolver import entities, oos, templates, text
+from intents.resolver.slots import ENTITY_KINDS
+
+INDEX_VERSION = 3
+OOS = "_oos"
+_HERE = Path(__file__).resolve().parent
+
+
+def code_stamp() -> str:
+    """Changes when any resolver module changes, so a new resolver never reads an old index."""
+    h = hashlib.sha256(str(INDEX_VERSION).encode())
+    for p in sorted(_HERE.glob("*.py")):
+        st = p.stat()
+        h.update(f"{p.name}:{st.st_mtime_ns}:{st.st_size};".encode())
+    return h.hexdigest()[:12]
+
+
+def expand_template(template: str, kinds: dict[str, str | None], limit: int = 4) -> list[str]:
+    """A few sentences a template accepts (first and last alternatives, with and without optionals),
+    slots written as their entity placeholder, for the statistical tier to learn from."""
+    def alt_of(src: str, pick: int, optional: bool) -> str:
+        def group(m: re.Match) -> str:
+            opts = m.group(1).split("|")
+            return opts[min(pick, len(opts) - 1)] if pick >= 0 else opts[-1]
+
+        def opt(m: re.Match) -> str:
+            opts = m.group(1).split("|")
+            return opts[min(pick, len(opts) - 1)] if optional else ""
+
+        prev = None
+        while prev != src:
+            prev = src
+            src = re.sub(r"\(([^()\[\]]*)\)", group, src)
+            src = re.sub(r"\[([^()\[\]]*)\]", opt, src)
+        return src
+
+    def slot(m: re.Match) -> str:
+        kinds_ = ENTITY_KINDS.get(kinds.get(m.group(1)) or "", ())
+        return f" <{kinds_[0]}> " if kinds_ else " " + m.group(1).replace("_", " ") + " "
+
+    out = []
+    for pick, optional in itertools.product((0, 1, -1), (True, False)):
+        s = re.sub(r"\{([a-z_0-9]+)\}", slot, alt_of(template.lower(), pick, optional))
+        s = re.sub(r"\s+", " ", s).strip()
+        if s and s not in out:
+            out.append(s)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _doc_tokens(sentence: str, tagged: bool = True) -> list[str]:
+    if tagged:
+        sentence = entities.tag(sentence).placeholder_text()
+    return text.tokens(sentence)
+
+
+def build(actions: list) -> dict:
+    docs: list[tuple[int, dict[str, float]]] = []
+    ids = [a.id for a in actions] + [OOS]
+    compiled: list[tuple[str, str]] = []
+    for i, a in enumerate(actions):
+        kinds = {s.name: s.kind for s in a.slots}
+        sentences = [(s, True) for s in a.samples] + [(a.title, False)]
+        for tpl in a.templates:
+            src = templates.compile_template(tpl, kinds)
+            if src:
+                compiled.append((a.id, src))
+            sentences += [(s, False) for s in expand_template(tpl, kinds)]
+        for sentence, tagged in sentences:
+            toks = _doc_tokens(sentence, tagged)
+            if toks:
+                docs.append((i, text.features(toks)))
+    for sentence in oos.OUT_OF_SCOPE:
+        docs.append((len(actions), text.features(_doc_tokens(sentence))))
+    df: dict[str, int] = {}
+    for _, f in docs:
+        for k in f:
+            df[k] = df.get(k, 0) + 1
+    n = len(docs)
+    idf = {k: math.log((n + 1) / (c + 0.5)) for k, c in df.items()}
+    postings: dict[str, list] = {}
+    for d, (_, f) in enumerate(docs):
+        vec = {k: (1 + math.log(v)) * idf[k] * (0.6 if " " in k else 1.0) for k, v in f.items()}
+        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+        for k, w in vec.items():
+            postings.setdefault(k, []).append([d, round(w / norm, 5)])
+    vocab = sorted({k for k in df if " " not in k and not k.startswith("<")})
+    return {
+        "ids": ids,
+        "doc_action": [a for a, _ in docs],
+        "idf": {k: round(v, 5) for k, v in idf.items()},
+        "postings": postings,
+        "templates": compiled,
+        "vocab": vocab,
+    }
+
+
+def load_or_build(actions: list, home: Path | None, key: str) -> dict:
+    """The cached index for this catalog, building (and caching) it when missing or stale."""
+    stamp = f"{key}-{code_stamp()}"
+    path = home / "cache" / f"resolver-{stamp}.json" if home else None
+    if path is not None:
+        try:
+            data = json.loads(path.read_text())
+            if data.get("ids") == [a.id for a in actions] + [OOS]:
+                return data
+        except (OSError, ValueError):
+            pass
+    data = build(actions)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob("resolver-*.json"):  # one index per home is enough
+                old.unlink(missing_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data, separators=(",", ":")))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home still resolves, it just rebuilds each time
+    return data

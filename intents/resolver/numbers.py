@@ -1,0 +1,166 @@
+"""Spoken numbers to digits, as speech recognisers write them: "three hundred thousand" -> 300000,
+"six point five" -> 6.5, "one point two million" -> 1200000, "two and a half" -> 2.5,
+"twenty twenty six" -> 2026.
+
+Our own small grammar rather than text2num: text2num leaves "1.2 1000000", "a 100", "two and a half"
+and lone small numbers ("seven") as they are, and each needs a repair pass anyway.
+"""
+from __future__ import annotations
+
+import re
+
+UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+UNITS["oh"] = 0  # only inside decimals ("six point oh")
+TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
+JOINERS = {"and", "a", "point", "half", "hundred", "dot"}
+
+_WORDS = "|".join(sorted(set(UNITS) | set(TENS) | set(SCALES) | JOINERS, key=len, reverse=True))
+# A run of number words joined by spaces or hyphens ("twenty-five", "three hundred and fifty").
+RUN = re.compile(rf"\b(?:{_WORDS})\b(?:[ \t-]+\b(?:{_WORDS})\b)*", re.I)
+# Phrases where a number word is not a quantity.
+_KEEP_AFTER = re.compile(r"[ -]?(?:way|sided|side|off)\b", re.I)
+
+
+def _fmt(value: float) -> str:
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(round(value, 10)).rstrip("0").rstrip(".")
+
+
+def parse_run(tokens: list[str]) -> list[tuple[float, int, int]]:
+    """Numbers in a run of number words, as (value, first token, last token + 1)."""
+    out: list[tuple[float, int, int]] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok in ("and", "point", "dot", "half", "oh") or (tok == "a" and not (i + 1 < n and tokens[i + 1] in ("hundred", *SCALES))):
+            i += 1
+            continue
+        start = i
+        total, current, last, seen = 0.0, 0.0, None, False
+        decimals: str | None = None
+        year_prefix = 0.0
+        while i < n:
+            tok = tokens[i]
+            if decimals is not None:
+                if tok in UNITS and UNITS[tok] < 10:
+                    decimals += str(UNITS[tok])
+                    i += 1
+                    continue
+                if tok in SCALES or tok == "hundred":
+                    pass  # "one point two million": handled below by the scale branch
+                else:
+                    break
+            if tok == "a" and i + 1 < n and tokens[i + 1] in ("hundred", *SCALES) and not seen:
+                current, last, seen = 1, "unit", True
+            elif tok in UNITS and tok != "oh":
+                v = UNITS[tok]
+                if last in ("unit", "teen"):
+                    break
+                if last == "tens" and v >= 10 and current in (19, 20) and total == 0 and not year_prefix:
+                    year_prefix, current = current * 100, 0  # "twenty nineteen"
+                elif last == "tens" and (v >= 10 or v == 0):
+                    break
+                current += v
+                last = "teen" if v >= 10 else "unit"
+                seen = True
+            elif tok in TENS:
+                if last in ("teen", "tens") and current in (19, 20) and total == 0 and not year_prefix:
+                    # "twenty twenty six", "nineteen ninety": a spoken year
+                    year_prefix, current = current * 100, 0
+                elif last in ("unit", "tens", "teen"):
+                    break
+                current += TENS[tok]
+                last = "tens"
+                seen = True
+            elif tok == "hundred":
+                if decimals is not None:
+                    break
+                current = (current or 1) * 100
+                last = "hundred"
+                seen = True
+            elif tok in SCALES:
+                if decimals is not None:
+                    current = float(f"{int(current)}.{decimals or '0'}")
+                    decimals = None
+                total += (current or 1) * SCALES[tok]
+                current = 0
+                last = "scale"
+                seen = True
+            elif tok == "and":
+                # "three hundred and fifty", "two and a half"
+                if i + 2 < n and tokens[i + 1] == "a" and tokens[i + 2] == "half" and seen:
+                    current += 0.5
+                    i += 3
+                    last = "half"
+                    break
+                if last in ("hundred", "scale") and i + 1 < n and (tokens[i + 1] in UNITS or tokens[i + 1] in TENS):
+                    last = "and"
+                else:
+                    break
+            elif tok in ("point", "dot") and seen and decimals is None and i + 1 < n and tokens[i + 1] in UNITS:
+                decimals = ""
+            else:
+                break
+            i += 1
+        if not seen:
+            i = max(i, start + 1)
+            continue
+        value = total + current
+        if decimals:
+            value = float(f"{int(value)}.{decimals}")
+        value += year_prefix
+        out.append((value, start, i))
+    return out
+
+
+def words_to_digits(text: str) -> str:
+    """Replace spoken numbers with digits, keeping all other text (and its case) as it is."""
+    pieces: list[str] = []
+    pos = 0
+    for m in RUN.finditer(text):
+        raw = m.group(0)
+        parts = list(re.finditer(r"[A-Za-z]+", raw))
+        tokens = [p.group(0).lower() for p in parts]
+        if tokens[0] in SCALES or tokens[0] == "hundred":
+            continue  # "1.2 million", "300 thousand": digits with a scale word, read by the amount tagger
+        numbers = parse_run(tokens)
+        if not numbers:
+            continue
+        pieces.append(text[pos:m.start()])
+        cursor = 0
+        for value, a, b in numbers:
+            end = parts[b - 1].end()
+            if value == 1 and b - a == 1 and _KEEP_AFTER.match(text, m.start() + end):
+                continue  # "one-way", "one sided": not a quantity
+            pieces.append(raw[cursor:parts[a].start()])
+            pieces.append(_fmt(value))
+            cursor = end
+        pieces.append(raw[cursor:])
+        pos = m.end()
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+_SCALED = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s*(k|thousand|grand|mm|m|mn|million|bn|b|billion)(?![\w])", re.I)
+SCALE_WORDS = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "million": 1e6,
+               "b": 1e9, "bn": 1e9, "billion": 1e9}
+
+
+def parse_number(raw: str) -> float | None:
+    """A number as written: "32,500", "1.2", "-1000", "(500)" -> -500."""
+    s = raw.strip().replace(" ", "")
+    neg = s.startswith("(") and s.endswith(")")
+    s = s.strip("()")
+    s = s.replace(",", "").replace("_", "")
+    if s.startswith(("−", "–")):
+        s = "-" + s[1:]
+    try:
+        value = float(s)
+    except ValueError:
+        return None
+    return -value if neg else value

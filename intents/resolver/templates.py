@@ -1,0 +1,75 @@
+"""Exact templates, the first tier: "[monthly] (payment|repayment) [on] [a] {principal} loan at {rate_pct}".
+
+Syntax (hassil's, minus its rule references): `[x]` optional, `(a|b)` alternatives, `{slot}` a slot.
+Templates match the tagged text, so a typed slot ({principal}: money) matches only an entity of its
+kind (`<money>`), never a run of words; only free-text slots (party, source, query, topic, pack) take
+words, non-greedily, so "between {party_a} and {party_b}" splits "Acme and Bob" where it should.
+"""
+from __future__ import annotations
+
+import re
+
+from intents.resolver.slots import ENTITY_KINDS
+
+_PART = re.compile(r"\[|\]|\(|\)|\||\{[a-z_0-9]+\}|[^\[\]()|{}\s]+|\s+", re.I)
+
+
+def _normal(text: str) -> str:
+    text = re.sub(r"[^\w<>\s'/.-]", " ", text.lower())
+    text = re.sub(r"(?<=\w)[.](?=\s|$)", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def compile_template(template: str, kinds: dict[str, str | None]) -> str | None:
+    """Regex source for a template, or None when it does not parse (a pack author's typo must not
+    break resolving)."""
+    out: list[str] = []
+    depth = 0
+    try:
+        for tok in _PART.findall(template.lower()):
+            if tok.isspace():
+                out.append(r"\s*")
+            elif tok == "[":
+                out.append("(?:")
+                depth += 1
+            elif tok == "]":
+                out.append(r")?")
+                depth -= 1
+            elif tok == "(":
+                out.append("(?:")
+                depth += 1
+            elif tok == ")":
+                out.append(")")
+                depth -= 1
+            elif tok == "|":
+                out.append("|")
+            elif tok.startswith("{"):
+                name = tok[1:-1]
+                ent = ENTITY_KINDS.get(kinds.get(name) or "", ())
+                if ent:
+                    out.append("(?:" + "|".join(f"<{k}>" for k in ent) + ")")
+                else:
+                    out.append(rf"(?P<{name}>[^<>]+?)")
+            else:
+                out.append(re.escape(_normal(tok)))
+        if depth != 0:
+            return None
+        src = "".join(out)
+        re.compile(src)
+        return src
+    except (re.error, ValueError):
+        return None
+
+
+class Templates:
+    def __init__(self, compiled: list[tuple[str, str]]) -> None:
+        self.items = [(action, re.compile(src)) for action, src in compiled]
+
+    def match(self, placeholder_text: str) -> tuple[str, dict[str, str]] | None:
+        text = _normal(placeholder_text)
+        text = re.sub(r"\s*(<[a-z_0-9]+>)\s*", r" \1 ", text).strip()
+        for action, rx in self.items:
+            m = rx.fullmatch(text)
+            if m:
+                return action, {k: v.strip() for k, v in m.groupdict().items() if v}
+        return None

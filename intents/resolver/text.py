@@ -1,0 +1,83 @@
+"""Words for the classifier: placeholder-aware tokens, stop words, a light stemmer, synonyms, and
+typo repair against the index vocabulary."""
+from __future__ import annotations
+
+import re
+
+TOKEN = re.compile(r"<[a-z_0-9]+>|[a-z][a-z']*")
+STOP = set("""a an the of for to in on at by with and or is are be was it its this that these those my me i
+we you your our us please can could would will shall should do does did i'd i'm im let lets let's just
+some any about from into as so then than there here what whats what's how much many tell give get show
+need want like kindly quick quickly now also up out okay ok hey hi hello oh um uh er hmm""".split())
+# Words that carry the request's meaning but come in many spellings or near-synonyms.
+SYNONYMS = {
+    "repayment": "payment", "repayments": "payment", "installment": "payment", "instalment": "payment",
+    "installments": "payment", "instalments": "payment", "payments": "payment", "pay": "payment",
+    "mortgage": "loan", "mortgages": "loan", "loans": "loan", "borrow": "loan", "borrowing": "loan",
+    "figure": "calculate", "compute": "calculate", "calc": "calculate", "estimate": "calculate",
+    "determine": "calculate", "calculation": "calculate", "calculator": "calculate",
+    "kilos": "kg", "kilograms": "kg", "pounds": "lb", "lbs": "lb",
+    "convert": "convert", "conversion": "convert", "exchange": "convert",
+    "nda": "nda", "ndas": "nda", "non-disclosure": "nda", "nondisclosure": "nda", "confidentiality": "nda",
+    "cites": "citation", "cited": "citation", "citations": "citation", "cases": "case",
+    "remove": "remove", "uninstall": "remove", "delete": "remove", "disable": "remove",
+    "install": "install", "enable": "install", "activate": "install",
+}
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "es", "ed", "ly", "s")
+
+
+def stem(word: str) -> str:
+    if word.startswith("<"):
+        return word
+    word = SYNONYMS.get(word, word)
+    if len(word) <= 4:
+        return word
+    for suf in _SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 4:
+            if suf == "ies":
+                return word[:-3] + "y"
+            if suf == "s" and word.endswith("ss"):
+                return word
+            return word[: -len(suf)]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    return [stem(t) for t in TOKEN.findall(text.lower().replace("’", "'")) if t not in STOP]
+
+
+def features(toks: list[str]) -> dict[str, float]:
+    """Unigrams and adjacent bigrams, counted."""
+    out: dict[str, float] = {}
+    for t in toks:
+        out[t] = out.get(t, 0.0) + 1.0
+    for a, b in zip(toks, toks[1:]):
+        key = a + " " + b
+        out[key] = out.get(key, 0.0) + 1.0
+    return out
+
+
+def trigrams(word: str) -> set[str]:
+    w = f"^{word}$"
+    return {w[i:i + 3] for i in range(len(w) - 2)}
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein (adjacent transpositions), giving up above `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] | None = None
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        best = cur[0]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+            best = min(best, cur[j])
+        if best > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
