@@ -1,0 +1,97 @@
+"""The Intent Terminal app: `intent` with no arguments runs `run_app()`.
+
+Start-up is kept small: the registry, resolver index and store are loaded by a worker after the first
+frame; speech and LLM libraries are imported only inside the workers that need them. With INTENT_DEBUG=1
+(or `textual run --dev`) the time to the first frame is logged to INTENT_HOME/tui.log and the dev console.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from textual.app import App
+
+from terminal.tui.commands import IntentCommands
+from terminal.tui.messages import PacksChanged
+from terminal.tui.screens.main import MainScreen
+
+STARTED = time.perf_counter()  # module import time: the start of the app for the first-frame figure
+
+
+class IntentApp(App):
+    CSS_PATH = "intent.tcss"
+    TITLE = "Intent Terminal"
+    COMMANDS = App.COMMANDS | {IntentCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, session=None, out_dir: Path | None = None, debug: bool | None = None) -> None:
+        super().__init__()
+        if session is None:
+            from intents.session import Session
+
+            session = Session(out_dir=out_dir, mode="local")  # keystrokes never wait for a network
+        self.session = session
+        self.debug_timing = bool(os.environ.get("INTENT_DEBUG")) if debug is None else debug
+        self.first_frame_ms: float | None = None
+        self.main_screen = MainScreen()
+
+    def get_default_screen(self) -> MainScreen:
+        return self.main_screen
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        self.first_frame_ms = (time.perf_counter() - STARTED) * 1000
+        self.log_timing("first frame (from import of terminal.tui.app)", self.first_frame_ms)
+
+    def log_timing(self, what: str, ms: float) -> None:
+        self.log.info(f"{what}: {ms:.1f} ms")
+        if not self.debug_timing:
+            return
+        try:
+            with open(Path(self.session.home) / "tui.log", "a") as fh:
+                fh.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {what}: {ms:.1f} ms\n")
+        except OSError:
+            pass
+
+    # ---- screens --------------------------------------------------------------------------------
+    def action_show_packs(self) -> None:
+        from terminal.tui.screens.packs import PacksScreen
+
+        self.push_screen(PacksScreen())
+
+    def action_show_plan(self) -> None:
+        from terminal.tui.screens.plan import PlanScreen
+
+        self.push_screen(PlanScreen())
+
+    def action_show_history(self) -> None:
+        from terminal.tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(), callback=self._rerun)
+
+    def _rerun(self, entry: dict | None) -> None:
+        if not entry:
+            return
+        from terminal.tui.messages import RunRequested, UtteranceRequested
+
+        if entry.get("action"):
+            self.main_screen.post_message(RunRequested(entry["action"], entry.get("params") or {}, entry.get("text") or ""))
+        else:
+            self.main_screen.post_message(UtteranceRequested(entry.get("text") or ""))
+
+    def on_packs_changed(self, message: PacksChanged) -> None:
+        self.main_screen.refresh_catalog()
+
+
+def run_app(session=None) -> int:
+    """Open the terminal UI; returns the process exit status."""
+    app = IntentApp(session=session)
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_app())

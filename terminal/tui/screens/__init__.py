@@ -1,0 +1,1 @@
+"""The TUI's screens: main, confirmation modal, Packs, Plan, History."""

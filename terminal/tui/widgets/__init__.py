@@ -1,0 +1,1 @@
+"""The TUI's widgets: the intent line, the live preview, result views and panels."""

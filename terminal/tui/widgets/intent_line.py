@@ -1,0 +1,31 @@
+"""The intent line: an Input with ghost-text completion from the installed packs' sample utterances."""
+from __future__ import annotations
+
+import time
+
+from textual.binding import Binding
+from textual.suggester import SuggestFromList
+from textual.widgets import Input
+
+
+class IntentLine(Input):
+    """Where a person types what they want. It only edits text; the main screen decides what to do."""
+
+    BINDINGS = [Binding("tab", "accept_suggestion", "complete", show=False)]
+
+    key_time: float | None = None  # when the last key arrived, for the keystroke-to-preview figure
+
+    async def _on_key(self, event) -> None:
+        self.key_time = time.perf_counter()
+        await super()._on_key(event)
+
+    def set_samples(self, samples: list[str]) -> None:
+        # Deduplicated, in pack order; SuggestFromList matches case-insensitively on the prefix.
+        self.suggester = SuggestFromList(list(dict.fromkeys(samples)), case_sensitive=False)
+
+    def action_accept_suggestion(self) -> None:
+        if self._suggestion and self.value != self._suggestion:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()

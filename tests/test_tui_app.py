@@ -1,0 +1,265 @@
+"""Pilot tests of the terminal UI: type, preview, Enter, result; inline questions; denial; confirmation;
+cancellation; every screen; voice without a microphone. Each drives the real app over a real Session."""
+from __future__ import annotations
+
+import asyncio
+import functools
+import sys
+
+import pytest
+from textual.widgets import DataTable, Digits, Input, Markdown, Static
+
+from terminal.tui.app import IntentApp
+from terminal.tui.messages import RunRequested
+from terminal.tui.screens.confirm import ConfirmScreen
+from terminal.tui.widgets.preview import MatchPreview
+from terminal.tui.widgets.result_view import DenialPanel, Notice, ResultView
+from tests.test_tui_support import FixedGate, demo_session
+
+def sync(fn):
+    """Run an async Pilot test with asyncio (no async pytest plugin needed); fixtures pass through."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(fn(*args, **kwargs))
+
+    return wrapper
+
+
+LOAN = "monthly payment on a 300k loan at 6.5% over 30 years"
+SIZE = (80, 24)
+
+
+async def settle(pilot) -> None:
+    """Wait for the workers (warm-up, runs) and the messages they post."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def enter(pilot, text: str) -> None:
+    """Put a whole utterance in the intent line (as a paste would) and press Enter."""
+    pilot.app.main_screen.query_one("#intent", Input).value = text
+    await pilot.pause()
+    await pilot.press("enter")
+
+
+def text_of(widget) -> str:
+    return str(widget.render())
+
+
+def results_text(app) -> str:
+    return "\n".join(text_of(w) for w in app.main_screen.query("#results Static"))
+
+
+@pytest.fixture
+def demo(home, tmp_path):
+    return demo_session(home, tmp_path / "out")
+
+
+@sync
+async def test_typing_previews_the_loan_and_enter_shows_the_payment(session):
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*LOAN[:30])  # part-way through typing the preview already knows
+        assert "finance.loan_payment" in text_of(app.main_screen.query_one(MatchPreview))
+        await pilot.press(*LOAN[30:])
+        preview = text_of(app.main_screen.query_one(MatchPreview))
+        assert "finance.loan_payment" in preview and "300,000" in preview and "6.5%" in preview
+        await pilot.press("enter")
+        await settle(pilot)
+        digits = app.main_screen.query_one(Digits)
+        assert digits.value == "1,896.20"
+        shown = results_text(app)
+        assert "382,633.47" in shown and "basis: PMT" in shown and "Not investment" in shown
+        assert app.main_screen.query_one(Input).value == ""
+        assert session.history.entries()[0]["source"] == "tui"
+
+
+@sync
+async def test_missing_slots_are_asked_one_at_a_time(session):
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.post_message(RunRequested("finance.loan_payment", {"principal": 300000}, "a 300k loan"))
+        await pilot.pause()
+        preview = app.main_screen.query_one(MatchPreview)
+        assert "interest rate" in text_of(preview) and "1/2" in text_of(preview)
+        await pilot.press(*"6.5%", "enter")
+        assert "how many years" in text_of(preview).lower() and "2/2" in text_of(preview)
+        await pilot.press(*"30 years", "enter")
+        await settle(pilot)
+        assert app.main_screen.query_one(Digits).value == "1,896.20"
+
+
+@sync
+async def test_a_bad_answer_is_asked_again_naming_the_parameter(session):
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.post_message(RunRequested("finance.loan_payment", {"principal": 300000, "rate_pct": 6.5}))
+        await pilot.pause()
+        await pilot.press(*"-3", "enter")  # years must be > 0
+        await settle(pilot)
+        assert "years" in results_text(app)
+        assert "how many years" in text_of(app.main_screen.query_one(MatchPreview)).lower()
+        await pilot.press("escape")
+        assert app.main_screen.asking is None
+
+
+@sync
+async def test_a_denied_action_names_the_plan_and_f4_opens_the_plan_screen(session):
+    session.gate = FixedGate(allowed=("pack.system",), plan="free")
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await enter(pilot, LOAN)
+        await settle(pilot)
+        denial = text_of(app.main_screen.query_one(DenialPanel))
+        assert "pack.finance" in denial and "enterprise" in denial and "F4" in denial
+        assert not app.main_screen.query(Digits)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+        assert "free" in text_of(app.screen.query_one("#plan-summary"))
+
+
+@sync
+async def test_destructive_action_asks_confirmation_first(session):
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.post_message(RunRequested("system.remove_pack", {"pack": "legal"}))
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert session.registry.is_installed("legal")
+        assert "Not run" in results_text(app)
+        app.main_screen.post_message(RunRequested("system.remove_pack", {"pack": "legal"}))
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert not session.registry.is_installed("legal")
+        assert all(not a.id.startswith("legal.") for a in session.registry.actions())
+
+
+@sync
+async def test_a_long_run_shows_a_spinner_and_escape_cancels_it(demo):
+    app = IntentApp(session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.post_message(RunRequested("demo.wait", {"seconds": 1.5}))
+        await pilot.pause()
+        assert app.main_screen.query("LoadingIndicator")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Cancelled" in results_text(app) and not app.main_screen.running
+        await settle(pilot)  # the late answer is dropped
+        assert not app.main_screen.query(ResultView)
+
+
+@sync
+async def test_table_and_document_results_copy_and_export(demo, tmp_path):
+    app = IntentApp(session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.post_message(RunRequested("demo.schedule", {"principal": 1200, "rate_pct": 12, "months": 4}))
+        await settle(pilot)
+        table = app.main_screen.query_one(DataTable)
+        assert table.row_count == 4 and app.main_screen.query_one(Digits).value == "307.54"
+        await pilot.press("ctrl+y")
+        assert "307.54" in app.clipboard
+        await pilot.press("ctrl+s")
+        json_path, csv_path = app.main_screen.exported
+        assert csv_path.read_text().splitlines()[0] == "month,payment,interest,balance"
+        assert '"demo.schedule"' in json_path.read_text()
+        app.main_screen.post_message(RunRequested("demo.note", {"title": "Hello"}))
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)  # writes files
+        await pilot.press("y")
+        await settle(pilot)
+        assert (tmp_path / "out" / "note.md").exists()
+        assert str(tmp_path / "out" / "note.md") in results_text(app)
+        assert app.main_screen.query_one(Markdown)
+
+
+@sync
+async def test_not_understood_and_a_locked_pack(demo):
+    app = IntentApp(session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await enter(pilot, "zzqx blorp")
+        await pilot.pause()
+        assert "Not understood" in results_text(app)
+        app.main_screen.post_message(RunRequested("vault.open_vault", {}))
+        await settle(pilot)
+        assert "pack.vault" in text_of(app.main_screen.query_one(DenialPanel))
+
+
+@sync
+async def test_each_screen_opens_and_history_reruns(session):
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await enter(pilot, LOAN)
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PacksScreen"
+        packs = app.screen.query_one(DataTable)
+        assert {"finance", "system"} <= {str(k.value) for k in packs.rows}
+        await pilot.press("escape", "f4")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+        await pilot.press("escape", "f5")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HistoryScreen"
+        await pilot.press(*"300k")
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).row_count == 1
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert app.main_screen.query_one(Digits).value == "1,896.20"
+        assert len(session.history.entries()) == 2
+        await pilot.press("f1")
+        await settle(pilot)
+        assert app.main_screen.query_one(DataTable).row_count >= 1  # system.help lists actions
+
+
+@sync
+async def test_packs_screen_removes_a_pack_after_confirmation(demo):
+    app = IntentApp(session=demo)
+    demo.registry.packs  # noqa: B018
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("r")
+        assert isinstance(app.screen, ConfirmScreen)
+
+
+@sync
+async def test_voice_key_without_capture_says_so(session, monkeypatch):
+    monkeypatch.setitem(sys.modules, "terminal.voice.capture", None)  # import fails as on a machine without it
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "voice not available on this machine" in results_text(app)
+
+
+@sync
+async def test_command_palette_lists_screens_and_actions(session):
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"screen: pack")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PacksScreen"
