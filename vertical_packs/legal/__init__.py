@@ -1,18 +1,7 @@
 """The legal pack: court deadlines, citations, NDA drafts, redaction, contract summaries."""
 from __future__ import annotations
 
-from intents.sdk import Pack
+from vertical_packs.legal.manifest import pack
+from vertical_packs.legal import citations, contracts, deadlines, nda, redaction  # noqa: F401  (registers actions)
 
-pack = Pack(
-    id="legal",
-    name="Legal",
-    version="0.1.0",
-    description="Court deadlines under FRCP 6(a), citation extraction, NDA drafting, redaction, contract summaries.",
-    publisher="Intent Terminal",
-    vertical="legal",
-    sensitive=["privileged", "PII"],
-    disclaimers=[
-        "Not legal advice. Check deadlines against the governing rules, local rules, court orders and state "
-        "holidays. A deadline set for a specific date is not rolled forward."
-    ],
-)
+__all__ = ["pack"]
