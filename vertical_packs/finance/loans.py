@@ -1,7 +1,7 @@
 """Loan actions on numpy-financial (monthly payments at the end of each period, its default)."""
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing_extensions import TypedDict  # pydantic needs this one, not typing's, before Python 3.12
 
 from intents.sdk import Render, Result
 from vertical_packs.finance import slots
@@ -60,7 +60,9 @@ def loan_payment(principal: float = slots.principal(), rate_pct: float = slots.r
     )
 
 
-class AmortizationRow(BaseModel):
+class AmortizationRow(TypedDict):
+    """One month of the schedule (a TypedDict: 360 of them validate far faster than 360 models)."""
+
     month: int
     payment: float
     principal: float
@@ -101,21 +103,28 @@ class Amortization(Result):
 def amortization(principal: float = slots.principal(), rate_pct: float = slots.rate(),
                  years: float = slots.years("Term of the loan in years")) -> Amortization:
     """Month-by-month amortization schedule: payment, principal, interest and remaining balance."""
+    import numpy as np
+
     months = slots.months_of(years)
     r = rate_pct / 100 / 12
     payment = _payment(principal, rate_pct, months)
-    rows = []
-    balance = principal
-    total_interest = 0.0
-    for month in range(1, months + 1):
-        interest = balance * r
-        paid = payment - interest
-        balance -= paid
-        total_interest += interest
-        # the last balance is a float residue of the exact annuity (e.g. -1e-9): show it as zero
-        shown = 0.0 if month == months else round(balance, 2)
-        rows.append(AmortizationRow(month=month, payment=round(payment, 2), principal=round(paid, 2),
-                                    interest=round(interest, 2), balance=shown))
+    # closed form of the balance after k payments, vectorised: a 30-year schedule stays well under 1 ms
+    k = np.arange(months + 1, dtype=float)
+    if r:
+        growth = (1 + r) ** k
+        balance = principal * growth - payment * (growth - 1) / r
+    else:
+        balance = principal - payment * k
+    balance[-1] = 0.0  # the exact annuity ends at zero; drop the float residue (e.g. -1e-9)
+    interest = balance[:-1] * r
+    paid = payment - interest
+    pay = round(payment, 2)
+    rows = [
+        {"month": m, "payment": pay, "principal": p, "interest": i, "balance": b}
+        for m, p, i, b in zip(range(1, months + 1), np.round(paid, 2).tolist(),
+                              np.round(interest, 2).tolist(), np.round(balance[1:], 2).tolist())
+    ]
+    total_interest = float(interest.sum())
     return Amortization(
         monthly_payment=round(payment, 2),
         total_interest=round(total_interest, 2),
