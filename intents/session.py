@@ -29,7 +29,12 @@ class Session:
     def resolver(self):
         from intents.resolver import local_resolver
 
-        return local_resolver(self.registry)
+        local = local_resolver(self.registry)
+        if self.mode == "local":
+            return local
+        from intents.resolver.cascade import cascade_for
+
+        return cascade_for(self, local)  # the local resolver itself unless an LLM is configured and entitled
 
     @cached_property
     def gate(self):
