@@ -113,6 +113,29 @@ def test_amortization_renders_as_table(session):
     assert "rows" in spec.result_fields and "monthly_payment" in spec.result_fields
 
 
+def test_amortization_human_output_is_a_table(cli):
+    r = cli("do", "finance.amortization", "principal=2500", "rate_pct=8.24", "years=1")
+    assert r.code == 0, r.err
+    assert "2,299.42" in r.out and "217.75" in r.out and "Not investment, tax or financial advice." in r.out
+
+
+def test_amortization_csv_writes_new_files_never_overwriting(session, tmp_path):
+    import csv
+
+    first = run(session, "finance.amortization_csv", principal=2500, rate_pct=8.24, years=1)
+    second = run(session, "finance.amortization_csv", principal=2500, rate_pct=8.24, years=1)
+    assert first["path"] != second["path"]
+    for result in (first, second):
+        path = tmp_path / "out" / result["path"].rsplit("/", 1)[-1]
+        assert result["path"] == str(path) and result["row_count"] == 12
+        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        # npf docs (ipmt) table, row 1
+        assert rows[0] == {"month": "1", "payment": "217.75", "principal": "200.58", "interest": "17.17",
+                           "balance": "2299.42"}
+        assert rows[-1]["balance"] == "0.0"
+    assert session.registry.spec("finance.amortization_csv").risk.value == "writes-files"
+
+
 # ---- finance.compound_interest --------------------------------------------------------------------
 
 def test_compound_interest_cli_npf_fv_docs(cli):
@@ -291,12 +314,30 @@ def test_convert_currency_latest_cross_rate_and_minor_units(session):
 ])
 def test_convert_currency_rejections(session, values, param, words):
     err = bad(session, "finance.convert_currency", amount=100, **values)
-    assert err.extra["param"] == param and words in str(err)
+    assert err.extra["param"] == param and words.lower() in str(err).lower()
+
+
+def test_convert_currency_normalises_codes_and_names(session):
+    out = session.run_action("finance.convert_currency", {"amount": 10, "from_currency": " euro ",
+                                                          "to_currency": "usd", "date": "2024-01-02"})
+    assert out.params["from_currency"] == "EUR" and out.params["to_currency"] == "USD"
+    assert out.result["converted"] == 10.96
 
 
 def test_unknown_currency_cli_exit_2(cli):
     r = cli("do", "finance.convert_currency", "amount=5", "from_currency=EUR", "to_currency=ABC", "--json")
     assert r.code == 2 and r.json["error"]["param"] == "to_currency"
+
+
+def test_pack_import_stays_light():
+    """Listing and resolving import the pack; numpy, babel and the ECB data wait for the first run."""
+    import subprocess
+    import sys
+
+    code = ("import sys, vertical_packs.finance; "
+            "print(sorted(m for m in ('numpy', 'numpy_financial', 'babel', 'currency_converter') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 # ---- the declarations the resolver trains on -------------------------------------------------------

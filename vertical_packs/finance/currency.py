@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 from intents.sdk import ParameterError, Render, Result, Slot
 from vertical_packs.finance import slots
@@ -22,6 +25,17 @@ ALIASES = {
 }
 
 
+def _normalise(value: Any) -> Any:
+    """'usd', ' Euro ', '$' -> the ISO code, so params echo what was used; membership is checked later."""
+    if isinstance(value, str):
+        code = value.strip().upper()
+        return ALIASES.get(code, code)
+    return value
+
+
+CurrencyCode = Annotated[str, BeforeValidator(_normalise)]
+
+
 @lru_cache(maxsize=1)
 def _converter():
     """One parsed copy of the bundled ECB history per process (parsing it takes ~0.3 s)."""
@@ -31,7 +45,7 @@ def _converter():
 
 
 def _code(value: str, param: str, known: set[str]) -> str:
-    code = ALIASES.get(value.strip().upper(), value.strip().upper())
+    code = _normalise(value)
     if code not in known:
         raise ParameterError(param, f"'{value}' is not a currency in the ECB reference rates; "
                                     f"known codes: {', '.join(sorted(known))}")
@@ -80,9 +94,9 @@ class Conversion(Result):
 def convert_currency(
     amount: float = Slot("Amount to convert, in the source currency's units", kind="money", ge=0,
                          le=slots.MAX_MONEY, question="How much?"),
-    from_currency: str = Slot("Currency to convert from (ISO 4217 code, e.g. EUR)", kind="currency",
+    from_currency: CurrencyCode = Slot("Currency to convert from (ISO 4217 code, e.g. EUR)", kind="currency",
                               question="From which currency?"),
-    to_currency: str = Slot("Currency to convert to (ISO 4217 code, e.g. USD)", kind="currency",
+    to_currency: CurrencyCode = Slot("Currency to convert to (ISO 4217 code, e.g. USD)", kind="currency",
                             question="Into which currency?"),
     date: dt.date | None = Slot("Date of the rate (latest available when omitted)", default=None, kind="date"),
 ) -> Conversion:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing_extensions import TypedDict  # pydantic needs this one, not typing's, before Python 3.12
 
-from intents.sdk import Render, Result
+from intents.sdk import ActionContext, Render, Result
 from vertical_packs.finance import slots
 from vertical_packs.finance.manifest import pack
 
@@ -103,9 +103,16 @@ class Amortization(Result):
 def amortization(principal: float = slots.principal(), rate_pct: float = slots.rate(),
                  years: float = slots.years("Term of the loan in years")) -> Amortization:
     """Month-by-month amortization schedule: payment, principal, interest and remaining balance."""
+    months = slots.months_of(years)
+    payment, rows, total_interest = _schedule(principal, rate_pct, months)
+    return Amortization(monthly_payment=round(payment, 2), total_interest=round(total_interest, 2), rows=rows,
+                        basis=_schedule_basis(rate_pct, months))
+
+
+def _schedule(principal: float, rate_pct: float, months: int) -> tuple[float, list[dict], float]:
+    """(payment, rows, total interest) of a level-payment loan, rows rounded to cents."""
     import numpy as np
 
-    months = slots.months_of(years)
     r = rate_pct / 100 / 12
     payment = _payment(principal, rate_pct, months)
     # closed form of the balance after k payments, vectorised: a 30-year schedule stays well under 1 ms
@@ -124,12 +131,61 @@ def amortization(principal: float = slots.principal(), rate_pct: float = slots.r
         for m, p, i, b in zip(range(1, months + 1), np.round(paid, 2).tolist(),
                               np.round(interest, 2).tolist(), np.round(balance[1:], 2).tolist())
     ]
-    total_interest = float(interest.sum())
-    return Amortization(
-        monthly_payment=round(payment, 2),
-        total_interest=round(total_interest, 2),
-        rows=rows,
-        basis=f"level payment PMT = P*r/(1-(1+r)^-n) with r = {rate_pct:g}%/12, n = {months}; each month "
-        "interest = balance*r, principal = PMT - interest (numpy-financial pmt/ipmt/ppmt convention, "
-        "payments at period end); cents rounded per row",
-    )
+    return payment, rows, float(interest.sum())
+
+
+def _schedule_basis(rate_pct: float, months: int) -> str:
+    return (f"level payment PMT = P*r/(1-(1+r)^-n) with r = {rate_pct:g}%/12, n = {months}; each month "
+            "interest = balance*r, principal = PMT - interest (numpy-financial pmt/ipmt/ppmt convention, "
+            "payments at period end); cents rounded per row")
+
+
+class AmortizationExport(Result):
+    path: str
+    format: str
+    row_count: int
+    monthly_payment: float
+    total_interest: float
+
+
+@pack.action(
+    id="finance.amortization_csv",
+    title="Export amortization schedule as CSV",
+    samples=[
+        "export the amortization schedule for a 300k loan at 6.5% over 30 years to csv",
+        "save an amortisation table for $200,000 at 7.5% for 15 years as a spreadsheet",
+        "write the repayment schedule of 1.2 million at 4.75% over 25 years to a csv file",
+        "csv of the mortgage schedule, 450k, 5.25 percent, 30 years",
+        "download the amortization table as csv",
+        "export amortization to excel, 18k loan, 7.9%, 3 years",
+        "amortization schedule csv for 25000 at 9% over 5 years",
+        "put the loan schedule for 40000 at 8% over 18 months in a csv",
+        "I need the month by month payment breakdown for 350,000 at six percent for thirty years as a file",
+        "export loan amortization",
+        "save the schedule of payments on a 12,500 loan at 11.5% for 48 months to disk",
+        "create a spreadsheet of principal and interest for 600k at 6 and a half percent over 30 years",
+    ],
+    templates=[
+        "(export|save|write|download) [the] (amortization|amortisation|repayment|loan) (schedule|table) "
+        "[for|of] [a] {principal} [loan|mortgage] at {rate_pct} (over|for) {years} (to|as) [a] (csv|spreadsheet) [file]",
+        "(amortization|amortisation) (schedule|table) csv [for] {principal} at {rate_pct} (over|for) {years}",
+    ],
+    risk="writes-files",
+    render=Render(kind="document", document="path", headline="path", headline_format="text"),
+)
+def amortization_csv(ctx: ActionContext, principal: float = slots.principal(), rate_pct: float = slots.rate(),
+                     years: float = slots.years("Term of the loan in years")) -> AmortizationExport:
+    """Write the month-by-month amortization schedule to a CSV file in the output directory."""
+    import csv
+
+    months = slots.months_of(years)
+    payment, rows, total_interest = _schedule(principal, rate_pct, months)
+    # a new file every time: the name says the terms, output_path adds -2, -3... rather than overwrite
+    path = ctx.output_path(f"amortization-{principal:g}-at-{rate_pct:g}pct-{months}m.csv")
+    with path.open("x", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["month", "payment", "principal", "interest", "balance"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return AmortizationExport(path=str(path), format="csv", row_count=len(rows),
+                              monthly_payment=round(payment, 2), total_interest=round(total_interest, 2),
+                              basis=_schedule_basis(rate_pct, months))
