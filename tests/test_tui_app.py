@@ -13,7 +13,8 @@ from terminal.tui.app import IntentApp
 from terminal.tui.messages import RunRequested
 from terminal.tui.screens.confirm import ConfirmScreen
 from terminal.tui.widgets.preview import MatchPreview
-from terminal.tui.widgets.result_view import DenialPanel, Notice, ResultView
+from terminal.tui.widgets.panels import DenialPanel, Notice
+from terminal.tui.widgets.result_view import ResultView
 from tests.test_tui_support import FixedGate, demo_session
 
 def sync(fn):
@@ -263,3 +264,27 @@ async def test_command_palette_lists_screens_and_actions(session):
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "PacksScreen"
+
+
+@sync
+async def test_free_plan_denies_legal_and_a_licence_file_activated_on_the_plan_screen_unlocks_it(
+        session, home, tmp_path, monkeypatch):
+    from tests.licensing import licence_token
+
+    values = {"start_date": "2026-03-02", "days": 30}
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.post_message(RunRequested("legal.deadline", values))
+        await settle(pilot)
+        denial = text_of(app.main_screen.query_one(DenialPanel))
+        assert "pack.legal" in denial and "pro" in denial
+        licence = tmp_path / "pro.licence"
+        licence.write_text(licence_token(home, "pro", monkeypatch=monkeypatch))
+        await pilot.press("f4")
+        await settle(pilot)
+        app.screen.query_one("#licence-path", Input).value = str(licence)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "plan pro" in text_of(app.screen.query_one("#plan-summary"))
+        assert session.gate.check("pack.legal").allowed

@@ -29,7 +29,9 @@ class HistoryScreen(Screen[dict | None]):
         table = self.query_one(DataTable)
         for col in ("#", "when", "request", "action", "status"):
             table.add_column(col, key=col)
-        self.query_one("#history-search", Input).focus()
+        search = self.query_one("#history-search", Input)
+        search.cursor_blink = not self.app.is_headless
+        search.focus()
         self.load("")
 
     @on(Input.Changed, "#history-search")

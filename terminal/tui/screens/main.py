@@ -23,7 +23,7 @@ from terminal.tui.messages import RunFailed, RunFinished, RunRequested, Utteranc
 from terminal.tui.screens.confirm import ConfirmScreen
 from terminal.tui.widgets.intent_line import IntentLine
 from terminal.tui.widgets.preview import MatchPreview
-from terminal.tui.widgets.result_view import DenialPanel, Notice, ResultView
+from terminal.tui.widgets.panels import DenialPanel, Notice
 
 RISKY = ("writes-files", "destructive")
 
@@ -63,7 +63,8 @@ class MainScreen(Screen):
         self.run_id = 0
         self.running = False
         self.last = None  # (Outcome, ActionSpec) of the result on screen
-        self.preview_ms: list[float] = []  # keystroke -> preview updated, for the start-up bench
+        self.preview_ms: list[float] = []  # keystroke -> preview updated (bench/tui_startup.py)
+        self.paint_ms: list[float] = []  # keystroke -> the frame with the new preview painted
 
     @property
     def session(self):
@@ -79,8 +80,10 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(MatchPreview).show_hint()
-        self.query_one(IntentLine).focus()
-        self.warm_up()
+        line = self.query_one(IntentLine)
+        line.cursor_blink = not self.app.is_headless  # headless (tests, screenshots): a steady cursor
+        line.focus()
+        self.call_after_refresh(self.warm_up)  # the first frame first, then the packs
 
     # ---- start-up: registry, resolver index and plan load off the UI thread ---------------------
     @work(thread=True, group="warm", exit_on_error=False)
@@ -108,7 +111,7 @@ class MainScreen(Screen):
         """Packs changed: rebuild the resolver and completions over the new set of installed actions."""
         self.session.__dict__.pop("resolver", None)  # Session caches it; the catalog key changed
         self.ready = False
-        self.warm_up()
+        self.call_after_refresh(self.warm_up)  # the first frame first, then the packs
 
     # ---- live preview ---------------------------------------------------------------------------
     @on(Input.Changed, "#intent")
@@ -119,8 +122,9 @@ class MainScreen(Screen):
         self._preview(event.value)
         line = self.query_one(IntentLine)
         if line.key_time is not None:
-            self.preview_ms.append((time.perf_counter() - line.key_time) * 1000)
-            line.key_time = None
+            key_time, line.key_time = line.key_time, None
+            self.preview_ms.append((time.perf_counter() - key_time) * 1000)
+            self.call_after_refresh(lambda: self.paint_ms.append((time.perf_counter() - key_time) * 1000))
 
     def _preview(self, text: str) -> None:
         preview = self.query_one(MatchPreview)
@@ -295,6 +299,8 @@ class MainScreen(Screen):
         self.running = False
         self.last = (message.outcome, message.spec)
         self.query_one(IntentLine).value = ""
+        from terminal.tui.widgets.result_view import ResultView  # Markdown/DataTable load on first result
+
         self.show(ResultView(message.outcome, message.spec, classes="result"))
         if message.spec.id in ("system.install_pack", "system.remove_pack"):
             self.refresh_catalog()

@@ -15,19 +15,33 @@ from textual.widgets import Footer, Header, Input, ProgressBar, Static
 SHOWN = ("plan", "status", "features", "usage")  # the rest of the summary is listed as key: value
 
 
+MAX_LICENCE_BYTES = 64_000  # a licence token is well under 2 kB
+
+
 def activate_licence(session, path: str) -> str:
-    """Hand a licence file to the entitlement store through whichever call the gate offers."""
+    """Verify a licence (or grant) file and keep it, as `intent license activate FILE` does."""
+    from datetime import datetime, timezone
+
     file = Path(path).expanduser()
     if not file.is_file():
         raise FileNotFoundError(f"no licence file at {file}")
+    raw = file.read_bytes()
+    if len(raw) > MAX_LICENCE_BYTES:
+        raise ValueError(f"{file} is too large to be a licence file")
+    try:
+        token = raw.decode("ascii").strip()
+    except UnicodeDecodeError:
+        raise ValueError(f"{file} is not a licence file (it is not plain text)") from None
     gate = session.gate
-    if hasattr(gate, "activate_file"):
-        result = gate.activate_file(file)
-    elif hasattr(gate, "activate"):
-        result = gate.activate(file.read_text().strip())
-    else:
-        raise RuntimeError("this entitlement store cannot activate licences")
-    return str(getattr(result, "plan", None) or getattr(result, "feature", None) or "licence")
+    if not hasattr(gate, "trusted"):
+        raise RuntimeError("this entitlement gate does not take licences")
+    from entitlements.licence import describe
+    from entitlements.wallet import activate
+
+    claims = activate(Path(session.home), token, gate.trusted(), datetime.now(timezone.utc), getattr(gate, "store", None))
+    if hasattr(gate, "refresh"):
+        gate.refresh()
+    return describe(claims)
 
 
 class PlanScreen(Screen):
@@ -47,7 +61,9 @@ class PlanScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#licence-path", Input).focus()
+        path = self.query_one("#licence-path", Input)
+        path.cursor_blink = not self.app.is_headless
+        path.focus()
         self.load()
 
     def action_reload(self) -> None:
@@ -91,9 +107,11 @@ class PlanScreen(Screen):
             detail += f" · {item['remaining']} left"
         if item.get("resets_at"):
             detail += f" · resets {str(item['resets_at'])[:10]}"
-        bar = ProgressBar(total=float(limit) if limit else None, show_eta=False, show_percentage=bool(limit),
-                          classes="usage-bar")
-        bar.progress = used
+        if limit:
+            bar = ProgressBar(total=float(limit), show_eta=False, show_percentage=False, classes="usage-bar")
+            bar.progress = used
+        else:  # no limit: nothing to fill (an indeterminate bar would pulse as if something were running)
+            bar = Static(Text("unlimited", style="dim"), classes="usage-bar")
         return Horizontal(Static(feature, classes="usage-feature"), bar, Static(detail, classes="usage-detail"),
                           classes="usage-row")
 

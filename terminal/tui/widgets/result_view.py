@@ -104,35 +104,3 @@ class ResultView(Vertical):
                 yield Markdown(path.read_text(errors="replace")[:MAX_DOC_CHARS], classes="document")
             return
         yield Markdown(str(value)[:MAX_DOC_CHARS], classes="document")
-
-
-class Notice(Static):
-    """A one-off panel in the results area: not understood, an error, a cancellation."""
-
-    def __init__(self, title: str, body: str = "", variant: str = "error", **kwargs) -> None:
-        text = Text(title, style="bold")
-        if body:
-            text.append("\n" + body, style="")
-        super().__init__(text, classes=f"notice {variant}", **kwargs)
-
-
-class DenialPanel(Static):
-    """The entitlement store said no: what was refused, which plan unlocks it, the key to see plans."""
-
-    def __init__(self, error, **kwargs) -> None:
-        extra = error.extra
-        heading = {"quota_exceeded": "Quota used up", "expired": "Licence expired"}.get(error.kind, "Not in your plan")
-        text = Text(f"{heading}: ", style="bold")
-        text.append(error.message)
-        if extra.get("feature"):
-            text.append("\nfeature ", style="dim")
-            text.append(str(extra["feature"]), style="cyan")
-        upgrade = extra.get("upgrade") or {}
-        if upgrade:
-            text.append("\nunlocked by the ", style="")
-            text.append(str(upgrade.get("plan", "?")), style="bold green")
-            text.append(" plan")
-            if upgrade.get("how"):
-                text.append(f": {upgrade['how']}")
-        text.append("\nF4 shows your plan and the plans that unlock it", style="dim")
-        super().__init__(text, classes="denial", **kwargs)

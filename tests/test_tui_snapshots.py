@@ -1,0 +1,64 @@
+"""Snapshot tests (pytest-textual-snapshot) at 80x24: the main screen, a table result, Packs and Plan.
+
+They run over the demo packs and a fixed gate (tests/test_tui_support.py) with fixed inputs, so a frame
+changes only when the TUI's own rendering does. Update with `pytest tests/test_tui_snapshots.py
+--snapshot-update` after checking the new frames by eye."""
+from __future__ import annotations
+
+import pytest
+
+from terminal.tui.app import IntentApp
+from terminal.tui.messages import RunRequested
+from tests.test_tui_support import demo_session
+
+
+@pytest.fixture
+def app(home, tmp_path):
+    return IntentApp(session=demo_session(home, tmp_path / "out"))
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def test_main_screen(snap_compare, app):
+    assert snap_compare(app, run_before=settle)
+
+
+def test_table_result(snap_compare, app):
+    async def run(pilot):
+        await settle(pilot)
+        pilot.app.main_screen.post_message(
+            RunRequested("demo.schedule", {"principal": 1200, "rate_pct": 12, "months": 4}))
+        await settle(pilot)
+
+    assert snap_compare(app, run_before=run)
+
+
+def test_packs_screen(snap_compare, app):
+    async def run(pilot):
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+
+    assert snap_compare(app, run_before=run)
+
+
+def test_plan_screen(snap_compare, app):
+    async def run(pilot):
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+
+    assert snap_compare(app, run_before=run)
+
+
+def test_confirmation_modal(snap_compare, app):
+    async def run(pilot):
+        await settle(pilot)
+        pilot.app.main_screen.post_message(RunRequested("demo.note", {"title": "Hello"}))
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run)
