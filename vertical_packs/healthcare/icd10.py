@@ -64,6 +64,8 @@ def icd10_lookup(
         hits, mode = index.lookup(code)[: limit + 1], "code"
     elif code and (hits := index.prefixed(code, limit)):
         mode = "code"
+    elif code and "." in text:  # written as a code (E11.99): searching its pieces as words would mislead
+        raise ParameterError("query", f"{code} is not a code in the {RELEASE}")
     else:
         hits = index.search(text, limit)
         if not hits and code:

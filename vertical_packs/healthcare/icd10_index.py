@@ -7,7 +7,9 @@ file instead of importing the library at all.
 from __future__ import annotations
 
 import bisect
+import heapq
 import json
+import math
 import os
 import re
 import tempfile
@@ -54,6 +56,12 @@ def normalise_code(text: str) -> str | None:
     return bare if len(bare) <= 3 else f"{bare[:3]}.{bare[3:]}"
 
 
+# Qualifiers that do not make a description more specific to what was asked: they do not count against
+# a match's length, so "Urinary tract infection, site not specified" outranks "Neonatal urinary tract infection".
+GENERIC = frozenset("unspecified not specified site other nos elsewhere classified organism initial subsequent "
+                    "encounter sequela".split())
+
+
 @dataclass
 class Index:
     codes: list[str]
@@ -61,28 +69,59 @@ class Index:
     billable: list[bool]
     position: dict[str, int] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
-    postings: dict[str, list[int]] = field(default_factory=dict)  # description words
+    postings: dict[str, list[int]] = field(default_factory=dict)  # description words, lists in rank order
     extra: dict[str, list[int]] = field(default_factory=dict)  # inclusion terms, "includes" notes
     vocab: list[str] = field(default_factory=list)
-    rank: list[int] = field(default_factory=list)  # shorter descriptions of real codes first
+    rank: list[int] = field(default_factory=list)  # real codes before blocks, then fewer specific words
+    _sets: dict[str, frozenset[int]] = field(default_factory=dict)
+    _loose_cache: dict[str, tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
+
+    parents: list[str] = field(default_factory=list)
 
     @classmethod
     def from_rows(cls, rows: list[list]) -> "Index":
-        index = cls(codes=[r[0] for r in rows], descriptions=[r[1] for r in rows], billable=[bool(r[3]) for r in rows])
+        """Build from (code, description, parent, is_leaf, inclusion text) rows."""
         n = len(rows)
-        for i, (code, description, parent, _leaf, extra_text) in enumerate(rows):
-            index.position[code] = i
+        rank: list[int] = []
+        words_of: list[list[str]] = []
+        for i, (code, description, _parent, _leaf, _extra) in enumerate(rows):
+            words = tokens(description)
+            words_of.append(words)
+            structural = 0 if CODE.match(code) else 1  # chapters and blocks after real codes
+            specific = len(words) - sum(w in GENERIC for w in words)
+            rank.append((structural * 1000 + specific) * n + i)
+        # Posting lists are filled in rank order, so the best matches of a word are its first entries.
+        postings: dict[str, list[int]] = {}
+        extra: dict[str, list[int]] = {}
+        for i in sorted(range(n), key=rank.__getitem__):
+            words = words_of[i]
+            for w in dict.fromkeys(words):
+                postings.setdefault(w, []).append(i)
+            for w in set(tokens(rows[i][4])).difference(words):
+                extra.setdefault(w, []).append(i)
+        return cls.from_state({
+            "codes": [r[0] for r in rows], "descriptions": [r[1] for r in rows],
+            "billable": [bool(r[3]) for r in rows], "parents": [r[2] or "" for r in rows],
+            "rank": rank, "postings": postings, "extra": extra,
+        })
+
+    @classmethod
+    def from_state(cls, state: dict) -> "Index":
+        index = cls(codes=state["codes"], descriptions=state["descriptions"], billable=state["billable"],
+                    parents=state["parents"], rank=state["rank"], postings=state["postings"], extra=state["extra"])
+        index.position = {code: i for i, code in enumerate(index.codes)}
+        for code, parent in zip(index.codes, index.parents):
             if parent:
                 index.children.setdefault(parent, []).append(code)
-            words = tokens(description)
-            for w in set(words):
-                index.postings.setdefault(w, []).append(i)
-            for w in set(tokens(extra_text)) - set(words):
-                index.extra.setdefault(w, []).append(i)
-            structural = 0 if CODE.match(code) else 1  # chapters and blocks after real codes
-            index.rank.append((structural * 1000 + len(words)) * n + i)
         index.vocab = sorted(set(index.postings) | set(index.extra))
+        for word, hits in index.postings.items():  # sets for the commonest words, so no search builds one
+            if len(hits) > 3000:
+                index._sets[word] = frozenset(hits)
         return index
+
+    def state(self) -> dict:
+        return {"codes": self.codes, "descriptions": self.descriptions, "billable": self.billable,
+                "parents": self.parents, "rank": self.rank, "postings": self.postings, "extra": self.extra}
 
     # ---- queries ---------------------------------------------------------------------------------
     def lookup(self, code: str) -> list[int]:
@@ -95,12 +134,81 @@ class Index:
         hits = [i for c, i in self.position.items() if c.replace(".", "").startswith(bare)]
         return sorted(hits)[:limit]
 
-    def _words_for(self, token: str) -> tuple[set[int], set[int]]:
+    def search(self, query: str, limit: int = 10) -> list[int]:
+        words = list(dict.fromkeys(expand(query)))
+        if not words:
+            return []
+        found: list[int] = []
+        if all(w in self.postings for w in words):
+            found = self._exact(words, limit)
+            if len(found) >= limit:
+                return found
+        return found + self._loose(words, limit - len(found), exclude=set(found))
+
+    def _exact(self, words: list[str], limit: int) -> list[int]:
+        """Codes whose description has every word, best first: walk the shortest list in rank order."""
+        words = sorted(words, key=lambda w: len(self.postings[w]))
+        if len(words) > 1 and len(self.postings[words[0]]) > 2000:
+            # two common words ("left", "right"): intersect in C rather than walk a long list in Python
+            both = frozenset.intersection(*(self._set(w) for w in words))
+            return heapq.nsmallest(limit, both, key=self.rank.__getitem__)
+        others = [self._set(w) for w in words[1:]]
+        out = []
+        for i in self.postings[words[0]]:
+            if all(i in s for s in others):
+                out.append(i)
+                if len(out) == limit:
+                    break
+        return out
+
+    def _set(self, word: str) -> frozenset[int]:
+        s = self._sets.get(word)
+        if s is None:
+            s = self._sets[word] = frozenset(self.postings[word])
+        return s
+
+    def _loose(self, words: list[str], limit: int, exclude: set[int]) -> list[int]:
+        """Prefix, stem and inclusion-term matches; codes with every word first, else the most words."""
+        if limit <= 0:
+            return []
+        groups = [self._words_for(w) for w in words]
+        groups = [g for g in groups if g[0] or g[1]]  # a word found nowhere is ignored, not fatal
+        if not groups:
+            return []
+        rank = self.rank
+        groups.sort(key=lambda g: len(g[0]) + len(g[1]))
+        first, others = groups[0], groups[1:]
+        candidates = [
+            i for i in (*first[0], *first[1])
+            if i not in exclude and all(i in exact or i in loose for exact, loose in others)
+        ]
+        if candidates:
+            penalty = 10**12  # each word matched only loosely ranks a code behind every exact one
+            return heapq.nsmallest(
+                limit, candidates, key=lambda i: rank[i] + penalty * sum(i in loose for _e, loose in groups)
+            )
+        if exclude:
+            return []
+        # No code has every word: rarer words count more (idf), then the usual rank.
+        total = len(self.codes)
+        score: dict[int, float] = {}
+        for exact, loose in groups:
+            weight = math.log(total / (len(exact) + len(loose)))
+            for i in exact:
+                score[i] = score.get(i, 0.0) + weight
+            for i in loose:
+                score[i] = score.get(i, 0.0) + 0.8 * weight
+        return heapq.nsmallest(limit, score, key=lambda i: (-round(score[i], 6), rank[i]))
+
+    def _words_for(self, token: str) -> tuple[frozenset[int], frozenset[int]]:
         """(codes whose description has the word, codes that match it loosely: prefix, stem, inclusion)."""
-        exact = set(self.postings.get(token, ()))
+        cached = self._loose_cache.get(token)
+        if cached is not None:
+            return cached
+        exact = self._set(token) if token in self.postings else frozenset()
         loose: set[int] = set(self.extra.get(token, ()))
         candidates: list[str] = []
-        if len(token) >= 3:
+        if len(token) >= 3 and len(exact) < 200:  # variants only matter for rarer words
             start = bisect.bisect_left(self.vocab, token)
             for word in self.vocab[start:start + 200]:
                 if not word.startswith(token):
@@ -118,30 +226,11 @@ class Index:
         for word in candidates:
             loose.update(self.postings.get(word, ()))
             loose.update(self.extra.get(word, ()))
-        return exact, loose - exact
-
-    def search(self, query: str, limit: int = 10) -> list[int]:
-        words = expand(query)
-        if not words:
-            return []
-        matched = [self._words_for(w) for w in dict.fromkeys(words)]
-        matched = [m for m in matched if m[0] or m[1]]  # a word found nowhere is ignored, not fatal
-        if not matched:
-            return []
-        candidates = set.intersection(*(exact | loose for exact, loose in matched))
-        if not candidates:  # no code has every word: rank by how many words each code has
-            counts: dict[int, int] = {}
-            for exact, loose in matched:
-                for i in exact | loose:
-                    counts[i] = counts.get(i, 0) + 1
-            best = max(counts.values())
-            candidates = {i for i, c in counts.items() if c == best}
-        rank = self.rank
-        loose_sets = [loose for _exact, loose in matched if loose]
-        if not loose_sets:
-            return sorted(candidates, key=rank.__getitem__)[:limit]
-        penalty = 10**12  # an exact description word beats a prefix or inclusion-term match
-        return sorted(candidates, key=lambda i: rank[i] + penalty * sum(i in s for s in loose_sets))[:limit]
+        result = (exact, frozenset(loose - exact))
+        if len(self._loose_cache) > 2048:
+            self._loose_cache.clear()
+        self._loose_cache[token] = result
+        return result
 
 
 def expand(query: str) -> list[str]:
@@ -171,7 +260,11 @@ def library_version() -> str:
 
 
 def rows_from_library() -> list[list]:
-    import simple_icd_10_cm as icd  # ~2 s import: only here, and only when no cache exists
+    import warnings
+
+    with warnings.catch_warnings():  # its pkg_resources-style data loading warns on every import
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm as icd  # ~2 s import: only here, and only when no cache exists
 
     rows = []
     for code in icd.get_all_codes(True):
@@ -180,36 +273,40 @@ def rows_from_library() -> list[list]:
     return rows
 
 
+CACHE_FORMAT = 2  # bump when the index layout or tokenising changes
+
+
 def cache_path(home: Path | None) -> Path | None:
     if home is None:
         return None
-    return Path(home) / "cache" / f"icd10cm-{library_version()}.json"
+    return Path(home) / "cache" / f"icd10cm-{library_version()}-index{CACHE_FORMAT}.json"
 
 
 def get_index(home: Path | None = None) -> Index:
+    """The process-wide index: from memory, else the INTENT_HOME cache, else built from the library."""
     global _INDEX
     if _INDEX is not None:
         return _INDEX
     with _LOCK:
         if _INDEX is None:
-            _INDEX = Index.from_rows(_load_rows(cache_path(home)))
+            _INDEX = _load(cache_path(home))
     return _INDEX
 
 
-def _load_rows(path: Path | None) -> list[list]:
+def _load(path: Path | None) -> Index:
     if path is not None and path.is_file():
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return Index.from_state(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
             pass  # a damaged cache is rebuilt from the library below
-    rows = rows_from_library()
+    index = Index.from_rows(rows_from_library())
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(rows, fh, separators=(",", ":"))
+                json.dump(index.state(), fh, separators=(",", ":"))
             os.replace(tmp, path)
         except OSError:
             pass  # the cache only saves time; a read-only home still works
-    return rows
+    return index

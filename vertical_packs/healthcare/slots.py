@@ -13,7 +13,7 @@ HEIGHT = Slot("Body height in centimetres (convert feet/inches: 1 in = 2.54 cm)"
               gt=0, le=275, question="What is the patient's height (cm)?")
 AGE = Slot("Age in years", kind="age", unit="years", ge=0, le=130, question="How old is the patient (years)?")
 SEX = Slot("Sex used by the equation: female or male", kind="sex", question="Is the patient female or male?")
-CREATININE = Slot("Serum creatinine in mg/dL (IDMS-traceable)", kind="creatinine", unit="mg/dL", gt=0, le=40,
+CREATININE = Slot("Serum creatinine in mg/dL (IDMS-traceable)", kind="creatinine", unit="mg/dL", gt=0, le=2500,
                   question="What is the serum creatinine (mg/dL)?")
 
 
