@@ -90,11 +90,14 @@ def extract_citations(
 
 
 def find_citations(text: str) -> tuple[list[Citation], dict[str, int]]:
-    from eyecite import get_citations
+    from eyecite import clean_text, get_citations
     from eyecite.models import FullCaseCitation
 
+    _speed_up_eyecite()
     # eyecite logs harmless tokenizer overlaps as warnings; they would clutter the terminal
     logging.getLogger("eyecite").setLevel(logging.ERROR)
+    # PDF and hard-wrapped text break citations across lines ("93 S. Ct.\n705"); eyecite wants one space
+    text = clean_text(text, ["all_whitespace"])
     found = get_citations(text)
     full = sorted((c for c in found if isinstance(c, FullCaseCitation)), key=lambda c: c.span()[0])
     other: dict[str, int] = {}
@@ -139,6 +142,47 @@ def find_citations(text: str) -> tuple[list[Citation], dict[str, int]]:
 
 _KIND = {"FullLawCitation": "statute", "FullJournalCitation": "journal", "IdCitation": "id", "SupraCitation": "supra",
          "ShortCaseCitation": "short_case", "ReferenceCitation": "reference", "UnknownCitation": "unknown"}
+
+
+_patched = False
+
+
+def _speed_up_eyecite() -> None:
+    """Two quadratic spots make eyecite 2.7 take seconds on a 50-page brief; both are fixed here, once.
+
+    1. It maps a court parenthetical to a court id by re-normalising all ~3,000 court names on every
+       citation. Same algorithm below, names normalised once, answers cached.
+    2. After each full citation it regex-scans the whole rest of the document for "Name, at 12" reference
+       citations. We neither list nor resolve those, so that scan is switched off.
+    """
+    global _patched
+    if _patched:
+        return
+    from functools import lru_cache
+
+    import regex
+    from eyecite import find, helpers
+
+    find.extract_reference_citations = lambda citation, document: []
+
+    original = helpers.get_court_by_paren
+    normalised = [(regex.sub(r"[^\w]", "", c["citation_string"]).lower(), str(c["id"])) for c in helpers.courts]
+
+    @lru_cache(maxsize=4096)
+    def get_court_by_paren(paren_string: str) -> str | None:
+        court_str = regex.sub(r"[^\w]", "", paren_string).lower()
+        court_code = None
+        if court_str:
+            for s, court_id in normalised:
+                if s == court_str:
+                    return court_id
+                if s.startswith(court_str):
+                    court_code = court_id
+        return court_code
+
+    get_court_by_paren.original = original  # kept for the equivalence test
+    helpers.get_court_by_paren = get_court_by_paren
+    _patched = True
 
 
 def _end_with_pin(c) -> int:

@@ -33,6 +33,8 @@ _TERM = [
     re.compile(rf"\b(?:initial\s+)?term\s+of\s+(?:this\s+\w+\s+)?(?:shall\s+be\s+|is\s+|will\s+be\s+)?(?:for\s+)?(?:a\s+period\s+of\s+)?"
                rf"({_NUM_WORD}\s+(?:years?|months?|weeks?|days?))", re.I),
     re.compile(rf"\bfor\s+a\s+(?:term|period)\s+of\s+({_NUM_WORD}\s+(?:years?|months?|weeks?|days?))", re.I),
+    re.compile(rf"\bobligations\s+(?:hereunder\s+|under\s+this\s+\w+\s+)?(?:shall\s+|will\s+)?(?:continue|survive|remain\s+in\s+effect)\s+for\s+"
+               rf"(?:a\s+period\s+of\s+)?({_NUM_WORD}\s+(?:years?|months?))", re.I),
     re.compile(rf"\b(?:continue|remain)\s+in\s+(?:full\s+force\s+and\s+)?effect\s+for\s+({_NUM_WORD}\s+(?:years?|months?|weeks?|days?))", re.I),
     re.compile(rf"\b(?:term|period)\s+of\s+([a-z]+(?:-[a-z]+)?\s+(?:years?|months?))", re.I),
 ]
@@ -155,10 +157,16 @@ def find_parties(text: str) -> tuple[list[str], dict[str, str]]:
             pos = 0
             for r in role_marks:
                 chunk = segment[pos:r.start()]
-                name = _clean_party(chunk)
-                if name and name not in parties:
-                    parties.append(name)
-                    roles[name] = r.group(1).strip()
+                role = r.group(1).strip()
+                # '(each a "Party" ...)' after "X and Y" names both parties at once
+                chunks = (re.split(r",?\s+and\s+(?=[A-Z])", chunk) if role.lower() in ("party", "parties")
+                          else [chunk])
+                for piece in chunks:
+                    name = _clean_party(piece)
+                    if name and name not in parties:
+                        parties.append(name)
+                        if role.lower() not in ("party", "parties"):
+                            roles[name] = role
                 pos = r.end()
         else:
             names = re.split(r",?\s+and\s+(?=[A-Z])", segment, maxsplit=1)
