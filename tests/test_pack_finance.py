@@ -228,6 +228,14 @@ def test_npv_excel_docs_both_conventions(session):
     assert run(session, "finance.npv", rate_pct=8, cash_flows=[-40000, 8000, 9200, 10000, 12000, 14500])["npv"] == 1922.06
 
 
+def test_npv_cli_accepts_shorthand_amounts(cli):
+    # the Excel NPV docs' flows written the way people type them: -10k, 3k, 4.2k, $6,800 as (accounting) text
+    r = cli("do", "finance.npv", "rate_pct=10", "cash_flows=(10k), 3k, 4.2k, $6800", "--json")
+    assert r.code == 0, r.err
+    assert r.json["params"]["cash_flows"] == [-10000, 3000, 4200, 6800]
+    assert r.json["result"]["npv_excel"] == 1188.44
+
+
 def test_npv_rejects_empty_and_bad_rate(session):
     err = bad(session, "finance.npv", rate_pct=8, cash_flows=[])
     assert err.extra["param"] == "cash_flows" and "at least one" in str(err)

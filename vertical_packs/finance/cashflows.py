@@ -6,11 +6,39 @@ NPV() starts at t=1, so Excel's value is ours divided by (1+rate); the result ca
 from __future__ import annotations
 
 import math
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 from intents.sdk import ParameterError, Render, Result, Slot
 from vertical_packs.finance.manifest import pack
 
 MAX_FLOWS = 1200  # 100 years of monthly flows
+
+
+_AMOUNT = re.compile(r"^(?P<neg>-)?\(?(?P<paren>-)?[$€£¥]?(?P<num>\d+(?:\.\d+)?|\.\d+)\s*(?P<scale>k|m|mm|bn|b)?\)?$", re.I)
+_SCALE = {"": 1, "k": 1e3, "m": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9}
+
+
+def _amount(item: Any) -> Any:
+    """'-40k', '$5000', '(1,200)', '1.2m' -> float; anything else is left for pydantic to reject."""
+    if not isinstance(item, str):
+        return item
+    text = item.strip().replace(",", "").replace("_", "").replace(" ", "")
+    m = _AMOUNT.match(text)
+    if not m:
+        return item
+    value = float(m["num"]) * _SCALE[(m["scale"] or "").lower()]
+    negative = bool(m["neg"] or m["paren"]) or (text.startswith("(") and text.endswith(")"))
+    return -value if negative else value
+
+
+def _amounts(value: Any) -> Any:
+    return [_amount(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+
+CashFlows = Annotated[list[float], BeforeValidator(_amounts)]
 
 
 def _flows(description: str) -> object:
@@ -60,7 +88,7 @@ class NPV(Result):
 def npv(
     rate_pct: float = Slot("Discount rate per period, in percent", kind="percent", gt=-100, le=100,
                            question="At what discount rate (%)?"),
-    cash_flows: list[float] = _flows("Cash flows per period, the first one now (t=0); outflows negative"),
+    cash_flows: CashFlows = _flows("Cash flows per period, the first one now (t=0); outflows negative"),
 ) -> NPV:
     """Net present value of a series of cash flows, the first one at t=0 (numpy-financial convention)."""
     import numpy_financial as npf
@@ -105,7 +133,7 @@ class IRR(Result):
     ],
     render=Render(kind="headline", headline="irr_pct", headline_format="percent"),
 )
-def irr(cash_flows: list[float] = _flows("Cash flows per period, the first one now (t=0); "
+def irr(cash_flows: CashFlows = _flows("Cash flows per period, the first one now (t=0); "
                                          "needs both outflows (negative) and inflows (positive)")) -> IRR:
     """Internal rate of return per period: the rate at which the cash flows' NPV is zero."""
     import numpy_financial as npf
