@@ -5,6 +5,7 @@ Sources (each vector below names its own):
 - Excel docs: Microsoft support pages for PMT, IPMT, PPMT, FV, NPV and IRR (their worked examples), and
   Microsoft's "Plan payments and savings with Excel" article (PMT(6%/12, 360, 180000) = 1,079.19).
 - Wikipedia, "Compound interest": 1,500 at 4.3% compounded quarterly for 6 years -> 1,938.84.
+- Adobe LiveCycle Designer FormCalc reference, NPV function examples.
 - ECB euro foreign exchange reference rates: EUR/USD 1.1789 on 1999-01-04 (the first fixing), 1.0956 on
   2024-01-02, 1.0921 on 2024-01-05.
 """
@@ -226,6 +227,13 @@ def test_npv_excel_docs_both_conventions(session):
     # Excel NPV docs, example 2: an initial 40,000 now plus NPV(8%, 8000, 9200, 10000, 12000, 14500)
     # = 1,922.06, which is exactly the t=0 convention
     assert run(session, "finance.npv", rate_pct=8, cash_flows=[-40000, 8000, 9200, 10000, 12000, 14500])["npv"] == 1922.06
+
+
+def test_npv_adobe_formcalc_reference(session):
+    # Adobe LiveCycle FormCalc reference, NPV(0.10, 500, 1500, 4000, 10000) = 11529.60863329007 with the first
+    # flow a year out: the same flows after a zero at t=0
+    result = run(session, "finance.npv", rate_pct=10, cash_flows=[0, 500, 1500, 4000, 10000])
+    assert result["npv"] == 11529.61
 
 
 def test_npv_cli_accepts_shorthand_amounts(cli):
