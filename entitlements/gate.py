@@ -12,20 +12,24 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from entitlements import audit, wallet
 from entitlements.catalog import FREE, Catalog, load_catalog
 from entitlements.decision import Decision, Upgrade
 from entitlements.errors import LicenceRefused, StoreError
-from entitlements.licence import CLOCK_SKEW, GrantClaims, LicenceClaims, subscription_status, verify
-from entitlements.periods import period_of
+
+if TYPE_CHECKING:
+    from entitlements.licence import GrantClaims, LicenceClaims
+from entitlements.periods import CLOCK_SKEW, PeriodCache, period_of
 from entitlements.store import Store
 
 Clock = Callable[[], datetime]
 ROLLBACK_TOLERANCE = timedelta(minutes=10)  # clock corrections smaller than this are not a rollback
 HIGH_WATER_EVERY = timedelta(minutes=10)  # how stale the stored latest-seen time may get
 REFRESH_EVERY_S = 1.0  # poll the licence directory at most this often
+COUNTER_SQL = "SELECT used FROM counters WHERE feature = ? AND period = ?"
+COUNTER_TTL_S = 0.25  # how long check() may reuse a counter read (consume() always reads afresh)
 DENIAL_AUDIT_EVERY_S = 60.0  # the same denial is audited once a minute per process, not per check
 
 
@@ -70,11 +74,13 @@ class StoreGate:
         self._polled = 0.0
         self._denials: dict[tuple[str, str], float] = {}
         self._trusted: dict | None = None
+        self._periods = PeriodCache()
+        self._counters: dict[tuple[str, str], tuple[int, float]] = {}
 
     # ---- the Gate interface ----------------------------------------------------------------------
     def check(self, feature: str, qty: int = 1) -> Decision:
         state = self.state()
-        decision = self._decide(state, feature, qty, self._usage_reader())
+        decision = self._decide(state, feature, qty, self._used_now)
         if not decision.allowed:
             self._audit_denial(decision)
         return decision
@@ -87,6 +93,12 @@ class StoreGate:
             return self.check(feature, qty)  # nothing to count
         now = self.clock()
         key = idempotency_key or f"auto:{time.time_ns()}:{id(self)}"
+        try:
+            return self._consume(state, feature, qty, key, now)
+        finally:
+            self._counters.clear()  # after the commit: later checks see this consumption
+
+    def _consume(self, state: State, feature: str, qty: int, key: str, now: datetime) -> Decision:
         with self._lock, self.store.write() as conn:
             row = conn.execute("SELECT qty, period FROM usage WHERE idempotency_key = ?", [key]).fetchone()
             if row is not None:
@@ -99,7 +111,8 @@ class StoreGate:
                 audit.insert(conn, "denied", decision.model_dump(mode="json", exclude_none=True), now)
                 return decision
             at = now.isoformat(timespec="microseconds")
-            for n, (period, amount) in enumerate(self._allocate(state, feature, qty, self._reader(conn), now)):
+            parts = self._allocate(state, feature, qty, self._reader(conn), now)
+            for n, (period, amount) in enumerate(parts):
                 # The first part carries the caller's key (what a retry looks up); further parts are suffixed.
                 conn.execute(
                     "INSERT INTO usage (idempotency_key, feature, qty, period, source, at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -110,20 +123,27 @@ class StoreGate:
                     "ON CONFLICT (feature, period) DO UPDATE SET used = used + excluded.used",
                     [feature, period, amount],
                 )
+            # Report the count after this consumption (the decision was computed before it).
+            used = (decision.used or 0) + sum(a for p, a in parts if p == decision.period)
+            decision = decision.model_copy(update={"used": used})
             audit.insert(conn, "consumed", {"feature": feature, "qty": qty, "key": key,
-                                            "used": decision.used, "limit": decision.limit}, now)
+                                            "used": used, "limit": decision.limit}, now)
             return decision
 
     def summary(self) -> dict[str, Any]:
         state = self.state()
-        read = self._usage_reader()
+        read = self._used_now
         names = set(state.features) | (set(self.catalog.features) if state.all_features else set())
         features = sorted(n for n in names if self.catalog.kind(n) != "config")
-        usage = []
+        usage, warnings = [], list(state.warnings)
         for name in features:
             if self.catalog.kind(name) != "metered":
                 continue
-            d = self._decide(state, name, 0, read)
+            try:
+                d = self._decide(state, name, 0, read)
+            except StoreError as err:
+                warnings.append(f"usage of {name} is unavailable: {err.message}")
+                continue
             usage.append({"feature": name, "used": d.used, "limit": d.limit, "remaining": d.remaining,
                           "resets_at": d.resets_at, "grants": d.grants})
         out = {
@@ -133,8 +153,8 @@ class StoreGate:
         }
         if state.problem:
             out["licence_problem"] = state.problem
-        if state.warnings:
-            out["warnings"] = state.warnings
+        if warnings:
+            out["warnings"] = warnings
         return out
 
     def value(self, feature: str, default: Any = None) -> Any:
@@ -185,6 +205,9 @@ class StoreGate:
         if not licence_token and not grant_tokens:
             self._check_clock(now, None, state)
             return state
+        # Only a home with tokens pays for the licence module (pydantic claim models, cryptography).
+        from entitlements.licence import GrantClaims, LicenceClaims, verify
+
         trusted = self.trusted()
         if licence_token:
             try:
@@ -206,6 +229,8 @@ class StoreGate:
         return state
 
     def _apply_licence(self, state: State, claims: LicenceClaims, now: datetime) -> None:
+        from entitlements.licence import subscription_status
+
         status = subscription_status(claims, now)
         state.subject, state.expires_at = claims.sub, claims.exp
         state.licensed_plan, state.licensed_features = claims.plan, dict(claims.features)
@@ -296,22 +321,25 @@ class StoreGate:
             return True, True, 0  # grants alone entitle
         return False, kind == "metered", None
 
-    def _usage_reader(self):
-        store = self._store_or_none()
-        if store is None:
-            return None
-        return self._reader(None)
+    def _used_now(self, feature: str, period: str) -> int:
+        """Counter read for check()/summary(): may reuse a read for COUNTER_TTL_S (consume() never does)."""
+        mono = time.monotonic()
+        hit = self._counters.get((feature, period))
+        if hit is not None and mono - hit[1] < COUNTER_TTL_S:
+            return hit[0]
+        if self._store_or_none() is None:
+            raise StoreError(f"{feature} is metered and the entitlement store is unavailable; "
+                             f"see `intent plan` for details", feature=feature)
+        rows = self.store.read(COUNTER_SQL, (feature, period))
+        value = int(rows[0][0]) if rows else 0
+        self._counters[(feature, period)] = (value, mono)
+        return value
 
-    def _reader(self, conn):
-        """used(feature, period) -> int, on the transaction's connection when there is one."""
+    @staticmethod
+    def _reader(conn):
+        """used(feature, period) -> int, on the transaction's connection (never cached)."""
         def used(feature: str, period: str) -> int:
-            if conn is not None:
-                row = conn.execute("SELECT used FROM counters WHERE feature = ? AND period = ?",
-                                   [feature, period]).fetchone()
-            else:
-                rows = self.store.read("SELECT used FROM counters WHERE feature = ? AND period = ?",
-                                       [feature, period])
-                row = rows[0] if rows else None
+            row = conn.execute(COUNTER_SQL, (feature, period)).fetchone()
             return int(row[0]) if row else 0
         return used
 
@@ -323,14 +351,11 @@ class StoreGate:
             return Decision(feature=feature, allowed=True, value=state.features.get(feature))
         now = now or self.clock()
         spec = self.catalog.features.get(feature)
-        period, resets = period_of(spec.period if spec else None, now)
-        if used_of is None:
-            raise StoreError(f"{feature} is metered and the entitlement store is unavailable; "
-                             f"see `intent plan` for details", feature=feature)
+        period, resets, resets_iso = self._periods.get(spec.period if spec else None, now)
         used = used_of(feature, period)
         grants = self._grant_balances(state, feature, used_of, now)
         grant_left = sum(g["remaining"] for g in grants)
-        base = dict(feature=feature, limit=limit, used=used, resets_at=_iso(resets), period=period,
+        base = dict(feature=feature, limit=limit, used=used, resets_at=resets_iso, period=period,
                     grants=grants or None)
         if limit is None:
             return Decision(allowed=True, **base)

@@ -16,10 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from entitlements import tokens
 from entitlements.errors import LicenceRefused
+from entitlements.periods import CLOCK_SKEW
 
 IMPLICIT = b"intent-terminal/licence/v1"
 ISSUER = "intent-terminal"
-CLOCK_SKEW = timedelta(minutes=5)  # tolerated difference between the vendor's clock and this one
 
 Status = Literal["trialing", "active", "past_due", "canceled"]
 

@@ -9,8 +9,12 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from entitlements.errors import StoreError
-from entitlements.licence import GrantClaims, LicenceClaims, describe, verify
+
+if TYPE_CHECKING:
+    from entitlements.licence import GrantClaims, LicenceClaims
 
 LICENCE_FILE = "licence.token"
 
@@ -76,6 +80,7 @@ def stamp(home: Path) -> tuple:
 def activate(home: Path, token: str, trusted: dict, now: datetime, store=None) -> LicenceClaims | GrantClaims:
     """Verify and keep a licence (replacing the current one) or a grant. Raises LicenceRefused."""
     from entitlements import audit
+    from entitlements.licence import LicenceClaims, describe, verify
     from entitlements.store import Store
 
     claims = verify(token, trusted, now)

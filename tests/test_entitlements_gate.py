@@ -148,7 +148,7 @@ def test_consume_quota_idempotency_and_month_reset(home, clock, monkeypatch):
     gate = StoreGate(home, clock=clock)
     for i in range(20):
         d = gate.consume("legal.draft_nda", 1, idempotency_key=f"run-{i}")
-        assert d.allowed and d.used == i and d.remaining == 19 - i
+        assert d.allowed and d.used == i + 1 and d.remaining == 19 - i
     again = gate.consume("legal.draft_nda", 1, idempotency_key="run-3")  # a retry counts nothing
     assert again.allowed and "already counted" in again.reason
     d = gate.consume("legal.draft_nda", 1, idempotency_key="run-20")
@@ -160,7 +160,7 @@ def test_consume_quota_idempotency_and_month_reset(home, clock, monkeypatch):
     # The next calendar month starts from zero; November's count is kept in the ledger.
     clock.now = datetime(2026, 12, 1, 0, 0, 1, tzinfo=timezone.utc)
     d = gate.consume("legal.draft_nda", 1, idempotency_key="dec-1")
-    assert d.allowed and d.used == 0 and d.remaining == 19 and d.resets_at == "2027-01-01T00:00:00+00:00"
+    assert d.allowed and d.used == 1 and d.remaining == 19 and d.resets_at == "2027-01-01T00:00:00+00:00"
     assert gate.summary()["usage"][0]["used"] == 1
     kinds = [e["kind"] for e in audit.events(home, limit=500)]
     assert kinds.count("consumed") == 21 and "denied" in kinds
@@ -228,3 +228,21 @@ def test_new_licence_is_picked_up_by_a_running_gate(home, clock, monkeypatch):
     assert not gate.check("pack.legal").allowed
     _activate(home, licence_token(home, "pro", 30, monkeypatch, now=NOW), clock)
     assert gate.refresh().plan == "pro" and gate.check("pack.legal").allowed
+
+
+def test_damaged_store_keeps_the_licence_and_says_so(home, clock, monkeypatch):
+    from entitlements.errors import StoreCorrupt
+
+    _activate(home, licence_token(home, "pro", 30, monkeypatch, now=NOW), clock)
+    for suffix in ("", "-wal", "-shm"):
+        path = store_path(home).with_name(store_path(home).name + suffix)
+        if path.exists():
+            path.unlink()
+    store_path(home).write_bytes(b"garbage" * 1000)
+    gate = StoreGate(home, clock=clock)
+    assert gate.check("pack.legal").allowed  # the licence file is intact and re-verified
+    with pytest.raises(StoreCorrupt) as info:
+        gate.consume("legal.draft_nda", 1, "x")
+    assert "damaged" in info.value.message and "licence is safe" in info.value.message
+    s = gate.summary()
+    assert s["plan"] == "pro" and s["usage"] == [] and "unavailable" in s["warnings"][0]
