@@ -274,6 +274,8 @@ def test_dose_rejects_non_positive_input(run):
         (150, "triglycerides", "mg/dL", 1.69, "mmol/L"),  # AMA SI conversion factor 0.01129
         (1.0, "creatinine", "mg/dL", 88.4, "umol/L"),  # KDIGO: 1 mg/dL = 88.4 umol/L
         (88.4, "creatinine", "µmol/L", 1.0, "mg/dL"),
+        (88.4, "creatinine", "micromol per litre", 1.0, "mg/dL"),
+        (126, "glucose", "milligrams per decilitre", 7.0, "mmol/L"),
         (20, "bun", "mg/dL", 7.1, "mmol/L"),  # BUN x 0.357 = urea mmol/L (2 N per urea, 28.014 g/mol)
         (60.06, "urea", "mg/dL", 10.0, "mmol/L"),  # urea 60.06 g/mol
     ],
@@ -306,7 +308,9 @@ def test_icd_code_lookup_with_children(run):
     out = result(run, "icd10_lookup", query="E11.9")
     assert out["matches"][0] == {"code": "E11.9", "description": "Type 2 diabetes mellitus without complications",
                                  "billable": True}
-    assert result(run, "icd10_lookup", query="e119")["matches"][0]["code"] == "E11.9"  # normalised
+    for query in ("e119", "icd10 e119", "10 e119", "what does E11.9 mean?"):  # normalised, filler dropped
+        assert result(run, "icd10_lookup", query=query)["matches"][0]["code"] == "E11.9", query
+    assert result(run, "icd10_lookup", query="J45.909")["matches"][0]["description"] == "Unspecified asthma, uncomplicated"
     assert result(run, "icd10_lookup", query="I10")["matches"][0]["description"] == "Essential (primary) hypertension"
     e11 = result(run, "icd10_lookup", query="E11", limit=30)
     codes = [m["code"] for m in e11["matches"]]

@@ -52,19 +52,19 @@ def icd10_lookup(
     ctx: ActionContext = None,
 ) -> ICDLookup:
     """Look up an ICD-10-CM code (with its children) or search the codes by words."""
-    from vertical_packs.healthcare.icd10_index import RELEASE, get_index, library_version, normalise_code
+    from vertical_packs.healthcare.icd10_index import RELEASE, code_in, get_index, library_version
 
     text = query.strip()
     if not text:
         raise ParameterError("query", "give a code such as E11.9 or words such as 'type 2 diabetes'")
     index = get_index(ctx.home if ctx is not None else None)
-    code = normalise_code(text)
+    code, dotted = code_in(text)
     mode = "search"
     if code and code in index.position:
         hits, mode = index.lookup(code)[: limit + 1], "code"
     elif code and (hits := index.prefixed(code, limit)):
         mode = "code"
-    elif code and "." in text:  # written as a code (E11.99): searching its pieces as words would mislead
+    elif code and dotted:  # written as a code (E11.99): searching its pieces as words would mislead
         raise ParameterError("query", f"{code} is not a code in the {RELEASE}")
     else:
         hits = index.search(text, limit)

@@ -62,6 +62,22 @@ GENERIC = frozenset("unspecified not specified site other nos elsewhere classifi
                     "encounter sequela".split())
 
 
+CODE_FILLER = frozenset(
+    "icd icd10 icd-10 icd-10-cm icd10cm 10 cm code codes what is whats what's the look up lookup for of mean means "
+    "does meaning describe description find get show".split()
+)
+
+
+def code_in(query: str) -> tuple[str | None, bool]:
+    """(the code a query asks about, whether it was written with a dot) once filler is dropped:
+    'icd10 e119' -> ('E11.9', False), 'what does J45.909 mean' -> ('J45.909', True)."""
+    parts = [p.strip("?!,;:\"'()") for p in query.split()]
+    kept = [p for p in parts if p and p.lower() not in CODE_FILLER]
+    if len(kept) != 1:
+        return None, False
+    return normalise_code(kept[0]), "." in kept[0]
+
+
 @dataclass
 class Index:
     codes: list[str]

@@ -29,12 +29,13 @@ ANALYTES: dict[str, tuple[str, str, float, int, int, str]] = {
             "blood urea nitrogen: 2 N per urea, 28.014 g/mol -> mmol/L of urea (factor 0.357)"),
 }
 
-_UNIT_ALIASES = {
-    "mg/dl": "mg/dL", "mgdl": "mg/dL", "mg%": "mg/dL", "mgperdl": "mg/dL",
-    "mmol/l": "mmol/L", "mmol": "mmol/L", "mmoll": "mmol/L", "mmolperl": "mmol/L",
-    "umol/l": "umol/L", "µmol/l": "umol/L", "μmol/l": "umol/L", "micromol/l": "umol/L", "umoll": "umol/L",
-    "umol": "umol/L", "µmol": "umol/L", "μmol": "umol/L", "micromolperl": "umol/L", "umolperl": "umol/L",
-}
+# Spellings people use, after lower-casing, dropping spaces and reading "per" as "/".
+_WORDS = (("micromoles", "umol"), ("micromole", "umol"), ("micromol", "umol"), ("µmol", "umol"), ("μmol", "umol"),
+          ("millimoles", "mmol"), ("millimole", "mmol"), ("millimol", "mmol"), ("milligrams", "mg"),
+          ("milligram", "mg"), ("decilitres", "dl"), ("deciliters", "dl"), ("decilitre", "dl"), ("deciliter", "dl"),
+          ("litres", "l"), ("liters", "l"), ("litre", "l"), ("liter", "l"), ("per", "/"))
+_UNITS = {"mg/dl": "mg/dL", "mg%": "mg/dL", "mgdl": "mg/dL", "mmol/l": "mmol/L", "mmol": "mmol/L",
+          "umol/l": "umol/L", "umol": "umol/L"}
 
 
 class LabConversion(Result):
@@ -47,9 +48,10 @@ class LabConversion(Result):
 
 def normalise_unit(unit: str) -> str:
     key = re.sub(r"\s+", "", unit.strip().lower())
-    key = key.replace("/litre", "/l").replace("/liter", "/l").replace("/deciliter", "/dl").replace("/decilitre", "/dl")
-    if key in _UNIT_ALIASES:
-        return _UNIT_ALIASES[key]
+    for word, short in _WORDS:
+        key = key.replace(word, short)
+    if key in _UNITS:
+        return _UNITS[key]
     raise ParameterError("unit", f"unknown lab unit '{unit}'; use mg/dL, mmol/L or umol/L")
 
 
