@@ -11,17 +11,17 @@ The LLM proposes; this module decides what to believe:
 """
 from __future__ import annotations
 
-import logging
+import os
 import threading
 from typing import Annotated, Any
 
 from intents.resolver import Alternative, Match
 
-log = logging.getLogger("intents.llm")
-
 
 def cascade_for(session, local):
     """The resolver a session should use: the local one alone unless an LLM is configured and entitled."""
+    if session.mode != "llm" and not _maybe_configured():
+        return local  # the cold path: no settings anywhere, so not even the config model is built
     from intents.llm import config
 
     cfg = config.load()
@@ -190,6 +190,18 @@ def _alternatives(local: Match, chosen: str | None) -> list[Alternative]:
     return alts
 
 
+def _maybe_configured() -> bool:
+    from intents.llm import FILE_NAME, MODEL_ENV
+
+    if os.environ.get(MODEL_ENV, "").strip():
+        return True
+    from intents import paths
+
+    return (paths.config_dir() / FILE_NAME).is_file()
+
+
 def _noticed(match: Match, notice: str) -> Match:
-    log.warning(notice)  # stderr for the CLI (stdout stays clean JSON); front ends also read Match.notice
+    import logging
+
+    logging.getLogger("intents.llm").warning(notice)  # stderr for the CLI (stdout stays clean JSON); front ends also read Match.notice
     return match.model_copy(update={"notice": notice})

@@ -22,6 +22,10 @@ class Classifier:
         self.vocab_set = set(self.vocab)
         self._grams: dict[str, list[str]] | None = None
         self.oos_index = self.ids.index(OOS)
+        # In a big catalog a feature found in a fifth of all sentences ("<money>") says little and
+        # its posting list dominates the time; small catalogs keep every feature.
+        limit = max(500, len(self.doc_action) // 5)
+        self.skip = {k for k, p in self.postings.items() if len(p) > limit}
 
     def _gram_index(self) -> dict[str, list[str]]:
         if self._grams is None:
@@ -79,6 +83,8 @@ class Classifier:
         norm = math.sqrt(total) or 1.0
         doc_scores: dict[int, float] = {}
         for k, w in vec.items():
+            if k in self.skip:
+                continue
             qw = w / norm
             for d, dw in self.postings.get(k, ()):
                 doc_scores[d] = doc_scores.get(d, 0.0) + qw * dw

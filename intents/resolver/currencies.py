@@ -50,9 +50,36 @@ SYMBOLS = {"us$": "USD", "c$": "CAD", "a$": "AUD", "nz$": "NZD", "hk$": "HKD", "
            "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₪": "ILS", "₺": "TRY", "r$": "BRL"}
 CODES = set(NAMES.values())
 
-NAME_RE = "|".join(re.escape(n) for n in sorted(NAMES, key=len, reverse=True))
 SYMBOL_RE = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
-CURRENCY = re.compile(rf"(?<![\w$])(?:{NAME_RE}|TRY|PHP|KRW)(?!\w)", re.I)
+_WORD = re.compile(r"[A-Za-z]+")
+_FIRST = {n.split()[0] for n in NAMES} | {c.lower() for c in CODES} | {"won"}
+
+
+def find(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, words, ISO code) of every currency named in `text`, longest phrase first
+    ("canadian dollars" is CAD, not USD). A word scan with dictionary look-ups: a regex alternation
+    of every name costs ~15 ms to compile at each start-up."""
+    words = list(_WORD.finditer(text))
+    out, i = [], 0
+    while i < len(words):
+        if words[i].group(0).lower() not in _FIRST:
+            i += 1
+            continue
+        for k in (3, 2, 1):
+            if i + k > len(words):
+                continue
+            a, b = words[i].start(), words[i + k - 1].end()
+            phrase = text[a:b]
+            if k > 1 and not re.fullmatch(r"[A-Za-z]+(?: [A-Za-z]+)*", phrase):
+                continue
+            code = code_of(phrase)
+            if code and (phrase.upper() not in CAPS_ONLY or phrase.isupper()):
+                out.append((a, b, phrase, code))
+                i += k
+                break
+        else:
+            i += 1
+    return out
 
 
 def code_of(word: str) -> str | None:

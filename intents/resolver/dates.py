@@ -34,6 +34,7 @@ PATTERNS = [
     re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s*{_YEAR})?\b", re.I),
     re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.I),  # "march 2026" -> the 1st
 ]
+_MONTH_HINT = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 RELATIVE = re.compile(r"\b(?P<rel>today|tomorrow|yesterday|now)\b", re.I)
 
 
@@ -56,14 +57,18 @@ def _day(raw: str) -> int | None:
 
 def find_dates(text: str, today: date | None = None) -> list[tuple[int, int, str]]:
     """(start, end, ISO date) for every date in `text`, non-overlapping, in order."""
-    today = today or date.today()
     found: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
 
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
-    for pattern in PATTERNS:
+    low = text.lower()
+    named = bool(_MONTH_HINT.search(low))
+    numeric = "-" in text or "/" in text
+    for i, pattern in enumerate(PATTERNS):
+        if (i < 2 and not numeric) or (i >= 2 and not named):
+            continue  # cheap guards: most sentences name no month and write no 2026-11-20
         for m in pattern.finditer(text):
             if not free(m.start(), m.end()):
                 continue
@@ -77,7 +82,7 @@ def find_dates(text: str, today: date | None = None) -> list[tuple[int, int, str
                 if year < 100:
                     year += 2000
             else:
-                year = today.year
+                year = (today or date.today()).year
             if not month or not day:
                 continue
             # "may 5" is a date, "may" alone is a verb; a bare "mar 3" without a year is still a date.
@@ -87,9 +92,10 @@ def find_dates(text: str, today: date | None = None) -> list[tuple[int, int, str
                 continue
             found.append((m.start(), m.end(), iso))
             taken.append((m.start(), m.end()))
-    for m in RELATIVE.finditer(text):
+    for m in (RELATIVE.finditer(text) if ("to" in low or "yesterday" in low) else ()):
         if not free(m.start(), m.end()):
             continue
+        today = today or date.today()
         rel = m.group("rel").lower()
         delta = {"today": 0, "now": 0, "tomorrow": 1, "yesterday": -1}[rel]
         if rel == "now":

@@ -106,6 +106,7 @@ LAB = re.compile(
 DOSE = re.compile(
     rf"(?P<num>{NUM})\s*(?P<unit>mg\s*/\s*kg|mg\s*per\s*kg|mg\s+per\s+kilo(?:gram)?|milligrams?\s+(?:per|a)\s+kilo(?:gram)?s?|mg\s+a\s+kilo|mgkg)(?!\w)",
     re.I)
+MG = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>mg|milligrams?)(?!\w)(?!\s*(?:/|per\b|a\s+k))", re.I)
 MS = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>ms|msec|millisec(?:ond)?s?)(?!\w)", re.I)
 BPM = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>bpm|beats?\s+(?:per|a|each)\s+min(?:ute)?|/min)(?!\w)", re.I)
 AGE = re.compile(
@@ -115,16 +116,17 @@ AGE = re.compile(
 PERCENT = re.compile(rf"(?P<num>{NUM})\s*(?:%|percent\b|per\s*cent\b|pct\b|percentage\b)", re.I)
 MONEY_SYMBOL = re.compile(
     rf"(?P<sym>{currencies.SYMBOL_RE})\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?", re.I)
+# a number, an optional scale, then up to three words looked up in the currency table
 MONEY_WORD = re.compile(
-    rf"(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?\s*(?P<cur>{currencies.NAME_RE}|TRY|PHP|KRW)(?![\w])", re.I)
+    rf"(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?\s*(?P<words>[A-Za-z]+(?:[ ][A-Za-z]+){{0,2}})")
 MONEY_CODE_FIRST = re.compile(
     rf"\b(?P<cur>usd|eur|gbp|jpy|chf|cad|aud|nzd|cny|inr|sek|nok|dkk|mxn|brl|zar|krw|hkd|sgd|pln|czk|huf|ils|thb|idr|myr|ron|bgn|isk)\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?",
     re.I)
 MONEY_SCALED = re.compile(rf"(?P<num>{NUM})\s*(?P<scale>k|thousand|grand|mm|mn|million|bn|billion)(?![\w])", re.I)
 # "200 a month", "$150 per month", "300 monthly": a periodic amount (a contribution, not a principal)
 PERIODIC = re.compile(
-    rf"(?:(?P<sym>{currencies.SYMBOL_RE})\s?)?(?P<num>{NUM})(?:\s*(?P<scale>k|thousand|grand)(?![\w]))?"
-    rf"(?:\s*(?P<cur>{currencies.NAME_RE}))?\s*(?:(?:a|per|each|every|/)\s*(?P<per>month|mo|week|year|yr)\b|(?P<per2>monthly|weekly|yearly|annually)\b(?!\s+(?:compound|payment|installment|contribution)))",
+    rf"(?P<num>{NUM})(?:\s*(?P<scale>k|thousand|grand)(?![\w]))?"
+    rf"(?:\s*(?P<cur>[A-Za-z]+(?: [A-Za-z]+)?))??\s*(?:(?:a|per|each|every|/)\s*(?P<per>month|mo|week|year|yr)\b|(?P<per2>monthly|weekly|yearly|annually)\b(?!\s+(?:compound|payment|installment|contribution)))",
     re.I)
 MONEY_M = re.compile(rf"(?P<num>{NUM})\s*(?P<scale>m|b)(?![\w'])", re.I)
 DURATION = re.compile(
@@ -140,6 +142,9 @@ FREQ_VALUES = {"daily": 365, "weekly": 52, "monthly": 12, "quarterly": 4, "annua
 SEX = re.compile(
     r"\b(?P<f>female|woman|women|lady|girl|she|her|feminine|f)\b|\b(?P<m>male|man|men|gentleman|guy|boy|he|his|him|masculine)\b",
     re.I)
+_CODES = {c.lower() for c in currencies.CODES}
+_SEX_WORDS = set("female woman women lady girl she her feminine f male man men gentleman guy boy he his him masculine".split())
+NUM_START = re.compile(rf"(?<![\d.,]){NUM}")
 NEGATIVE_WORD = re.compile(rf"\b(?:minus|negative)\s+(?={NUM})", re.I)
 NUMBER = re.compile(rf"(?<![\w.]){NUM}(?![\w]|\.\d)|\({NUM}\)")
 LIST_SEP = re.compile(r"^\s*(?:,|;|and|then|,\s*and|,\s*then|/)?\s*$", re.I)
@@ -159,9 +164,22 @@ def tag(text: str, today: date | None = None) -> Tagged:
         ents.append(Entity(kind, value, a, b, norm[a:b], unit, list(alts or []), dict(extra or {})))
         claims.take(a, b)
 
-    for m in QUOTED.finditer(norm):
-        inner = next(g for g in m.groups() if g is not None)
-        add("quoted", inner, m)
+    # Every number-led tagger is tried only where a number starts (an anchored match), which keeps
+    # tagging well under a millisecond however many unit patterns there are.
+    starts = [m.start() for m in NUM_START.finditer(norm)]
+
+    def at(pattern: re.Pattern):
+        for pos in starts:
+            if claims.used[pos]:
+                continue
+            m = pattern.match(norm, pos)
+            if m and claims.free(*m.span()):
+                yield m
+
+    if any(q in norm for q in "\"“'"):
+        for m in QUOTED.finditer(norm):
+            inner = next(g for g in m.groups() if g is not None)
+            add("quoted", inner, m)
     for m in PATH.finditer(norm):
         if claims.free(*m.span()) and not re.fullmatch(r"[\d/.\-]+", m.group(0)) and not re.search(r"\d+/(?:l|dl|kg|min)\b", m.group(0), re.I):
             add("path", m.group(0), m)
@@ -174,15 +192,16 @@ def tag(text: str, today: date | None = None) -> Tagged:
             if claims.free(*m.span()):
                 add("icd10", m.group(1).upper(), m)
 
-    _measures(norm, claims, add)
-    _amounts(norm, claims, add)
+    if starts:
+        _measures(norm, claims, add, at)
+        _amounts(norm, claims, add, at)
     _rest(norm, claims, add, ents)
     ents.sort(key=lambda e: e.start)
     return Tagged(raw=raw, text=norm, entities=ents)
 
 
-def _measures(norm: str, claims: _Claims, add) -> None:
-    for m in FEET_INCHES.finditer(norm):
+def _measures(norm: str, claims: _Claims, add, at) -> None:
+    for m in at(FEET_INCHES):
         if not claims.free(*m.span()):
             continue
         ft = float(m.group("ft"))
@@ -190,19 +209,22 @@ def _measures(norm: str, claims: _Claims, add) -> None:
         if not (2 <= ft <= 8) or inch >= 12:
             continue
         add("height", round((ft * 12 + inch) * 2.54, 1), m, unit="ft/in")
-    for m in LAB.finditer(norm):
+    for m in at(LAB):
         if claims.free(*m.span()):
             unit = m.group("unit").lower().replace(" ", "")
             unit = "mg/dL" if unit.startswith(("mg", "milli")) and "mol" not in unit else (
                 "mmol/L" if "mmol" in unit or "millimol" in unit else "umol/L")
             add("lab", _num(m.group("num")), m, unit=unit)
-    for m in DOSE.finditer(norm):
+    for m in at(DOSE):
         if claims.free(*m.span()):
             add("dose_per_kg", _num(m.group("num")), m, unit="mg/kg")
-    for m in MS.finditer(norm):
+    for m in at(MG):
+        if claims.free(*m.span()):
+            add("mg", _num(m.group("num")), m, unit="mg")
+    for m in at(MS):
         if claims.free(*m.span()):
             add("ms", _num(m.group("num")), m, unit="ms")
-    for m in BPM.finditer(norm):
+    for m in at(BPM):
         if claims.free(*m.span()):
             add("bpm", _num(m.group("num")), m, unit="bpm")
     for m in AGE.finditer(norm):
@@ -223,7 +245,7 @@ def _measures(norm: str, claims: _Claims, add) -> None:
             add("sex", sex, m, span=(s, s + 1))
             continue
         add("age", value, m)
-    for m in HEIGHT_METRIC.finditer(norm):
+    for m in at(HEIGHT_METRIC):
         if not claims.free(*m.span()):
             continue
         value = _num(m.group("num"))
@@ -241,7 +263,7 @@ def _measures(norm: str, claims: _Claims, add) -> None:
             if unit == "m" and not (0.4 <= value <= 2.6):
                 continue  # "2 m" is more likely two million: the money tagger takes it
             add("height", cm, m, unit="m", alts=[("money", value * 1e6)] if unit == "m" else [])
-    for m in WEIGHT.finditer(norm):
+    for m in at(WEIGHT):
         if not claims.free(*m.span()):
             continue
         value = _num(m.group("num"))
@@ -258,20 +280,29 @@ def _measures(norm: str, claims: _Claims, add) -> None:
             add("weight", value, m, unit="kg")
 
 
-def _amounts(norm: str, claims: _Claims, add) -> None:
-    for m in PERCENT.finditer(norm):
+def _amounts(norm: str, claims: _Claims, add, at) -> None:
+    for m in at(PERCENT):
         if claims.free(*m.span()):
             add("percent", _num(m.group("num")), m)
-    for m in PERIODIC.finditer(norm):
-        if not claims.free(*m.span()):
-            continue
+    low = norm.lower()
+    periodic = any(w in low for w in ("month", "week", "year", "annual", "/mo"))
+    for m in (at(PERIODIC) if periodic else ()):
+        start = m.start()
+        sym = norm[start - 1] if start and norm[start - 1] in "$€£¥₹₩₪" else None
         value = _scaled(m.group("num"), m.group("scale"))
         per = (m.group("per") or m.group("per2") or "").lower()
         per = {"mo": "month", "monthly": "month", "weekly": "week", "yearly": "year", "annually": "year", "yr": "year"}.get(per, per)
-        code = currencies.code_of(m.group("sym")) if m.group("sym") else (currencies.code_of(m.group("cur")) if m.group("cur") else None)
+        code = currencies.code_of(sym) if sym else (currencies.code_of(m.group("cur")) if m.group("cur") else None)
+        if m.group("cur") and code is None:
+            continue  # "200 apples a month" is not money
         if value is not None:
-            add("money", value, m, unit=code, extra={"per": per})
-    for pattern in (MONEY_SYMBOL, MONEY_CODE_FIRST, MONEY_WORD):
+            add("money", value, m, unit=code, extra={"per": per}, span=(start - (1 if sym else 0), m.end()))
+    wordset = set(re.findall(r"[a-z]+", low))
+    for pattern in (MONEY_SYMBOL, MONEY_CODE_FIRST):
+        if pattern is MONEY_SYMBOL and not any(c in norm for c in "$€£¥₹₩₪"):
+            continue
+        if pattern is MONEY_CODE_FIRST and not (wordset & _CODES):
+            continue
         for m in pattern.finditer(norm):
             if not claims.free(*m.span()):
                 continue
@@ -282,16 +313,27 @@ def _amounts(norm: str, claims: _Claims, add) -> None:
             if value is None or code is None:
                 continue
             add("money", value, m, unit=code)
-    for m in MONEY_SCALED.finditer(norm):
+    for m in at(MONEY_WORD):
+        words = m.group("words").split(" ")
+        for k in range(len(words), 0, -1):
+            phrase = " ".join(words[:k])
+            code = currencies.code_of(phrase)
+            if code and (phrase.upper() not in currencies.CAPS_ONLY or phrase.isupper()):
+                end = m.start("words") + len(phrase)
+                value = _scaled(m.group("num"), m.group("scale"))
+                if value is not None and claims.free(m.start(), end):
+                    add("money", value, m, unit=code, span=(m.start(), end))
+                break
+    for m in at(MONEY_SCALED):
         if claims.free(*m.span()):
             value = _scaled(m.group("num"), m.group("scale"))
             if value is not None:
                 add("money", value, m)
-    for m in FREQUENCY.finditer(norm):
+    for m in (FREQUENCY.finditer(norm) if "compound" in low else ()):
         if claims.free(*m.span()):
             word = (m.group("f1") or m.group("f2")).lower()
             add("frequency", FREQ_VALUES.get(word, FREQ_VALUES.get(word.replace("-", ""), 12)), m)
-    for m in DURATION.finditer(norm):
+    for m in at(DURATION):
         if not claims.free(*m.span()):
             continue
         value = _num(m.group("num"))
@@ -309,12 +351,12 @@ def _amounts(norm: str, claims: _Claims, add) -> None:
             day_type = "court" if qual in ("court", "business", "working", "judicial") else (
                 "calendar" if qual == "calendar" else None)
             add("days", int(value) if value == int(value) else value, m, unit="days", extra={"day_type": day_type})
-    for m in A_UNIT.finditer(norm):
+    for m in (A_UNIT.finditer(norm) if wordset & {"year", "month", "week", "decade"} else ()):
         if claims.free(*m.span()):
             unit = m.group("unit").lower()
             years = {"year": 1, "decade": 10, "month": 1 / 12, "week": 7 / 365}[unit]
             add("duration", round(years, 4), m, unit=unit + "s")
-    for m in MONEY_M.finditer(norm):
+    for m in at(MONEY_M):
         if claims.free(*m.span()):
             value = _scaled(m.group("num"), m.group("scale"))
             if value is not None:
@@ -322,16 +364,11 @@ def _amounts(norm: str, claims: _Claims, add) -> None:
 
 
 def _rest(norm: str, claims: _Claims, add, ents: list[Entity]) -> None:
-    for m in currencies.CURRENCY.finditer(norm):
-        if not claims.free(*m.span()):
-            continue
-        word = m.group(0)
-        if word.upper() in currencies.CAPS_ONLY and not word.isupper():
-            continue
-        code = currencies.code_of(word)
-        if code:
-            add("currency", code, m, alts=[("weight_unit", "lb")] if word.lower().startswith("pound") else None)
-    for m in SEX.finditer(norm):
+    for a, b, word, code in currencies.find(norm):
+        if claims.free(a, b):
+            ents.append(Entity("currency", code, a, b, word, alts=[("weight_unit", "lb")] if word.lower().startswith("pound") else []))
+            claims.take(a, b)
+    for m in (SEX.finditer(norm) if set(re.findall(r"[a-z]+", norm.lower())) & _SEX_WORDS else ()):
         if not claims.free(*m.span()):
             continue
         word = m.group(0)

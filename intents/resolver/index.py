@@ -96,12 +96,14 @@ def build(actions: list) -> dict:
             df[k] = df.get(k, 0) + 1
     n = len(docs)
     idf = {k: math.log((n + 1) / (c + 0.5)) for k, c in df.items()}
-    postings: dict[str, list] = {}
+    weight = {k: v * (0.6 if " " in k else 1.0) for k, v in idf.items()}
+    postings: dict[str, list] = {k: [] for k in df}
+    log = math.log
     for d, (_, f) in enumerate(docs):
-        vec = {k: (1 + math.log(v)) * idf[k] * (0.6 if " " in k else 1.0) for k, v in f.items()}
-        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-        for k, w in vec.items():
-            postings.setdefault(k, []).append([d, round(w / norm, 5)])
+        vec = [(k, (1 + log(v)) * weight[k] if v != 1 else weight[k]) for k, v in f.items()]
+        norm = math.sqrt(sum(w * w for _, w in vec)) or 1.0
+        for k, w in vec:
+            postings[k].append((d, int(w / norm * 1e5) / 1e5))
     vocab = sorted({k for k in df if " " not in k and not k.startswith("<")})
     return {
         "ids": ids,

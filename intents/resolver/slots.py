@@ -32,6 +32,7 @@ ENTITY_KINDS: dict[str, tuple[str, ...]] = {
     "integer": ("frequency", "number"),
     "number_list": ("number_list",),
     "list": (),
+    "dose": ("mg",),
     "currency": ("currency",),
     "icd10": ("icd10",),
 }
@@ -149,7 +150,7 @@ class Filler:
                 handler(group)
                 done.update(s.name for s in group)
         # typed numeric slots: their own entity kind first (a weight entity for a weight slot)
-        numeric = [s for s in slots if s.name not in done and s.kind in ENTITY_KINDS]
+        numeric = [s for s in slots if s.name not in done and ENTITY_KINDS.get(s.kind or "")]
         self._typed_numeric(numeric)
         self._plain_numbers([s for s in numeric if s.name not in self.slots])
         for s in slots:

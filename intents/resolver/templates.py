@@ -54,22 +54,61 @@ def compile_template(template: str, kinds: dict[str, str | None]) -> str | None:
                 out.append(re.escape(_normal(tok)))
         if depth != 0:
             return None
-        src = "".join(out)
-        re.compile(src)
-        return src
-    except (re.error, ValueError):
+        return "".join(out)
+    except ValueError:
         return None
 
 
+_LITERAL = re.compile(r"(?<![\\(?:|])\b([a-z][a-z']{2,})\b")
+
+
+def required_words(src: str) -> set[str]:
+    """Words every sentence the template accepts contains (outside optional and alternative groups):
+    a cheap filter, so that only templates whose words are all present get compiled and tried."""
+    depth, words, buf = 0, set(), []
+    i = 0
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            buf.append(src[i:i + 2])
+            i += 2
+            continue
+        if c == "(":
+            if depth == 0:
+                words |= set(re.findall(r"[a-z][a-z']{2,}", "".join(buf)))
+                buf = []
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif depth == 0:
+            buf.append(c)
+        i += 1
+    words |= set(re.findall(r"[a-z][a-z']{2,}", "".join(buf)))
+    return {w for w in words if w not in ("s",)}
+
+
 class Templates:
+    """Templates compiled on first use: a catalog of thousands of templates costs nothing at start-up,
+    and a query compiles only the few whose required words it contains."""
+
     def __init__(self, compiled: list[tuple[str, str]]) -> None:
-        self.items = [(action, re.compile(src)) for action, src in compiled]
+        self.items = [(action, src, required_words(src)) for action, src in compiled]
+        self._rx: dict[int, re.Pattern | None] = {}
 
     def match(self, placeholder_text: str) -> tuple[str, dict[str, str]] | None:
         text = _normal(placeholder_text)
         text = re.sub(r"\s*(<[a-z_0-9]+>)\s*", r" \1 ", text).strip()
-        for action, rx in self.items:
-            m = rx.fullmatch(text)
+        present = set(re.findall(r"[a-z][a-z']{2,}", text))
+        for i, (action, src, needed) in enumerate(self.items):
+            if not needed <= present:
+                continue
+            if i not in self._rx:
+                try:
+                    self._rx[i] = re.compile(src)
+                except re.error:
+                    self._rx[i] = None  # a pack author's broken template never breaks resolving
+            rx = self._rx[i]
+            m = rx.fullmatch(text) if rx is not None else None
             if m:
                 return action, {k: v.strip() for k, v in m.groupdict().items() if v}
         return None

@@ -26,7 +26,17 @@ SYNONYMS = {
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "es", "ed", "ly", "s")
 
 
+_STEMS: dict[str, str] = {}
+
+
 def stem(word: str) -> str:
+    cached = _STEMS.get(word)
+    if cached is None:
+        cached = _STEMS[word] = _stem(word) if len(_STEMS) < 200_000 else _stem(word)
+    return cached
+
+
+def _stem(word: str) -> str:
     if word.startswith("<"):
         return word
     word = SYNONYMS.get(word, word)
