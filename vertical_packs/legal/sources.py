@@ -114,13 +114,11 @@ def _read_text(path: Path, param: str) -> str:
 
 
 def _read_docx(path: Path, param: str) -> Source:
-    import zipfile
-
     from docx import Document
 
     try:
         doc = Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except Exception as exc:  # python-docx raises zip, XML and package errors alike for a damaged file
         raise ParameterError(param, f"{path.name} is not a readable .docx file ({type(exc).__name__})") from None
     parts = [p.text for p in doc.paragraphs]
     for table in doc.tables:  # contracts often keep parties and amounts in tables
@@ -135,7 +133,6 @@ def _read_docx(path: Path, param: str) -> Source:
 
 def _read_pdf(path: Path, param: str) -> Source:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(str(path))
@@ -144,7 +141,7 @@ def _read_pdf(path: Path, param: str) -> Source:
         pages = [page.extract_text() or "" for page in reader.pages]
     except ParameterError:
         raise
-    except (PdfReadError, ValueError, OSError) as exc:
+    except Exception as exc:  # PdfReadError, or lower-level errors from a damaged file
         raise ParameterError(param, f"{path.name} is not a readable PDF ({exc})") from None
     text = "\n".join(pages)
     if not text.strip():
