@@ -35,6 +35,7 @@ class Scripted:
         self.requests: list[dict] = []
         self.paths: list[str] = []
         self.url = ""
+        self.always: Step | None = None  # answers every request once the queued steps are used up
 
     # ---- scripting ---------------------------------------------------------------------------------
     def then(self, step: Step) -> "Scripted":
@@ -74,10 +75,21 @@ class Scripted:
             raise LookupError("no_tools expects a request with tools")
         return self.then(step)
 
+    def first_offered(self) -> "Scripted":
+        """From now on, answer every request by calling the first tool offered, with no arguments."""
+        def step(body):
+            name = body["tools"][0]["function"]["name"] if body.get("tools") else "none_of_these"
+            call = {"id": "call_1", "type": "function", "function": {"name": name, "arguments": "{}"}}
+            return 200, JSON_HEADERS, completion({"content": None, "tool_calls": [call]}, "tool_calls")
+        self.always = step
+        return self
+
     # ---- serving -------------------------------------------------------------------------------------
     def handle(self, body: dict) -> tuple[int, dict[str, str], bytes]:
         self.requests.append(body)
         if not self.steps:
+            if self.always is not None:
+                return self.always(body)
             return 500, JSON_HEADERS, b'{"error": {"message": "script exhausted"}}'
         return self.steps.popleft()(body)
 

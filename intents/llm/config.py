@@ -14,22 +14,21 @@ happens to be in the environment for other tools never makes the terminal send a
 """
 from __future__ import annotations
 
-import ipaddress
 import os
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from intents.llm import FILE_NAME, MODEL_ENV
+
 OPENAI_URL = "https://api.openai.com/v1"
-FILE_NAME = "config.toml"
 
 # setting -> environment variable that overrides it
 ENV = {
     "base_url": "OPENAI_BASE_URL",
     "api_key": "OPENAI_API_KEY",
-    "model": "INTENT_LLM_MODEL",
+    "model": MODEL_ENV,
     "timeout": "INTENT_LLM_TIMEOUT",
     "tool_mode": "INTENT_LLM_TOOL_MODE",
     "share_sensitive": "INTENT_LLM_SHARE_SENSITIVE",
@@ -68,6 +67,8 @@ class LLMConfig(BaseModel):
 
     @property
     def host(self) -> str:
+        from urllib.parse import urlsplit
+
         return urlsplit(self.url).hostname or ""
 
     @property
@@ -96,6 +97,8 @@ class LLMConfig(BaseModel):
 
 
 def is_loopback(host: str) -> bool:
+    import ipaddress
+
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
