@@ -105,8 +105,10 @@ def amortization(principal: float = slots.principal(), rate_pct: float = slots.r
     """Month-by-month amortization schedule: payment, principal, interest and remaining balance."""
     months = slots.months_of(years)
     payment, rows, total_interest = _schedule(principal, rate_pct, months)
-    return Amortization(monthly_payment=round(payment, 2), total_interest=round(total_interest, 2), rows=rows,
-                        basis=_schedule_basis(rate_pct, months))
+    # every value is a float or int of our own arithmetic just above; validating 360 rows again would
+    # double the cost of a 30-year schedule, so the result is constructed as is
+    return Amortization.model_construct(monthly_payment=round(payment, 2), total_interest=round(total_interest, 2),
+                                        rows=rows, basis=_schedule_basis(rate_pct, months))
 
 
 def _schedule(principal: float, rate_pct: float, months: int) -> tuple[float, list[dict], float]:
