@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from textual.app import App
+from textual.binding import Binding
 
 from terminal.tui.messages import PacksChanged
 from terminal.tui.screens.main import MainScreen
@@ -29,6 +30,7 @@ class IntentApp(App):
     TITLE = "Intent Terminal"
     COMMANDS = App.COMMANDS | {_intent_commands}
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [Binding("ctrl+q", "quit", "quit", priority=True)]  # shown in the footer on every screen
 
     def __init__(self, session=None, out_dir: Path | None = None, debug: bool | None = None) -> None:
         super().__init__()

@@ -57,7 +57,7 @@ class HistoryScreen(Screen[dict | None]):
         table.clear()
         for r in rows:
             ok = r["status"] == "ok"
-            table.add_row(str(r["id"]), (r["ts"] or "")[:16].replace("T", " "), (r["text"] or "")[:60],
+            table.add_row(str(r["id"]), (r["ts"] or "")[:16].replace("T", " "), _clip(r["text"] or "", 34),
                           r["action"] or "–", Text(r["status"], style="green" if ok else "yellow"), key=str(r["id"]))
 
     def action_focus_table(self) -> None:
@@ -69,3 +69,7 @@ class HistoryScreen(Screen[dict | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

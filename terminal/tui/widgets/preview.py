@@ -12,11 +12,9 @@ EXAMPLE = "monthly payment on a 300k loan at 6.5% over 30 years"  # fixed, so th
 def slot_text(slot, value) -> str:
     kind = getattr(slot, "kind", None) if slot is not None else None
     if kind == "money" and isinstance(value, (int, float)):
-        return fmt_value(value, "money")
+        return f"{value:,.0f}" if float(value).is_integer() else fmt_value(value, "money")
     if kind == "percent" and isinstance(value, (int, float)):
         return f"{value:g}%"
-    if kind == "years" and isinstance(value, (int, float)):
-        return f"{value:g} years"
     if isinstance(value, float):
         return f"{value:g}"
     return fmt_value(value)

@@ -32,8 +32,11 @@ class ResultView(Vertical):
         if hints.headline and hints.headline in result:
             value = result.pop(hints.headline)
             unit = hints.units.get(hints.headline, "")
-            yield Static(Text(label(hints.headline) + (f" ({unit})" if unit else ""), style="bold"), classes="headline-label")
-            yield Digits(fmt_value(value, hints.headline_format), classes="headline")
+            shown = fmt_value(value, hints.headline_format)
+            # The figure in plain text too: screen readers, terminal captures and copy-by-selection read it.
+            yield Static(Text.assemble((label(hints.headline), "bold"), f"  {shown}{(' ' + unit) if unit else ''}"),
+                         classes="headline-label")
+            yield Digits(shown, classes="headline")
         doc_key = hints.document if hints.document in result else None
         if doc_key is None and hints.kind == "document":
             doc_key = next((k for k in ("path", "document", "text") if isinstance(result.get(k), str)), None)
