@@ -350,6 +350,13 @@ def test_draft_one_way_nda_and_never_overwrite(session, unlocked):
     assert "two (2) years" in text  # the default term
 
 
+def test_draft_nda_escapes_names_for_word(session, unlocked):
+    r = run(session, "draft_nda", party_a="Procter & Gamble <US>", party_b="AT&T Inc.")
+    text = _docx_text(r["path"])
+    assert "by and between Procter & Gamble <US> and AT&T Inc." in text
+    assert Path(r["path"]).name == "NDA-Procter-Gamble-US-AT-T-Inc.docx"
+
+
 def test_draft_nda_foreign_law_and_commonwealths():
     from vertical_packs.legal.nda import governing, term_text
 

@@ -16,48 +16,61 @@ from intents.sdk import Render, Result, Slot
 from vertical_packs.legal.manifest import pack
 from vertical_packs.legal.sources import SOURCE_DESCRIPTION, read_source
 
+class _Rx:
+    """A regex compiled on first use: these patterns take ~0.1 s to compile, which importing the pack (to run
+    some other legal action) should not pay."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern, self.flags, self._compiled = pattern, flags, None
+
+    def __getattr__(self, name: str):
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return getattr(self._compiled, name)
+
+
 _MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 DATE = (rf"(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
         rf"|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?{_MONTHS},?\s+\d{{4}}"
         r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})")
 _EFFECTIVE = [
-    re.compile(rf"({DATE})\s*\(\s*(?:the\s+)?[\"“”']Effective\s+Date[\"“”']", re.I),
-    re.compile(rf"[\"“”']Effective\s+Date[\"“”']\s+(?:means|shall\s+mean|is)\s+({DATE})", re.I),
-    re.compile(rf"\beffective\s+(?:as\s+of\s+|on\s+|from\s+)?({DATE})", re.I),
-    re.compile(rf"\b(?:made|entered\s+into|executed)(?:\s+and\s+entered\s+into)?\s+(?:as\s+of\s+|on\s+|this\s+)({DATE})", re.I),
-    re.compile(rf"\bdated\s+(?:as\s+of\s+)?({DATE})", re.I),
-    re.compile(rf"\bcommenc\w*\s+(?:on\s+)?({DATE})", re.I),
+    _Rx(rf"({DATE})\s*\(\s*(?:the\s+)?[\"“”']Effective\s+Date[\"“”']", re.I),
+    _Rx(rf"[\"“”']Effective\s+Date[\"“”']\s+(?:means|shall\s+mean|is)\s+({DATE})", re.I),
+    _Rx(rf"\beffective\s+(?:as\s+of\s+|on\s+|from\s+)?({DATE})", re.I),
+    _Rx(rf"\b(?:made|entered\s+into|executed)(?:\s+and\s+entered\s+into)?\s+(?:as\s+of\s+|on\s+|this\s+)({DATE})", re.I),
+    _Rx(rf"\bdated\s+(?:as\s+of\s+)?({DATE})", re.I),
+    _Rx(rf"\bcommenc\w*\s+(?:on\s+)?({DATE})", re.I),
 ]
 _NUM_WORD = r"(?:[a-z]+(?:-[a-z]+)?\s+)?\(?\d+(?:\.\d+)?\)?"
 _TERM = [
-    re.compile(rf"\b(?:initial\s+)?term\s+of\s+(?:this\s+\w+\s+)?(?:shall\s+be\s+|is\s+|will\s+be\s+)?(?:for\s+)?(?:a\s+period\s+of\s+)?"
+    _Rx(rf"\b(?:initial\s+)?term\s+of\s+(?:this\s+\w+\s+)?(?:shall\s+be\s+|is\s+|will\s+be\s+)?(?:for\s+)?(?:a\s+period\s+of\s+)?"
                rf"({_NUM_WORD}\s+(?:years?|months?|weeks?|days?))", re.I),
-    re.compile(rf"\bfor\s+a\s+(?:term|period)\s+of\s+({_NUM_WORD}\s+(?:years?|months?|weeks?|days?))", re.I),
-    re.compile(rf"\bobligations\s+(?:hereunder\s+|under\s+this\s+\w+\s+)?(?:shall\s+|will\s+)?(?:continue|survive|remain\s+in\s+effect)\s+for\s+"
+    _Rx(rf"\bfor\s+a\s+(?:term|period)\s+of\s+({_NUM_WORD}\s+(?:years?|months?|weeks?|days?))", re.I),
+    _Rx(rf"\bobligations\s+(?:hereunder\s+|under\s+this\s+\w+\s+)?(?:shall\s+|will\s+)?(?:continue|survive|remain\s+in\s+effect)\s+for\s+"
                rf"(?:a\s+period\s+of\s+)?({_NUM_WORD}\s+(?:years?|months?))", re.I),
-    re.compile(rf"\b(?:continue|remain)\s+in\s+(?:full\s+force\s+and\s+)?effect\s+for\s+({_NUM_WORD}\s+(?:years?|months?|weeks?|days?))", re.I),
-    re.compile(rf"\b(?:term|period)\s+of\s+([a-z]+(?:-[a-z]+)?\s+(?:years?|months?))", re.I),
+    _Rx(rf"\b(?:continue|remain)\s+in\s+(?:full\s+force\s+and\s+)?effect\s+for\s+({_NUM_WORD}\s+(?:years?|months?|weeks?|days?))", re.I),
+    _Rx(rf"\b(?:term|period)\s+of\s+([a-z]+(?:-[a-z]+)?\s+(?:years?|months?))", re.I),
 ]
 _LAW = [
-    re.compile(r"\bgoverned\s+by(?:,?\s+and\s+(?:shall\s+be\s+)?(?:construed|interpreted)(?:\s+and\s+enforced)?\s+in\s+accordance\s+with,?)?"
+    _Rx(r"\bgoverned\s+by(?:,?\s+and\s+(?:shall\s+be\s+)?(?:construed|interpreted)(?:\s+and\s+enforced)?\s+in\s+accordance\s+with,?)?"
                r"\s+(?:the\s+)?(?:internal\s+|substantive\s+)?laws?\s+of\s+(?:the\s+)?(?:State|Commonwealth|Province)?\s*(?:of\s+)?"
                r"([A-Z][A-Za-z.]*(?:\s+(?:and\s+)?[A-Z][A-Za-z.]*){0,3})"),
-    re.compile(r"\b(?:construed|interpreted)(?:\s+and\s+enforced)?\s+in\s+accordance\s+with\s+(?:the\s+)?laws?\s+of\s+(?:the\s+)?"
+    _Rx(r"\b(?:construed|interpreted)(?:\s+and\s+enforced)?\s+in\s+accordance\s+with\s+(?:the\s+)?laws?\s+of\s+(?:the\s+)?"
                r"(?:State|Commonwealth|Province)?\s*(?:of\s+)?([A-Z][A-Za-z.]*(?:\s+(?:and\s+)?[A-Z][A-Za-z.]*){0,3})"),
-    re.compile(r"\bgoverned\s+by\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+law\b"),
+    _Rx(r"\bgoverned\s+by\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+law\b"),
 ]
-_BETWEEN = re.compile(r"\b(?:by\s+and\s+)?between:?\s+(.{3,700}?)(?:\.\s|\.$|\n\s*\n|\bWHEREAS\b|\bWITNESSETH\b|\bRECITALS\b)", re.I | re.S)
-_ROLE = re.compile(r"\(\s*(?:each\s+a\s+|together\s+|collectively\s+)?(?:the\s+|hereinafter(?:\s+(?:referred\s+to\s+as|called))?\s+(?:the\s+)?)?"
+_BETWEEN = _Rx(r"\b(?:by\s+and\s+)?between:?\s+(.{3,700}?)(?:\.\s|\.$|\n\s*\n|\bWHEREAS\b|\bWITNESSETH\b|\bRECITALS\b)", re.I | re.S)
+_ROLE = _Rx(r"\(\s*(?:each\s+a\s+|together\s+|collectively\s+)?(?:the\s+|hereinafter(?:\s+(?:referred\s+to\s+as|called))?\s+(?:the\s+)?)?"
                    r"[\"“”']([^\"“”']{2,40})[\"“”'][^)]{0,80}\)")
-_DESCRIPTOR = re.compile(r",\s*(?:an?|the)\s+[A-Za-z ]*(?:company|corporation|partnership|LLC|individual|organization|"
+_DESCRIPTOR = _Rx(r",\s*(?:an?|the)\s+[A-Za-z ]*(?:company|corporation|partnership|LLC|individual|organization|"
                          r"association|bank|trust|limited|entity|resident|person)\b.*$|,\s*(?:with|having)\s+(?:its|an?)\s.*$|"
                          r",\s*(?:located|residing|whose)\b.*$", re.I | re.S)
-_ROLE_LINE = re.compile(r"^\s*(Landlord|Tenant|Lessor|Lessee|Buyer|Seller|Purchaser|Licensor|Licensee|Employer|Employee|"
+_ROLE_LINE = _Rx(r"^\s*(Landlord|Tenant|Lessor|Lessee|Buyer|Seller|Purchaser|Licensor|Licensee|Employer|Employee|"
                         r"Company|Consultant|Client|Contractor|Vendor|Customer|Borrower|Lender|Discloser|Recipient|"
                         r"Service Provider|Supplier|Party A|Party B)\s*:\s*([^\n]{2,120})$", re.M)
 _CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _AMOUNT_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_AMOUNT = re.compile(
+_AMOUNT = _Rx(
     rf"(?P<sym>US\$|[$€£¥])\s?(?P<n1>{_AMOUNT_NUM})(?:\s?(?P<m1>million|billion|thousand)\b)?"
     rf"|\b(?P<code>USD|EUR|GBP|CAD|AUD|CHF|JPY|INR|SGD)\s?(?P<n2>{_AMOUNT_NUM})(?:\s?(?P<m2>million|billion|thousand)\b)?"
     rf"|\b(?P<n3>{_AMOUNT_NUM})\s?(?P<m3>million|billion|thousand)?\s?(?P<word>(?:US\s)?dollars|euros|pounds(?:\s+sterling)?|USD|EUR|GBP)\b",

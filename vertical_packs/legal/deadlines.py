@@ -9,6 +9,7 @@ President or Congress, and, for forward-counted periods only, the holidays of th
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel
@@ -137,6 +138,14 @@ def deadline(
     )
 
 
+@lru_cache(maxsize=64)
+def _holidays(subdiv: str | None):
+    """One holidays.US per state, kept: it fills in years lazily as dates are looked up (expand=True)."""
+    import holidays
+
+    return holidays.US(subdiv=subdiv) if subdiv else holidays.US()
+
+
 class _Calendar:
     """Which days a court is closed under FRCP 6(a)(6)."""
 
@@ -145,9 +154,8 @@ class _Calendar:
 
         self.subdiv = subdiv
         self.version = holidays.__version__
-        # the holidays objects fill in years lazily as dates are looked up (expand=True)
-        self._federal = holidays.US()
-        self._state = holidays.US(subdiv=subdiv) if subdiv else None
+        self._federal = _holidays(None)
+        self._state = _holidays(subdiv) if subdiv else None
 
     def closed(self, day: date) -> str | None:
         """Why `day` is not a filing day, or None when it is one."""

@@ -267,7 +267,7 @@ def nda_clauses(a: str, b: str, mutual: bool, term: str, law_clause: str, us_law
          "except as expressly stated. Confidential Information is provided \"as is\", without warranty of any "
          "kind. Neither Party is obliged to disclose any information or to enter into any further agreement."),
         ("Remedies",
-         "Unauthorised use or disclosure may cause irreparable harm for which damages are not an adequate "
+         "Unauthorized use or disclosure may cause irreparable harm for which damages are not an adequate "
          "remedy, so Discloser may seek injunctive relief in addition to any other remedy, without posting bond "
          "where permitted."),
     ]
@@ -295,7 +295,12 @@ def render_docx(context: dict, path: Path) -> None:
 
     from vertical_packs.legal.nda_template import TEMPLATE, build
 
-    template = TEMPLATE if TEMPLATE.exists() else build()
+    if TEMPLATE.exists():
+        template = TEMPLATE
+    else:  # an install that lost the shipped file: build it where we may write, not into site-packages
+        import tempfile
+
+        template = build(Path(tempfile.mkdtemp(prefix="intent-nda-")) / "nda.docx")
     doc = DocxTemplate(str(template))
     missing = set(doc.get_undeclared_template_variables()) - set(context)
     if missing:  # a restyled template asking for fields we do not supply would leave blanks in a contract
