@@ -315,3 +315,16 @@ def test_concurrent_resolves_are_independent(llm_session, llm_env):  # noqa: F81
     for t in threads:
         t.join(10)
     assert len(results) == 4 and all(m.source == "llm" and m.missing == [] for m in results)
+
+
+# ---- the split the TUI uses: local preview per keystroke, the LLM step in a worker ---------------------
+def test_preview_is_local_and_refine_asks_the_llm(llm_session, llm_env):  # noqa: F811
+    resolver = llm_session.resolver
+    preview = resolver.resolve_local(LOAN)
+    assert preview.source == "local" and llm_env.requests == []
+    assert resolver.wants_llm(preview)  # mode llm: always
+    llm_env.tool("finance.loan_payment", {"principal": 300000, "rate_pct": 6.5, "years": 30})
+    refined = resolver.refine(preview)
+    assert refined.source == "llm" and len(llm_env.requests) == 1
+    sure = Match(text=LOAN, action="finance.loan_payment", confidence=1.0, slots=refined.slots)
+    assert not cascade(llm_session, sure).wants_llm(sure)

@@ -60,17 +60,44 @@ class Cascade:
 
     # ---- the cascade -----------------------------------------------------------------------------
     def resolve(self, text: str) -> Match:
-        local = self.local.resolve(text)
+        """Local first, then the LLM if it is wanted: blocks up to the timeout when it calls the server."""
+        return self.refine(self.local.resolve(text))
+
+    def resolve_local(self, text: str) -> Match:
+        """The local tier's answer alone, in milliseconds: for previews on every keystroke."""
+        return self.local.resolve(text)
+
+    def wants_llm(self, local: Match) -> bool:
+        """Whether `refine` would ask the server (or explain why it cannot) for this local answer."""
         if self.mode == "local":
+            return False
+        if self.unavailable:
+            return self.mode == "llm"
+        return self.mode == "llm" or not self.sure(local)
+
+    def refine(self, local: Match) -> Match:
+        """The LLM step for a local answer (the TUI runs this in an exclusive worker). Never raises."""
+        if not self.wants_llm(local):
             return local
         if self.unavailable:
             return _noticed(local, f"LLM tier not used: {self.unavailable}")
-        if self.mode == "auto" and self.sure(local):
-            return local
         from intents.llm.client import LLMFault
+        from intents.llm.privacy import record
+
+        try:
+            return self._ask(local)
+        except LLMFault as fault:
+            record(self.home, "llm.fault", {"server": self.cfg.url, "error": fault.message})
+            return _noticed(local, f"LLM tier failed, using the local answer: {fault.message}")
+        except Exception as exc:  # never let the optional tier crash a resolve
+            record(self.home, "llm.fault", {"server": self.cfg.url, "error": f"{type(exc).__name__}: {exc}"})
+            return _noticed(local, f"LLM tier failed, using the local answer: {type(exc).__name__}")
+
+    def _ask(self, local: Match) -> Match:
         from intents.llm.privacy import Policy, record
         from intents.llm.tools import candidates, lexical_rank
 
+        text = local.text
         policy = Policy.for_server(self.registry, self.cfg)
         about = self._about(local, lexical_rank)
         if about is not None and not policy.allows(about):
@@ -85,15 +112,8 @@ class Cascade:
             "server": self.cfg.url, "local_server": policy.local, "model": self.cfg.model, "text": sent,
             "redacted": redactions, "offered": [s.id for s in offered], "withheld_packs": sorted(policy.withheld),
         })
-        try:
-            proposal = self.llm.resolve(text, offered, sent_text=sent)
-            return self._settle(local, proposal, text, offered)
-        except LLMFault as fault:
-            record(self.home, "llm.fault", {"server": self.cfg.url, "error": fault.message})
-            return _noticed(local, f"LLM tier failed, using the local answer: {fault.message}")
-        except Exception as exc:  # never let the optional tier crash a resolve
-            record(self.home, "llm.fault", {"server": self.cfg.url, "error": f"{type(exc).__name__}: {exc}"})
-            return _noticed(local, f"LLM tier failed, using the local answer: {type(exc).__name__}")
+        proposal = self.llm.resolve(text, offered, sent_text=sent)
+        return self._settle(local, proposal, text, offered)
 
     def sure(self, local: Match) -> bool:
         return local.action is not None and local.confidence >= self.cfg.threshold and not local.missing
