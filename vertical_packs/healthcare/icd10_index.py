@@ -7,6 +7,7 @@ file instead of importing the library at all.
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import json
 import math
@@ -58,7 +59,7 @@ def normalise_code(text: str) -> str | None:
 
 # Qualifiers that do not make a description more specific to what was asked: they do not count against
 # a match's length, so "Urinary tract infection, site not specified" outranks "Neonatal urinary tract infection".
-GENERIC = frozenset("unspecified not specified site other nos elsewhere classified organism initial subsequent "
+GENERIC = frozenset("unspecified not specified site nos elsewhere classified organism initial subsequent "
                     "encounter sequela".split())
 
 
@@ -254,7 +255,7 @@ def expand(query: str) -> list[str]:
     out: list[str] = []
     previous = ""
     for w in tokens(query):
-        skip = w in FILLER or (w == "10" and previous == "icd")
+        skip = w in FILLER or (w == "10" and previous in ("icd", ""))  # "icd 10 ...", or "10 code for ..."
         previous = w
         if skip:
             continue
@@ -269,8 +270,9 @@ _LOCK = threading.Lock()
 _INDEX: Index | None = None
 
 
+@functools.lru_cache(maxsize=1)
 def library_version() -> str:
-    from importlib.metadata import version
+    from importlib.metadata import version  # a few ms per call: asked once per process
 
     return version(DISTRIBUTION)
 
@@ -289,7 +291,7 @@ def rows_from_library() -> list[list]:
     return rows
 
 
-CACHE_FORMAT = 2  # bump when the index layout or tokenising changes
+CACHE_FORMAT = 3  # bump when the index layout or tokenising changes
 
 
 def cache_path(home: Path | None) -> Path | None:
