@@ -116,6 +116,20 @@ def test_deadline_observed_federal_holiday(session, unlocked):
     assert r["skipped"][0]["why"].startswith("Independence Day")
 
 
+def test_deadline_days_declared_by_the_president(session, unlocked):
+    # FRCP 6(a)(6)(B): "any day declared a holiday by the President". The executive order of December 2024
+    # closed the executive departments on 2025-01-09, the National Day of Mourning for President Carter:
+    # 21 days after 2024-12-19 fall on that Thursday -> Friday 2025-01-10.
+    r = run(session, "deadline", start_date="2024-12-19", days=21)
+    assert r["due_date"] == "2025-01-10" and "Carter" in r["skipped"][0]["why"]
+    # Christmas Eve 2024 was closed by executive order too: 21 days after 2024-12-03 -> 12-24, 12-25 -> 12-26
+    r = run(session, "deadline", start_date="2024-12-03", days=21)
+    assert r["due_date"] == "2024-12-26"
+    assert [s["why"] for s in r["skipped"]] == ["Christmas Eve", "Christmas Day"]
+    # and an ordinary Christmas Eve (2026, a Thursday) is a working day
+    assert run(session, "deadline", start_date="2026-12-03", days=21)["due_date"] == "2026-12-24"
+
+
 def test_deadline_state_holidays_count_forward_only(session, unlocked):
     # Cal. Gov. Code 6700: Cesar Chavez Day, Tuesday 2026-03-31. FRCP 6(a)(6)(C) adds state holidays only
     # "for periods that are measured after an event".
@@ -415,6 +429,11 @@ def test_redact_checksums_decide(session, unlocked):
     assert "4111 1111 1111 1112" in out and "5555555555554444" not in out
     assert "DE89 3704 0044 0532 0130 01" in out and "DE89 3704 0044 0532 0130 00" not in out
     assert r["redactions"] == {"card": 2, "iban": 1}
+
+
+def test_redact_unseparated_ssn_only_when_labelled(session, unlocked):
+    r = run(session, "redact", source="SSN: 536904399. Invoice 536904399 is unrelated.", kinds=["ssn"])
+    assert r["redacted_text"] == "SSN: [REDACTED SSN]. Invoice 536904399 is unrelated."
 
 
 def test_redact_only_the_kinds_asked_and_names(session, unlocked):

@@ -118,7 +118,8 @@ def deadline(
         if moved_from is None and extra:
             moved_from = after_6a + timedelta(days=3)
 
-    holidays_used = (f"US federal legal holidays (FRCP 6(a)(6)(A)-(B), observed days included)"
+    holidays_used = (f"US federal legal holidays and observed days (FRCP 6(a)(6)(A)) and days the President "
+                     f"declared holidays (6(a)(6)(B))"
                      + (f" plus {subdiv} state holidays (6(a)(6)(C))" if calendar.subdiv else ""))
     note = ("; state holidays are not legal holidays for backward-counted periods (6(a)(6)(C))"
             if subdiv and days < 0 else "")
@@ -139,11 +140,15 @@ def deadline(
 
 
 @lru_cache(maxsize=64)
-def _holidays(subdiv: str | None):
-    """One holidays.US per state, kept: it fills in years lazily as dates are looked up (expand=True)."""
+def _holidays(subdiv: str | None, category: str = "public"):
+    """One holidays.US per state and category, kept: it fills in years as dates are looked up (expand=True).
+
+    "public" holds the statutory holidays and their observed days (6(a)(6)(A)); "government" adds the days
+    the President closed the executive departments by executive order (6(a)(6)(B)), e.g. Christmas Eve 2024
+    and the National Day of Mourning for President Carter, 2025-01-09."""
     import holidays
 
-    return holidays.US(subdiv=subdiv) if subdiv else holidays.US()
+    return holidays.US(subdiv=subdiv, categories=(category,))
 
 
 class _Calendar:
@@ -155,6 +160,7 @@ class _Calendar:
         self.subdiv = subdiv
         self.version = holidays.__version__
         self._federal = _holidays(None)
+        self._declared = _holidays(None, "government")
         self._state = _holidays(subdiv) if subdiv else None
 
     def closed(self, day: date) -> str | None:
@@ -163,7 +169,13 @@ class _Calendar:
             return "Saturday"
         if day.weekday() == 6:
             return "Sunday"
-        name = self._federal.get(day) or (self._state.get(day) if self._state is not None else None)
+        name = self._federal.get(day)
+        if name is None:
+            declared = self._declared.get(day)
+            # a half-day closing is not a day "declared a holiday"
+            name = declared if declared and "half-day" not in declared else None
+        if name is None and self._state is not None:
+            name = self._state.get(day)
         return name
 
     def roll(self, day: date, step: int) -> tuple[date, list[SkippedDay]]:

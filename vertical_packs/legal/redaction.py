@@ -30,6 +30,8 @@ LABELS = {"ssn": "SSN", "phone": "PHONE", "email": "EMAIL", "card": "CARD", "iba
 PRIORITY = {k: i for i, k in enumerate(("iban", "card", "ssn", "email", "phone", "name"))}
 
 _SSN = re.compile(r"(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])")
+# nine digits with no separators are only taken as an SSN when labelled as one
+_SSN_LABELLED = re.compile(r"(?:\bSSN|\bS\.S\.N\.|Social\s+Security\s+(?:No\.?|Number|#))\s*(?:is|:|#|-)?\s*(\d{9})\b", re.I)
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
@@ -164,6 +166,7 @@ def find_pii(text: str, kinds: set[str], names: list[str] | None = None, region:
         from stdnum.us import ssn
 
         candidates += [Hit(m.start(), m.end(), "ssn") for m in _SSN.finditer(text) if ssn.is_valid(m.group(0))]
+        candidates += [Hit(m.start(1), m.end(1), "ssn") for m in _SSN_LABELLED.finditer(text) if ssn.is_valid(m.group(1))]
     if "email" in kinds:
         candidates += [Hit(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
     if "phone" in kinds:
