@@ -120,12 +120,13 @@ def savings_goal(
     needed = float(npf.pmt(r, months, -current_savings, target))
     needed = max(-needed, 0.0)  # already on track: nothing more to save
     paid_in = current_savings + needed * months
+    # with deposits the balance lands exactly on the target; without, the savings alone grow past it
+    final = target if needed else float(npf.fv(r, months, 0, -current_savings))
     start = f", starting from {current_savings:g} already saved" if current_savings else ""
     return SavingsGoal(
         monthly_contribution=round(needed, 2),
         total_contributions=round(paid_in, 2),
-        interest_earned=round(target - paid_in, 2) if needed else round(
-            float(npf.fv(r, months, 0, -current_savings)) - current_savings, 2),
+        interest_earned=round(final - paid_in, 2),
         basis=f"PMT = (FV - PV(1+r)^n)*r/((1+r)^n-1) with FV = {target:g}, r = {rate_pct:g}%/12, "
         f"n = {months} monthly deposits at the end of each month{start} (numpy-financial pmt)",
     )
