@@ -288,3 +288,27 @@ async def test_free_plan_denies_legal_and_a_licence_file_activated_on_the_plan_s
         await settle(pilot)
         assert "plan pro" in text_of(app.screen.query_one("#plan-summary"))
         assert session.gate.check("pack.legal").allowed
+
+
+@sync
+async def test_voice_transcript_lands_in_the_intent_line_for_checking(session, monkeypatch):
+    import types
+
+    levels = []
+
+    def transcribe_microphone(on_level=None, registry=None, **_):  # stands in for a microphone
+        on_level(0.6)
+        levels.append(registry is session.registry)
+        return types.SimpleNamespace(text="monthly payment on a 300k loan at 6.5% over 30 years",
+                                     normalized="", engine="test")
+
+    monkeypatch.setitem(sys.modules, "terminal.voice.capture", types.SimpleNamespace(transcribe_microphone=transcribe_microphone))
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert levels == [True]
+        assert app.main_screen.query_one(Input).value == LOAN
+        assert "finance.loan_payment" in text_of(app.main_screen.query_one(MatchPreview))
+        assert not app.main_screen.query(Digits)  # not run until the person presses Enter

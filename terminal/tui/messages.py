@@ -44,12 +44,23 @@ class RunFailed(Message):
 
 @dataclass
 class VoiceHeard(Message):
+    """A transcript, put in the intent line for the person to check or edit before Enter."""
+
     text: str
+    engine: str = ""
+
+
+@dataclass
+class VoiceLevel(Message):
+    """Input level 0-1 while recording, for the level meter."""
+
+    level: float
 
 
 @dataclass
 class VoiceUnavailable(Message):
     reason: str
+    heard_nothing: bool = False
 
 
 @dataclass

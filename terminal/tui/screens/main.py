@@ -19,7 +19,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, LoadingIndicator, Static
 
 from terminal.tui.format import as_csv, as_text, parse_answer
-from terminal.tui.messages import RunFailed, RunFinished, RunRequested, UtteranceRequested, VoiceHeard, VoiceUnavailable
+from terminal.tui.messages import (
+    RunFailed,
+    RunFinished,
+    RunRequested,
+    UtteranceRequested,
+    VoiceHeard,
+    VoiceLevel,
+    VoiceUnavailable,
+)
 from terminal.tui.screens.confirm import ConfirmScreen
 from terminal.tui.widgets.intent_line import IntentLine
 from terminal.tui.widgets.preview import MatchPreview
@@ -403,30 +411,43 @@ class MainScreen(Screen):
             return
         self.run_id += 1
         self.running = True
-        self.show(Vertical(LoadingIndicator(), Static("listening… Esc cancels", classes="busy-label"),
-                           classes="busy"))
+        self.show(Vertical(LoadingIndicator(), Static("listening… speak your request · Esc cancels",
+                                                      id="voice-level", classes="busy-label"), classes="busy"))
         self.run_worker(partial(self._listen, self.run_id), thread=True, group="run", exclusive=True,
                         exit_on_error=False, name="voice")
 
     def _listen(self, run_id: int) -> None:
-        try:
-            from terminal.voice.capture import transcribe_microphone  # heavy (speech) imports only here
-
-            heard = transcribe_microphone()
-            text = getattr(heard, "text", heard)
-            if not isinstance(text, str) or not text.strip():
-                raise RuntimeError("nothing was heard")
-        except BaseException as exc:  # missing module, no microphone, no audio backend: say so, never crash
-            reason = str(exc) or type(exc).__name__
+        def level(value: float) -> None:  # called from the recording thread
             if run_id == self.run_id:
-                self.post_message(VoiceUnavailable(reason))
+                self.post_message(VoiceLevel(max(0.0, min(1.0, float(value)))))
+
+        try:
+            from terminal.voice.capture import transcribe_microphone  # speech libraries load only here
+
+            heard = transcribe_microphone(on_level=level, registry=self.session.registry)
+            text = getattr(heard, "normalized", "") or getattr(heard, "text", heard)
+            if not isinstance(text, str) or not text.strip():
+                raise LookupError("nothing was heard")
+        except BaseException as exc:  # no module, no microphone, no audio backend: say so, never crash
+            if run_id == self.run_id:
+                self.post_message(VoiceUnavailable(_reason(exc), heard_nothing=_is_no_speech(exc)))
             return
         if run_id == self.run_id:
-            self.post_message(VoiceHeard(text.strip()))
+            self.post_message(VoiceHeard(text.strip(), engine=str(getattr(heard, "engine", ""))))
+
+    @on(VoiceLevel)
+    def _voice_level(self, message: VoiceLevel) -> None:
+        meter = "▮" * round(message.level * 20)
+        for label_widget in self.query("#voice-level"):
+            label_widget.update(f"listening… {meter:<20} · Esc cancels")
 
     @on(VoiceUnavailable)
     def _voice_unavailable(self, message: VoiceUnavailable) -> None:
         self.running = False
+        if message.heard_nothing:
+            self.show(Notice(f"Nothing was heard: {message.reason}", "Press F2 to try again, or type.",
+                             variant="warning"))
+            return
         self.show(Notice(f"voice not available on this machine: {message.reason}",
                          "Type your request instead.", variant="warning"))
 
@@ -434,7 +455,16 @@ class MainScreen(Screen):
     def _voice_heard(self, message: VoiceHeard) -> None:
         self.running = False
         self.query_one("#results", VerticalScroll).remove_children()
+        self.notify(f"heard ({message.engine or 'voice'}): check or edit it, then Enter", timeout=4)
         self.post_message(UtteranceRequested(message.text))
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "message", None) or str(exc) or type(exc).__name__
+
+
+def _is_no_speech(exc: BaseException) -> bool:
+    return type(exc).__name__ == "NoSpeech" or isinstance(exc, LookupError)
 
 
 def _carry_slots(slots: dict[str, Any], spec_from, spec_to) -> dict[str, Any]:
