@@ -75,12 +75,20 @@ def deadline(
                                                   "not counted)", default="calendar", kind="choice"),
     jurisdiction: str = Slot("Whose legal holidays: US-federal, or a state as US-CA", default=FEDERAL,
                              kind="jurisdiction"),
+    direction: Literal["after", "before"] = Slot("Whether the period runs after the event or before it (a "
+                                                 "filing due N days before a hearing)", default="after",
+                                                 kind="choice"),
     mail_service: bool = Slot("Served by mail or another FRCP 6(d) method: 3 days are added", default=False,
                               kind="boolean"),
 ) -> Deadline:
     """The last day of a court period counted under FRCP 6(a), rolled past weekends and legal holidays."""
     if days == 0:
         raise ParameterError("days", "a period of 0 days has no last day to compute; give a positive or negative number")
+    if direction == "before":
+        if days < 0:
+            raise ParameterError("days", "give a positive number of days with direction=before (or a negative "
+                                 "number alone), not both")
+        days = -days
     if abs(days) > MAX_DAYS:
         raise ParameterError("days", f"{days} days is implausible for a court period (limit {MAX_DAYS}); state it in years")
     if not 1900 <= start_date.year <= 2150:
