@@ -328,3 +328,11 @@ def test_preview_is_local_and_refine_asks_the_llm(llm_session, llm_env):  # noqa
     assert refined.source == "llm" and len(llm_env.requests) == 1
     sure = Match(text=LOAN, action="finance.loan_payment", confidence=1.0, slots=refined.slots)
     assert not cascade(llm_session, sure).wants_llm(sure)
+
+
+def test_double_encoded_arguments_and_long_text(llm_session, llm_env):  # noqa: F811
+    llm_env.tool("finance.loan_payment", json.dumps(json.dumps({"years": 30})))
+    long_text = LOAN + " " + "blah " * 5000
+    match = cascade(llm_session, ABSTAIN, mode="llm").resolve(long_text)
+    assert match.source == "llm" and match.slots == {"years": 30.0}
+    assert len(llm_env.requests[0]["messages"][-1]["content"]) == 4000

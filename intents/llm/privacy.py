@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+MAX_SENT = 4000  # characters of the request that may be sent
+
 # Direct identifiers; replaced before text goes to a remote server. Amounts, rates and ages stay: they are
 # what the request is about, and they identify nobody.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -64,7 +66,9 @@ class Policy:
                 f"(to allow it: share_sensitive = [\"{pack_id}\"] in [llm] of config.toml)")
 
     def outgoing(self, text: str) -> tuple[str, dict[str, int]]:
-        """The text as it may be sent: verbatim to a local server, redacted to a remote one."""
+        """The text as it may be sent: verbatim to a local server, redacted to a remote one; a request,
+        not a document, so it is clipped (a pasted contract stays on the machine)."""
+        text = text[:MAX_SENT]
         if self.local:
             return text, {}
         return redact(text)

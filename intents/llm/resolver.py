@@ -153,6 +153,8 @@ def _object(raw: Any, what: str) -> dict[str, Any]:
         return raw
     try:
         value = json.loads(raw)
+        if isinstance(value, str) and value.lstrip().startswith("{"):  # some models encode the JSON twice
+            value = json.loads(value)
     except (TypeError, ValueError):
         raise LLMFault(f"the model's {what} are not valid JSON") from None
     if not isinstance(value, dict):
