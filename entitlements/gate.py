@@ -387,8 +387,9 @@ class StoreGate:
         if upgrade is None:
             upgrade = ("enterprise" if "enterprise" in self.catalog.plans else state.plan,
                        f"{feature} is not part of any plan in the catalog; ask your vendor")
-        reason = (f"{feature} is not in the {state.plan} plan; the {upgrade[0]} plan unlocks it "
-                  f"(activate a {upgrade[0]} licence with `intent license activate FILE`)")
+        spec = self.catalog.features.get(feature)
+        label = f"{spec.title} ({feature})" if spec and spec.title else feature
+        reason = f"{label} is not in the {state.plan} plan; the {upgrade[0]} plan unlocks it"
         if state.problem:
             reason += f" ({state.problem})"
         return Decision(feature=feature, allowed=False, kind="not_entitled", reason=reason,

@@ -24,9 +24,10 @@ def error(err, as_json: bool) -> int:
         emit_json(err.to_json())
     else:
         c = console(stderr=True)
-        c.print(f"[bold red]error[/]: {escape(err.message)}")
+        # soft_wrap: an error stays one line however narrow the terminal (a denial says what unlocks it).
+        c.print(f"[bold red]error[/]: {escape(err.message)}", soft_wrap=True)
         for line in hints(err):
-            c.print(f"  {escape(line)}")
+            c.print(f"  {escape(line)}", soft_wrap=True)
     return err.exit_code
 
 

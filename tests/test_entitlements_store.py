@@ -54,3 +54,19 @@ def test_locked_store_is_a_clear_error(home):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_a_later_release_upgrades_an_old_store_once(home, monkeypatch):
+    Store(home).close()  # a store made by this release
+
+    def m999_add_note(db):
+        db["usage"].add_column("note", str)
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + [("m999_add_note", m999_add_note)])
+    for _ in range(2):  # opened twice: applied once
+        store = Store(home)
+        assert "note" in {c[1] for c in store.read("PRAGMA table_info(usage)")}
+        store.close()
+    store = Store(home)
+    assert store.read("SELECT count(*) FROM _migrations WHERE name = 'm999_add_note'")[0][0] == 1
+    store.close()
