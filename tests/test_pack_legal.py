@@ -368,6 +368,18 @@ def test_draft_one_way_nda_and_never_overwrite(session, unlocked):
     assert "two (2) years" in text  # the default term
 
 
+def test_draft_nda_is_metered_on_pro(home, tmp_path, monkeypatch):
+    # Catalog: pro includes legal.draft_nda 20 per calendar month; each draft consumes one.
+    from intents.session import Session
+    from tests.licensing import activate_plan
+
+    activate_plan(home, "pro", monkeypatch)
+    session = Session(home=home, out_dir=tmp_path / "out")
+    run(session, "draft_nda", party_a="Acme", party_b="Bob")
+    usage = {u["feature"]: u for u in session.gate.summary()["usage"]}
+    assert (usage["legal.draft_nda"]["used"], usage["legal.draft_nda"]["limit"]) == (1, 20)
+
+
 def test_draft_nda_escapes_names_for_word(session, unlocked):
     r = run(session, "draft_nda", party_a="Procter & Gamble <US>", party_b="AT&T Inc.")
     text = _docx_text(r["path"])
