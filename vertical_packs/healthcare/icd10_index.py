@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import threading
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +80,47 @@ def code_in(query: str) -> tuple[str | None, bool]:
     return normalise_code(kept[0]), "." in kept[0]
 
 
+COMMON = 2000  # words in more descriptions than this get a byte mask for membership tests
+
+
+class Mask:
+    """Membership of a common word's codes as one byte per code (98 KB) instead of a set (~1.5 MB)."""
+
+    __slots__ = ("bits", "hits")
+
+    def __init__(self, hits: array, size: int) -> None:
+        bits = bytearray(size)
+        for i in hits:
+            bits[i] = 1
+        self.bits, self.hits = bytes(bits), hits
+
+    def __contains__(self, i: int) -> bool:
+        return self.bits[i] == 1
+
+    def __iter__(self):
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __bool__(self) -> bool:
+        return bool(self.hits)
+
+
+def _intersect_masks(masks: list[Mask]) -> list[int]:
+    """Codes in every mask, with the AND done on whole integers in C."""
+    size = len(masks[0].bits)
+    acc = int.from_bytes(masks[0].bits, "little")
+    for m in masks[1:]:
+        acc &= int.from_bytes(m.bits, "little")
+    both = acc.to_bytes(size, "little")
+    out, j = [], both.find(1)
+    while j != -1:
+        out.append(j)
+        j = both.find(1, j + 1)
+    return out
+
+
 @dataclass
 class Index:
     codes: list[str]
@@ -86,14 +128,14 @@ class Index:
     billable: list[bool]
     position: dict[str, int] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
-    postings: dict[str, list[int]] = field(default_factory=dict)  # description words, lists in rank order
-    extra: dict[str, list[int]] = field(default_factory=dict)  # inclusion terms, "includes" notes
+    postings: dict[str, array] = field(default_factory=dict)  # description words -> codes, in rank order
+    extra: dict[str, array] = field(default_factory=dict)  # inclusion terms, "includes" notes
     vocab: list[str] = field(default_factory=list)
-    rank: list[int] = field(default_factory=list)  # real codes before blocks, then fewer specific words
-    _sets: dict[str, frozenset[int]] = field(default_factory=dict)
-    _loose_cache: dict[str, tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
-
+    rank: array = field(default_factory=lambda: array("q"))  # real codes before blocks, then fewer specific words
     parents: list[str] = field(default_factory=list)
+    _masks: dict[str, Mask] = field(default_factory=dict)
+    _sets: dict[str, frozenset[int]] = field(default_factory=dict)
+    _loose_cache: dict[str, tuple] = field(default_factory=dict)
 
     @classmethod
     def from_rows(cls, rows: list[list]) -> "Index":
@@ -124,21 +166,27 @@ class Index:
 
     @classmethod
     def from_state(cls, state: dict) -> "Index":
+        # Compact int arrays: JSON gives a Python int object per posting (~36 bytes each, 800k of them).
         index = cls(codes=state["codes"], descriptions=state["descriptions"], billable=state["billable"],
-                    parents=state["parents"], rank=state["rank"], postings=state["postings"], extra=state["extra"])
+                    parents=state["parents"], rank=array("q", state["rank"]),
+                    postings={w: array("i", hits) for w, hits in state["postings"].items()},
+                    extra={w: array("i", hits) for w, hits in state["extra"].items()})
         index.position = {code: i for i, code in enumerate(index.codes)}
         for code, parent in zip(index.codes, index.parents):
             if parent:
                 index.children.setdefault(parent, []).append(code)
         index.vocab = sorted(set(index.postings) | set(index.extra))
-        for word, hits in index.postings.items():  # sets for the commonest words, so no search builds one
-            if len(hits) > 3000:
-                index._sets[word] = frozenset(hits)
+        n = len(index.codes)
+        for word, hits in index.postings.items():  # masks for the commonest words, so no search builds one
+            if len(hits) > COMMON:
+                index._masks[word] = Mask(hits, n)
         return index
 
     def state(self) -> dict:
         return {"codes": self.codes, "descriptions": self.descriptions, "billable": self.billable,
-                "parents": self.parents, "rank": self.rank, "postings": self.postings, "extra": self.extra}
+                "parents": self.parents, "rank": self.rank.tolist(),
+                "postings": {w: a.tolist() for w, a in self.postings.items()},
+                "extra": {w: a.tolist() for w, a in self.extra.items()}}
 
     # ---- queries ---------------------------------------------------------------------------------
     def lookup(self, code: str) -> list[int]:
@@ -165,22 +213,30 @@ class Index:
     def _exact(self, words: list[str], limit: int) -> list[int]:
         """Codes whose description has every word, best first: walk the shortest list in rank order."""
         words = sorted(words, key=lambda w: len(self.postings[w]))
-        if len(words) > 1 and len(self.postings[words[0]]) > 2000:
-            # two common words ("left", "right"): intersect in C rather than walk a long list in Python
-            both = frozenset.intersection(*(self._set(w) for w in words))
+        if len(words) > 1 and words[0] in self._masks:
+            # only common words ("left", "right"): intersect in C rather than walk a long list in Python
+            both = _intersect_masks([self._masks[w] for w in words])
             return heapq.nsmallest(limit, both, key=self.rank.__getitem__)
-        others = [self._set(w) for w in words[1:]]
+        # masks are tested by indexing their bytes directly: no Python-level __contains__ per code
+        bits = [self._masks[w].bits for w in words[1:] if w in self._masks]
+        sets = [self._set(w) for w in words[1:] if w not in self._masks]
         out = []
         for i in self.postings[words[0]]:
-            if all(i in s for s in others):
+            if all(b[i] for b in bits) and all(i in s for s in sets):
                 out.append(i)
                 if len(out) == limit:
                     break
         return out
 
-    def _set(self, word: str) -> frozenset[int]:
+    def _set(self, word: str):
+        """Membership test for a word's codes: its mask when common, else a (cached) frozenset."""
+        mask = self._masks.get(word)
+        if mask is not None:
+            return mask
         s = self._sets.get(word)
         if s is None:
+            if len(self._sets) > 4096:
+                self._sets.clear()
             s = self._sets[word] = frozenset(self.postings[word])
         return s
 
@@ -194,10 +250,15 @@ class Index:
             return []
         rank = self.rank
         groups.sort(key=lambda g: len(g[0]) + len(g[1]))
-        first, others = groups[0], groups[1:]
+        # Codes matching every word exactly were all found by _exact (when it ran, it ran to the end),
+        # so a new candidate matches at least one word loosely: start from the smaller of the loose
+        # union and the rarest word.
+        any_loose = set().union(*(loose for _exact, loose in groups))
+        first = groups[0]
+        pool = any_loose if len(any_loose) <= len(first[0]) + len(first[1]) else (*first[0], *first[1])
         candidates = [
-            i for i in (*first[0], *first[1])
-            if i not in exclude and all(i in exact or i in loose for exact, loose in others)
+            i for i in pool
+            if i not in exclude and all(i in exact or i in loose for exact, loose in groups)
         ]
         if candidates:
             penalty = 10**12  # each word matched only loosely ranks a code behind every exact one
@@ -217,7 +278,7 @@ class Index:
                 score[i] = score.get(i, 0.0) + 0.8 * weight
         return heapq.nsmallest(limit, score, key=lambda i: (-round(score[i], 6), rank[i]))
 
-    def _words_for(self, token: str) -> tuple[frozenset[int], frozenset[int]]:
+    def _words_for(self, token: str) -> tuple:
         """(codes whose description has the word, codes that match it loosely: prefix, stem, inclusion)."""
         cached = self._loose_cache.get(token)
         if cached is not None:
@@ -243,7 +304,7 @@ class Index:
         for word in candidates:
             loose.update(self.postings.get(word, ()))
             loose.update(self.extra.get(word, ()))
-        result = (exact, frozenset(loose - exact))
+        result = (exact, frozenset(i for i in loose if i not in exact))
         if len(self._loose_cache) > 2048:
             self._loose_cache.clear()
         self._loose_cache[token] = result
