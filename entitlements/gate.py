@@ -76,6 +76,7 @@ class StoreGate:
         self._trusted: dict | None = None
         self._periods = PeriodCache()
         self._counters: dict[tuple[str, str], tuple[int, float]] = {}
+        self.store_error: StoreError | None = None  # why the store could not be opened, if it could not
 
     # ---- the Gate interface ----------------------------------------------------------------------
     def check(self, feature: str, qty: int = 1) -> Decision:
@@ -136,13 +137,15 @@ class StoreGate:
         names = set(state.features) | (set(self.catalog.features) if state.all_features else set())
         features = sorted(n for n in names if self.catalog.kind(n) != "config")
         usage, warnings = [], list(state.warnings)
+        if self._store_or_none() is None and self.store_error is not None:
+            warnings.append(self.store_error.message)
         for name in features:
             if self.catalog.kind(name) != "metered":
                 continue
             try:
                 d = self._decide(state, name, 0, read)
-            except StoreError as err:
-                warnings.append(f"usage of {name} is unavailable: {err.message}")
+            except StoreError:
+                warnings.append(f"usage of {name} is unavailable until the store is repaired")
                 continue
             usage.append({"feature": name, "used": d.used, "limit": d.limit, "remaining": d.remaining,
                           "resets_at": d.resets_at, "grants": d.grants})
@@ -300,8 +303,10 @@ class StoreGate:
     def _store_or_none(self) -> Store | None:
         try:
             self.store.conn
-        except StoreError:
+        except StoreError as err:
+            self.store_error = err
             return None
+        self.store_error = None
         return self.store
 
     # ---- deciding --------------------------------------------------------------------------------

@@ -153,8 +153,8 @@ class Store:
         ):
             return StoreCorrupt(
                 f"the entitlement store {self.path} is damaged ({text}); your licence is safe under "
-                f"{self.home / 'licences'}. Move the damaged file aside to start a new store "
-                f"(usage counts restart)",
+                f"{self.home / 'licences'}. To start a new store (usage counts restart): "
+                f"mv {self.path} {self.path}.damaged",
                 path=str(self.path),
             )
         return StoreError(f"the entitlement store {self.path} cannot be used: {text}", path=str(self.path))

@@ -21,10 +21,11 @@ def test_fresh_home_free_finance_runs_legal_and_healthcare_exit_5(cli):
         assert set(err) == {"kind", "feature", "message", "upgrade"}
         assert (err["kind"], err["feature"]) == ("not_entitled", feature)
         assert set(err["upgrade"]) == {"plan", "how"} and err["upgrade"]["plan"] == "pro"
-        human = cli("do", *args)
-        assert human.code == 5
-        first = human.err.strip().splitlines()[0]
-        assert first.startswith("error:") and "pro plan unlocks it" in first
+    human = cli("do", "healthcare.bmi", "weight_kg=70", "height_cm=175")
+    assert human.code == 5
+    first, second = human.err.strip().splitlines()[:2]
+    assert first == "error: Healthcare pack (pack.healthcare) is not in the free plan; the pro plan unlocks it"
+    assert second.strip().startswith("unlock it:") and "intent license activate" in second
     r = cli("plan", "--json")
     assert r.code == 0
     assert {"plan", "status", "features", "usage"} <= set(r.json)

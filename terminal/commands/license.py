@@ -70,7 +70,7 @@ def show(args) -> int:
     from datetime import datetime, timezone
 
     from entitlements import audit, open_gate
-    from entitlements.errors import LicenceRefused
+    from entitlements.errors import LicenceRefused, StoreError
     from entitlements.licence import LicenceClaims, subscription_status, verify
     from entitlements.wallet import licence_dir, read_tokens
     from intents import paths
@@ -103,7 +103,10 @@ def show(args) -> int:
         info["plan"] = gate.summary()
     finally:
         gate.close()
-    info["history"] = [e for e in audit.events(home, limit=200) if e["kind"].endswith(".activated")][:10]
+    try:
+        info["history"] = [e for e in audit.events(home, limit=200) if e["kind"].endswith(".activated")][:10]
+    except StoreError:
+        info["history"] = []  # the summary's warnings already say the store is damaged
     if args.json:
         emit_json(info)
         return 0
@@ -124,4 +127,6 @@ def show(args) -> int:
                       + (" (expired)" if g["expired"] else ""))
     con.print(f"in effect: {escape(info['plan']['plan'])} plan, {escape(info['plan']['status'])}")
     con.print(f"trusted keys: {len(info['trusted_keys'])} ({escape(', '.join(k['source'] for k in info['trusted_keys']))})")
+    for warning in info["plan"].get("warnings", []):
+        con.print(f"[yellow]warning[/]: {escape(warning)}")
     return 0
