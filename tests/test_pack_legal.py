@@ -514,6 +514,27 @@ def test_contract_summary_reads_back_our_own_nda(session, unlocked):
     assert r["effective_date"] == "2026-02-01" and r["term"] == "3 years" and r["governing_law"] == "Texas"
 
 
+PREAMBLES = [
+    ('This Non-Disclosure Agreement (this "Agreement") is entered into as of 2024-05-01 by and between ABC Corp., '
+     'a New York corporation, with offices at 1 Main St ("ABC"), and XYZ Ltd. ("XYZ").',
+     ["ABC Corp.", "XYZ Ltd."], "2024-05-01", None, None),
+    ("EMPLOYMENT AGREEMENT made on 3rd June 2023 between Widget Co (the Company) and John Doe (the Employee). "
+     "This agreement is governed by English law.", ["Widget Co", "John Doe"], "2023-06-03", None, "England and Wales"),
+    ("THIS AGREEMENT is dated 05/01/2022 and is between: Alpha Inc. and Beta LLC. The initial term of this "
+     "Agreement is 24 months. This Agreement shall be governed by the laws of Delaware.",
+     ["Alpha Inc.", "Beta LLC"], "2022-05-01", "24 months", "Delaware"),
+    ("Software License Agreement\nLicensor: Foo Software GmbH\nLicensee: Bar Corp\nEffective Date: January 15, "
+     "2024\nThis Agreement is governed by and construed in accordance with the laws of Germany.",
+     ["Foo Software GmbH", "Bar Corp"], "2024-01-15", None, "Germany"),
+]
+
+
+@pytest.mark.parametrize("text, parties, effective, term, law", PREAMBLES)
+def test_contract_summary_preamble_styles(session, unlocked, text, parties, effective, term, law):
+    r = run(session, "contract_summary", source=text)
+    assert (r["parties"], r["effective_date"], r["term"], r["governing_law"]) == (parties, effective, term, law)
+
+
 def test_contract_summary_says_what_it_did_not_find(session, unlocked):
     r = run(session, "contract_summary", source="Thanks for lunch yesterday, see you soon.")
     assert r["parties"] == [] and r["effective_date"] is None and r["term"] is None

@@ -36,6 +36,7 @@ DATE = (rf"(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
 _EFFECTIVE = [
     _Rx(rf"({DATE})\s*\(\s*(?:the\s+)?[\"“”']Effective\s+Date[\"“”']", re.I),
     _Rx(rf"[\"“”']Effective\s+Date[\"“”']\s+(?:means|shall\s+mean|is)\s+({DATE})", re.I),
+    _Rx(rf"\bEffective\s+Date\s*[:\-]\s*({DATE})", re.I),
     _Rx(rf"\beffective\s+(?:as\s+of\s+|on\s+|from\s+)?({DATE})", re.I),
     _Rx(rf"\b(?:made|entered\s+into|executed)(?:\s+and\s+entered\s+into)?\s+(?:as\s+of\s+|on\s+|this\s+)({DATE})", re.I),
     _Rx(rf"\bdated\s+(?:as\s+of\s+)?({DATE})", re.I),
@@ -59,9 +60,17 @@ _LAW = [
                r"(?:State|Commonwealth|Province)?\s*(?:of\s+)?([A-Z][A-Za-z.]*(?:\s+(?:and\s+)?[A-Z][A-Za-z.]*){0,3})"),
     _Rx(r"\bgoverned\s+by\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+law\b"),
 ]
-_BETWEEN = _Rx(r"\b(?:by\s+and\s+)?between:?\s+(.{3,700}?)(?:\.\s|\.$|\n\s*\n|\bWHEREAS\b|\bWITNESSETH\b|\bRECITALS\b)", re.I | re.S)
+# where the preamble's party list ends: a full stop that does not close "Inc." or "Ltd.", or one that is
+# followed by a new sentence, a blank line or the recitals
+_ABBREV = "".join(rf"(?<!\b{a})" for a in ("Inc", "Ltd", "Corp", "Co", "LLC", "LLP", "PLC", "N\\.A", "S\\.A", "Jr",
+                                           "Sr", "St", "No", "Mr", "Ms", "Mrs", "Dr", "L\\.P", "P\\.C", "U\\.S"))
+_SENTENCE = r"(?:The|This|Each|In|It|All|Both|Whereas|Now|WHEREAS|NOW|RECITALS|Recitals)\b"
+_BETWEEN = _Rx(rf"\b(?i:by\s+and\s+)?(?i:between):?\s+(.{{3,700}}?)(?:{_ABBREV}\.(?:\s|$)|\.\s+(?={_SENTENCE})|\n\s*\n"
+               r"|\bWHEREAS\b|\bWITNESSETH\b|\bRECITALS\b)", re.S)
 _ROLE = _Rx(r"\(\s*(?:each\s+a\s+|together\s+|collectively\s+)?(?:the\s+|hereinafter(?:\s+(?:referred\s+to\s+as|called))?\s+(?:the\s+)?)?"
-                   r"[\"“”']([^\"“”']{2,40})[\"“”'][^)]{0,80}\)")
+            r"[\"“”']([^\"“”']{2,40})[\"“”'][^)]{0,80}\)"
+            # unquoted: "(the Company)", "(hereinafter the Employee)"
+            r"|\(\s*(?:hereinafter\s+(?:referred\s+to\s+as\s+)?)?the\s+([A-Z][A-Za-z]*(?:\s[A-Z][A-Za-z]*){0,3})\s*\)")
 _DESCRIPTOR = _Rx(r",\s*(?:an?|the)\s+[A-Za-z ]*(?:company|corporation|partnership|LLC|individual|organization|"
                          r"association|bank|trust|limited|entity|resident|person)\b.*$|,\s*(?:with|having)\s+(?:its|an?)\s.*$|"
                          r",\s*(?:located|residing|whose)\b.*$", re.I | re.S)
@@ -170,7 +179,7 @@ def find_parties(text: str) -> tuple[list[str], dict[str, str]]:
             pos = 0
             for r in role_marks:
                 chunk = segment[pos:r.start()]
-                role = r.group(1).strip()
+                role = (r.group(1) or r.group(2)).strip()
                 # '(each a "Party" ...)' after "X and Y" names both parties at once
                 chunks = (re.split(r",?\s+and\s+(?=[A-Z])", chunk) if role.lower() in ("party", "parties")
                           else [chunk])
@@ -254,13 +263,17 @@ def _normalise_term(raw: str) -> str:
     return f"{n_text} {unit}{'' if n == 1 else 's'}"
 
 
+_ADJECTIVES = {"English": "England and Wales", "Scottish": "Scotland", "Irish": "Ireland", "German": "Germany",
+               "French": "France", "Swiss": "Switzerland", "Dutch": "the Netherlands", "Indian": "India"}
+
+
 def find_governing_law(text: str) -> str | None:
     for pattern in _LAW:
         m = pattern.search(text)
         if m:
             name = re.sub(r"\s+", " ", m.group(1)).strip(" .")
             name = re.sub(r"\s+(?:without|excluding|and\s+the|applicable)\b.*$", "", name)
-            return name or None
+            return _ADJECTIVES.get(name, name) or None
     return None
 
 
