@@ -1,8 +1,12 @@
 """A keyword index over every ICD-10-CM code (simple-icd-10-cm ships the codes but has no search).
 
-The library takes seconds to import, so the index is built once per process on first use and its source
-rows are cached as JSON under INTENT_HOME/cache, keyed by the library version: later processes load that
-file instead of importing the library at all.
+The library takes seconds to import, so the index is built once per process on first use and cached as
+JSON under INTENT_HOME/cache (keyed by the library version and the index format): later processes load
+that file instead of importing the library at all.
+
+Ranking: codes whose description has every query word come first, best first by how few specific words
+the description has beyond them (so "Sepsis, unspecified organism" before "Salmonella sepsis"); then codes
+that match a word only by prefix, stem or inclusion term ("high blood pressure" is an inclusion term of I10).
 """
 from __future__ import annotations
 

@@ -43,7 +43,6 @@ class LabConversion(Result):
     unit: str
     from_value: float
     from_unit: str
-    factor: float
 
 
 def normalise_unit(unit: str) -> str:
@@ -103,7 +102,6 @@ def convert_lab(
         unit=target,
         from_value=value,
         from_unit=given,
-        factor=round(factor, 6),
         basis=f"{analyte}: {value:g} {given} {op} = {exact:.4g} {target} ({conventional} -> {si}: x {factor:.5g}; "
         f"{source}). Rounded to {digits} decimal place(s).",
     )
