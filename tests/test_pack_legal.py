@@ -73,6 +73,17 @@ def test_catalog_actions_slots_and_results():
     assert pack.actions["legal.deadline"].spec.slot("day_type").choices == ["calendar", "court"]
 
 
+def test_importing_the_pack_loads_no_field_library():
+    import subprocess
+    import sys
+
+    code = ("import sys, vertical_packs.legal\n"
+            "heavy = ('eyecite', 'holidays', 'docx', 'docxtpl', 'dateparser', 'phonenumbers', 'stdnum', 'pypdf')\n"
+            "print(','.join(sorted({m.split('.')[0] for m in sys.modules} & set(heavy))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "", f"importing the legal pack loaded {out}"
+
+
 # ---- legal.deadline: FRCP 6(a) -------------------------------------------------------------------------
 def test_deadline_committee_note_forward(session, unlocked):
     # FRCP 6(a)(5), 2009 Committee Note: 30 days after an event land on Saturday 2007-09-01; Monday 09-03 is

@@ -82,11 +82,21 @@ def extract_citations(
         citations=found,
         other_citations=other,
         source=src.label,
-        basis="eyecite full case citations (reporters database shipped with eyecite); years read from the "
+        basis=f"eyecite {_version('eyecite')} full case citations (its bundled reporters and courts databases); "
+        "years read from the "
         "parenthetical directly after each citation"
         + (f"; {corrected} year(s) differ from eyecite's own reading (string-cite year bleed)" if corrected else "")
         + ". Check each against the matched text.",
     )
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "?"
 
 
 def find_citations(text: str) -> tuple[list[Citation], dict[str, int]]:
