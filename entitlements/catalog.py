@@ -1,6 +1,8 @@
 """The plan catalog: which features exist (boolean, metered, config) and what each plan grants.
 
-Shipped as plans.json next to this module; a vendor may ship another (INTENT_PLAN_CATALOG names it).
+Shipped as plans.json next to this module; a vendor changes the catalog by shipping another file there.
+There is deliberately no environment override: the free plan comes from here, so a user-chosen catalog
+would be a way to grant oneself features.
 The catalog says what a plan *means* when a licence is issued and what the free plan holds; a verified
 licence carries its own feature snapshot, so changing the catalog never changes an issued licence.
 
@@ -10,7 +12,6 @@ config -> any JSON value (e.g. max_file_mb).
 from __future__ import annotations
 
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -92,7 +93,7 @@ class Catalog(BaseModel):
 
 
 def catalog_path() -> Path:
-    return Path(os.environ.get("INTENT_PLAN_CATALOG") or DEFAULT_PATH)
+    return DEFAULT_PATH
 
 
 @lru_cache(maxsize=4)

@@ -1,8 +1,13 @@
 """Signing keys: the vendor's keygen, key ids, and the set of public keys this terminal trusts.
 
 Trusted = the keys pinned in this package (entitlements/trusted_keys/*.pem) plus *.pem files in the
-trust directory: INTENT_TRUST_DIR, default /etc/intent-terminal/trusted-keys (root-owned on a real
-install). Nothing under INTENT_HOME is ever trusted: that directory is the user's to edit.
+trust directory: INTENT_TRUST_DIR, default /etc/intent-terminal/trusted-keys. Nothing under INTENT_HOME
+is ever trusted: that directory is the user's to edit.
+
+Because INTENT_TRUST_DIR is an environment variable, anyone can point it somewhere. So a key file there
+counts only when it and its directory belong to root or to the owner of the installed package and are
+not writable by group or others: on a real install (package owned by root) a user cannot plant a key;
+in a developer's checkout the developer owns the package and could change its code anyway.
 """
 from __future__ import annotations
 
@@ -56,6 +61,10 @@ def trusted_keys(extra_dir: Path | None = None) -> dict[str, TrustedKey]:
         except OSError:
             continue
         for path in files:
+            problem = None if folder == PINNED_DIR else _ownership_problem(path)
+            if problem:
+                _warn_once(path, ValueError(problem))
+                continue
             try:
                 key = _load_public(path)
             except (OSError, ValueError) as exc:
@@ -67,6 +76,25 @@ def trusted_keys(extra_dir: Path | None = None) -> dict[str, TrustedKey]:
 
 
 _warned: set[str] = set()
+
+
+def _ownership_problem(path: Path) -> str | None:
+    """Why a key file in the trust directory may not be trusted, or None (see the module docstring)."""
+    allowed = {0}
+    try:
+        allowed.add(PINNED_DIR.parent.stat().st_uid)  # the owner of the installed package
+    except OSError:
+        pass
+    for item in (path, path.parent):
+        try:
+            st = item.stat()
+        except OSError as exc:
+            return str(exc)
+        if st.st_uid not in allowed:
+            return f"{item} belongs to uid {st.st_uid}, not to root or the owner of the installed package"
+        if st.st_mode & 0o022:
+            return f"{item} is writable by group or others"
+    return None
 
 
 def _warn_once(path: Path, exc: Exception) -> None:

@@ -247,3 +247,16 @@ def test_damaged_store_keeps_the_licence_and_says_so(home, clock, monkeypatch):
     s = gate.summary()
     assert s["plan"] == "pro" and s["usage"] == []
     assert "damaged" in s["warnings"][0] and "unavailable" in s["warnings"][1]
+
+
+def test_a_key_anyone_could_have_planted_is_not_trusted(home, clock, monkeypatch, capsys):
+    token = licence_token(home, "pro", 30, monkeypatch, now=NOW)
+    _, trust = vendor_key(home, monkeypatch)
+    pem = trust / "test-vendor.pem"
+    pem.chmod(0o666)  # writable by anyone: whoever could write it could have put their own key there
+    with pytest.raises(LicenceRefused) as info:
+        _activate(home, token, clock)
+    assert info.value.reason == "untrusted"
+    assert "writable by group or others" in capsys.readouterr().err
+    pem.chmod(0o644)
+    assert _activate(home, token, clock).plan == "pro"
