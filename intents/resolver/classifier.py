@@ -12,6 +12,10 @@ from intents.resolver import text
 from intents.resolver.index import OOS
 
 
+UNKNOWN_WEIGHT = float(__import__("os").environ.get("RES_UNK", "2.5"))  # a word no sentence uses: it dilutes, less than a rare known word
+NEAREST = 0.7  # weight of the best single sentence; the rest is the action's whole vocabulary
+
+
 class Classifier:
     def __init__(self, index: dict) -> None:
         self.ids: list[str] = index["ids"]
@@ -22,10 +26,39 @@ class Classifier:
         self.vocab_set = set(self.vocab)
         self._grams: dict[str, list[str]] | None = None
         self.oos_index = self.ids.index(OOS)
+        self.centroids = set(index.get("centroids", ()))
+        self._vocab_of: dict[int, set[str]] | None = None
         # In a big catalog a feature found in a fifth of all sentences ("<money>") says little and
         # its posting list dominates the time; small catalogs keep every feature.
         limit = max(500, len(self.doc_action) // 5)
         self.skip = {k for k, p in self.postings.items() if len(p) > limit}
+
+    def vocab_of(self, action: int) -> set[str]:
+        """The words an action's sentences use (from its whole-bag document), built on first need."""
+        if self._vocab_of is None:
+            vocab: dict[int, set[str]] = {}
+            for k, plist in self.postings.items():
+                if " " in k:
+                    continue
+                for d, _ in plist:
+                    if d in self.centroids:
+                        vocab.setdefault(self.doc_action[d], set()).add(k)
+            self._vocab_of = vocab
+        return self._vocab_of.get(action, set())
+
+    def support(self, toks: list[str], action: int) -> float:
+        """Share of the query's content words (idf-weighted; unknown words weigh most) that the action
+        itself uses: low when an utterance borrows one of its words to ask for something else."""
+        vocab = self.vocab_of(action)
+        total = known = 0.0
+        for t in set(toks):
+            if t.startswith("<"):
+                continue
+            w = self.idf.get(t, 3.0)
+            total += w
+            if t in vocab:
+                known += w
+        return known / total if total else 1.0
 
     def _gram_index(self) -> dict[str, list[str]]:
         if self._grams is None:
@@ -75,7 +108,7 @@ class Classifier:
         known = total = 0.0
         for k, v in feats.items():
             idf = self.idf.get(k)
-            w = (1 + math.log(v)) * (idf if idf is not None else 3.0) * (0.6 if " " in k else 1.0)
+            w = (1 + math.log(v)) * (idf if idf is not None else UNKNOWN_WEIGHT) * (0.6 if " " in k else 1.0)
             total += w * w
             if idf is not None:
                 vec[k] = w
@@ -89,9 +122,14 @@ class Classifier:
             for d, dw in self.postings.get(k, ()):
                 doc_scores[d] = doc_scores.get(d, 0.0) + qw * dw
         best: dict[int, float] = {}
+        bag: dict[int, float] = {}
         for d, s in doc_scores.items():
             a = self.doc_action[d]
-            if s > best.get(a, 0.0):
+            if d in self.centroids:
+                bag[a] = s
+            elif s > best.get(a, 0.0):
                 best[a] = s
+        for a, s in bag.items():
+            best[a] = NEAREST * best.get(a, 0.0) + (1 - NEAREST) * s
         coverage = math.sqrt(known / total) if total else 0.0
         return best, coverage

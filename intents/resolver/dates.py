@@ -8,6 +8,8 @@ budget, and cannot do arithmetic phrases anyway. Runs after spoken numbers becam
 from __future__ import annotations
 
 import re
+
+from intents.resolver.lazyre import lazy
 from datetime import date, timedelta
 
 MONTHS = {
@@ -28,14 +30,14 @@ _DAY = rf"(?P<day>(?:[12]0|30)[ -](?:{_UNIT_ORD})|\d{{1,2}}(?:st|nd|rd|th)?|{_OR
 _YEAR = r"(?P<year>\d{4})"
 
 PATTERNS = [
-    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"),
-    re.compile(r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4}|\d{2})\b"),
-    re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}(?:,?\s*{_YEAR})?\b", re.I),
-    re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s*{_YEAR})?\b", re.I),
-    re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.I),  # "march 2026" -> the 1st
+    lazy(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"),
+    lazy(r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4}|\d{2})\b"),
+    lazy(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}(?:,?\s*{_YEAR})?\b", re.I),
+    lazy(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s*{_YEAR})?\b", re.I),
+    lazy(rf"\b{_MONTH}\s+{_YEAR}\b", re.I),  # "march 2026" -> the 1st
 ]
-_MONTH_HINT = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
-RELATIVE = re.compile(r"\b(?P<rel>today|tomorrow|yesterday|now)\b", re.I)
+_MONTH_HINT = lazy(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+RELATIVE = lazy(r"\b(?P<rel>today|tomorrow|yesterday|now)\b", re.I)
 
 
 def _day(raw: str) -> int | None:

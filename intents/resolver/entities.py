@@ -10,6 +10,8 @@ and the slot filler picks the one the chosen action can use.
 from __future__ import annotations
 
 import re
+
+from intents.resolver.lazyre import lazy
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -86,68 +88,75 @@ class _Claims:
 
 
 # ---- patterns ------------------------------------------------------------------------------------
-QUOTED = re.compile(r"\"([^\"]{1,5000})\"|“([^”]{1,5000})”|(?<![\w])'([^']{2,5000})'(?![\w])")
-PATH = re.compile(
+QUOTED = lazy(r"\"([^\"]{1,5000})\"|“([^”]{1,5000})”|(?<![\w])'([^']{2,5000})'(?![\w])")
+PATH = lazy(
     r"(?<![\w/])(?:~|\.{1,2})?/[\w.\-/]*[\w]|(?<![\w/])[\w\-]+(?:/[\w.\-]+)*\.(?:pdf|docx?|txt|md|rtf|html?|odt|csv)\b",
     re.I)
-ICD10 = re.compile(r"\b([A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
-ICD10_LOWER = re.compile(r"\b([a-tv-z]\d[0-9a-z]\.[0-9a-z]{1,4}|(?<=code )[a-tv-z]\d[0-9a-z])\b")
-FEET_INCHES = re.compile(
+ICD10 = lazy(r"\b([A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
+ICD10_LOWER = lazy(r"\b([a-tv-z]\d[0-9a-z]\.[0-9a-z]{1,4}|(?<=code )[a-tv-z]\d[0-9a-z])\b")
+FEET_INCHES = lazy(
     rf"(?P<ft>\d(?:\.\d+)?)\s*(?:'|’|ft\.?|feet|foot)\s*(?:(?:and\s+)?(?P<inch>\d{{1,2}}(?:\.\d+)?)\s*(?:\"|”|''|in\.?|inch|inches)?)?(?!\w)",
     re.I)
-HEIGHT_METRIC = re.compile(
+HEIGHT_METRIC = lazy(
     rf"(?P<num>{NUM})\s*(?P<unit>cm|cms|centimet(?:er|re)s?|met(?:er|re)s?|m(?=\s+tall)|m(?=[\s,.;]|$)|in(?=\s+tall)|inch(?:es)?|mm)(?!\w)", re.I)
-WEIGHT = re.compile(
+WEIGHT = lazy(
     rf"(?P<num>{NUM})\s*(?P<unit>kgs?|kilo(?:gram)?s?|kilogrammes?|lbs?|pounds?|st|stones?|g|grams?)(?!\w)", re.I)
-LAB = re.compile(
+LAB = lazy(
     rf"(?P<num>{NUM})\s*(?P<unit>mg\s*/\s*dl|mg\s*per\s*dl|mg\s*per\s*deciliter|milligrams?\s+per\s+decilit(?:er|re)|mgdl|"
     rf"mmol\s*/\s*l|mmol|millimoles?\s+per\s+lit(?:er|re)|[uµμ]mol\s*/\s*l|umol|micromoles?\s+per\s+lit(?:er|re)|"
     rf"micromol\s*/\s*l)(?!\w)", re.I)
-DOSE = re.compile(
+DOSE = lazy(
     rf"(?P<num>{NUM})\s*(?P<unit>mg\s*/\s*kg|mg\s*per\s*kg|mg\s+per\s+kilo(?:gram)?|milligrams?\s+(?:per|a)\s+kilo(?:gram)?s?|mg\s+a\s+kilo|mgkg)(?!\w)",
     re.I)
-MG = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>mg|milligrams?)(?!\w)(?!\s*(?:/|per\b|a\s+k))", re.I)
-MS = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>ms|msec|millisec(?:ond)?s?)(?!\w)", re.I)
-BPM = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>bpm|beats?\s+(?:per|a|each)\s+min(?:ute)?|/min)(?!\w)", re.I)
-AGE = re.compile(
-    rf"(?<![\d.,])(?P<num>\d{{1,3}})\s*(?:-\s*)?(?:years?|yrs?|y)\s*(?:-\s*)?old\b|(?<![\d.,])(?P<num2>\d{{1,3}})\s*(?:yo|y/o|y\.o\.)(?!\w)"
+MG = lazy(rf"(?P<num>{NUM})\s*(?P<unit>mg|milligrams?)(?!\w)(?!\s*(?:/|per\b|a\s+k))", re.I)
+MS = lazy(rf"(?P<num>{NUM})\s*(?P<unit>ms|msec|millisec(?:ond)?s?)(?!\w)", re.I)
+BPM = lazy(rf"(?P<num>{NUM})\s*(?P<unit>bpm|beats?\s+(?:per|a|each)\s+min(?:ute)?|/min)(?!\w)", re.I)
+AGE = lazy(
+    rf"(?<![\d.,])(?P<num>\d{{1,3}})\s*(?:-\s*)?(?:years?|yrs?|y)\s*(?:-\s*)?old\b|(?<![\d.,])(?P<num2>\d{{1,3}})\s*(?:yo|y/o|y\.o\.)(?:\s*(?P<sexl2>[mf])\b)?(?!\w)"
     rf"|\b(?:aged|age(?:\s+of|\s+is|:)?)\s*(?P<num3>\d{{1,3}})\b|(?<![\d.,])(?P<num4>\d{{1,3}})\s*(?P<sexl>[mf])(?![\w'.])",
     re.I)
-PERCENT = re.compile(rf"(?P<num>{NUM})\s*(?:%|percent\b|per\s*cent\b|pct\b|percentage\b)", re.I)
-MONEY_SYMBOL = re.compile(
+PERCENT = lazy(rf"(?P<num>{NUM})\s*(?:%|percent\b|per\s*cent\b|pct\b|percentage\b)", re.I)
+MONEY_SYMBOL = lazy(
     rf"(?P<sym>{currencies.SYMBOL_RE})\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?", re.I)
 # a number, an optional scale, then up to three words looked up in the currency table
-MONEY_WORD = re.compile(
+MONEY_WORD = lazy(
     rf"(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?\s*(?P<words>[A-Za-z]+(?:[ ][A-Za-z]+){{0,2}})")
-MONEY_CODE_FIRST = re.compile(
+MONEY_CODE_FIRST = lazy(
     rf"\b(?P<cur>usd|eur|gbp|jpy|chf|cad|aud|nzd|cny|inr|sek|nok|dkk|mxn|brl|zar|krw|hkd|sgd|pln|czk|huf|ils|thb|idr|myr|ron|bgn|isk)\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?",
     re.I)
-MONEY_SCALED = re.compile(rf"(?P<num>{NUM})\s*(?P<scale>k|thousand|grand|mm|mn|million|bn|billion)(?![\w])", re.I)
+MONEY_SCALED = lazy(rf"(?P<num>{NUM})\s*(?P<scale>k|thousand|grand|mm|mn|million|bn|billion)(?![\w])", re.I)
 # "200 a month", "$150 per month", "300 monthly": a periodic amount (a contribution, not a principal)
-PERIODIC = re.compile(
+PERIODIC = lazy(
     rf"(?P<num>{NUM})(?:\s*(?P<scale>k|thousand|grand)(?![\w]))?"
     rf"(?:\s*(?P<cur>[A-Za-z]+(?: [A-Za-z]+)?))??\s*(?:(?:a|per|each|every|/)\s*(?P<per>month|mo|week|year|yr)\b|(?P<per2>monthly|weekly|yearly|annually)\b(?!\s+(?:compound|payment|installment|contribution)))",
     re.I)
-MONEY_M = re.compile(rf"(?P<num>{NUM})\s*(?P<scale>m|b)(?![\w'])", re.I)
-DURATION = re.compile(
+MONEY_M = lazy(rf"(?P<num>{NUM})\s*(?P<scale>m|b)(?![\w'])", re.I)
+DURATION = lazy(
     rf"(?P<num>{NUM})\s*(?:-\s*)?(?P<qual>(?:court|business|working|calendar|judicial)\s+)?(?P<unit>years?|yrs?|yr|y(?=\b)|months?|mos?|mo|weeks?|wks?|days?)(?!\w)",
     re.I)
-A_UNIT = re.compile(r"\b(?P<lead>a|an|one)\s+(?P<unit>year|month|week|decade)\b(?!\s+old)", re.I)
-FREQUENCY = re.compile(
+A_UNIT = lazy(r"\b(?P<lead>a|an|one)\s+(?P<unit>year|month|week|decade)\b(?!\s+old)", re.I)
+FREQUENCY = lazy(
     r"\b(?:compound(?:ed|ing|s)?\s+(?P<f1>daily|weekly|monthly|quarterly|annually|yearly|semi-?annually|bi-?annually|twice a year|continuously)"
     r"|(?P<f2>daily|weekly|monthly|quarterly|annual|yearly|semi-?annual|bi-?annual)\s+compounding)\b", re.I)
 FREQ_VALUES = {"daily": 365, "weekly": 52, "monthly": 12, "quarterly": 4, "annually": 1, "annual": 1, "yearly": 1,
                "semiannually": 2, "semi-annually": 2, "biannually": 2, "bi-annually": 2, "twice a year": 2,
                "semiannual": 2, "semi-annual": 2, "biannual": 2, "bi-annual": 2, "continuously": 365}
-SEX = re.compile(
+SEX = lazy(
     r"\b(?P<f>female|woman|women|lady|girl|she|her|feminine|f)\b|\b(?P<m>male|man|men|gentleman|guy|boy|he|his|him|masculine)\b",
     re.I)
 _CODES = {c.lower() for c in currencies.CODES}
 _SEX_WORDS = set("female woman women lady girl she her feminine f male man men gentleman guy boy he his him masculine".split())
-NUM_START = re.compile(rf"(?<![\d.,]){NUM}")
-NEGATIVE_WORD = re.compile(rf"\b(?:minus|negative)\s+(?={NUM})", re.I)
-NUMBER = re.compile(rf"(?<![\w.]){NUM}(?![\w]|\.\d)|\({NUM}\)")
-LIST_SEP = re.compile(r"^\s*(?:,|;|and|then|,\s*and|,\s*then|/)?\s*$", re.I)
+# "between Acme Corp and Beta LLC": names end at punctuation, a number or a word that starts the rest
+_PARTY_END = (r"(?=\s*(?:[,.;:!?(]|$|\b(?:for|under|governed|with|lasting|mutual|one-way|covering|effective|term|"
+              r"in|that|using|about|on|starting|valid|through|until|to|please|pursuant|per)\b|\d))")
+PARTIES = lazy(rf"\b(?:between|among|parties)\s+(?:the\s+)?(?P<a>[A-Za-z0-9][\w.&'-]*(?:\s+[\w.&'-]+){{0,5}}?)\s+(?:and|&)\s+(?P<b>[A-Za-z0-9][\w.&'-]*(?:\s+[\w.&'-]+){{0,5}}?){_PARTY_END}", re.I)
+# "for Soylent and Massive Dynamic": only capitalised names, without "between" to anchor them
+NAMED_PAIR = lazy(rf"\b(?:for|with|by)\s+(?P<a>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){{0,4}})\s+(?:and|&)\s+(?P<b>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){{0,4}}){_PARTY_END}")
+_NOT_PARTY = {"me", "us", "them", "you", "it", "a", "an", "the", "someone"}
+NUM_START = lazy(rf"(?<![\d.,]){NUM}")
+NEGATIVE_WORD = lazy(rf"\b(?:minus|negative)\s+(?={NUM})", re.I)
+NUMBER = lazy(rf"(?<![\w.]){NUM}(?![\w]|\.\d)|\({NUM}\)")
+LIST_SEP = lazy(r"^\s*(?:,|;|and|then|,\s*and|,\s*then|/|,?\s*followed\s+by|,?\s*and\s+then)?\s*$", re.I)
 
 
 def tag(text: str, today: date | None = None) -> Tagged:
@@ -183,6 +192,12 @@ def tag(text: str, today: date | None = None) -> Tagged:
     for m in PATH.finditer(norm):
         if claims.free(*m.span()) and not re.fullmatch(r"[\d/.\-]+", m.group(0)) and not re.search(r"\d+/(?:l|dl|kg|min)\b", m.group(0), re.I):
             add("path", m.group(0), m)
+    for m in list(PARTIES.finditer(norm)) or list(NAMED_PAIR.finditer(norm)):
+        for g in ("a", "b"):
+            name = m.group(g).strip(" ,.;:\"'")
+            if name and claims.free(m.start(g), m.start(g) + len(name)) and name.lower() not in _NOT_PARTY:
+                ents.append(Entity("party", name, m.start(g), m.start(g) + len(name), name))
+                claims.take(m.start(g), m.start(g) + len(name))
     for a, b, iso in dates.find_dates(norm, today):
         if claims.free(a, b):
             ents.append(Entity("date", iso, a, b, norm[a:b]))
@@ -233,6 +248,11 @@ def _measures(norm: str, claims: _Claims, add, at) -> None:
         raw = m.group("num") or m.group("num2") or m.group("num3") or m.group("num4")
         value = int(raw)
         if value > 125:
+            continue
+        if m.group("sexl2"):
+            a, b = m.start("num2"), m.start("sexl2")
+            add("age", value, m, span=(a, b - 1 if norm[b - 1] == " " else b))
+            add("sex", "male" if m.group("sexl2").lower() == "m" else "female", m, span=(b, b + 1))
             continue
         if m.group("num4"):
             # "60 m" / "45f": an age with a sex, as clinicians write it
@@ -325,14 +345,12 @@ def _amounts(norm: str, claims: _Claims, add, at) -> None:
                     add("money", value, m, unit=code, span=(m.start(), end))
                 break
     for m in at(MONEY_SCALED):
+        if re.fullmatch(r"(?:401|403|457)\s*k", m.group(0), re.I):
+            continue  # a retirement plan, not an amount
         if claims.free(*m.span()):
             value = _scaled(m.group("num"), m.group("scale"))
             if value is not None:
                 add("money", value, m)
-    for m in (FREQUENCY.finditer(norm) if "compound" in low else ()):
-        if claims.free(*m.span()):
-            word = (m.group("f1") or m.group("f2")).lower()
-            add("frequency", FREQ_VALUES.get(word, FREQ_VALUES.get(word.replace("-", ""), 12)), m)
     for m in at(DURATION):
         if not claims.free(*m.span()):
             continue
@@ -364,6 +382,10 @@ def _amounts(norm: str, claims: _Claims, add, at) -> None:
 
 
 def _rest(norm: str, claims: _Claims, add, ents: list[Entity]) -> None:
+    for m in (FREQUENCY.finditer(norm) if "compound" in norm.lower() else ()):
+        if claims.free(*m.span()):
+            word = (m.group("f1") or m.group("f2")).lower()
+            add("frequency", FREQ_VALUES.get(word, FREQ_VALUES.get(word.replace("-", ""), 12)), m)
     for a, b, word, code in currencies.find(norm):
         if claims.free(a, b):
             ents.append(Entity("currency", code, a, b, word, alts=[("weight_unit", "lb")] if word.lower().startswith("pound") else []))

@@ -18,7 +18,7 @@ from pathlib import Path
 from intents.resolver import entities, oos, templates, text
 from intents.resolver.slots import ENTITY_KINDS
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 OOS = "_oos"
 _HERE = Path(__file__).resolve().parent
 
@@ -72,8 +72,25 @@ def _doc_tokens(sentence: str, tagged: bool = True) -> list[str]:
     return text.tokens(sentence)
 
 
+def _add_with_centroid(docs: list, centroids: list, action: int, token_lists: list[list[str]]) -> None:
+    """One document per sentence (nearest neighbour) and one for all of them together: the action's
+    whole vocabulary, so a word only this action uses ("bsa") counts even in a sentence unlike any
+    sample."""
+    bag: dict[str, float] = {}
+    for toks in token_lists:
+        if toks:
+            f = text.features(toks)
+            docs.append((action, f))
+            for k, v in f.items():
+                bag[k] = bag.get(k, 0.0) + v
+    if bag:
+        centroids.append(len(docs))
+        docs.append((action, bag))
+
+
 def build(actions: list) -> dict:
     docs: list[tuple[int, dict[str, float]]] = []
+    centroids: list[int] = []  # doc numbers of each action's whole-bag document
     ids = [a.id for a in actions] + [OOS]
     compiled: list[tuple[str, str]] = []
     for i, a in enumerate(actions):
@@ -84,12 +101,8 @@ def build(actions: list) -> dict:
             if src:
                 compiled.append((a.id, src))
             sentences += [(s, False) for s in expand_template(tpl, kinds)]
-        for sentence, tagged in sentences:
-            toks = _doc_tokens(sentence, tagged)
-            if toks:
-                docs.append((i, text.features(toks)))
-    for sentence in oos.OUT_OF_SCOPE:
-        docs.append((len(actions), text.features(_doc_tokens(sentence))))
+        _add_with_centroid(docs, centroids, i, [_doc_tokens(s, tagged) for s, tagged in sentences])
+    _add_with_centroid(docs, centroids, len(actions), [_doc_tokens(s) for s in oos.OUT_OF_SCOPE])
     df: dict[str, int] = {}
     for _, f in docs:
         for k in f:
@@ -108,6 +121,7 @@ def build(actions: list) -> dict:
     return {
         "ids": ids,
         "doc_action": [a for a, _ in docs],
+        "centroids": centroids,
         "idf": {k: round(v, 5) for k, v in idf.items()},
         "postings": postings,
         "templates": compiled,

@@ -13,6 +13,8 @@ from intents.resolver import Alternative, Match, entities, slots as slot_roles, 
 from intents.resolver.index import OOS, load_or_build
 
 ACCEPT = 0.30  # below this similarity nothing is close enough
+ACCEPT_BARE = 0.45  # the bar when no value in the text fills any of the action's slots
+RERANK_GAP = 0.10  # candidates this close to the best are re-ranked by how well their slots fill
 ALTERNATIVE_GAP = 0.12  # actions scoring within this of the best are offered as alternatives
 
 
@@ -96,7 +98,8 @@ class LocalResolver:
             ranked.append((s, aid))
         ranked.sort(reverse=True)
         info["top"] = [{"action": a, "score": round(s, 3)} for s, a in ranked[:4]]
-        if not ranked:
+        if not ranked or all(t == "<number>" for t in toks):
+            info["refused"] = "no words to go on" if ranked else "nothing close enough"
             return None, 0.0, [], info
         best, best_id = ranked[0]
         actions_only = [(s, a) for s, a in ranked if a != OOS]
@@ -106,13 +109,44 @@ class LocalResolver:
             conf = _calibrate(actions_only[0][0], actions_only[0][0] - max(oos_score, actions_only[1][0] if len(actions_only) > 1 else 0)) if actions_only else 0.0
             alts = [Alternative(action=a, confidence=round(_calibrate(s, 0), 3)) for s, a in actions_only[:2] if s >= ACCEPT]
             return None, round(min(conf, 0.49), 3), alts, info
+        actions_only = self._rerank(actions_only, tagged, info)
         s1, a1 = actions_only[0]
+        info["support"] = round(self.classifier.support(toks, self.classifier.ids.index(a1)), 3)
+        spec = self.actions[a1]
+        if s1 < ACCEPT_BARE and spec.required and not any(e.kind not in ("number",) for e in tagged.entities):
+            # Nothing said fills any of its slots and the words are only loosely alike: "pay my
+            # mortgage bill" is not a request to calculate a mortgage payment.
+            values, _ = slot_roles.fill(spec, tagged, None, self.packs)
+            if not values:
+                info["refused"] = f"loosely like {a1} ({s1:.2f}) with none of its values"
+                conf = round(min(_calibrate(s1, 0), 0.49), 3)
+                return None, conf, [Alternative(action=a1, confidence=conf)], info
         s2 = actions_only[1][0] if len(actions_only) > 1 else 0.0
         margin = s1 - max(s2, oos_score)
         conf = _calibrate(s1, margin)
         alts = [Alternative(action=a, confidence=round(_calibrate(s, s - s1), 3))
                 for s, a in actions_only[1:4] if s1 - s <= ALTERNATIVE_GAP]
         return a1, conf, alts, info
+
+    def _rerank(self, ranked: list, tagged, info: dict) -> list:
+        """Close candidates are compared by how well the values said fill their slots: "loan 300000
+        rate 6 term 30" fills a loan, while as a QT interval 300000 ms is rejected."""
+        if not tagged.entities or len(ranked) < 2:
+            return ranked
+        top = ranked[0][0]
+        close = [(s, a) for s, a in ranked[:3] if top - s <= RERANK_GAP]
+        if len(close) < 2:
+            return ranked
+        adjusted = []
+        for s, a in close:
+            spec = self.actions[a]
+            values, reasons = slot_roles.fill(spec, tagged, None, self.packs)
+            required = [x.name for x in spec.slots if x.required]
+            filled = sum(1 for n in required if n in values) / len(required) if required else 0.5
+            rejected = sum(1 for r in reasons.values() if r.startswith("rejected"))
+            adjusted.append((s + 0.06 * filled - 0.08 * rejected, a))
+        info["reranked"] = [{"action": a, "score": round(s, 3)} for s, a in sorted(adjusted, reverse=True)]
+        return sorted(adjusted, reverse=True) + ranked[len(close):]
 
     def _kind_fit(self, action_id: str, kinds: set[str]) -> float:
         """How well the entities said fit the action's slots: +1 per slot kind served, -0.5 per

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from intents.resolver.lazyre import lazy
+
 UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen".split())}
@@ -18,9 +20,9 @@ SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "tr
 JOINERS = {"and", "a", "point", "half", "hundred", "dot"}
 
 VOCAB = set(UNITS) | set(TENS) | set(SCALES) | JOINERS
-_TOKEN = re.compile(r"[A-Za-z]+")
-_GAP = re.compile(r"[ \t-]+")
-_KEEP_AFTER = re.compile(r"[ -]?(?:way|sided|side|off)\b", re.I)
+_TOKEN = lazy(r"[A-Za-z]+")
+_GAP = lazy(r"[ \t-]+")
+_KEEP_AFTER = lazy(r"[ -]?(?:way|sided|side|off)\b", re.I)
 
 
 def _fmt(value: float) -> str:
@@ -150,10 +152,16 @@ def words_to_digits(text: str) -> str:
             pieces.append(_fmt(value))
             pos = end
     pieces.append(text[pos:])
-    return "".join(pieces)
+    out = "".join(pieces)
+    if "half" in out:
+        out = _AND_A_HALF.sub(lambda m: _fmt(float(m.group(1)) + 0.5), out)
+    return out
 
 
-_SCALED = re.compile(
+_AND_A_HALF = re.compile(r"(?<![\d.])(\d+) and a half\b", re.I)
+
+
+_SCALED = lazy(
     r"(?<![\w.])(\d+(?:\.\d+)?)\s*(k|thousand|grand|mm|m|mn|million|bn|b|billion)(?![\w])", re.I)
 SCALE_WORDS = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "million": 1e6,
                "b": 1e9, "bn": 1e9, "billion": 1e9}

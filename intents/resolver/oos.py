@@ -31,4 +31,13 @@ OUT_OF_SCOPE = [
     "write a poem about the sea", "what's the capital of peru", "recommend a movie", "how do i boil an egg",
     "open youtube", "call mom", "remind me to buy milk", "who are you", "what is the meaning of life",
     "navigate to the nearest gas station", "make a reservation for two", "read me the news",
+    # requests that borrow the packs' words but ask for something else
+    "pay the electricity bill", "pay off my car loan now", "make my loan payment to the bank",
+    "put 5000 into an etf", "buy a mutual fund", "move my retirement money into bonds",
+    "will the judge rule in my favour", "what are my chances at trial", "cancel my gym contract for me",
+    "terminate my lease", "sign this document for me", "e-file the motion with the court", "notary near me",
+    "a recipe for lasagna", "what should i cook tonight", "who built you", "what are you called", "do you have a name",
+    "are you a robot", "how are you today", "thank you", "what is your favourite colour",
+    "is my heart rate normal", "why is my blood sugar high", "what does a high creatinine mean",
+    "how much does a lawyer cost", "how much does a bmi test cost", "explain what interest is",
 ]

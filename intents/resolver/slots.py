@@ -9,6 +9,8 @@ range each slot finds plausible. Every choice is recorded with a reason for `--e
 from __future__ import annotations
 
 import re
+
+from intents.resolver.lazyre import lazy
 from typing import Any
 
 from intents.resolver.entities import Entity, Tagged
@@ -42,7 +44,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "principal": ("loan", "borrow", "principal", "mortgage", "invest", "deposit", "of", "on", "start", "initial",
                   "lump", "put", "starting", "with", "have"),
     "monthly_contribution": ("monthly", "month", "contribute", "contributing", "adding", "add", "plus", "deposit", "each"),
-    "target": ("save", "goal", "target", "reach", "need", "have", "accumulate", "up", "for"),
+    "target": ("save", "goal", "target", "reach", "need", "have", "accumulate", "up", "for", "get", "hit", "of", "to"),
     "amount": ("convert", "exchange", "change", "much", "is"),
     "percent": ("rate", "at", "interest", "apr", "discount", "yield", "return"),
     "years": ("for", "over", "term", "in", "after", "lasting", "length", "period"),
@@ -78,8 +80,8 @@ OTHER_LAW = {"england": "England and Wales", "english": "England and Wales", "uk
              "scotland": "Scotland", "scottish": "Scotland", "ontario": "Ontario", "ireland": "Ireland",
              "germany": "Germany", "german": "Germany", "france": "France", "french": "France",
              "singapore": "Singapore", "switzerland": "Switzerland", "swiss": "Switzerland"}
-_STATE_RE = re.compile(r"\b(" + "|".join(sorted(list(US_STATES) + list(OTHER_LAW), key=len, reverse=True)) + r")\b", re.I)
-_WORD = re.compile(r"[a-z]+")
+_STATE_RE = lazy(r"\b(" + "|".join(sorted(list(US_STATES) + list(OTHER_LAW), key=len, reverse=True)) + r")\b", re.I)
+_WORD = lazy(r"[a-z]+")
 LAB_CHOICE_SYNONYMS = {"sugar": "glucose", "blood sugar": "glucose", "bg": "glucose", "tg": "triglycerides",
                        "trigs": "triglycerides", "triglyceride": "triglycerides", "bun": "urea", "chol": "cholesterol",
                        "ldl": "cholesterol", "hdl": "cholesterol", "creat": "creatinine"}
@@ -193,6 +195,7 @@ class Filler:
                     wants_periodic = "month" in s.name or "contribution" in s.name
                     if kind == "money":
                         score += 3 if periodic == wants_periodic else -3
+                        score += 0.5 if s.required else 0.0  # "current savings" only when cued
                     pairs.append((score, -e.start if False else 0, s, e))
             pairs.sort(key=lambda p: (-p[0], p[3].start))
             taken_s, taken_e = set(), set()
@@ -302,6 +305,11 @@ class Filler:
 
     def _parties(self, group) -> None:
         text = self.t.text
+        tagged = [e for e in self.t.entities if e.kind == "party"]
+        if tagged:
+            for slot, e in zip(group, tagged):
+                self._set(slot, e.value, f"party named {'first' if slot is group[0] else 'second'} after 'between'", e)
+            return
         names: list[str] = []
         m = re.search(r"\b(?:between|among)\s+(.+?)\s+(?:and|&)\s+(.+?)(?=\s*(?:[,.;:!?]|$|\b(?:for|under|governed|with|lasting|mutual|one-way|"
                       r"for|covering|effective|term|in|that|using|about|on)\b|\d))", text, re.I)
@@ -315,6 +323,10 @@ class Filler:
             names = quoted[:2]
         if not names and self.captures:
             names = [self.captures.get(s.name, "") for s in group]
+        if not names:
+            m = re.search(r"\b(?:nda|agreement|contract)\s+(?!between|for|with)(\S.*?)\s+(?:and|&)\s+(.+?)(?=\s*(?:[,.;:!?]|$|\b(?:for|under|governed|lasting|mutual|covering|effective|term|in)\b|\d))", text, re.I)
+            if m:
+                names = [_clean_party(m.group(1)), _clean_party(m.group(2))]
         if not names:
             m = re.search(r"\b(?:nda|agreement|contract)\s+(?:for|with)\s+(.+?)(?=\s*(?:[,.;:!?]|$|\b(?:under|governed|lasting|"
                           r"mutual|for|covering|effective|term|in)\b|\d))", text, re.I)
@@ -347,12 +359,9 @@ class Filler:
         if codes:
             self._set(slot, codes[0].value, "ICD-10 code", codes[0])
             return
-        if slot.name in self.captures:
-            self.slots[slot.name] = self.captures[slot.name]
-            self.reasons[slot.name] = "template capture"
-            return
         text = self.t.text
         m = re.search(r"\b(?:code|codes|icd[- ]?10(?:[- ]?cm)?|icd|diagnosis code|dx code|diagnosis)\s+(?:code\s+)?(?:for|of|on|about)\s+(.+)$", text, re.I) or \
+            re.search(r"^\s*icd[- ]?10(?:[- ]?cm)?\s+(?:codes?\s+)?(?!for\b|of\b|codes?\b)(.+)$", text, re.I) or \
             re.search(r"\b(?:look ?up|lookup|search|find|search for|what is the code for|code for|codes for|icd[- ]?10 for|icd for)\s+(.+?)(?:\s+(?:in|on)\s+icd[- ]?10.*)?$", text, re.I)
         if m:
             q = re.sub(r"^(?:the|a|an)\s+", "", m.group(1).strip(" ?.!"), flags=re.I)
@@ -360,6 +369,12 @@ class Filler:
             if q and not re.fullmatch(r"(?:icd[- ]?10|code|codes|a code|diagnosis)", q, re.I):
                 self.slots[slot.name] = q
                 self.reasons[slot.name] = "words after 'code for' / 'look up'"
+                return
+        if slot.name in self.captures:
+            q = re.sub(r"^(?:10\s+|cm\s+)?(?:for|of|about|on)\s+", "", self.captures[slot.name], flags=re.I).strip()
+            if q:
+                self.slots[slot.name] = q
+                self.reasons[slot.name] = "template capture"
 
     def _pack(self, group) -> None:
         slot = group[0]
@@ -459,7 +474,7 @@ class Filler:
 
     def _text(self, slot) -> None:
         if slot.name in self.captures:
-            self.slots[slot.name] = self.captures[slot.name]
+            self.slots[slot.name] = re.sub(r"^(?:me\s+)?(?:with|on|about|for)\s+", "", self.captures[slot.name])
             self.reasons[slot.name] = "template capture"
             return
         m = re.search(r"\b(?:help|commands?|actions?)\s+(?:with|on|about|for)\s+(.+?)[?.!]*$", self.low) or \

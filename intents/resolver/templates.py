@@ -59,7 +59,7 @@ def compile_template(template: str, kinds: dict[str, str | None]) -> str | None:
         return None
 
 
-_LITERAL = re.compile(r"(?<![\\(?:|])\b([a-z][a-z']{2,})\b")
+
 
 
 def required_words(src: str) -> set[str]:

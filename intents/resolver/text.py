@@ -52,8 +52,46 @@ def _stem(word: str) -> str:
     return word
 
 
+PHRASES = re.compile(r"\b(?:turn|switch)\s+(on|off)\b|\bget\s+rid\s+of\b|\bset\s+up\b")
+
+
+def _phrase(m: re.Match) -> str:
+    word = m.group(0)
+    if m.group(1):
+        return "enable" if m.group(1) == "on" else "disable"
+    return {"get rid of": "remove", "set up": "install"}.get(re.sub(r"\s+", " ", word), word)
+
+
+# Abbreviations professionals type, and the words they stand for: both are added, so "bsa" finds
+# samples that say "body surface area" and the other way round.
+ABBREVIATIONS = {
+    "bmi": "body mass index", "bsa": "body surface area", "crcl": "creatinine clearance",
+    "egfr": "glomerular filtration rate", "gfr": "glomerular filtration rate", "qtc": "corrected qt interval",
+    "npv": "net present value", "irr": "internal rate return", "fv": "future value", "pmt": "payment",
+    "nda": "non disclosure agreement", "pii": "personal information", "apr": "interest rate",
+    "icd": "diagnosis code", "dob": "date birth", "fx": "currency exchange", "roi": "return investment",
+}
+CONCEPTS = {  # words that point at a concept the samples may name differently
+    "earlier": "history", "previously": "history", "past": "history", "ran": "history", "recently": "history",
+    "log": "history", "capabilities": "help", "commands": "help", "yield": "irr", "growth": "grow",
+}
+_EXPANSIONS = {k: v.split() for k, v in ABBREVIATIONS.items()}
+
+
 def tokens(text: str) -> list[str]:
-    return [stem(t) for t in TOKEN.findall(text.lower().replace("’", "'")) if t not in STOP]
+    low = PHRASES.sub(_phrase, text.lower().replace("’", "'"))
+    out = []
+    for t in TOKEN.findall(low):
+        if t in STOP:
+            continue
+        out.append(stem(t))
+        extra = _EXPANSIONS.get(t)
+        if extra:
+            out.extend(stem(w) for w in extra if w not in STOP)
+        concept = CONCEPTS.get(t)
+        if concept:
+            out.append(concept)
+    return out
 
 
 def features(toks: list[str]) -> dict[str, float]:

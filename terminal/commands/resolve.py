@@ -41,5 +41,45 @@ def run(args) -> int:
         con = console()
         render.match(match, con)
         if args.explain and match.explain:
-            con.print_json(data=match.explain)
+            print_explain(match.explain, con)
     return 0 if match.action else 3
+
+
+def print_explain(info: dict, con) -> None:
+    """How the resolver got there, for users and pack authors: the tier, the text as tagged with each
+    entity's span underlined, the candidates' scores and why each slot got its value."""
+    from rich.text import Text
+
+    con.print(Text(f"tier: {info.get('tier', '?')}", style="bold") + Text(
+        f"   {info['ms']} ms" if "ms" in info else "", style="dim"))
+    text = info.get("normalized")
+    entities = info.get("entities") or []
+    if text is not None:
+        con.print(Text("text: ", style="dim") + Text(text))
+        marks = [" "] * len(text)
+        for e in entities:
+            a, b = e["span"]
+            for i in range(a, min(b, len(marks))):
+                marks[i] = "^"
+        if entities:
+            con.print(Text("      " + "".join(marks).rstrip(), style="cyan"))
+    for e in entities:
+        a, b = e["span"]
+        unit = f" ({e['unit']})" if e.get("unit") else ""
+        alts = "  or " + ", ".join(f"{x['kind']} {x['value']}" for x in e["alts"]) if e.get("alts") else ""
+        con.print(f"  [{a:>3}-{b:<3}] {e['kind']:<12} {e['value']!r}{unit}  from {e['text']!r}{alts}")
+    if info.get("typo_repairs"):
+        con.print("typos: " + ", ".join(f"{k} -> {v}" for k, v in info["typo_repairs"].items()))
+    if info.get("tokens") is not None:
+        con.print(Text("words: " + " ".join(info["tokens"]), style="dim"))
+    for key, label in (("top", "candidates"), ("reranked", "re-ranked by slot fit")):
+        if info.get(key):
+            con.print(f"{label}: " + ", ".join(f"{c['action']} {c['score']:.3f}" for c in info[key]))
+    if info.get("support") is not None:
+        con.print(Text(f"support: {info['support']:.2f} of the content words are the action's own", style="dim"))
+    if info.get("refused"):
+        con.print(Text(f"refused: {info['refused']}", style="yellow"))
+    for name, reason in (info.get("slots") or {}).items():
+        con.print(f"  {name}: {reason}")
+    if info.get("clipped_to"):
+        con.print(Text(f"(input clipped to {info['clipped_to']} characters for matching)", style="dim"))

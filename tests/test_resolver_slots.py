@@ -1,0 +1,107 @@
+"""Slot roles, exactly: which value fills which parameter, in the catalog's units, and what is missing.
+
+Runs against the installed catalog (the packs' cached specs); no pack code is imported to resolve.
+"""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def resolver(tmp_path_factory):
+    from intents.registry import Registry
+    from intents.resolver import local_resolver
+
+    return local_resolver(Registry.load(tmp_path_factory.mktemp("home")))
+
+
+def resolve(resolver, text):
+    return resolver.resolve(text)
+
+
+@pytest.mark.parametrize("text, action, slots", [
+    # principal vs monthly contribution: the periodic amount goes to the periodic slot
+    ("if I invest 10000 at 8% for 30 years and add 500 a month what will I have", "finance.compound_interest",
+     {"principal": 10000, "monthly_contribution": 500, "rate_pct": 8, "years": 30}),
+    ("start with 2000, contribute $200 per month, 7% return, 25 years, future value", "finance.compound_interest",
+     {"principal": 2000, "monthly_contribution": 200, "rate_pct": 7, "years": 25}),
+    ("future value of $5,000 at 6% for 15 years compounded quarterly", "finance.compound_interest",
+     {"principal": 5000, "rate_pct": 6, "years": 15, "compounds_per_year": 4}),
+    # target, not current savings
+    ("how much do I need to save each month to reach 50000 in 5 years at 4%", "finance.savings_goal",
+     {"target": 50000, "years": 5, "rate_pct": 4}),
+    # spoken numbers as speech recognition writes them
+    ("mortgage payment on three hundred fifty thousand dollars at five point seven five percent for thirty years",
+     "finance.loan_payment", {"principal": 350000, "rate_pct": 5.75, "years": 30}),
+    ("loan payment for 40000 at 7.25 percent over 48 months", "finance.loan_payment",
+     {"principal": 40000, "rate_pct": 7.25, "years": 4}),
+    # from vs to currency
+    ("convert 500 euros to dollars", "finance.convert_currency", {"amount": 500, "from_currency": "EUR", "to_currency": "USD"}),
+    ("how many yen is $250", "finance.convert_currency", {"amount": 250, "from_currency": "USD", "to_currency": "JPY"}),
+    ("convert 300 pounds to euros", "finance.convert_currency", {"amount": 300, "from_currency": "GBP", "to_currency": "EUR"}),
+    ("1500 GBP to EUR on 5 June 2024", "finance.convert_currency",
+     {"amount": 1500, "from_currency": "GBP", "to_currency": "EUR", "date": "2024-06-05"}),
+    # weight vs height, with unit conversion to kg and cm
+    ("bmi 150 lbs 5'4\"", "healthcare.bmi", {"weight_kg": 68.04, "height_cm": 162.6}),
+    ("bmi for 80 kg and 1.8 m", "healthcare.bmi", {"weight_kg": 80, "height_cm": 180}),
+    # age vs creatinine; sex; µmol/L to mg/dL
+    ("egfr for a 60 year old woman with creatinine 1.1", "healthcare.egfr", {"age": 60, "sex": "female", "creatinine_mg_dl": 1.1}),
+    ("estimate glomerular filtration rate, creatinine 110 umol/l, 58 year old male", "healthcare.egfr",
+     {"age": 58, "sex": "male", "creatinine_mg_dl": 1.244}),
+    ("crcl 82 yo woman weight 55 kg creatinine 1.4 mg/dl", "healthcare.creatinine_clearance",
+     {"age": 82, "sex": "female", "weight_kg": 55, "creatinine_mg_dl": 1.4}),
+    # qt vs heart rate; formula choice (also through a typo)
+    ("QTc fridericia qt 440 hr 60", "healthcare.qtc", {"qt_ms": 440, "heart_rate_bpm": 60, "formula": "fridericia"}),
+    ("qtc by fredericia qt 450 hr 75", "healthcare.qtc", {"qt_ms": 450, "heart_rate_bpm": 75, "formula": "fridericia"}),
+    ("dose for a 20 kg child at 15 mg/kg", "healthcare.dose", {"weight_kg": 20, "dose_mg_per_kg": 15}),
+    ("convert glucose 5.5 mmol/l to mg/dl", "healthcare.convert_lab", {"value": 5.5, "analyte": "glucose", "unit": "mmol/L"}),
+    ("icd-10 code for type 2 diabetes", "healthcare.icd10_lookup", {"query": "type 2 diabetes"}),
+    # parties in order, not greedy; mutual, term and governing law
+    ("one-way NDA between Stark Industries and Wayne Enterprises under New York law", "legal.draft_nda",
+     {"party_a": "Stark Industries", "party_b": "Wayne Enterprises", "mutual": False, "governing_law": "New York"}),
+    ("write a mutual non-disclosure agreement between Globex and Initech for 3 years", "legal.draft_nda",
+     {"party_a": "Globex", "party_b": "Initech", "mutual": True, "term_years": 3}),
+    # deadline: date, days, court days, jurisdiction as a code, mail service
+    ("10 business days from 2026-07-01 in California", "legal.deadline",
+     {"start_date": "2026-07-01", "days": 10, "day_type": "court", "jurisdiction": "US-CA"}),
+    ("response deadline, served by mail on 2 February 2026, 14 days", "legal.deadline",
+     {"start_date": "2026-02-02", "days": 14, "mail_service": True}),
+    ("extract citations from brief.pdf", "legal.extract_citations", {"source": "brief.pdf"}),
+    ("install the legal pack", "system.install_pack", {"pack": "legal"}),
+    ("help with finance", "system.help", {"topic": "finance"}),
+])
+def test_slot_roles(resolver, text, action, slots):
+    m = resolve(resolver, text)
+    assert m.action == action, m.explain
+    for name, want in slots.items():
+        got = m.slots.get(name)
+        if isinstance(want, (int, float)) and not isinstance(want, bool):
+            assert got == pytest.approx(want, rel=0.01), (name, m.slots)
+        else:
+            assert got == want, (name, m.slots)
+
+
+def test_missing_lists_required_slots_only(resolver):
+    m = resolve(resolver, "compound interest on 10,000 at 5%")
+    assert m.action == "finance.compound_interest"
+    assert m.missing == ["years"]  # monthly_contribution and compounds_per_year have defaults
+
+
+def test_nothing_said_everything_missing(resolver):
+    m = resolve(resolver, "calculate my mortgage payment")
+    assert m.action == "finance.loan_payment"
+    assert m.missing == ["principal", "rate_pct", "years"]
+    assert m.slots == {}
+
+
+def test_implausible_values_are_asked_for_not_used(resolver):
+    m = resolve(resolver, "qtc qt 420 ms heart rate 900 bpm")
+    assert m.action == "healthcare.qtc"
+    assert "heart_rate_bpm" not in m.slots and "heart_rate_bpm" in m.missing
+    assert m.explain["slots"]["heart_rate_bpm"].startswith("rejected: 900")
+
+
+def test_slot_reasons_name_the_entity(resolver):
+    m = resolve(resolver, "monthly payment on a 300k loan at 6.5% over 30 years")
+    assert "300k" in m.explain["slots"]["principal"]
+    assert "6.5%" in m.explain["slots"]["rate_pct"]
