@@ -449,6 +449,9 @@ def test_redact_stdnum_doctest_vectors(session, unlocked):
 
 
 def test_redact_checksums_decide(session, unlocked):
+    # 4111 1111 1111 1111 (Visa) and 5555 5555 5555 4444 (Mastercard) are the card networks' published test
+    # numbers and pass Luhn; changing the last digit breaks it. DE89 3704 0044 0532 0130 00 is the German
+    # example IBAN of the ECBS/SWIFT IBAN registry; a changed check digit must not be redacted as an IBAN.
     text = ("good 4111 1111 1111 1111 bad 4111 1111 1111 1112 mc 5555555555554444; "
             "iban ok DE89 3704 0044 0532 0130 00, bad DE89 3704 0044 0532 0130 01")
     r = run(session, "redact", source=text)
