@@ -33,9 +33,11 @@ SIZE = (80, 24)
 
 async def settle(pilot) -> None:
     """Wait for the workers (warm-up, runs) and the messages they post."""
-    for _ in range(3):
+    for _ in range(4):  # a finished worker may post a message that starts another (run -> refresh)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            break
 
 
 async def enter(pilot, text: str) -> None:
@@ -259,8 +261,8 @@ async def test_command_palette_lists_screens_and_actions(session):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.press(*"screen: pack")
-        await pilot.pause(0.3)
+        await pilot.press(*"packs")
+        await pilot.pause(0.2)
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "PacksScreen"

@@ -89,6 +89,7 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(MatchPreview).show_hint()
         line = self.query_one(IntentLine)
+        line.on_edit = self._edited
         line.cursor_blink = not self.app.is_headless  # headless (tests, screenshots): a steady cursor
         line.focus()
         self.call_after_refresh(self.warm_up)  # the first frame first, then the packs
@@ -122,12 +123,12 @@ class MainScreen(Screen):
         self.call_after_refresh(self.warm_up)  # the first frame first, then the packs
 
     # ---- live preview ---------------------------------------------------------------------------
-    @on(Input.Changed, "#intent")
-    def _changed(self, event: Input.Changed) -> None:
+    def _edited(self, value: str) -> None:
+        """The intent line's text changed (IntentLine.on_edit): preview it now, within the keystroke."""
         if self.asking:
             return
         self.alt_index = 0
-        self._preview(event.value)
+        self._preview(value)
         line = self.query_one(IntentLine)
         if line.key_time is not None:
             key_time, line.key_time = line.key_time, None

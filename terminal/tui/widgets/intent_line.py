@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 from textual.binding import Binding
 from textual.suggester import SuggestFromList
@@ -14,6 +15,13 @@ class IntentLine(Input):
     BINDINGS = [Binding("tab", "accept_suggestion", "complete", show=False)]
 
     key_time: float | None = None  # when the last key arrived, for the keystroke-to-preview figure
+    on_edit: Callable[[str], None] | None = None
+    """Called synchronously on every change of the text. The live preview uses this rather than the
+    Changed message: a message waits behind the screen's pending repaint, which costs more than a frame."""
+
+    def watch_value(self, value: str) -> None:
+        if self.on_edit is not None:
+            self.on_edit(value)
 
     async def _on_key(self, event) -> None:
         self.key_time = time.perf_counter()

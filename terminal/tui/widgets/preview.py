@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from terminal.tui.format import fmt_value, label
 
@@ -20,14 +20,23 @@ def slot_text(slot, value) -> str:
     return fmt_value(value)
 
 
-class MatchPreview(Static):
-    """Renders a Match (or the inline question being asked) in at most four lines."""
+class MatchPreview(Widget):
+    """Renders a Match (or the inline question being asked) in its fixed three lines."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._text = Text()
+
+    def render(self) -> Text:
+        return self._text
 
     def _set(self, text: Text) -> None:
-        # One line per fact: cut with an ellipsis rather than wrap, so the preview keeps its height.
+        # One line per fact, cut with an ellipsis rather than wrapped: the height never changes, so a
+        # keystroke repaints this widget only, with no layout pass over the screen.
         text.no_wrap = True
         text.overflow = "ellipsis"
-        self.update(text)
+        self._text = text
+        self.refresh()
 
     def show_hint(self) -> None:
         text = Text.assemble(("e.g. ", "dim"), (f"“{EXAMPLE}”", "italic"),
