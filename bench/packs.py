@@ -163,15 +163,17 @@ def warm_ms(action, values: dict[str, Any], ctx, runs: int, budget_s: float = 3.
     return statistics.median(times), len(times)
 
 
-def proc_ms(code: str, runs: int, env: dict[str, str]) -> float:
-    """Best wall time of `runs` fresh processes: on a shared machine the minimum is the least noisy."""
-    times = []
+def proc_ms(codes: list[str], runs: int, env: dict[str, str]) -> dict[str, float]:
+    """Best wall time of `runs` fresh processes per snippet. Rounds are interleaved, so a load swing on
+    a shared machine hits the baseline and the packs alike; the minimum is the least noisy figure."""
+    times: dict[str, list[float]] = {code: [] for code in codes}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append((time.perf_counter() - start) * 1000)
-    return min(times)
+        for code in codes:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times[code].append((time.perf_counter() - start) * 1000)
+    return {code: min(t) for code, t in times.items()}
 
 
 def in_process_import_ms(module: str, runs: int, env: dict[str, str]) -> float:
@@ -242,7 +244,8 @@ def main() -> int:
     only = {p for p in args.only.split(",") if p}
     ctx = context(session)
 
-    print(f"python {sys.version.split()[0]} · {os.cpu_count()} cores · warm = median of up to {args.runs} "
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"python {sys.version.split()[0]} · {os.cpu_count()} cores · load {load} · warm = median of up to {args.runs} "
           "calls of params validation + action (no dispatch)\n")
     header = f"{'action':34} {'warm':>10} {'target':>8} {'ok':>4} {'first call':>11}  heavy imports on first call"
     print(header)
@@ -276,16 +279,16 @@ def main() -> int:
 
     print("\nImport time each pack adds (wall time of fresh processes, best of "
           f"{args.proc_runs}, minus `import intents.sdk`;\n  in-process: the pack's own import after the SDK, "
-          "timed inside the process, less noisy)")
-    bare = proc_ms("pass", args.proc_runs, env)
-    sdk = proc_ms("import intents.sdk", args.proc_runs, env)
-    print(f"  {'python -c pass':34} {bare:8.0f} ms")
+          "timed inside the process;\n  under load the wall-time differences are within noise, the in-process "
+          "figure is the one to read)")
+    modules = {pack_id: pack.entry_point.split(":")[0] if pack.entry_point else f"vertical_packs.{pack_id}"
+               for pack_id, pack in sorted(registry.packs.items()) if not only or pack_id in only}
+    walls = proc_ms(["pass", "import intents.sdk", *(f"import {m}" for m in modules.values())], args.proc_runs, env)
+    sdk = walls["import intents.sdk"]
+    print(f"  {'python -c pass':34} {walls['pass']:8.0f} ms")
     print(f"  {'import intents.sdk (baseline)':34} {sdk:8.0f} ms")
-    for pack_id, pack in sorted(registry.packs.items()):
-        if only and pack_id not in only:
-            continue
-        module = pack.entry_point.split(":")[0] if pack.entry_point else f"vertical_packs.{pack_id}"
-        total = proc_ms(f"import {module}", args.proc_runs, env)
+    for module in modules.values():
+        total = walls[f"import {module}"]
         alone = in_process_import_ms(module, args.proc_runs, env)
         print(f"  {module:34} {total:8.0f} ms   adds {total - sdk:6.0f} ms   (in-process: {alone:5.0f} ms)")
     for name, broken in sorted(registry.broken.items()):
