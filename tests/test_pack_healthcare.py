@@ -480,6 +480,8 @@ def test_fhir_refuses_non_numeric_and_non_healthcare_results(run):
 
     with pytest.raises(UsageError, match="ICD-10-CM"):
         to_observation(run("icd10_lookup", query="I10"))
+    with pytest.raises(UsageError, match="MedicationRequest"):
+        to_observation(run("dose", weight_kg=20, dose_mg_per_kg=15))
     with pytest.raises(UsageError, match="healthcare"):
         to_observation(Outcome(action="finance.loan_payment", params={}, result={"monthly_payment": 1}))
     with pytest.raises(UsageError, match="numeric"):
@@ -500,5 +502,6 @@ def test_cli_do_json_fhir_and_bad_parameters(unlocked, cli):
     assert fhir.code == 0, fhir.err
     assert json.loads(fhir.out)["code"]["coding"][0]["code"] == "39156-5"
 
-    refused = cli("do", "healthcare.icd10_lookup", "query=I10", "--fhir", "--json")
-    assert refused.code == 2 and "ICD-10-CM" in refused.out + refused.err
+    # a dose is not an observation (the ICD look-up refusal is tested in-process: it needs the index)
+    refused = cli("do", "healthcare.dose", "weight_kg=20", "dose_mg_per_kg=15", "--fhir", "--json")
+    assert refused.code == 2 and "MedicationRequest" in refused.out + refused.err
