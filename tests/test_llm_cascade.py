@@ -336,3 +336,29 @@ def test_double_encoded_arguments_and_long_text(llm_session, llm_env):  # noqa: 
     match = cascade(llm_session, ABSTAIN, mode="llm").resolve(long_text)
     assert match.source == "llm" and match.slots == {"years": 30.0}
     assert len(llm_env.requests[0]["messages"][-1]["content"]) == 4000
+
+
+def test_strict_tools_from_the_live_model_with_null_for_not_stated(llm_session, llm_env):  # noqa: F811
+    (llm_session.home / "config.toml").write_text("[llm]\nstrict = true\n")
+    llm_session.__dict__.pop("resolver", None)
+    llm_env.tool("finance.loan_payment", {"principal": 300000, "rate_pct": None, "years": None})
+    match = cascade(llm_session, ABSTAIN, mode="llm").resolve("a loan of 300k, what would the payment be")
+    assert match.source == "llm" and match.slots == {"principal": 300000.0}
+    assert match.missing == ["rate_pct", "years"] and match.explain["dropped"] == {}
+    sent = llm_env.requests[0]
+    assert sent["parallel_tool_calls"] is False
+    loan = next(t["function"] for t in sent["tools"] if t["function"]["name"] == "finance__loan_payment")
+    assert loan["strict"] is True
+    params = loan["parameters"]
+    assert params["additionalProperties"] is False and params["required"] == ["principal", "rate_pct", "years"]
+    principal = params["properties"]["principal"]["anyOf"]
+    assert {"type": "null"} in principal and any(p.get("exclusiveMinimum") == 0 for p in principal)
+    assert all(t["function"].get("strict") for t in sent["tools"])
+
+
+def test_strict_is_on_for_openai_itself_only(home, monkeypatch):
+    from intents.llm.config import LLMConfig
+
+    assert LLMConfig(model="m").use_strict  # api.openai.com
+    assert not LLMConfig(model="m", base_url="http://127.0.0.1:11434/v1").use_strict
+    assert LLMConfig(model="m", base_url="http://127.0.0.1:11434/v1", strict=True).use_strict

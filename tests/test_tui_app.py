@@ -33,10 +33,11 @@ SIZE = (80, 24)
 
 async def settle(pilot) -> None:
     """Wait for the workers (warm-up, runs) and the messages they post."""
-    for _ in range(4):  # a finished worker may post a message that starts another (run -> refresh)
+    for _ in range(50):  # a finished worker may post a message that starts another (run -> refresh)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
+        if pilot.app.main_screen.ready and not any(w.is_running or w.state.name == "PENDING"
+                                                   for w in pilot.app.workers):
             break
 
 

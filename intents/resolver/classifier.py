@@ -79,9 +79,11 @@ class Classifier:
         for g in text.trigrams(word):
             for w in grams.get(g, ()):
                 counts[w] = counts.get(w, 0) + 1
-        limit = 1 if len(word) <= 5 else 2
+        limit = 1 if len(word) <= 7 else 2  # two edits turn "pancak(es)" into "pack(s)"
         best, best_d = None, limit + 1
         for w, c in sorted(counts.items(), key=lambda kv: -kv[1])[:40]:
+            if w[0] != word[0] and len(word) < 8:
+                continue  # people rarely mistype the first letter of a short word
             d = text.edit_distance(word, w, limit)
             if d < best_d or (d == best_d and best is not None and counts[w] > counts[best]):
                 best, best_d = w, d

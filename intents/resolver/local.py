@@ -13,7 +13,8 @@ from intents.resolver import Alternative, Match, entities, slots as slot_roles, 
 from intents.resolver.index import OOS, load_or_build
 
 ACCEPT = 0.30  # below this similarity nothing is close enough
-ACCEPT_BARE = 0.45  # the bar when no value in the text fills any of the action's slots
+ACCEPT_BARE = 0.45  # the bar when no value in the text fills any of the action's slots ...
+BARE_SUPPORT = 0.65  # ... and a third or more of its words are not the action's own
 RERANK_GAP = 0.10  # candidates this close to the best are re-ranked by how well their slots fill
 ALTERNATIVE_GAP = 0.12  # actions scoring within this of the best are offered as alternatives
 
@@ -27,6 +28,7 @@ class LocalResolver:
         self.classifier = Classifier(index)
         self.templates = Templates(index["templates"])
         self.packs = packs or {}
+        self._action_vocab: set[str] | None = None
         self.kind_sets = {a.id: {s.kind for s in a.slots if s.kind} for a in actions}
 
     @classmethod
@@ -59,11 +61,11 @@ class LocalResolver:
         if len(text_in) > entities.MAX_CHARS:
             explain["clipped_to"] = entities.MAX_CHARS
 
-        hit = self.templates.match(placeholder)
-        if hit is not None and hit[0] in self.actions:
-            action_id, captures = hit
+        hit = self._template(tagged, placeholder)
+        if hit is not None:
+            action_id, captures, confidence = hit
             explain["tier"] = "template"
-            confidence, alts = 0.97, []
+            alts = []
         else:
             captures = {}
             action_id, confidence, alts, info = self._classify(tagged, placeholder)
@@ -81,6 +83,43 @@ class LocalResolver:
         explain["ms"] = round((time.perf_counter() - t0) * 1000, 3)
         return Match(text=text_in, action=action_id, slots=values, confidence=round(confidence, 3),
                      missing=missing, alternatives=alts, explain=explain)
+
+    def _template(self, tagged, placeholder: str):
+        """The most specific template whose free-text captures hold up: a required captured slot must
+        really fill, and an optional free-text capture must be mostly words the catalog knows ("help
+        me sue my neighbour" is not help on the topic "me sue my neighbour")."""
+        partial = None
+        for action_id, captures in self.templates.matches(placeholder):
+            spec = self.actions.get(action_id)
+            if spec is None:
+                continue
+            if not captures:
+                return action_id, captures, 0.97
+            values, _ = slot_roles.fill(spec, tagged, captures, self.packs)
+            filled, sound = True, True
+            for name, captured in captures.items():
+                slot = spec.slot(name)
+                if slot is None:
+                    continue
+                if slot.required and name not in values:
+                    filled = False  # "redact a file": the right action, the file still to ask for
+                elif not slot.required and slot.kind == "text":
+                    words = [t for t in text.tokens(captured) if not t.startswith("<")]
+                    known = sum(1 for t in words if t in self.action_vocab)
+                    sound = not words or known * 2 >= len(words)
+            if filled and sound:
+                return action_id, captures, 0.97
+            if sound and partial is None:
+                partial = (action_id, captures, 0.85)
+        return partial
+
+    @property
+    def action_vocab(self) -> set[str]:
+        """Words the actions' own sentences use (not the out-of-scope examples')."""
+        if self._action_vocab is None:
+            c = self.classifier
+            self._action_vocab = set().union(*(c.vocab_of(i) for i in range(len(c.ids)) if i != c.oos_index))
+        return self._action_vocab
 
     def _classify(self, tagged, placeholder: str):
         toks = text.tokens(placeholder)
@@ -111,9 +150,10 @@ class LocalResolver:
             return None, round(min(conf, 0.49), 3), alts, info
         actions_only = self._rerank(actions_only, tagged, info)
         s1, a1 = actions_only[0]
-        info["support"] = round(self.classifier.support(toks, self.classifier.ids.index(a1)), 3)
         spec = self.actions[a1]
-        if s1 < ACCEPT_BARE and spec.required and not any(e.kind not in ("number",) for e in tagged.entities):
+        support = self.classifier.support(toks, self.classifier.ids.index(a1))
+        info["support"] = round(support, 3)
+        if s1 < ACCEPT_BARE and support < BARE_SUPPORT and spec.required and not any(e.kind not in ("number",) for e in tagged.entities):
             # Nothing said fills any of its slots and the words are only loosely alike: "pay my
             # mortgage bill" is not a request to calculate a mortgage payment.
             values, _ = slot_roles.fill(spec, tagged, None, self.packs)

@@ -51,7 +51,9 @@ def compile_template(template: str, kinds: dict[str, str | None]) -> str | None:
                 else:
                     out.append(rf"(?P<{name}>[^<>]+?)")
             else:
-                out.append(re.escape(_normal(tok)))
+                word = re.escape(_normal(tok))
+                # word boundaries: "(in|from)" must not match inside "finance"
+                out.append((r"\b" if tok[:1].isalnum() else "") + word + (r"\b" if tok[-1:].isalnum() else ""))
         if depth != 0:
             return None
         return "".join(out)
@@ -70,7 +72,7 @@ def required_words(src: str) -> set[str]:
     while i < len(src):
         c = src[i]
         if c == "\\":
-            buf.append(src[i:i + 2])
+            buf.append(" ")  # an escape (\b, \s, \.) is never part of a word
             i += 2
             continue
         if c == "(":
@@ -96,6 +98,13 @@ class Templates:
         self._rx: dict[int, re.Pattern | None] = {}
 
     def match(self, placeholder_text: str) -> tuple[str, dict[str, str]] | None:
+        found = self.matches(placeholder_text)
+        return found[0] if found else None
+
+    def matches(self, placeholder_text: str) -> list[tuple[str, dict[str, str]]]:
+        """Every template that matches, the most specific first (the fewest characters left to
+        wildcards)."""
+        found = []
         text = _normal(placeholder_text)
         text = re.sub(r"\s*(<[a-z_0-9]+>)\s*", r" \1 ", text).strip()
         present = set(re.findall(r"[a-z][a-z']{2,}", text))
@@ -110,5 +119,7 @@ class Templates:
             rx = self._rx[i]
             m = rx.fullmatch(text) if rx is not None else None
             if m:
-                return action, {k: v.strip() for k, v in m.groupdict().items() if v}
-        return None
+                caps = {k: v.strip() for k, v in m.groupdict().items() if v}
+                found.append((sum(len(v) for v in caps.values()), i, action, caps))
+        found.sort()
+        return [(action, caps) for _, _, action, caps in found]
