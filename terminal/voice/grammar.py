@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-MODEL_VERSION = 1  # bump when the generated corpus or model changes, so stale caches are rebuilt
+MODEL_VERSION = 2  # bump when the generated corpus or model changes, so stale caches are rebuilt
 EXPANSIONS = 40  # corpus sentences drawn from each template
-SAMPLE_VARIANTS = 6  # re-spoken copies of each sample with other numbers
+SAMPLE_VARIANTS = 6
+SAMPLE_WEIGHT = 8  # copies of each sample as written  # re-spoken copies of each sample with other numbers
 DISCOUNT = 0.5  # absolute discounting of the trigram estimates
 
 LETTERS = {
@@ -347,7 +348,9 @@ def corpus(actions: list, packs: list[str], seed: int = 7) -> list[list[str]]:
                 sentences.append(ex.expand(template).split())
         for sample in spec.samples + [spec.title]:
             tokens = _loosen(sample.lower()).split()
-            sentences.append([w for t in tokens for w in spoken_words(t)])
+            # Samples weigh as much as a template's expansions, or short commands ("list packs")
+            # drown in the long number-heavy ones.
+            sentences.extend([[w for t in tokens for w in spoken_words(t)]] * SAMPLE_WEIGHT)
             if any(_NUMERIC.match(t) for t in tokens):
                 for _ in range(SAMPLE_VARIANTS):
                     sentences.append([w for t in tokens for w in spoken_words(t, rng)])

@@ -19,7 +19,8 @@ _U100 = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[ -](?
 _YEAR_AFTER_DATE = re.compile(
     rf"\b((?:{_MONTHS})\s+(?:{_ORD}|\w+)|(?:{_ORD})\s+of\s+(?:{_MONTHS}))\s+(nineteen|twenty)\s+({_U100})\b", re.I)
 _SPACED_K = re.compile(r"\b(\d+(?:\.\d+)?)\s+k\b", re.I)
-_NUMBER_ONE = re.compile(r"\b(one|two|three)(?=\s+(?:years?|months?|days?|percent)\b)",
+_NUMBER_ONE = re.compile(r"(?<!twenty )(?<!thirty )(?<!forty )(?<!fifty )(?<!sixty )(?<!seventy )(?<!eighty )"
+                         r"(?<!ninety )(?<!hundred )(?<!and )(?<!point )\b(one|two|three)(?=\s+(?:years?|months?|days?|percent)\b)",
                          re.I)
 
 
