@@ -44,6 +44,7 @@ class LLMConfig(BaseModel):
     top_k: int = Field(5, ge=1, le=32)  # candidate actions offered per request
     threshold: float = Field(0.75, ge=0, le=1)  # local confidence below which the LLM is asked
     share_sensitive: list[str] = Field(default_factory=list)
+    strict: bool | None = None  # strict function calling; unset: on for OpenAI's own API only
     enabled: bool = True
     # where each value came from: default, file or env (for `intent config`)
     sources: dict[str, str] = Field(default_factory=dict, exclude=True)
@@ -64,6 +65,10 @@ class LLMConfig(BaseModel):
     @property
     def url(self) -> str:
         return (self.base_url or OPENAI_URL).rstrip("/")
+
+    @property
+    def use_strict(self) -> bool:
+        return self.strict if self.strict is not None else self.host == "api.openai.com"
 
     @property
     def host(self) -> str:
@@ -89,6 +94,7 @@ class LLMConfig(BaseModel):
             "top_k": self.top_k,
             "threshold": self.threshold,
             "share_sensitive": self.share_sensitive,
+            "strict": self.use_strict,
             "enabled": self.enabled,
             "sources": dict(self.sources),
             "file": self.path,
@@ -182,7 +188,7 @@ def _read_section(path: Path, problems: list[str]) -> dict[str, Any]:
 
 
 SETTABLE = ("base_url", "api_key", "model", "timeout", "tool_mode", "top_k", "threshold", "share_sensitive",
-            "enabled")
+            "strict", "enabled")
 
 
 def save(key: str, value: str | None, path: Path | None = None) -> Path:

@@ -96,12 +96,15 @@ class LLMResolver:
         )
 
     def _by_tools(self, sent: str, candidates: list, names: dict[str, str], deadline: float):
+        strict = self.cfg.use_strict and self.registry is not None
+        extra = {"parallel_tool_calls": False} if strict else {}  # strict decoding holds for one call at a time
         response = self.client.chat(
             [{"role": "system", "content": SYSTEM}, {"role": "user", "content": sent}],
             timeout=deadline - time.monotonic(),
-            tools=toolkit.tools_for(candidates),
+            tools=toolkit.tools_for(candidates, strict=strict, registry=self.registry),
             tool_choice="required",
             temperature=0,
+            **extra,
         )
         message = _message(response)
         calls = getattr(message, "tool_calls", None) or []

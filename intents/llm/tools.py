@@ -1,9 +1,11 @@
 """Installed actions as function tools, and the few candidates worth offering for one request.
 
 Each tool's parameters are the action's pydantic parameters model as JSON schema (`ActionSpec.params_schema`
-is `model_json_schema()` of the live model, cached so no pack is imported to build a prompt). The tools are
-not sent in OpenAI's strict mode: strict makes every property required, which would force the model to
-invent the slots the person did not say; the answer is validated with the pydantic model instead.
+is `model_json_schema()` of the live model, cached so no pack is imported to build a prompt), sent without
+strict mode: local servers vary in what strict schemas they accept, and strict makes every property
+required, which would force the model to invent the slots the person did not say. For servers that do
+strict function calling well (OpenAI's own; `strict` in config), `strict_tool` uses openai's pydantic
+helper on the live model with every slot nullable. Either way the answer is validated with the model.
 """
 from __future__ import annotations
 
@@ -79,19 +81,44 @@ def tool(spec) -> dict[str, Any]:
     }
 
 
-def none_tool() -> dict[str, Any]:
-    return {
-        "type": "function",
-        "function": {
-            "name": NONE_OF_THESE,
-            "description": "Call this when none of the other tools fits the request.",
-            "parameters": {"type": "object", "properties": {"reason": {"type": "string"}}, "required": []},
-        },
-    }
+def none_tool(strict: bool = False) -> dict[str, Any]:
+    params: dict[str, Any] = {"type": "object", "properties": {"reason": {"type": "string"}}, "required": []}
+    function: dict[str, Any] = {"name": NONE_OF_THESE,
+                                "description": "Call this when none of the other tools fits the request.",
+                                "parameters": params}
+    if strict:
+        params.update(required=["reason"], additionalProperties=False)
+        function["strict"] = True
+    return {"type": "function", "function": function}
 
 
-def tools_for(candidates: list) -> list[dict[str, Any]]:
+def tools_for(candidates: list, strict: bool = False, registry=None) -> list[dict[str, Any]]:
+    if strict and registry is not None:
+        return [strict_tool(s, registry.action(s.id).params_model) for s in candidates] + [none_tool(strict=True)]
     return [tool(s) for s in candidates] + [none_tool()]
+
+
+def strict_tool(spec, params_model) -> dict[str, Any]:
+    """For servers with strict function calling (OpenAI's own): openai's pydantic helper over the live
+    parameters model, every slot made nullable. Strict mode requires every property, so null is how the
+    model says "not stated"; without it, strict decoding would force it to invent the missing slots."""
+    import openai
+
+    return openai.pydantic_function_tool(nullable(params_model), name=function_name(spec.id),
+                                         description=describe(spec))
+
+
+def nullable(model):
+    from typing import Annotated, Optional
+
+    from pydantic import ConfigDict, Field, create_model
+
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        note = (info.description or name).rstrip(".") + ". null unless the request states it."
+        fields[name] = (Optional[annotation], Field(None, description=note))
+    return create_model(f"{model.__name__}Stated", __config__=ConfigDict(extra="forbid"), **fields)
 
 
 def response_format(candidates: list) -> dict[str, Any]:

@@ -48,7 +48,8 @@ def _print(shown: dict) -> None:
     con.print(f"[bold]LLM tier[/]: {state}   server: {escape(shown['base_url'])} ({where})")
     table = Table("setting", "value", "from", box=None, pad_edge=False)
     sources = shown["sources"]
-    for key in ("base_url", "api_key", "model", "timeout", "tool_mode", "top_k", "threshold", "share_sensitive"):
+    for key in ("base_url", "api_key", "model", "timeout", "tool_mode", "top_k", "threshold", "share_sensitive",
+                "strict"):
         value = shown[key]
         text = ", ".join(value) if isinstance(value, list) else ("–" if value is None else str(value))
         table.add_row(key, escape(text), sources.get(key, "default"))
