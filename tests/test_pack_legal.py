@@ -105,6 +105,8 @@ def test_deadline_committee_note_backward(session, unlocked):
     assert "backward" in r["rule"]
     same = run(session, "deadline", start_date="2007-09-22", days=21, direction="before")
     assert same["due_date"] == "2007-08-31" and same["days"] == -21
+    twice = run(session, "deadline", start_date="2007-09-22", days=-21, direction="before")
+    assert twice["due_date"] == "2007-08-31"
 
 
 def test_deadline_new_years_day_then_weekend(session, unlocked):
@@ -186,7 +188,6 @@ def test_deadline_mail_service_adds_three_days(session, unlocked):
         ({"start_date": "1066-10-14", "days": 10}, "start_date"),
         ({"start_date": "2026-02-30", "days": 10}, "start_date"),
         ({"start_date": "2026-01-01", "days": -10, "mail_service": True}, "mail_service"),
-        ({"start_date": "2026-01-01", "days": -10, "direction": "before"}, "days"),
         ({"start_date": "2026-01-01", "days": 10, "direction": "sideways"}, "direction"),
     ],
 )

@@ -84,11 +84,8 @@ def deadline(
     """The last day of a court period counted under FRCP 6(a), rolled past weekends and legal holidays."""
     if days == 0:
         raise ParameterError("days", "a period of 0 days has no last day to compute; give a positive or negative number")
-    if direction == "before":
-        if days < 0:
-            raise ParameterError("days", "give a positive number of days with direction=before (or a negative "
-                                 "number alone), not both")
-        days = -days
+    if direction == "before":  # "-21 days before" says "before" twice; either way the period runs backward
+        days = -abs(days)
     if abs(days) > MAX_DAYS:
         raise ParameterError("days", f"{days} days is implausible for a court period (limit {MAX_DAYS}); state it in years")
     if not 1900 <= start_date.year <= 2150:
