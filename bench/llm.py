@@ -70,8 +70,8 @@ class Tally:
         def share(a: int, b: int) -> str:
             return f"{a / b:.3f} ({a}/{b})" if b else "n/a"
 
-        return (f"intent accuracy {share(self.intent_ok, self.in_scope)}, all slots {share(self.slots_ok, self.in_scope)}, "
-                f"out-of-scope rejection {share(self.oos_ok, self.oos)}")
+        return (f"intent accuracy {share(self.intent_ok, self.in_scope)}, "
+                f"all slots {share(self.slots_ok, self.in_scope)}, out-of-scope rejection {share(self.oos_ok, self.oos)}")
 
 
 class EveryFeature:

@@ -23,8 +23,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("phone", re.compile(r"(?<![\w.])(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}\b")),
     ("record_id", re.compile(r"\b(?:MRN|medical record(?: number)?|patient id|NHS(?: number)?|case no\.?)"
                              r"[\s:#]*[A-Z0-9-]{4,}\b", re.I)),
-    ("birth_date", re.compile(r"\b(?:DOB|date of birth|born(?: on)?)[\s:]*"
-                              r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|[A-Z][a-z]+ \d{1,2},? \d{4})", re.I)),
+    ("birth_date", re.compile(r"\b(?:DOB|date of birth|born(?: on)?)[\s:]*(?:\d{4}-\d{2}-\d{2}"
+                              r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|[A-Z][a-z]+ \d{1,2},? \d{4})", re.I)),
 ]
 
 

@@ -133,7 +133,8 @@ class LLMResolver:
             temperature=0,
         )
         content = (getattr(_message(response), "content", None) or "").strip()
-        return _from_json(content, {s.id: s.id for s in candidates} | {toolkit.function_name(s.id): s.id for s in candidates})
+        names = {s.id: s.id for s in candidates} | {toolkit.function_name(s.id): s.id for s in candidates}
+        return _from_json(content, names)
 
 
 def _message(response):

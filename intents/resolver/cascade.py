@@ -28,7 +28,7 @@ def cascade_for(session, local):
     reason = None
     if not cfg.configured:
         reason = "no LLM is configured (set a model: see `intent config`)"
-    elif not session.gate.check("llm").allowed:
+    elif not _entitled(session):
         reason = "your plan does not include the LLM tier (llm)"
     if reason and session.mode != "llm":
         return local  # auto without an LLM: exactly the local resolver, nothing imported
@@ -210,6 +210,13 @@ def _alternatives(local: Match, chosen: str | None) -> list[Alternative]:
     return alts
 
 
+def _entitled(session) -> bool:
+    try:
+        return bool(session.gate.check("llm").allowed)
+    except Exception:  # a store that cannot answer grants nothing, and must not break resolving
+        return False
+
+
 def _maybe_configured() -> bool:
     from intents.llm import FILE_NAME, MODEL_ENV
 
@@ -223,5 +230,6 @@ def _maybe_configured() -> bool:
 def _noticed(match: Match, notice: str) -> Match:
     import logging
 
-    logging.getLogger("intents.llm").warning(notice)  # stderr for the CLI (stdout stays clean JSON); front ends also read Match.notice
+    # stderr for the CLI (stdout stays clean JSON); front ends also read Match.notice
+    logging.getLogger("intents.llm").warning(notice)
     return match.model_copy(update={"notice": notice})
