@@ -105,6 +105,12 @@ def _nda_available() -> bool:
 @pytest.mark.skipif(not _nda_available(), reason="legal.draft_nda is not built yet")
 def test_thirty_nda_runs_from_two_processes_on_pro(home, tmp_path, monkeypatch, cli):
     activate_plan(home, "pro", monkeypatch=monkeypatch)
+    # History creates its table on first use without a write lock; two first runs at once can meet
+    # "database is locked" there (intents/history.py, reported). This test is about the quota, so the
+    # history store exists before the race.
+    from intents.history import History
+
+    History(home)._db().conn.close()
     kinds = _race(home, tmp_path, "dispatch")
     assert kinds.count("ok") == 20, kinds
     assert kinds.count("quota_exceeded") == 10, kinds
