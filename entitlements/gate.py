@@ -106,6 +106,17 @@ class StoreGate:
                 # A retry of a consumption already made: report it, count nothing twice.
                 decision = self._decide(state, feature, 0, self._reader(conn), now)
                 return decision.model_copy(update={"reason": "already counted (same idempotency key)"})
+            high = conn.execute("SELECT value FROM meta WHERE key = 'clock_high_water'").fetchone()
+            if high and now < datetime.fromisoformat(high[0]) - ROLLBACK_TOLERANCE:
+                # The clock went back while this gate was open: an older period must not be reopened.
+                decision = Decision(
+                    feature=feature, allowed=False, kind="expired",
+                    reason=(f"the system clock ({_iso(now)}) is behind a time this terminal has already seen "
+                            f"({high[0][:19]}Z); metered features are off until the clock is fixed"),
+                    upgrade=Upgrade(plan=state.plan, how="set the system clock to the correct time"),
+                )
+                audit.insert(conn, "denied", decision.model_dump(mode="json", exclude_none=True), now)
+                return decision
             self._raise_high_water(conn, now)
             decision = self._decide(state, feature, qty, self._reader(conn), now)
             if not decision.allowed:

@@ -218,6 +218,13 @@ def test_clock_set_back_turns_licensed_features_off(home, clock, monkeypatch):
     assert "clock" in d.upgrade.how
     assert gate.check("pack.finance").allowed
     assert audit.events(home, kind="clock_rollback")
+    # A gate that stays open (the TUI) notices at the next consumption.
+    clock.now = NOW + timedelta(days=41)
+    running = StoreGate(home, clock=clock)
+    assert running.consume("legal.draft_nda", 1, "b").allowed
+    clock.now = NOW + timedelta(days=2)
+    d = running.consume("legal.draft_nda", 1, "c")
+    assert not d.allowed and d.kind == "expired" and "clock" in d.reason
     # A licence issued "in the future" also reveals a clock that is behind.
     clock.now = NOW - timedelta(days=3)
     assert not StoreGate(home, clock=clock).check("pack.legal").allowed
