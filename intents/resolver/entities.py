@@ -153,6 +153,7 @@ PARTIES = lazy(rf"\b(?:between|among|parties)\s+(?:the\s+)?(?P<a>[A-Za-z0-9][\w.
 # "for Soylent and Massive Dynamic": only capitalised names, without "between" to anchor them
 NAMED_PAIR = lazy(rf"\b(?:for|with|by)\s+(?P<a>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){{0,4}})\s+(?:and|&)\s+(?P<b>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){{0,4}}){_PARTY_END}")
 _NOT_PARTY = {"me", "us", "them", "you", "it", "a", "an", "the", "someone"}
+_AGE_SEX_HINT = re.compile(r"\d\s*[mfMF]\b")
 NUM_START = lazy(rf"(?<![\d.,]){NUM}")
 NEGATIVE_WORD = lazy(rf"\b(?:minus|negative)\s+(?={NUM})", re.I)
 NUMBER = lazy(rf"(?<![\w.]){NUM}(?![\w]|\.\d)|\({NUM}\)")
@@ -215,8 +216,14 @@ def tag(text: str, today: date | None = None) -> Tagged:
     return Tagged(raw=raw, text=norm, entities=ents)
 
 
+def _has(low: str, *needles: str) -> bool:
+    return any(n in low for n in needles)
+
+
 def _measures(norm: str, claims: _Claims, add, at) -> None:
-    for m in at(FEET_INCHES):
+    # Each unit pattern is only tried (and compiled, on first use) when its unit can be in the text.
+    low = norm.lower()
+    for m in (at(FEET_INCHES) if _has(low, "'", "’", "ft", "feet", "foot") else ()):
         if not claims.free(*m.span()):
             continue
         ft = float(m.group("ft"))
@@ -224,25 +231,25 @@ def _measures(norm: str, claims: _Claims, add, at) -> None:
         if not (2 <= ft <= 8) or inch >= 12:
             continue
         add("height", round((ft * 12 + inch) * 2.54, 1), m, unit="ft/in")
-    for m in at(LAB):
+    for m in (at(LAB) if _has(low, "mol", "mg", "dl", "decilit") else ()):
         if claims.free(*m.span()):
             unit = m.group("unit").lower().replace(" ", "")
             unit = "mg/dL" if unit.startswith(("mg", "milli")) and "mol" not in unit else (
                 "mmol/L" if "mmol" in unit or "millimol" in unit else "umol/L")
             add("lab", _num(m.group("num")), m, unit=unit)
-    for m in at(DOSE):
+    for m in (at(DOSE) if _has(low, "kg", "kilo") else ()):
         if claims.free(*m.span()):
             add("dose_per_kg", _num(m.group("num")), m, unit="mg/kg")
-    for m in at(MG):
+    for m in (at(MG) if _has(low, "mg", "milligram") else ()):
         if claims.free(*m.span()):
             add("mg", _num(m.group("num")), m, unit="mg")
-    for m in at(MS):
+    for m in (at(MS) if _has(low, "ms", "msec", "millisec") else ()):
         if claims.free(*m.span()):
             add("ms", _num(m.group("num")), m, unit="ms")
-    for m in at(BPM):
+    for m in (at(BPM) if _has(low, "bpm", "beat", "/min") else ()):
         if claims.free(*m.span()):
             add("bpm", _num(m.group("num")), m, unit="bpm")
-    for m in AGE.finditer(norm):
+    for m in (AGE.finditer(norm) if _has(low, "old", "yo", "y/o", "y.o", "age") or _AGE_SEX_HINT.search(norm) else ()):
         if not claims.free(*m.span()):
             continue
         raw = m.group("num") or m.group("num2") or m.group("num3") or m.group("num4")

@@ -18,7 +18,7 @@ from pathlib import Path
 from intents.resolver import entities, oos, templates, text
 from intents.resolver.slots import ENTITY_KINDS
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 OOS = "_oos"
 _HERE = Path(__file__).resolve().parent
 
@@ -98,8 +98,9 @@ def build(actions: list) -> dict:
         sentences = [(s, True) for s in a.samples] + [(a.title, False)]
         for tpl in a.templates:
             src = templates.compile_template(tpl, kinds)
-            if src:
-                compiled.append((a.id, src))
+            if src:  # the cheap pre-filter is computed once here, not at every start-up
+                compiled.append((a.id, src, sorted(templates.required_words(src)),
+                                 [sorted(g) for g in templates.required_groups(src)]))
             sentences += [(s, False) for s in expand_template(tpl, kinds)]
         _add_with_centroid(docs, centroids, i, [_doc_tokens(s, tagged) for s, tagged in sentences])
     _add_with_centroid(docs, centroids, len(actions), [_doc_tokens(s) for s in oos.OUT_OF_SCOPE])

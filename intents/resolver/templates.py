@@ -89,12 +89,70 @@ def required_words(src: str) -> set[str]:
     return {w for w in words if w not in ("s",)}
 
 
+def required_groups(src: str) -> list[set[str]]:
+    """For each mandatory top-level group of alternatives ("(?:loan|mortgage)", "(?:<money>|<number>)"),
+    the words or placeholders one of which must be in the text. Groups with an alternative that has
+    no word of its own are left out (they could match anything)."""
+    groups, depth, start, i = [], 0, None, 0
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0 and start is not None:
+                optional = src[i + 1:i + 2] in ("?", "*")
+                body = src[start:i + 1]
+                if not optional and body.startswith("(?:"):
+                    alts = _split_top(body[3:-1])
+                    words = [set(re.findall(r"<[a-z_0-9]+>|[a-z][a-z']{2,}", re.sub(r"\\[a-z]", " ", a))) for a in alts]
+                    if words and all(words):
+                        groups.append(set().union(*words))
+                start = None
+        i += 1
+    return groups
+
+
+def _split_top(body: str) -> list[str]:
+    parts, depth, cur, i = [], 0, [], 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            cur.append(body[i:i + 2])
+            i += 2
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        if c == "|" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    parts.append("".join(cur))
+    return parts
+
+
 class Templates:
     """Templates compiled on first use: a catalog of thousands of templates costs nothing at start-up,
     and a query compiles only the few whose required words it contains."""
 
-    def __init__(self, compiled: list[tuple[str, str]]) -> None:
-        self.items = [(action, src, required_words(src)) for action, src in compiled]
+    def __init__(self, compiled: list) -> None:
+        self.items = []
+        for entry in compiled:
+            action, src = entry[0], entry[1]
+            if len(entry) >= 4:
+                words, groups = set(entry[2]), [set(g) for g in entry[3]]
+            else:
+                words, groups = required_words(src), required_groups(src)
+            self.items.append((action, src, words, groups))
         self._rx: dict[int, re.Pattern | None] = {}
 
     def match(self, placeholder_text: str) -> tuple[str, dict[str, str]] | None:
@@ -107,9 +165,9 @@ class Templates:
         found = []
         text = _normal(placeholder_text)
         text = re.sub(r"\s*(<[a-z_0-9]+>)\s*", r" \1 ", text).strip()
-        present = set(re.findall(r"[a-z][a-z']{2,}", text))
-        for i, (action, src, needed) in enumerate(self.items):
-            if not needed <= present:
+        present = set(re.findall(r"<[a-z_0-9]+>|[a-z][a-z']{2,}", text))
+        for i, (action, src, needed, groups) in enumerate(self.items):
+            if not needed <= present or any(not (g & present) for g in groups):
                 continue
             if i not in self._rx:
                 try:
