@@ -391,6 +391,23 @@ def test_icd_index_cache_spares_the_library_import(unlocked, session, tmp_path):
     assert out.split() == ["E11.65", "False"]
 
 
+def test_icd_cache_damaged_or_stale_is_rebuilt(tmp_path):
+    from vertical_packs.healthcare import icd10_index
+
+    path = icd10_index.cache_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    stale = path.parent / "icd10cm-0.9-index1.json"
+    stale.write_text("[]")
+    index = icd10_index._load(path)  # the damaged file is ignored, the index rebuilt and the cache rewritten
+    assert index.descriptions[index.position["I10"]] == "Essential (primary) hypertension"
+    assert not stale.exists()
+    state = json.loads(path.read_text())
+    assert icd10_index.Index.from_state(state).codes == index.codes
+    with pytest.raises(ValueError):
+        icd10_index.Index.from_state({**state, "format": 0})
+
+
 def test_code_normalisation():
     from vertical_packs.healthcare.icd10_index import normalise_code
 

@@ -10,6 +10,8 @@ that match a word only by prefix, stem or inclusion term ("high blood pressure" 
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import bisect
 import functools
 import heapq
@@ -17,6 +19,7 @@ import json
 import math
 import os
 import re
+import sys
 import tempfile
 import threading
 from array import array
@@ -25,6 +28,7 @@ from pathlib import Path
 
 RELEASE = "ICD-10-CM April 2026 (CDC/NCHS, public domain)"
 DISTRIBUTION = "simple-icd-10-cm"
+CACHE_FORMAT = 4  # bump when the index layout, ranking or tokenising changes
 
 CODE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?$")
 BLOCK = re.compile(r"^[A-Z][0-9][0-9A-Z]-[A-Z][0-9][0-9A-Z]$")
@@ -111,6 +115,14 @@ class Mask:
         return bool(self.hits)
 
 
+def _pack(values: array) -> str:
+    return base64.b64encode(values.tobytes()).decode("ascii")
+
+
+def _unpack(typecode: str, text: str) -> array:
+    return array(typecode, binascii.a2b_base64(text))
+
+
 def _intersect_masks(masks: list[Mask]) -> list[int]:
     """Codes in every mask, with the AND done on whole integers in C."""
     size = len(masks[0].bits)
@@ -162,20 +174,33 @@ class Index:
                 postings.setdefault(w, []).append(i)
             for w in set(tokens(rows[i][4])).difference(words):
                 extra.setdefault(w, []).append(i)
-        return cls.from_state({
-            "codes": [r[0] for r in rows], "descriptions": [r[1] for r in rows],
-            "billable": [bool(r[3]) for r in rows], "parents": [r[2] or "" for r in rows],
-            "rank": rank, "postings": postings, "extra": extra,
-        })
+        # Compact int arrays: a list holds an int object per posting (~36 bytes each, 800k of them).
+        return cls(codes=[r[0] for r in rows], descriptions=[r[1] for r in rows],
+                   billable=[bool(r[3]) for r in rows], parents=[r[2] or "" for r in rows], rank=array("q", rank),
+                   postings={w: array("i", hits) for w, hits in postings.items()},
+                   extra={w: array("i", hits) for w, hits in extra.items()})._prepare()
 
     @classmethod
     def from_state(cls, state: dict) -> "Index":
-        # Compact int arrays: JSON gives a Python int object per posting (~36 bytes each, 800k of them).
-        index = cls(codes=state["codes"], descriptions=state["descriptions"], billable=state["billable"],
-                    parents=state["parents"], rank=array("q", state["rank"]),
-                    postings={w: array("i", hits) for w, hits in state["postings"].items()},
-                    extra={w: array("i", hits) for w, hits in state["extra"].items()})
-        index.position = {code: i for i, code in enumerate(index.codes)}
+        """Load what `state()` wrote; ValueError when it was written by another format or machine."""
+        if state.get("format") != CACHE_FORMAT or state.get("byteorder") != sys.byteorder:
+            raise ValueError("ICD index cache from another format or byte order")
+        return cls(codes=state["codes"], descriptions=state["descriptions"], billable=state["billable"],
+                   parents=state["parents"], rank=_unpack("q", state["rank"]),
+                   postings={w: _unpack("i", hits) for w, hits in state["postings"].items()},
+                   extra={w: _unpack("i", hits) for w, hits in state["extra"].items()})._prepare()
+
+    def state(self) -> dict:
+        """JSON-ready form; int arrays as base64 of their bytes, which loads far faster than int lists."""
+        return {"format": CACHE_FORMAT, "byteorder": sys.byteorder, "codes": self.codes,
+                "descriptions": self.descriptions, "billable": self.billable, "parents": self.parents,
+                "rank": _pack(self.rank), "postings": {w: _pack(a) for w, a in self.postings.items()},
+                "extra": {w: _pack(a) for w, a in self.extra.items()}}
+
+    def _prepare(self) -> "Index":
+        """Derived lookups: code positions, children, the sorted vocabulary, masks of common words."""
+        index = self
+        index.position = dict(zip(index.codes, range(len(index.codes))))
         for code, parent in zip(index.codes, index.parents):
             if parent:
                 index.children.setdefault(parent, []).append(code)
@@ -185,12 +210,6 @@ class Index:
             if len(hits) > COMMON:
                 index._masks[word] = Mask(hits, n)
         return index
-
-    def state(self) -> dict:
-        return {"codes": self.codes, "descriptions": self.descriptions, "billable": self.billable,
-                "parents": self.parents, "rank": self.rank.tolist(),
-                "postings": {w: a.tolist() for w, a in self.postings.items()},
-                "extra": {w: a.tolist() for w, a in self.extra.items()}}
 
     # ---- queries ---------------------------------------------------------------------------------
     def lookup(self, code: str) -> list[int]:
@@ -356,9 +375,6 @@ def rows_from_library() -> list[list]:
     return rows
 
 
-CACHE_FORMAT = 3  # bump when the index layout or tokenising changes
-
-
 def cache_path(home: Path | None) -> Path | None:
     if home is None:
         return None
@@ -390,6 +406,9 @@ def _load(path: Path | None) -> Index:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(index.state(), fh, separators=(",", ":"))
             os.replace(tmp, path)
+            for stale in path.parent.glob("icd10cm-*.json"):  # other library versions or index formats
+                if stale != path:
+                    stale.unlink(missing_ok=True)
         except OSError:
             pass  # the cache only saves time; a read-only home still works
     return index
