@@ -20,6 +20,7 @@ from entitlements.periods import CLOCK_SKEW
 
 IMPLICIT = b"intent-terminal/licence/v1"
 ISSUER = "intent-terminal"
+MAX_DAYS = 3660  # ten years: longer is a typo, and far-future dates are where clock bugs hide
 
 Status = Literal["trialing", "active", "past_due", "canceled"]
 
@@ -59,6 +60,11 @@ class GrantClaims(Claims):
     qty: int = Field(gt=0, le=1_000_000)
 
 
+def _check_days(days: float) -> None:
+    if not (0 < days <= MAX_DAYS):  # also refuses NaN
+        raise ValueError(f"--days must be more than 0 and at most {MAX_DAYS} (got {days:g})")
+
+
 def _iso(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
 
@@ -78,8 +84,7 @@ def issue_licence(private_key, plan: str, days: float, subject: str = "licensee"
 
     catalog = catalog or load_catalog()
     spec = catalog.plan(plan)
-    if days <= 0:
-        raise ValueError("a licence must last at least part of a day (--days > 0)")
+    _check_days(days)
     now = now or datetime.now(timezone.utc)
     claims = LicenceClaims(
         jti=uuid.uuid4().hex, sub=subject, iat=now, nbf=now, exp=now + timedelta(days=days), plan=plan,
@@ -93,6 +98,9 @@ def issue_grant(private_key, feature: str, qty: int, days: float, subject: str =
     """Vendor side: a top-up of `qty` uses of metered `feature`, valid for `days`."""
     from entitlements.catalog import load_catalog
 
+    _check_days(days)
+    if not 0 < qty <= 1_000_000:
+        raise ValueError(f"--qty must be between 1 and 1,000,000 (got {qty})")
     if load_catalog().kind(feature) != "metered":
         raise ValueError(f"{feature!r} is not a metered feature; only metered features take grants")
     now = now or datetime.now(timezone.utc)

@@ -101,3 +101,16 @@ def test_issue_unknown_plan_and_grant(cli, tmp_path, home, monkeypatch):
     assert r.code == 0, r.err
     assert cli("license", "activate", str(tmp_path / "g.lic")).code == 0
     assert cli("license", "show", "--json").json["grants"][0]["qty"] == 5
+
+
+@pytest.mark.parametrize("days", ["inf", "nan", "0", "-3", "99999"])
+def test_issue_refuses_implausible_days(days, tmp_path):
+    from entitlements.keys import keygen, load_private
+    from entitlements.licence import issue_grant, issue_licence
+
+    keygen(tmp_path / "k")
+    key = load_private(tmp_path / "k" / "private.pem")
+    with pytest.raises(ValueError, match="--days must be"):
+        issue_licence(key, "pro", float(days))
+    with pytest.raises(ValueError, match="--qty must be"):
+        issue_grant(key, "legal.draft_nda", 0, 3)
