@@ -1,7 +1,9 @@
 """Slots shared by several healthcare actions, with the kinds and units the catalog agrees on.
 
 Bounds are the outer limits of human physiology (the heaviest and tallest people recorded), so that a
-typo or a wrong unit (18 m, 1.65 "cm") is refused instead of being calculated.
+typo or a wrong unit (18 m) is refused instead of being calculated. Values that are plausible in another
+unit (1.65 "cm", creatinine 88 "mg/dL" that is µmol/L) pass the type bounds and are refused by the checks
+below with the likely unit named, which a bare range error could not say.
 """
 from __future__ import annotations
 
