@@ -41,11 +41,13 @@ def validate(model: type[BaseModel], values: dict[str, Any]) -> BaseModel:
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         first = errors[0]
-        param = ".".join(str(p) for p in first["loc"]) or "parameters"
+        # Name the slot itself (a bad list item reports "cash_flows", not "cash_flows.1").
+        param = str(first["loc"][0]) if first["loc"] else "parameters"
         given = values.get(str(first["loc"][0])) if first["loc"] else None
         shown = f" (got {given!r})" if given is not None else ""
+        where = ".".join(str(p) for p in first["loc"][1:])
         raise BadParameters(
-            f"{param}: {first['msg']}{shown}",
+            f"{param}{f' (item {where})' if where else ''}: {first['msg']}{shown}",
             param=param,
             errors=[{"param": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in errors],
         ) from None

@@ -13,7 +13,11 @@ def fmt(value: Any, kind: str = "number") -> str:
     if isinstance(value, float):
         if kind == "percent":
             return f"{value:,.2f}%"
-        return f"{value:,.2f}" if abs(value) >= 0.01 or value == 0 else f"{value:.4g}"
+        if value != 0 and abs(value) < 0.01:
+            return f"{value:.4g}"
+        if abs(value) < 100 and round(value, 2) != value:  # keep a rate like 1.0921 readable in full
+            return f"{value:,.4f}".rstrip("0")
+        return f"{value:,.2f}"
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, (list, dict)):
