@@ -7,7 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 
-def fmt(value: Any, kind: str = "number") -> str:
+PLAIN_INTS = {"year", "volume", "page", "month", "id", "code", "age"}  # identifiers, not quantities
+
+
+def fmt(value: Any, kind: str = "number", key: str = "") -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and key in PLAIN_INTS:
+        return str(value)
     if isinstance(value, bool) or value is None:
         return "yes" if value is True else "no" if value is False else "–"
     if isinstance(value, float):
@@ -50,7 +55,7 @@ def outcome(out, spec, con) -> None:
         grid.add_column(justify="right")
         for key, value in scalars.items():
             unit = hints.units.get(key, "")
-            grid.add_row(key.replace("_", " "), fmt(value) + (f" {unit}" if unit else ""))
+            grid.add_row(key.replace("_", " "), fmt(value, key=key) + (f" {unit}" if unit else ""))
         con.print(grid)
     for key, rows in tables.items():
         table = Table(title=key.replace("_", " "), title_justify="left", show_lines=False)
@@ -60,7 +65,7 @@ def outcome(out, spec, con) -> None:
             table.add_column(col, justify="right" if numeric else "left")
         limit = 400
         for row in rows[:limit]:
-            table.add_row(*(fmt(row.get(c)) for c in cols))
+            table.add_row(*(fmt(row.get(c), key=c) for c in cols))
         con.print(table)
         if len(rows) > limit:
             con.print(f"[dim]… {len(rows) - limit} more rows (use --json for all)[/]")
