@@ -33,15 +33,17 @@ def run(args) -> int:
         upgrade = decision.upgrade.model_dump() if decision.upgrade else None
         raise NotEntitled(decision.reason or "voice input is not part of your plan", kind=decision.kind,
                           feature="voice", upgrade=upgrade)
-    started = time.perf_counter()
-    engine = get_engine(args.engine, session.registry)
-    setup_ms = (time.perf_counter() - started) * 1000
-    if args.file is not None:
+    clip, load_ms = None, 0.0
+    if args.file is not None:  # checked before any model loads, so a bad file is refused at once
         from terminal.voice.audio import load_wav
 
         t0 = time.perf_counter()
         clip = load_wav(args.file)
         load_ms = (time.perf_counter() - t0) * 1000
+    started = time.perf_counter()
+    engine = get_engine(args.engine, session.registry)
+    setup_ms = (time.perf_counter() - started) * 1000
+    if clip is not None:
         transcript = engine.transcribe(clip)
         transcript.timings["load_ms"] = round(load_ms, 1)
     else:

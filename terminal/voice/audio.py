@@ -66,11 +66,17 @@ def load_wav(path: str | Path, max_seconds: float = MAX_SECONDS) -> Clip:
 
 
 def _read(path: Path, max_seconds: float) -> Clip:
-    import aifc
     import struct
+    import warnings
     import wave
 
-    import speech_recognition as sr
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # audioop/aifc: speech_recognition's own choice
+        import speech_recognition as sr
+        try:
+            from aifc import Error as AifcError
+        except ImportError:  # Python 3.13+: speech_recognition brings its own aifc
+            AifcError = ValueError
 
     name = path.name
     try:
@@ -91,7 +97,7 @@ def _read(path: Path, max_seconds: float) -> Clip:
             width = source.SAMPLE_WIDTH
     except BadAudio:
         raise
-    except (ValueError, AssertionError, EOFError, wave.Error, aifc.Error, struct.error, OSError) as exc:
+    except (ValueError, AssertionError, EOFError, wave.Error, AifcError, struct.error, OSError) as exc:
         raise BadAudio(f"{name} could not be decoded as PCM audio (corrupt or an unsupported encoding): {exc}",
                        path=str(path)) from None
     if len(data) < width * 160:

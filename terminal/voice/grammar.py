@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-MODEL_VERSION = 2  # bump when the generated corpus or model changes, so stale caches are rebuilt
+MODEL_VERSION = 3  # bump when the generated corpus or model changes, so stale caches are rebuilt
 EXPANSIONS = 40  # corpus sentences drawn from each template
 SAMPLE_VARIANTS = 6
 SAMPLE_WEIGHT = 8  # copies of each sample as written  # re-spoken copies of each sample with other numbers
@@ -107,25 +107,34 @@ class Lexicon:
         letters = w.replace("'", "")
         if len(letters) <= SPELL_MAX:
             return " ".join(LETTERS[c] for c in letters)
-        pieces = _pieces(letters, self.known)
-        return " ".join(self.known[p] for p in pieces) if pieces else None
+        phones = _pieces(letters, self.known)
+        return " ".join(phones) if phones else None
 
 
 def _pieces(word: str, known: dict[str, str]) -> list[str] | None:
-    """Fewest dictionary words (3+ letters, or a 1-2 letter tail) that spell `word`; None if impossible."""
+    """Phones for `word` from the fewest dictionary words (2+ letters) that spell it, single letters
+    filling the gaps with a rough letter sound; None only for an empty word."""
     n = len(word)
-    best: list[list[str] | None] = [None] * (n + 1)
-    best[0] = []
+    best: list[tuple[int, list[str]] | None] = [None] * (n + 1)
+    best[0] = (0, [])
     for i in range(n):
         if best[i] is None:
             continue
-        for j in range(i + 1, n + 1):
-            piece = word[i:j]
-            if piece in known and (len(piece) >= 3 or j == n):
-                cand = best[i] + [piece]
-                if best[j] is None or len(cand) < len(best[j]):
-                    best[j] = cand
-    return best[n]
+        cost, parts = best[i]
+        steps = [(word[i:j], 2) for j in range(i + 2, n + 1) if word[i:j] in known]
+        steps.append((word[i], 5))  # a letter alone: the last resort
+        for piece, step in steps:
+            j = i + len(piece)
+            cand = (cost + step, parts + [piece])
+            if best[j] is None or cand[0] < best[j][0]:
+                best[j] = cand
+    if not best[n] or not best[n][1]:
+        return None
+    return [known[p] if len(p) > 1 or p not in _SOUNDS else _SOUNDS[p] for p in best[n][1]]
+
+
+_SOUNDS = dict(zip("abcdefghijklmnopqrstuvwxyz", "AE B K D EH F G HH IH JH K L M N AA P K R S T AH V W K_S IY Z".split()))
+_SOUNDS["x"] = "K S"  # two phones; the split above keeps one token per letter
 
 
 # ---- spoken numbers ---------------------------------------------------------------------------------
@@ -379,7 +388,7 @@ def arpa(sentences: list[list[str]]) -> str:
     bows: list[dict[tuple, float]] = [{}, {}, {}]
     v = len(vocab)
     for w in vocab:
-        probs[0][(w,)] = (counts[0].get((w,), 0) + 0.1) / (total + 0.1 * v) if w != "<s>" else 0.0
+        probs[0][(w,)] = (counts[0].get((w,), 0) + 0.1) / (total + 0.1 * (v - 1)) if w != "<s>" else 0.0
 
     def p(gram: tuple) -> float:
         n = len(gram) - 1

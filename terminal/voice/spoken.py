@@ -24,6 +24,13 @@ _NUMBER_ONE = re.compile(r"(?<!twenty )(?<!thirty )(?<!forty )(?<!fifty )(?<!six
                          re.I)
 
 
+_NUMWORD = (r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+            r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a)")
+# "forty thousand five thousand" or "ten thousand and four thousand" is a list, not 40005 and 1000:
+# a scale word followed by a number that ends in the same scale word starts a new number.
+_LIST_BREAK = re.compile(rf"\b(thousand|million)\s+(?:and\s+)?(?=(?:{_NUMWORD}\s+){{1,4}}\1\b)", re.I)
+
+
 def _u100(words: str) -> int:
     total = 0
     for w in re.split(r"[ -]", words.lower()):
@@ -41,6 +48,7 @@ def normalize(text: str) -> str:
     from text_to_num import alpha2digit
 
     out = _YEAR_AFTER_DATE.sub(_join_year, text)
+    out = _LIST_BREAK.sub(r"\1, ", out)
     # text2num leaves small isolated numbers ("one year") as words; before a unit they are quantities.
     out = _NUMBER_ONE.sub(lambda m: str(_SMALL[m.group(1).lower()]), out)
     out = alpha2digit(out, "en")
