@@ -122,17 +122,20 @@ def main() -> int:
     cascade = Cascade(local, registry, EveryFeature(), cfg, home, mode=args.mode)
 
     local_tally = Tally()
-    escalated = 0
-    local_matches = []
+    why = {"abstained": 0, "unsure": 0}
     for row in rows:
         m = local.resolve(row["text"])
-        local_matches.append(m)
         local_tally.add(row, m)
-        escalated += args.mode == "llm" or not cascade.sure(m)
+        if m.action is None:
+            why["abstained"] += 1
+        elif not cascade.sure(m):
+            why["unsure"] += 1
+    escalated = len(rows) if args.mode == "llm" else sum(why.values())
     print(f"set: {args.set} ({len(rows)} lines, {local_tally.in_scope} in scope, {local_tally.oos} out of scope)")
     print(f"local tier alone : {local_tally.line()}")
     print(f"lines the cascade sends to the LLM ({args.mode}, threshold {cfg.threshold}): "
-          f"{escalated / len(rows):.1%} ({escalated}/{len(rows)})")
+          f"{escalated / len(rows):.1%} ({escalated}/{len(rows)}; local tier "
+          + ", ".join(f"{k} {v}" for k, v in why.items()) + ")")
 
     if not cfg.configured or not (cfg.base_url or cfg.api_key):
         print("llm bench skipped: no LLM server configured (set OPENAI_BASE_URL and INTENT_LLM_MODEL, "

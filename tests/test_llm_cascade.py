@@ -115,6 +115,10 @@ def test_auto_does_not_call_when_the_local_tier_is_sure(llm_session, llm_env):  
                  slots={"principal": 1000.0, "rate_pct": 5.0, "years": 2.0})
     match = cascade(llm_session, sure).resolve("loan payment 1000 at 5% for 2 years")
     assert match.source == "local" and llm_env.requests == []
+    sure_but_incomplete = Match(text="", action="finance.loan_payment", confidence=0.95, missing=["years"],
+                                slots={"principal": 1000.0, "rate_pct": 5.0})
+    match = cascade(llm_session, sure_but_incomplete).resolve("loan payment 1000 at 5%")
+    assert match.source == "local" and match.missing == ["years"] and llm_env.requests == []
 
 
 def test_auto_calls_when_the_local_tier_abstains_or_is_unsure(llm_session, llm_env):  # noqa: F811

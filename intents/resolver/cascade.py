@@ -116,7 +116,9 @@ class Cascade:
         return self._settle(local, proposal, text, offered)
 
     def sure(self, local: Match) -> bool:
-        return local.action is not None and local.confidence >= self.cfg.threshold and not local.missing
+        # Missing slots alone do not make the local tier unsure: people often leave them out, they are
+        # asked for, and the model may not invent them anyway.
+        return local.action is not None and local.confidence >= self.cfg.threshold
 
     def _about(self, local: Match, lexical_rank) -> str | None:
         """Which pack the request is most likely about, to keep sensitive ones from leaving the machine."""
