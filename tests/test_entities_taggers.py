@@ -35,6 +35,9 @@ def kinds(text: str) -> list[tuple[str, object]]:
     ("draft a one-way nda", "draft a one-way nda"),
     ("Acme and Beta", "Acme and Beta"),
     ("1.2 million", "1.2 million"),
+    ("seven and a quarter percent", "7.25 percent"),
+    ("half a million", "0.5 million"),
+    ("a quarter million", "0.25 million"),
     ("a loan", "a loan"),
 ])
 def test_spoken_numbers(spoken, digits):
@@ -151,6 +154,7 @@ def test_lab_values(text, value, unit):
     ("420 ms", [("ms", 420.0)]),
     ("72 bpm", [("bpm", 72.0)]),
     ("110 beats per minute", [("bpm", 110.0)]),
+    ("qt 0.42 seconds", [("ms", 420.0)]),
     ("15 mg/kg", [("dose_per_kg", 15.0)]),
     ("2 milligrams per kilogram", [("dose_per_kg", 2.0)]),
     ("60 year old woman", [("age", 60), ("sex", "female")]),

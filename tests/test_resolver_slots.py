@@ -67,6 +67,12 @@ def resolve(resolver, text):
     ("response deadline, served by mail on 2 February 2026, 14 days", "legal.deadline",
      {"start_date": "2026-02-02", "days": 14, "mail_service": True}),
     ("extract citations from brief.pdf", "legal.extract_citations", {"source": "brief.pdf"}),
+    # cash flows said in words: the initial investment is money going out
+    ("irr on an initial investment of 10000 with returns of 3000 4000 5000", "finance.irr",
+     {"cash_flows": [-10000, 3000, 4000, 5000]}),
+    ("npv at 7% for an outlay of 1000 then 400 500 600", "finance.npv", {"rate_pct": 7, "cash_flows": [-1000, 400, 500, 600]}),
+    ("loan payment on half a million at 6% over 30 years", "finance.loan_payment",
+     {"principal": 500000, "rate_pct": 6, "years": 30}),
     ("install the legal pack", "system.install_pack", {"pack": "legal"}),
     ("help with finance", "system.help", {"topic": "finance"}),
 ])
@@ -75,7 +81,7 @@ def test_slot_roles(resolver, text, action, slots):
     assert m.action == action, m.explain
     for name, want in slots.items():
         got = m.slots.get(name)
-        if isinstance(want, (int, float)) and not isinstance(want, bool):
+        if isinstance(want, (int, float, list)) and not isinstance(want, bool):
             assert got == pytest.approx(want, rel=0.01), (name, m.slots)
         else:
             assert got == want, (name, m.slots)

@@ -109,6 +109,7 @@ DOSE = lazy(
     rf"(?P<num>{NUM})\s*(?P<unit>mg\s*/\s*kg|mg\s*per\s*kg|mg\s+per\s+kilo(?:gram)?|milligrams?\s+(?:per|a)\s+kilo(?:gram)?s?|mg\s+a\s+kilo|mgkg)(?!\w)",
     re.I)
 MG = lazy(rf"(?P<num>{NUM})\s*(?P<unit>mg|milligrams?)(?!\w)(?!\s*(?:/|per\b|a\s+k))", re.I)
+SECONDS = lazy(rf"(?P<num>{NUM})\s*(?:s|secs?|seconds?)(?!\w)", re.I)
 MS = lazy(rf"(?P<num>{NUM})\s*(?P<unit>ms|msec|millisec(?:ond)?s?)(?!\w)", re.I)
 BPM = lazy(rf"(?P<num>{NUM})\s*(?P<unit>bpm|beats?\s+(?:per|a|each)\s+min(?:ute)?|/min)(?!\w)", re.I)
 AGE = lazy(
@@ -153,6 +154,7 @@ PARTIES = lazy(rf"\b(?:between|among|parties)\s+(?:the\s+)?(?P<a>[A-Za-z0-9][\w.
 # "for Soylent and Massive Dynamic": only capitalised names, without "between" to anchor them
 NAMED_PAIR = lazy(rf"\b(?:for|with|by)\s+(?P<a>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){{0,4}})\s+(?:and|&)\s+(?P<b>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){{0,4}}){_PARTY_END}")
 _NOT_PARTY = {"me", "us", "them", "you", "it", "a", "an", "the", "someone"}
+_DIGIT = re.compile(r"\d")
 _AGE_SEX_HINT = re.compile(r"\d\s*[mfMF]\b")
 NUM_START = lazy(rf"(?<![\d.,]){NUM}")
 NEGATIVE_WORD = lazy(rf"\b(?:minus|negative)\s+(?={NUM})", re.I)
@@ -176,7 +178,7 @@ def tag(text: str, today: date | None = None) -> Tagged:
 
     # Every number-led tagger is tried only where a number starts (an anchored match), which keeps
     # tagging well under a millisecond however many unit patterns there are.
-    starts = [m.start() for m in NUM_START.finditer(norm)]
+    starts = [m.start() for m in NUM_START.finditer(norm)] if _DIGIT.search(norm) else []
 
     def at(pattern: re.Pattern):
         for pos in starts:
@@ -246,6 +248,10 @@ def _measures(norm: str, claims: _Claims, add, at) -> None:
     for m in (at(MS) if _has(low, "ms", "msec", "millisec") else ()):
         if claims.free(*m.span()):
             add("ms", _num(m.group("num")), m, unit="ms")
+    for m in (at(SECONDS) if _has(low, "sec", " s") else ()):
+        value = _num(m.group("num"))
+        if value is not None and 0 < value < 3:  # a QT of "0.42 seconds"
+            add("ms", round(value * 1000, 1), m, unit="s")
     for m in (at(BPM) if _has(low, "bpm", "beat", "/min") else ()):
         if claims.free(*m.span()):
             add("bpm", _num(m.group("num")), m, unit="bpm")

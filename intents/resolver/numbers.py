@@ -135,8 +135,23 @@ def _runs(text: str):
         yield run
 
 
+NUMBER_WORDS = (set(UNITS) | set(TENS) | set(SCALES) | {"hundred"}) - {"oh"}
+
+
+_FRACTION_SCALE = re.compile(
+    r"\b(?:a\s+|one\s+)?(half|quarter)\s+(?:of\s+)?(?:(?:a|one)\s+)?(million|thousand|billion)\b", re.I)
+_AND_A_FRACTION = re.compile(r"(?<![\d.])(\d+) and (?:a |one )?(half|quarter|three quarters)\b", re.I)
+_FRACTIONS = {"half": 0.5, "quarter": 0.25, "three quarters": 0.75}
+
+
 def words_to_digits(text: str) -> str:
     """Replace spoken numbers with digits, keeping all other text (and its case) as it is."""
+    if "half" in text.lower() or "quarter" in text.lower():
+        # "half a million" -> "0.5 million" (the amount tagger scales it)
+        text = _FRACTION_SCALE.sub(lambda m: f"{_FRACTIONS[m.group(1).lower()]} {m.group(2)}", text)
+    low = text.lower()
+    if NUMBER_WORDS.isdisjoint(_TOKEN.findall(low)):
+        return _fraction(text) if ("half" in low or "quarter" in low) else text
     pieces: list[str] = []
     pos = 0
     for parts in _runs(text):
@@ -153,12 +168,13 @@ def words_to_digits(text: str) -> str:
             pos = end
     pieces.append(text[pos:])
     out = "".join(pieces)
-    if "half" in out:
-        out = _AND_A_HALF.sub(lambda m: _fmt(float(m.group(1)) + 0.5), out)
-    return out
+    low = out.lower()
+    return _fraction(out) if ("half" in low or "quarter" in low) else out
 
 
-_AND_A_HALF = re.compile(r"(?<![\d.])(\d+) and a half\b", re.I)
+def _fraction(text: str) -> str:
+    """ "7 and a quarter" -> "7.25", "6 and a half" -> "6.5". """
+    return _AND_A_FRACTION.sub(lambda m: _fmt(float(m.group(1)) + _FRACTIONS[m.group(2).lower()]), text)
 
 
 _SCALED = lazy(

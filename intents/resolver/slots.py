@@ -168,7 +168,24 @@ class Filler:
             if slot.kind == "date" and len(ents) > 1:
                 ents.sort(key=lambda e: -self._cue_score(slot, e))
             if ents:
-                self._set(slot, ents[0].value, f"{ents[0].kind} entity", ents[0])
+                value, why = ents[0].value, f"{ents[0].kind} entity"
+                if slot.kind == "number_list":
+                    value, why = self._outlay(ents[0], value, why)
+                self._set(slot, value, why, ents[0])
+
+    def _outlay(self, e: Entity, flows: list, why: str) -> tuple[list, str]:
+        """Cash flows said the way people say them: "an initial investment of 10000 with returns of
+        3000, 4000, 5000" or "an outlay of 1000 then 400, 500": the first flow is money going out."""
+        cues = ("investment", "invest", "outlay", "cost", "costs", "initial", "pay", "spend", "upfront", "invested")
+        if flows and flows[0] > 0 and any(w in cues for w in self._before(e, 4)):
+            return [-flows[0], *flows[1:]], why + ", first flow is an outlay"
+        before = [x for x in self.t.entities if x.kind in ("number", "money") and x.end <= e.start and id(x) not in self.used]
+        if before and flows and all(v >= 0 for v in flows):
+            lead = before[-1]
+            if any(w in cues for w in self._before(lead, 4)):
+                self.used.add(id(lead))
+                return [-abs(lead.value), *flows], why + f", preceded by the outlay '{lead.text}'"
+        return flows, why
 
     def _typed_numeric(self, group) -> None:
         # the same kind twice (principal + monthly_contribution): periodic amounts go to the periodic slot
