@@ -36,9 +36,20 @@ async def settle(pilot) -> None:
     for _ in range(50):  # a finished worker may post a message that starts another (run -> refresh)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if pilot.app.main_screen.ready and not any(w.is_running or w.state.name == "PENDING"
-                                                   for w in pilot.app.workers):
+        main = pilot.app.main_screen
+        if main.ready and not main.running and not any(w.is_running or w.state.name == "PENDING"
+                                                       for w in pilot.app.workers):
             break
+
+
+async def until(pilot, condition, timeout: float = 20.0) -> None:
+    """Wait (under any machine load) until `condition()` holds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the app"
+        await pilot.pause(0.02)
 
 
 async def enter(pilot, text: str) -> None:
@@ -144,8 +155,8 @@ async def test_destructive_action_asks_confirmation_first(session):
         app.main_screen.post_message(RunRequested("system.remove_pack", {"pack": "legal"}))
         await pilot.pause()
         await pilot.press("y")
+        await until(pilot, lambda: not session.registry.is_installed("legal"))
         await settle(pilot)
-        assert not session.registry.is_installed("legal")
         assert all(not a.id.startswith("legal.") for a in session.registry.actions())
 
 
@@ -183,6 +194,7 @@ async def test_table_and_document_results_copy_and_export(demo, tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)  # writes files
         await pilot.press("y")
+        await until(pilot, lambda: app.main_screen.last and app.main_screen.last[1].id == "demo.note")
         await settle(pilot)
         assert (tmp_path / "out" / "note.md").exists()
         assert str(tmp_path / "out" / "note.md") in results_text(app)

@@ -21,8 +21,9 @@ async def settle(pilot) -> None:
     for _ in range(50):  # a finished worker may post a message that starts another (run -> refresh)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if pilot.app.main_screen.ready and not any(w.is_running or w.state.name == "PENDING"
-                                                   for w in pilot.app.workers):
+        main = pilot.app.main_screen
+        if main.ready and not main.running and not any(w.is_running or w.state.name == "PENDING"
+                                                       for w in pilot.app.workers):
             break
 
 

@@ -2,9 +2,6 @@
 value formatting by render hints, parsing of inline answers, and result export."""
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from typing import Any
 
@@ -33,6 +30,8 @@ def fmt_value(value: Any, kind: str = "number") -> str:
             return f"{value:.4g}"
         return f"{value:,.2f}"
     if isinstance(value, (list, dict)):
+        import json
+
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
 
@@ -104,6 +103,9 @@ def as_text(outcome: dict[str, Any], title: str = "") -> str:
 
 def as_csv(outcome: dict[str, Any], table_hint: str | None = None) -> str:
     """CSV of the result table when there is one, else one `field,value` row per scalar."""
+    import csv
+    import io
+
     result = outcome["result"]
     buf = io.StringIO()
     writer = csv.writer(buf)
@@ -123,5 +125,7 @@ def as_csv(outcome: dict[str, Any], table_hint: str | None = None) -> str:
 
 def _cell(value: Any) -> Any:
     if isinstance(value, (list, dict)):
+        import json
+
         return json.dumps(value, ensure_ascii=False, default=str)
     return value

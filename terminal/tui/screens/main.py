@@ -5,7 +5,6 @@ asks confirmation for risky actions, then runs the action in a thread worker (Es
 """
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -16,9 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, LoadingIndicator, Static
+from textual.widgets import Footer, Header, Input, Static
 
-from terminal.tui.format import as_csv, as_text, parse_answer
+from terminal.tui.format import parse_answer
 from terminal.tui.messages import (
     RunFailed,
     RunFinished,
@@ -28,7 +27,6 @@ from terminal.tui.messages import (
     VoiceLevel,
     VoiceUnavailable,
 )
-from terminal.tui.screens.confirm import ConfirmScreen
 from terminal.tui.widgets.intent_line import IntentLine
 from terminal.tui.widgets.preview import MatchPreview
 from terminal.tui.widgets.panels import DenialPanel, Notice
@@ -92,7 +90,6 @@ class MainScreen(Screen):
         line.on_edit = self._edited
         line.cursor_blink = not self.app.is_headless  # headless (tests, screenshots): a steady cursor
         line.focus()
-        self.call_after_refresh(self.warm_up)  # the first frame first, then the packs
 
     # ---- start-up: registry, resolver index and plan load off the UI thread ---------------------
     @work(thread=True, group="warm", exit_on_error=False)
@@ -120,7 +117,6 @@ class MainScreen(Screen):
         """Packs changed: rebuild the resolver and completions over the new set of installed actions."""
         self.session.__dict__.pop("resolver", None)  # Session caches it; the catalog key changed
         self.ready = False
-        self.call_after_refresh(self.warm_up)  # the first frame first, then the packs
 
     # ---- live preview ---------------------------------------------------------------------------
     def _edited(self, value: str) -> None:
@@ -277,6 +273,8 @@ class MainScreen(Screen):
     # ---- running ---------------------------------------------------------------------------------
     def confirm_and_run(self, spec, values, text) -> None:
         if spec.risk.value in RISKY:
+            from terminal.tui.screens.confirm import ConfirmScreen
+
             self.app.push_screen(ConfirmScreen.for_action(spec, values),
                                  callback=lambda ok: self.run(spec, values, text) if ok else self._declined(spec))
             return
@@ -288,8 +286,7 @@ class MainScreen(Screen):
     def run(self, spec, values, text) -> None:
         self.run_id += 1
         self.running = True
-        self.show(Vertical(LoadingIndicator(), Static(f"running {spec.id}… Esc cancels", classes="busy-label"),
-                           classes="busy"))
+        self.show(_busy(f"running {spec.id}… Esc cancels"))
         self.run_worker(partial(self._work, self.run_id, spec, dict(values), text), thread=True, group="run",
                         exclusive=True, exit_on_error=False, name=f"run {spec.id}")
 
@@ -383,6 +380,8 @@ class MainScreen(Screen):
         if not self.last:
             self.notify("nothing to copy yet", severity="warning", timeout=2)
             return
+        from terminal.tui.format import as_text
+
         outcome, spec = self.last
         self.app.copy_to_clipboard(as_text(outcome.to_json(), spec.title))
         self.notify("result copied to the clipboard (OSC 52)", timeout=2)
@@ -391,12 +390,16 @@ class MainScreen(Screen):
         if not self.last:
             self.notify("nothing to export yet", severity="warning", timeout=2)
             return
+        from terminal.tui.format import as_csv
+
         outcome, spec = self.last
         data = outcome.to_json()
         try:
             ctx = self.session.dispatcher.context
             stem = spec.id.replace(".", "-")
             json_path = ctx.output_path(f"{stem}.json")
+            import json
+
             json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
             csv_path = ctx.output_path(f"{stem}.csv")
             csv_path.write_text(as_csv(data, spec.render.table))
@@ -412,8 +415,7 @@ class MainScreen(Screen):
             return
         self.run_id += 1
         self.running = True
-        self.show(Vertical(LoadingIndicator(), Static("listening… speak your request · Esc cancels",
-                                                      id="voice-level", classes="busy-label"), classes="busy"))
+        self.show(_busy("listening… speak your request · Esc cancels", label_id="voice-level"))
         self.run_worker(partial(self._listen, self.run_id), thread=True, group="run", exclusive=True,
                         exit_on_error=False, name="voice")
 
@@ -458,6 +460,13 @@ class MainScreen(Screen):
         self.query_one("#results", VerticalScroll).remove_children()
         self.notify(f"heard ({message.engine or 'voice'}): check or edit it, then Enter", timeout=4)
         self.post_message(UtteranceRequested(message.text))
+
+
+def _busy(label: str, label_id: str | None = None) -> Vertical:
+    """A spinner with what is going on under it."""
+    from textual.widgets import LoadingIndicator
+
+    return Vertical(LoadingIndicator(), Static(label, id=label_id, classes="busy-label"), classes="busy")
 
 
 def _reason(exc: BaseException) -> str:
