@@ -45,9 +45,15 @@ def same(expected, got) -> bool:
 def score(resolver, rows: list[dict]) -> tuple[dict, list[str]]:
     intent_ok = slots_ok = in_scope = oos = oos_ok = 0
     misses = []
+    bins = {b: [0, 0] for b in ("0.00-0.50", "0.50-0.75", "0.75-0.90", "0.90-1.00")}
     for row in rows:
         m = resolver.resolve(row["text"])
         want = row.get("action")
+        if m.action is not None:  # reliability: how often an answer at this confidence is right
+            b = "0.00-0.50" if m.confidence < 0.5 else "0.50-0.75" if m.confidence < 0.75 else (
+                "0.75-0.90" if m.confidence < 0.9 else "0.90-1.00")
+            bins[b][0] += 1
+            bins[b][1] += m.action == want
         if want is None:
             oos += 1
             if m.action is None:
@@ -70,6 +76,7 @@ def score(resolver, rows: list[dict]) -> tuple[dict, list[str]]:
         "intent_accuracy": intent_ok / max(in_scope, 1),
         "all_slots_correct": slots_ok / max(in_scope, 1),
         "oos_rejection": oos_ok / max(oos, 1),
+        **{f"answered_conf_{b}": f"{right}/{n} right" for b, (n, right) in bins.items()},
     }, misses
 
 
@@ -197,7 +204,7 @@ def main(argv: list[str]) -> int:
         if target is not None:
             ok = value >= target if key in ("intent_accuracy", "all_slots_correct", "oos_rejection") else value <= target
             mark = f"  (target {'>=' if key in ('intent_accuracy', 'all_slots_correct', 'oos_rejection') else '<='} {target}) {'ok' if ok else 'MISSED'}"
-        print(f"{key:24s} {value:10.3f}{mark}" if isinstance(value, float) else f"{key:24s} {value:>10}{mark}")
+        print(f"{key:26s} {value:10.3f}{mark}" if isinstance(value, float) else f"{key:26s} {value:>10}{mark}")
     if verbose:
         print("\n".join(misses))
     else:

@@ -215,7 +215,9 @@ class LocalResolver:
 
 
 def _calibrate(score: float, margin: float) -> float:
-    """Similarity and margin to a 0-1 confidence (fitted by eye on the dev set: ~0.5 at the accept
-    line, ~0.9 for a clear, well-separated match)."""
-    z = 9.0 * (score - ACCEPT) + 6.0 * margin
-    return round(1 / (1 + math.exp(-z)), 3)
+    """Similarity and margin to a 0-1 confidence: about 0.5 at the accept line and near 1 for a close,
+    well-separated match; a runner-up within reach halves it at worst, so two near-equal actions give
+    a confidence below the LLM tier's default threshold (0.75) and the alternatives say which."""
+    base = 1 / (1 + math.exp(-12.0 * (score - ACCEPT)))
+    separation = 0.5 + 0.5 * min(1.0, max(margin, 0.0) / 0.15)
+    return round(base * separation, 3)

@@ -8,7 +8,7 @@ TOKEN = re.compile(r"<[a-z_0-9]+>|[a-z][a-z']*")
 STOP = set("""a an the of for to in on at by with and or is are be was it its this that these those my me i
 we you your our us please can could would will shall should do does did i'd i'm im let lets let's just
 some any about from into as so then than there here what whats what's how much many tell give get show
-need want like kindly quick quickly now also up out okay ok hey hi hello oh um uh er hmm""".split())
+need want like kindly quick quickly now also up out okay ok hey hi hello oh um uh er hmm have has had""".split())
 # Words that carry the request's meaning but come in many spellings or near-synonyms.
 SYNONYMS = {
     "repayment": "payment", "repayments": "payment", "installment": "payment", "instalment": "payment",
