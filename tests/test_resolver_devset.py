@@ -19,6 +19,7 @@ KNOWN_MISSES = {
     "how much of each payment is interest on a 200k mortgage at 7 percent over 30 years, month by month",
     "investment growth calculator",  # too little overlap with compound-interest samples
     "plan to save 10k for a car in 18 months at 2%",  # "car" loans outweigh "save"
+    "I want to have $1,000,000 in 30 years, returns 7%, how much per month",  # reads as growth of $1M
     "how much to save per month for my goal",
     "how many NDAs can I still draft this month",  # about the quota, reads as drafting
     "how do I use this",  # all stop words
