@@ -267,3 +267,13 @@ def test_a_key_anyone_could_have_planted_is_not_trusted(home, clock, monkeypatch
     assert "writable by group or others" in capsys.readouterr().err
     pem.chmod(0o644)
     assert _activate(home, token, clock).plan == "pro"
+
+
+def test_system_plan_action_returns_the_summary(session, monkeypatch):
+    from tests.licensing import activate_plan
+
+    activate_plan(session.home, "pro", monkeypatch=monkeypatch)
+    result = session.run_action("system.plan", {}).result
+    assert {"plan", "status", "features", "usage"} <= set(result)
+    assert (result["plan"], result["status"]) == ("pro", "active")
+    assert result["usage"][0]["feature"] == "legal.draft_nda" and result["usage"][0]["limit"] == 20
