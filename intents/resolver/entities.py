@@ -180,12 +180,14 @@ def tag(text: str, today: date | None = None) -> Tagged:
     # tagging well under a millisecond however many unit patterns there are.
     starts = [m.start() for m in NUM_START.finditer(norm)] if _DIGIT.search(norm) else []
 
-    def at(pattern: re.Pattern):
+    def at(pattern):
+        match = pattern.compiled().match
+        used = claims.used
         for pos in starts:
-            if claims.used[pos]:
+            if used[pos]:
                 continue
-            m = pattern.match(norm, pos)
-            if m and claims.free(*m.span()):
+            m = match(norm, pos)
+            if m and not any(used[m.start():m.end()]):
                 yield m
 
     if any(q in norm for q in "\"“'"):
@@ -403,7 +405,7 @@ def _rest(norm: str, claims: _Claims, add, ents: list[Entity]) -> None:
         if claims.free(a, b):
             ents.append(Entity("currency", code, a, b, word, alts=[("weight_unit", "lb")] if word.lower().startswith("pound") else []))
             claims.take(a, b)
-    for m in (SEX.finditer(norm) if set(re.findall(r"[a-z]+", norm.lower())) & _SEX_WORDS else ()):
+    for m in (SEX.finditer(norm) if not _SEX_WORDS.isdisjoint(re.findall(r"[a-z]+", norm.lower())) else ()):
         if not claims.free(*m.span()):
             continue
         word = m.group(0)

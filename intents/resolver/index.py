@@ -8,6 +8,7 @@ catalog_key and this package's own version, so a changed pack or a changed resol
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 import itertools
 import json
 import math
@@ -32,6 +33,11 @@ def code_stamp() -> str:
     return h.hexdigest()[:12]
 
 
+_GROUP = re.compile(r"\(([^()\[\]]*)\)")
+_OPTIONAL = re.compile(r"\[([^()\[\]]*)\]")
+_SLOT = re.compile(r"\{([a-z_0-9]+)\}")
+
+
 def expand_template(template: str, kinds: dict[str, str | None], limit: int = 4) -> list[str]:
     """A few sentences a template accepts (first and last alternatives, with and without optionals),
     slots written as their entity placeholder, for the statistical tier to learn from."""
@@ -47,8 +53,8 @@ def expand_template(template: str, kinds: dict[str, str | None], limit: int = 4)
         prev = None
         while prev != src:
             prev = src
-            src = re.sub(r"\(([^()\[\]]*)\)", group, src)
-            src = re.sub(r"\[([^()\[\]]*)\]", opt, src)
+            src = _GROUP.sub(group, src)
+            src = _OPTIONAL.sub(opt, src)
         return src
 
     def slot(m: re.Match) -> str:
@@ -57,8 +63,8 @@ def expand_template(template: str, kinds: dict[str, str | None], limit: int = 4)
 
     out = []
     for pick, optional in itertools.product((0, 1, -1), (True, False)):
-        s = re.sub(r"\{([a-z_0-9]+)\}", slot, alt_of(template.lower(), pick, optional))
-        s = re.sub(r"\s+", " ", s).strip()
+        s = _SLOT.sub(slot, alt_of(template.lower(), pick, optional))
+        s = " ".join(s.split())
         if s and s not in out:
             out.append(s)
         if len(out) >= limit:
@@ -104,10 +110,9 @@ def build(actions: list) -> dict:
             sentences += [(s, False) for s in expand_template(tpl, kinds)]
         _add_with_centroid(docs, centroids, i, [_doc_tokens(s, tagged) for s, tagged in sentences])
     _add_with_centroid(docs, centroids, len(actions), [_doc_tokens(s) for s in oos.OUT_OF_SCOPE])
-    df: dict[str, int] = {}
+    df: Counter = Counter()
     for _, f in docs:
-        for k in f:
-            df[k] = df.get(k, 0) + 1
+        df.update(f.keys())
     n = len(docs)
     idf = {k: math.log((n + 1) / (c + 0.5)) for k, c in df.items()}
     weight = {k: v * (0.6 if " " in k else 1.0) for k, v in idf.items()}
