@@ -246,15 +246,66 @@ async def test_each_screen_opens_and_history_reruns(session):
 
 
 @sync
-async def test_packs_screen_removes_a_pack_after_confirmation(demo):
-    app = IntentApp(session=demo)
-    demo.registry.packs  # noqa: B018
+async def test_packs_screen_removes_and_installs_a_pack_after_confirmation(session):
+    app = IntentApp(session=session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f3")
         await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index("legal"))
         await pilot.press("r")
         assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await until(pilot, lambda: not session.registry.is_installed("legal"))
+        await settle(pilot)
+        assert "available" in str(app.screen.query_one(DataTable).get_row("legal")[3])
+        await pilot.press("i", "y")
+        await until(pilot, lambda: session.registry.is_installed("legal"))
+        await settle(pilot)
+        assert any(a.id.startswith("legal.") for a in session.registry.actions())
+
+
+@sync
+async def test_the_chosen_theme_is_kept_for_the_next_start(session):
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await pilot.pause()
+    again = IntentApp(session=session)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
+class AmbiguousResolver:
+    """A resolver that is unsure between two actions, whatever the text (alternatives are rare otherwise)."""
+
+    def resolve(self, text):
+        from intents.resolver import Alternative, Match
+
+        return Match(text=text, action="finance.loan_payment", confidence=0.55,
+                     slots={"principal": 300000.0, "rate_pct": 6.5, "years": 30.0},
+                     alternatives=[Alternative(action="finance.amortization", confidence=0.5)])
+
+
+@sync
+async def test_ctrl_n_picks_an_alternative_keeping_the_values(session):
+    session.resolver = AmbiguousResolver()
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.query_one(Input).value = LOAN
+        await pilot.pause()
+        assert "ctrl+n for finance.amortization" in text_of(app.main_screen.query_one(MatchPreview))
+        await pilot.press("ctrl+n")
+        preview = text_of(app.main_screen.query_one(MatchPreview))
+        assert "finance.amortization" in preview.splitlines()[0] and "300,000" in preview
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main_screen.last[1].id == "finance.amortization"
+        assert app.main_screen.query_one(DataTable).row_count == 360
 
 
 @sync

@@ -54,10 +54,37 @@ class IntentApp(App):
                     self._session = Session(out_dir=self._out_dir, mode="local")  # keystrokes never wait on a network
         return self._session
 
+    # ---- the theme chosen in the palette ("Change theme") is kept for the next start -------------
+    def _settings_file(self) -> Path:
+        from intents import paths
+
+        home = self._session.home if self._session is not None else paths.config_dir()
+        return Path(home) / "tui.json"
+
+    def _load_theme(self) -> None:
+        import json
+
+        try:
+            theme = json.loads(self._settings_file().read_text()).get("theme")
+        except (OSError, ValueError, AttributeError):
+            return
+        if theme in self.available_themes:
+            self.theme = theme
+
+    def _save_theme(self, theme: str) -> None:
+        import json
+
+        try:
+            self._settings_file().write_text(json.dumps({"theme": theme}) + "\n")
+        except OSError:
+            pass  # a read-only home only costs the preference
+
     def get_default_screen(self) -> MainScreen:
         return self.main_screen
 
     def on_mount(self) -> None:
+        self._load_theme()
+        self.theme_changed_signal.subscribe(self, lambda theme: self._save_theme(theme.name))
         self.call_after_refresh(self._first_frame)
 
     def _first_frame(self) -> None:

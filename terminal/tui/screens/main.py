@@ -58,6 +58,8 @@ class MainScreen(Screen):
         Binding("f3", "app.show_packs", "packs"),
         Binding("f4", "app.show_plan", "plan"),
         Binding("f5", "app.show_history", "history"),
+        Binding("pageup", "scroll_results(-1)", "scroll up", show=False),
+        Binding("pagedown", "scroll_results(1)", "scroll down", show=False),
     ]
 
     def __init__(self) -> None:
@@ -372,6 +374,11 @@ class MainScreen(Screen):
         results.remove_children()
         results.mount(widget)
         results.scroll_home(animate=False)
+
+    def action_scroll_results(self, direction: int) -> None:
+        """Page the results while the intent line keeps the focus (no mouse needed)."""
+        results = self.query_one("#results", VerticalScroll)
+        (results.scroll_page_down if direction > 0 else results.scroll_page_up)(animate=False)
 
     def action_help(self) -> None:
         self.prepare("system.help", {}, "help")

@@ -64,6 +64,7 @@ class PacksScreen(Screen):
         self.app.call_from_thread(self._fill, rows)
 
     def _fill(self, rows: list[dict]) -> None:
+        selected = self._selected()  # keep the cursor on the same pack across a reload
         self.rows = {r["id"]: r for r in rows}
         table = self.query_one(DataTable)
         table.loading = False
@@ -79,6 +80,8 @@ class PacksScreen(Screen):
                 Text(r["health"], style="red" if broken else "green"),
                 key=r["id"],
             )
+        if selected and selected["id"] in self.rows:
+            table.move_cursor(row=table.get_row_index(selected["id"]))
         self._detail()
 
     @on(DataTable.RowHighlighted)
