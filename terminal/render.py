@@ -87,5 +87,7 @@ def match(m, con, registry=None) -> None:
             con.print(f"  {key} = {fmt(value)}")
         for name in m.missing:
             con.print(Text(f"  {name} = ? (missing)", style="yellow"))
+    if getattr(m, "notice", None):
+        con.print(Text(f"  note: {m.notice}", style="yellow"))
     if m.alternatives:
         con.print(Text("  also: " + ", ".join(f"{a.action} ({a.confidence:.2f})" for a in m.alternatives), style="dim"))

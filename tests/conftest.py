@@ -12,6 +12,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _no_personal_llm(monkeypatch):
+    """A developer's own LLM settings must never reach a test (nor their server)."""
+    for name in list(os.environ):
+        if name.startswith(("OPENAI_", "INTENT_LLM")):
+            monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "intent-home"
