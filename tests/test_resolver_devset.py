@@ -28,6 +28,7 @@ KNOWN_MISSES = {
     "what have I asked before",
     "payment on a two hundred thousand loan over fifteen years",
     "invest 10k in an index fund for me",  # out of scope, accepted as compound interest
+    "pay my mortgage bill",  # out of scope, accepted (with confidence ~0.6) as a loan payment
     "get me out of this contract",  # out of scope, accepted as a contract summary
     "how do I make pancakes",
     "what's your name",  # out of scope; "name" only occurs in redaction samples

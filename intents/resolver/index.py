@@ -19,7 +19,7 @@ from pathlib import Path
 from intents.resolver import entities, oos, templates, text
 from intents.resolver.slots import ENTITY_KINDS
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 OOS = "_oos"
 _HERE = Path(__file__).resolve().parent
 
@@ -88,7 +88,8 @@ def _add_with_centroid(docs: list, centroids: list, action: int, token_lists: li
             f = text.features(toks)
             docs.append((action, f))
             for k, v in f.items():
-                bag[k] = bag.get(k, 0.0) + v
+                if " " not in k:  # words only: the sentences' own documents carry the word pairs
+                    bag[k] = bag.get(k, 0.0) + v
     if bag:
         centroids.append(len(docs))
         docs.append((action, bag))
