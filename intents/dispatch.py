@@ -81,10 +81,15 @@ class Dispatcher:
             raise
         outcome.elapsed_ms = (time.perf_counter() - started) * 1000
         if self.history is not None:
-            self.history.record(
-                text=text, action=action_id, params=outcome.params, status="ok", exit_code=0,
-                result=outcome.result, elapsed_ms=outcome.elapsed_ms, source=source,
-            )
+            try:
+                self.history.record(
+                    text=text, action=action_id, params=outcome.params, status="ok", exit_code=0,
+                    result=outcome.result, elapsed_ms=outcome.elapsed_ms, source=source,
+                )
+            except Exception as exc:  # the answer matters more than its history line; say so, lose nothing
+                import logging
+
+                logging.getLogger("intent.history").warning("could not record this run in history: %s", exc)
         return outcome
 
     # ---- the steps -------------------------------------------------------------------------------

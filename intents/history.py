@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -17,29 +18,37 @@ class History:
     def _db(self):
         import sqlite_utils
 
-        conn = sqlite3.connect(self.path, timeout=5)
-        conn.execute("PRAGMA journal_mode=WAL")
+        conn = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout=5000")
+        # Switching to WAL needs a moment alone with the file; two terminals starting together can
+        # collide here, and the busy timeout does not cover it, so retry briefly.
+        for attempt in range(50):
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError:
+                if attempt == 49:
+                    raise
+                time.sleep(0.02)
         db = sqlite_utils.Database(conn)
         if "runs" not in db.table_names():
-            db["runs"].create(
-                {
-                    "id": int,
-                    "ts": str,
-                    "text": str,
-                    "action": str,
-                    "params": str,
-                    "status": str,
-                    "exit_code": int,
-                    "result": str,
-                    "error": str,
-                    "elapsed_ms": float,
-                    "source": str,
-                },
-                pk="id",
-                if_not_exists=True,
-            )
+            # BEGIN IMMEDIATE waits its turn; a plain create can fail at once when another process
+            # created the table after this connection read the schema.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._create(db)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
             self.path.chmod(0o600)
         return db
+
+    @staticmethod
+    def _create(db) -> None:
+        columns = {"id": int, "ts": str, "text": str, "action": str, "params": str, "status": str,
+                   "exit_code": int, "result": str, "error": str, "elapsed_ms": float, "source": str}
+        db["runs"].create(columns, pk="id", if_not_exists=True)
 
     def record(
         self,
