@@ -127,6 +127,7 @@ def test_say_number_ordinal_year():
     ("npv of minus ten thousand and four thousand", "npv of -10000, 4000"),
     ("minus forty thousand five thousand eight thousand", "-40000, 5000, 8000"),
     ("one million two hundred thousand", "1200000"),
+    ("loan for twenty five thousand nine percent", "loan for 25000 at 9 percent"),
     ("install the legal pack", "install the legal pack"),
     ("egfr creatinine one point one", "egfr creatinine 1.1"),
 ])

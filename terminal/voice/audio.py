@@ -70,9 +70,9 @@ def _read(path: Path, max_seconds: float) -> Clip:
     import warnings
     import wave
 
+    sr = speech_recognition()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # audioop/aifc: speech_recognition's own choice
-        import speech_recognition as sr
+        warnings.simplefilter("ignore", DeprecationWarning)  # aifc: speech_recognition's own choice
         try:
             from aifc import Error as AifcError
         except ImportError:  # Python 3.13+: speech_recognition brings its own aifc
@@ -107,6 +107,21 @@ def _read(path: Path, max_seconds: float) -> Clip:
     clip = Clip(pcm=pcm, seconds=len(pcm) / (RATE * WIDTH), source_rate=rate, source=str(path))
     check_speech(clip)
     return clip
+
+
+def speech_recognition():
+    """The speech_recognition module, or a clear VoiceUnavailable when the voice extra is missing."""
+    import warnings
+
+    from terminal.voice import VoiceUnavailable
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # it imports audioop
+            import speech_recognition as sr
+    except ImportError:
+        raise VoiceUnavailable("voice input needs the voice extra: pip install 'intent-terminal[voice]'") from None
+    return sr
 
 
 def clip_from_audio_data(audio) -> Clip:

@@ -31,6 +31,12 @@ _NUMWORD = (r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
 _LIST_BREAK = re.compile(rf"\b(thousand|million)\s+(?:and\s+)?(?=(?:{_NUMWORD}\s+){{1,4}}\1\b)", re.I)
 
 
+# "twenty five thousand nine percent": the "at" between an amount and a rate is the word recognisers drop
+# most; a rate is never said as "thousand nine percent", so the amount ends at the scale word.
+_RATE_AFTER_AMOUNT = re.compile(
+    rf"\b(thousand|million|k)\s+(?=(?:{_NUMWORD}\s+){{1,3}}(?:point\s+(?:{_NUMWORD}\s+){{1,3}})?per\s?cent\b)", re.I)
+
+
 def _u100(words: str) -> int:
     total = 0
     for w in re.split(r"[ -]", words.lower()):
@@ -45,10 +51,13 @@ def _join_year(m: re.Match) -> str:
 
 def normalize(text: str) -> str:
     """Digits for spoken numbers; leaves everything else as it was heard."""
-    from text_to_num import alpha2digit
-
+    try:
+        from text_to_num import alpha2digit
+    except ImportError:  # the resolver reads spoken numbers too, only less well
+        return text.strip()
     out = _YEAR_AFTER_DATE.sub(_join_year, text)
     out = _LIST_BREAK.sub(r"\1, ", out)
+    out = _RATE_AFTER_AMOUNT.sub(r"\1 at ", out)
     # text2num leaves small isolated numbers ("one year") as words; before a unit they are quantities.
     out = _NUMBER_ONE.sub(lambda m: str(_SMALL[m.group(1).lower()]), out)
     out = alpha2digit(out, "en")
