@@ -142,6 +142,36 @@ class StoreGate:
                                             "used": used, "limit": decision.limit}, now)
             return decision
 
+    def refund(self, feature: str, idempotency_key: str) -> bool:
+        """Give back a consumption whose action then failed. The ledger stays append-only: a compensating
+        entry with negative quantity, written once per key. Returns whether anything was given back."""
+        refund_key = f"{idempotency_key}!refund"
+        now = self.clock()
+        try:
+            with self._lock, self.store.write() as conn:
+                if conn.execute("SELECT 1 FROM usage WHERE idempotency_key = ?", [refund_key]).fetchone():
+                    return False
+                rows = conn.execute(
+                    "SELECT qty, period FROM usage WHERE feature = ? AND qty > 0 AND "
+                    "(idempotency_key = ? OR substr(idempotency_key, 1, ?) = ?)",
+                    [feature, idempotency_key, len(idempotency_key) + 1, idempotency_key + "#"],
+                ).fetchall()
+                if not rows:
+                    return False
+                at = now.isoformat(timespec="microseconds")
+                for n, (qty, period) in enumerate(rows):
+                    conn.execute(
+                        "INSERT INTO usage (idempotency_key, feature, qty, period, source, at) VALUES (?, ?, ?, ?, ?, ?)",
+                        [refund_key if n == 0 else f"{refund_key}#{n}", feature, -qty, period, "refund", at],
+                    )
+                    conn.execute("UPDATE counters SET used = max(used - ?, 0) WHERE feature = ? AND period = ?",
+                                 [qty, feature, period])
+                audit.insert(conn, "refunded", {"feature": feature, "key": idempotency_key,
+                                                "qty": sum(q for q, _ in rows)}, now)
+                return True
+        finally:
+            self._counters.clear()
+
     def summary(self) -> dict[str, Any]:
         state = self.state()
         read = self._used_now

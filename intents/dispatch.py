@@ -106,17 +106,25 @@ class Dispatcher:
         self._gate(pack.manifest.feature_key, consume=False)
         action = self.registry.action(action_id)
         params = params_mod.validate(action.params_model, values)
+        key = uuid.uuid4().hex
         if spec.feature:
-            self._gate(spec.feature, consume=spec.metered)
-        result = self._call(action, params)
+            self._gate(spec.feature, consume=spec.metered, key=key)
+        try:
+            result = self._call(action, params)
+        except ActionTimeout:
+            raise  # it may still finish and deliver (a file, say): the use stays counted
+        except IntentError:
+            if spec.metered and hasattr(self.gate, "refund"):
+                self.gate.refund(spec.feature, key)  # a failed run does not use up the quota
+            raise
         data = result.model_dump(mode="json")
         if pack.manifest.disclaimers:
             data.setdefault("disclaimer", " ".join(pack.manifest.disclaimers))
         return Outcome(action=spec.id, params=params.model_dump(mode="json"), result=data)
 
-    def _gate(self, feature: str, consume: bool) -> None:
+    def _gate(self, feature: str, consume: bool, key: str | None = None) -> None:
         if consume:
-            decision = self.gate.consume(feature, 1, idempotency_key=uuid.uuid4().hex)
+            decision = self.gate.consume(feature, 1, idempotency_key=key or uuid.uuid4().hex)
         else:
             decision = self.gate.check(feature, 1)
         if not decision.allowed:

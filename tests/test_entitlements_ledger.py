@@ -43,3 +43,22 @@ def test_quota_and_ledger_invariants(tmp_path_factory, monkeypatch, ops):
     assert keys == len(granted)
     assert gate.summary()["usage"][0]["used"] == sum(granted.values())
     gate.close()
+
+
+def test_refund_gives_a_failed_run_back_once(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    activate(home, licence_token(home, "pro", 30, monkeypatch, now=NOW), trusted_keys(), NOW)
+    gate = StoreGate(home, clock=lambda: NOW)
+    assert gate.consume("legal.draft_nda", 1, idempotency_key="run-1").allowed
+    assert gate.consume("legal.draft_nda", 1, idempotency_key="run-2").allowed
+    assert gate.refund("legal.draft_nda", "run-1") is True
+    assert gate.refund("legal.draft_nda", "run-1") is False  # never twice
+    assert gate.refund("legal.draft_nda", "never-consumed") is False
+    usage = {u["feature"]: u for u in gate.summary()["usage"]}
+    assert usage["legal.draft_nda"]["used"] == 1
+    db = sqlite3.connect(store_path(home))
+    ledger = db.execute("SELECT coalesce(sum(qty), 0) FROM usage").fetchone()[0]
+    counter = db.execute("SELECT coalesce(sum(used), 0) FROM counters").fetchone()[0]
+    assert ledger == counter == 1
+    assert db.execute("SELECT count(*) FROM usage").fetchone()[0] == 3  # append-only: nothing deleted
