@@ -378,3 +378,15 @@ async def test_voice_transcript_lands_in_the_intent_line_for_checking(session, m
         assert app.main_screen.query_one(Input).value == LOAN
         assert "finance.loan_payment" in text_of(app.main_screen.query_one(MatchPreview))
         assert not app.main_screen.query(Digits)  # not run until the person presses Enter
+
+
+@sync
+async def test_a_risky_action_the_plan_refuses_is_denied_before_any_confirmation(demo):
+    demo.gate.allowed.discard("pack.demo")
+    app = IntentApp(session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.post_message(RunRequested("demo.note", {"title": "Hello"}))
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "pack.demo" in text_of(app.main_screen.query_one(DenialPanel))

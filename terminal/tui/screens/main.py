@@ -232,6 +232,10 @@ class MainScreen(Screen):
 
     # ---- inline questions, one slot at a time ---------------------------------------------------
     def ask(self, spec, values, missing, text, error: str = "") -> None:
+        missing = [m for m in missing if spec.slot(m) is not None]
+        if not missing:
+            self.show(Notice(error or f"{spec.id} could not run", "Rephrase the request or press F1.", variant="warning"))
+            return
         self.asking = Asking(spec, values, list(missing), text, total=len(missing), error=error)
         self._ask_next()
 
@@ -275,12 +279,33 @@ class MainScreen(Screen):
     # ---- running ---------------------------------------------------------------------------------
     def confirm_and_run(self, spec, values, text) -> None:
         if spec.risk.value in RISKY:
+            denied = self._denied(spec)
+            if denied is not None:  # no point confirming what the plan refuses anyway
+                self.show(DenialPanel(denied))
+                return
             from terminal.tui.screens.confirm import ConfirmScreen
 
             self.app.push_screen(ConfirmScreen.for_action(spec, values),
                                  callback=lambda ok: self.run(spec, values, text) if ok else self._declined(spec))
             return
         self.run(spec, values, text)
+
+    def _denied(self, spec):
+        """The NotEntitled dispatch would raise for this action, checked without consuming anything."""
+        from intents.errors import NotEntitled
+
+        try:
+            pack = self.session.registry.packs[spec.pack].manifest.feature_key
+            for feature in filter(None, (pack, spec.feature)):
+                decision = self.session.gate.check(feature, 1)
+                if not decision.allowed:
+                    return NotEntitled(
+                        decision.reason or f"your plan does not include {feature}",
+                        kind=decision.kind if decision.kind != "ok" else "not_entitled", feature=feature,
+                        upgrade=decision.upgrade.model_dump() if decision.upgrade else None)
+        except Exception:  # the run itself will report a store problem properly
+            return None
+        return None
 
     def _declined(self, spec) -> None:
         self.show(Notice(f"Not run: {spec.title}", "You declined the confirmation.", variant="info"))
@@ -326,8 +351,8 @@ class MainScreen(Screen):
             self.ask(spec, message.values, err.extra.get("missing") or [], message.text)
         elif isinstance(err, NotEntitled):
             self.show(DenialPanel(err))
-        elif isinstance(err, BadParameters) and spec is not None and spec.slot(str(err.extra.get("param"))):
-            param = str(err.extra["param"])
+        elif isinstance(err, BadParameters) and spec is not None and spec.slot(_slot_name(err)):
+            param = _slot_name(err)
             values = {k: v for k, v in message.values.items() if k != param}
             self.ask(spec, values, [param], message.text, error=f"{param}: {err.message}")
         elif isinstance(err, IntentError):
@@ -366,7 +391,9 @@ class MainScreen(Screen):
             self._end_asking(restore=text)
             self.show(Notice("Cancelled", "No answer given; nothing was run.", variant="info"))
         else:
-            self.query_one(IntentLine).value = ""
+            line = self.query_one(IntentLine)
+            line.value = ""
+            line.focus()  # Escape also brings the focus back from a result table
 
     # ---- results area ----------------------------------------------------------------------------
     def show(self, widget) -> None:
@@ -474,6 +501,11 @@ def _busy(label: str, label_id: str | None = None) -> Vertical:
     from textual.widgets import LoadingIndicator
 
     return Vertical(LoadingIndicator(), Static(label, id=label_id, classes="busy-label"), classes="busy")
+
+
+def _slot_name(err) -> str:
+    """The slot a BadParameters error is about ("cash_flows.2" is about cash_flows)."""
+    return str(err.extra.get("param") or "").split(".", 1)[0]
 
 
 def _reason(exc: BaseException) -> str:
