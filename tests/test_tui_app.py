@@ -390,3 +390,9 @@ async def test_a_risky_action_the_plan_refuses_is_denied_before_any_confirmation
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
         assert "pack.demo" in text_of(app.main_screen.query_one(DenialPanel))
+
+
+def test_intent_without_a_terminal_says_how_to_script_it(cli):
+    result = cli(input="")
+    assert result.code == 2
+    assert "needs a terminal" in result.err and "intent run" in result.err

@@ -141,6 +141,13 @@ class IntentApp(App):
 
 def run_app(session=None) -> int:
     """Open the terminal UI; returns the process exit status."""
+    import sys
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Piped or scripted: a full-screen app would only print escape codes.
+        sys.stderr.write("intent: the terminal UI needs a terminal; for scripts use `intent run TEXT` "
+                         "or `intent --help`\n")
+        return 2
     app = IntentApp(session=session)
     app.run()
     return app.return_code or 0
