@@ -124,7 +124,7 @@ class LocalResolver:
     def _classify(self, tagged, placeholder: str):
         toks = text.tokens(placeholder)
         toks, repairs = self.classifier.query_tokens(toks)
-        scores, coverage = self.classifier.scores(toks)
+        scores, _coverage = self.classifier.scores(toks)
         info: dict[str, Any] = {"tier": "statistical", "tokens": toks}
         if repairs:
             info["typo_repairs"] = repairs

@@ -202,8 +202,6 @@ class Filler:
                          and not self._wants("weight", "height")]
             if not ents:
                 continue
-            if kind == "integer" and primary == "frequency":
-                pass
             pairs = []
             for s in slots:
                 for e in ents:
@@ -213,10 +211,10 @@ class Filler:
                     if kind == "money":
                         score += 3 if periodic == wants_periodic else -3
                         score += 0.5 if s.required else 0.0  # "current savings" only when cued
-                    pairs.append((score, -e.start if False else 0, s, e))
-            pairs.sort(key=lambda p: (-p[0], p[3].start))
+                    pairs.append((score, s, e))
+            pairs.sort(key=lambda p: (-p[0], p[2].start))
             taken_s, taken_e = set(), set()
-            for score, _, s, e in pairs:
+            for score, s, e in pairs:
                 if s.name in taken_s or id(e) in taken_e or s.name in self.slots:
                     continue
                 if kind == "money" and len(slots) > 1 and score < -1:
@@ -285,7 +283,6 @@ class Filler:
 
     # ---- words -----------------------------------------------------------------------------------
     def _currencies(self, group) -> None:
-        names = [s.name for s in group]
         curs = self.free("currency")
         money_cur = None
         for e in self.t.entities:
@@ -318,7 +315,6 @@ class Filler:
                 assigned_to = rest.pop(0)
             if assigned_to is not None:
                 self._set(to_slot, assigned_to.value, "currency after 'to/in/into' or last named", assigned_to)
-        del names
 
     def _parties(self, group) -> None:
         text = self.t.text

@@ -32,7 +32,9 @@ _STEMS: dict[str, str] = {}
 def stem(word: str) -> str:
     cached = _STEMS.get(word)
     if cached is None:
-        cached = _STEMS[word] = _stem(word) if len(_STEMS) < 200_000 else _stem(word)
+        cached = _stem(word)
+        if len(_STEMS) < 200_000:  # bounded: arbitrary input must not grow it without end
+            _STEMS[word] = cached
     return cached
 
 
