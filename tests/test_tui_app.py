@@ -396,3 +396,14 @@ def test_intent_without_a_terminal_says_how_to_script_it(cli):
     result = cli(input="")
     assert result.code == 2
     assert "needs a terminal" in result.err and "intent run" in result.err
+
+
+@sync
+async def test_a_list_result_shows_each_item(demo):
+    app = IntentApp(session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.post_message(RunRequested("demo.find", {"query": "fever"}))
+        await settle(pilot)
+        shown = results_text(app)
+        assert "matches (1)" in shown and "• A01  Typhoid fever" in shown and "basis: demo table" in shown

@@ -60,6 +60,18 @@ def note(ctx: ActionContext, title: str = Slot("Title", kind="text")) -> Note:
     return Note(path=str(path), basis="template")
 
 
+class Found(Result):
+    matches: list[dict]
+
+
+@demo.action(title="Find codes", samples=["find codes"], render=Render(kind="list", list="matches"))
+def find(query: str = Slot("Words to look for", kind="query")) -> Found:
+    """Codes whose description contains the words."""
+    table = {"A01": "Typhoid fever", "A02": "Other salmonella infections", "B01": "Varicella"}
+    hits = [{"code": c, "description": d} for c, d in table.items() if query.lower() in d.lower()]
+    return Found(matches=hits, basis="demo table")
+
+
 class Secret(Result):
     value: int
 
