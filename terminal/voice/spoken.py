@@ -37,6 +37,14 @@ _RATE_AFTER_AMOUNT = re.compile(
     rf"\b(thousand|million|k)\s+(?=(?:{_NUMWORD}\s+){{1,3}}(?:point\s+(?:{_NUMWORD}\s+){{1,3}})?per\s?cent\b)", re.I)
 
 
+_SCALED = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?) (million|billion)\b", re.I)  # Whisper writes "$1.2 million"
+
+
+def _unscale(m: re.Match) -> str:
+    value = float(m.group(1)) * (1e6 if m.group(2).lower() == "million" else 1e9)
+    return str(int(value)) if value == int(value) else str(value)
+
+
 def _u100(words: str) -> int:
     total = 0
     for w in re.split(r"[ -]", words.lower()):
@@ -55,7 +63,8 @@ def normalize(text: str) -> str:
         from text_to_num import alpha2digit
     except ImportError:  # the resolver reads spoken numbers too, only less well
         return text.strip()
-    out = _YEAR_AFTER_DATE.sub(_join_year, text)
+    out = _SCALED.sub(_unscale, text)
+    out = _YEAR_AFTER_DATE.sub(_join_year, out)
     out = _LIST_BREAK.sub(r"\1, ", out)
     out = _RATE_AFTER_AMOUNT.sub(r"\1 at ", out)
     # text2num leaves small isolated numbers ("one year") as words; before a unit they are quantities.
