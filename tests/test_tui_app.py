@@ -407,3 +407,44 @@ async def test_a_list_result_shows_each_item(demo):
         await settle(pilot)
         shown = results_text(app)
         assert "matches (1)" in shown and "• A01  Typhoid fever" in shown and "basis: demo table" in shown
+
+
+class UnsureCascade:
+    """The cascade's interface (resolve_local / wants_llm / refine) with a scripted second tier."""
+
+    def __init__(self, local):
+        self.local = local
+        self.refined = []
+
+    def resolve(self, text):
+        return self.refine(self.resolve_local(text))
+
+    def resolve_local(self, text):
+        return self.local.resolve(text)
+
+    def wants_llm(self, match):
+        return match.action is None
+
+    def refine(self, match):
+        from intents.resolver import Match
+
+        self.refined.append(match.text)
+        return Match(text=match.text, action="finance.loan_payment", confidence=0.9, source="llm",
+                     slots={"principal": 300000, "rate_pct": 6.5, "years": 30}, notice="answered by the LLM tier")
+
+
+@sync
+async def test_enter_on_a_request_the_local_tier_is_unsure_of_asks_the_second_tier(session):
+    from intents.resolver import local_resolver
+
+    session.resolver = UnsureCascade(local_resolver(session.registry))
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await enter(pilot, "zzqx blorp")
+        await until(pilot, lambda: app.main_screen.last is not None)
+        assert session.resolver.refined == ["zzqx blorp"]
+        assert app.main_screen.query_one(Digits).value == "1,896.20"
+        await enter(pilot, LOAN)  # sure locally: no second tier
+        await settle(pilot)
+        assert session.resolver.refined == ["zzqx blorp"]

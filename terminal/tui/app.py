@@ -51,7 +51,9 @@ class IntentApp(App):
                 if self._session is None:
                     from intents.session import Session
 
-                    self._session = Session(out_dir=self._out_dir, mode="local")  # keystrokes never wait on a network
+                    # auto: the local tier previews every keystroke; an LLM, when configured and entitled, is
+                    # asked only on Enter for requests the local tier is unsure of (in a worker)
+                    self._session = Session(out_dir=self._out_dir, mode="auto")
         return self._session
 
     # ---- the theme chosen in the palette ("Change theme") is kept for the next start -------------

@@ -43,6 +43,15 @@ class RunFailed(Message):
 
 
 @dataclass
+class Refined(Message):
+    """The LLM tier's answer for a request the local tier was unsure of."""
+
+    run_id: int
+    match: Any  # intents.resolver.Match
+    text: str
+
+
+@dataclass
 class VoiceHeard(Message):
     """A transcript, put in the intent line for the person to check or edit before Enter."""
 

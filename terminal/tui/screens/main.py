@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from terminal.tui.format import parse_answer
 from terminal.tui.messages import (
+    Refined,
     RunFailed,
     RunFinished,
     RunRequested,
@@ -142,7 +143,7 @@ class MainScreen(Screen):
         if not self.ready:
             preview.show_loading()
             return
-        self.match = self.session.resolve(text)
+        self.match = self._resolve_local(text)
         match = self._current()
         preview.show_match(match, self._spec(match.action))
 
@@ -195,12 +196,50 @@ class MainScreen(Screen):
             self.notify("still loading the installed packs…", timeout=2)
             return
         if self.match is None or self.match.text != event.value:
-            self.match = self.session.resolve(event.value)
+            self.match = self._resolve_local(event.value)
         match = self._current()
+        resolver = self.session.resolver
+        if self.alt_index == 0 and hasattr(resolver, "wants_llm") and resolver.wants_llm(match):
+            self._refine(match, text)  # unsure locally: the LLM tier, in a worker
+            return
+        self._proceed(match, text)
+
+    def _resolve_local(self, text: str):
+        """The local tier only: milliseconds, so it can run on every keystroke."""
+        resolver = self.session.resolver
+        return getattr(resolver, "resolve_local", resolver.resolve)(text)
+
+    def _proceed(self, match, text: str) -> None:
         if match.action is None:
             self._not_understood(match)
             return
         self.prepare(match.action, dict(match.slots), text)
+
+    def _refine(self, match, text: str) -> None:
+        self.run_id += 1
+        self.running = True
+        self.show(_busy("asking the LLM tier… Esc cancels"))
+        self.run_worker(partial(self._work_refine, self.run_id, match, text), thread=True, group="run",
+                        exclusive=True, exit_on_error=False, name="refine")
+
+    def _work_refine(self, run_id: int, match, text: str) -> None:
+        try:
+            refined = self.session.resolver.refine(match)
+        except Exception as exc:  # refine promises not to raise; a broken tier still must not crash us
+            refined = match.model_copy(update={"notice": f"LLM tier failed: {type(exc).__name__}"})
+        self.post_message(Refined(run_id, refined, text))
+
+    @on(Refined)
+    def _refined(self, message: Refined) -> None:
+        if message.run_id != self.run_id:
+            return
+        self.running = False
+        self.query_one("#results", VerticalScroll).remove_children()
+        match = message.match
+        if getattr(match, "notice", None):
+            self.notify(match.notice, severity="warning", timeout=5)
+        self.match = match
+        self._proceed(match, message.text)
 
     def _not_understood(self, match) -> None:
         from intents.errors import NotUnderstood
