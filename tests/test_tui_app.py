@@ -448,3 +448,16 @@ async def test_enter_on_a_request_the_local_tier_is_unsure_of_asks_the_second_ti
         await enter(pilot, LOAN)  # sure locally: no second tier
         await settle(pilot)
         assert session.resolver.refined == ["zzqx blorp"]
+
+
+@sync
+async def test_a_registry_that_cannot_load_is_reported_not_hung(session):
+    class Broken:
+        def actions(self):
+            raise OSError("cache unreadable")
+
+    session.registry = Broken()
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "Could not load the installed packs" in results_text(app))
+        assert "cache unreadable" in results_text(app)

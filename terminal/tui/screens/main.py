@@ -99,8 +99,13 @@ class MainScreen(Screen):
     def warm_up(self) -> None:
         started = time.perf_counter()
         session = self.session
-        samples = [s for spec in session.registry.actions() for s in spec.samples]
-        session.resolver  # noqa: B018  (builds the index now rather than on the first keystroke)
+        try:
+            samples = [s for spec in session.registry.actions() for s in spec.samples]
+            session.resolver  # noqa: B018  (builds the index now rather than on the first keystroke)
+        except Exception as exc:  # a damaged cache or store: say so instead of "loading" forever
+            self.app.call_from_thread(self.show, Notice(f"Could not load the installed packs: {_reason(exc)}",
+                                                        "Check INTENT_HOME, then restart (ctrl+q)."))
+            return
         try:
             plan = session.gate.summary().get("plan", "?")
         except Exception as exc:  # a broken store must not stop typing; the Plan screen shows the error
