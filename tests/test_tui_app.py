@@ -39,7 +39,8 @@ async def settle(pilot) -> None:
         main = pilot.app.main_screen
         if main.ready and not main.running and not any(w.is_running or w.state.name == "PENDING"
                                                        for w in pilot.app.workers):
-            break
+            return
+    raise AssertionError("the app did not settle (still loading or running)")
 
 
 async def until(pilot, condition, timeout: float = 20.0) -> None:
@@ -156,8 +157,9 @@ async def test_destructive_action_asks_confirmation_first(session):
         await pilot.pause()
         await pilot.press("y")
         await until(pilot, lambda: not session.registry.is_installed("legal"))
-        await settle(pilot)
+        await until(pilot, lambda: app.main_screen.ready)  # the resolver was rebuilt without legal
         assert all(not a.id.startswith("legal.") for a in session.registry.actions())
+        assert app.main_screen._resolve_local("deadline 30 days from 2026-03-02").action != "legal.deadline"
 
 
 @sync

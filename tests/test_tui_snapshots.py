@@ -24,7 +24,8 @@ async def settle(pilot) -> None:
         main = pilot.app.main_screen
         if main.ready and not main.running and not any(w.is_running or w.state.name == "PENDING"
                                                        for w in pilot.app.workers):
-            break
+            return
+    raise AssertionError("the app did not settle (still loading or running)")
 
 
 def test_main_screen(snap_compare, app):

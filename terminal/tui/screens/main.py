@@ -6,7 +6,7 @@ asks confirmation for risky actions, then runs the action in a thread worker (Es
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -45,7 +45,6 @@ class Asking:
     text: str
     total: int = 0
     error: str = ""
-    done: list[str] = field(default_factory=list)
 
 
 class MainScreen(Screen):
@@ -125,6 +124,7 @@ class MainScreen(Screen):
         """Packs changed: rebuild the resolver and completions over the new set of installed actions."""
         self.session.__dict__.pop("resolver", None)  # Session caches it; the catalog key changed
         self.ready = False
+        self.warm_up()
 
     # ---- live preview ---------------------------------------------------------------------------
     def _edited(self, value: str) -> None:
