@@ -355,6 +355,7 @@ async def test_free_plan_denies_legal_and_a_licence_file_activated_on_the_plan_s
         await pilot.press("enter")
         await settle(pilot)
         assert "plan pro" in text_of(app.screen.query_one("#plan-summary"))
+        assert "▶ Pro" in text_of(app.screen.query_one("#plans"))  # the catalog's plans, this one marked
         assert session.gate.check("pack.legal").allowed
 
 

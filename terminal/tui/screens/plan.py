@@ -44,6 +44,32 @@ def activate_licence(session, path: str) -> str:
     return describe(claims)
 
 
+def plan_lines(gate) -> list[tuple[str, str, str]]:
+    """(plan, title, what it adds over the plan below) from the gate's catalog, cheapest first; [] when
+    the gate has no catalog (e.g. a development gate)."""
+    catalog = getattr(gate, "catalog", None)
+    if catalog is None or not hasattr(catalog, "by_rank"):
+        return []
+    out, below = [], {}
+    for name, plan in catalog.by_rank():
+        if plan.all_features:
+            out.append((name, plan.title, "every feature, nothing metered"))
+            continue
+        added = []
+        for key, value in plan.features.items():
+            feature = catalog.features.get(key)
+            title = feature.title if feature and feature.title else key
+            if feature is not None and feature.kind == "config":
+                continue
+            if feature is not None and feature.kind == "metered":
+                title += " (unlimited)" if value is None else f" ({value}/{(feature.period or '').replace('calendar_', '')})"
+            if below.get(key, object()) != value:
+                added.append(title)
+        out.append((name, plan.title, ("+ " if below else "") + ", ".join(added)))
+        below = dict(plan.features)
+    return out
+
+
 class PlanScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "back"),
@@ -57,6 +83,7 @@ class PlanScreen(Screen):
             yield Static(id="plan-summary")
             yield Static(Text("usage", style="bold"), id="usage-title")
             yield VerticalScroll(id="usage")
+            yield Static(id="plans")
         yield Input(placeholder="path to a licence file, then Enter to activate it", id="licence-path")
         yield Footer(compact=True)
 
@@ -75,9 +102,13 @@ class PlanScreen(Screen):
             summary = self.app.session.gate.summary()
         except Exception as exc:  # show the store's error rather than a blank screen
             summary = {"plan": "unknown", "status": f"error: {getattr(exc, 'message', exc)}", "features": [], "usage": []}
-        self.app.call_from_thread(self._fill, summary)
+        try:
+            plans = plan_lines(self.app.session.gate)
+        except Exception:  # the catalog is a nicety here; the summary above is what matters
+            plans = []
+        self.app.call_from_thread(self._fill, summary, plans)
 
-    def _fill(self, summary: dict) -> None:
+    def _fill(self, summary: dict, plans: list | None = None) -> None:
         self.summary = summary
         status = str(summary.get("status", "?"))
         text = Text.assemble(("plan ", "dim"), (str(summary.get("plan", "?")), "bold green"),
@@ -85,6 +116,8 @@ class PlanScreen(Screen):
         for key, value in summary.items():
             if key not in SHOWN and value not in (None, "", [], {}):
                 text.append(f"\n{key.replace('_', ' ')}: ", style="dim")
+                if isinstance(value, dict):
+                    value = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items())
                 text.append(str(value))
         features = summary.get("features") or []
         text.append("\nunlocks: ", style="dim")
@@ -97,6 +130,15 @@ class PlanScreen(Screen):
             usage.mount(Static(Text("no metered features on this plan", style="dim")))
         for item in rows:
             usage.mount(self._usage_row(item))
+        listing = Text()
+        if plans:
+            listing.append("plans", style="bold")
+            for name, title, adds in plans:
+                current = name == summary.get("plan")
+                listing.append(f"\n{'▶' if current else ' '} {title:<11}", style="bold green" if current else "bold")
+                listing.append(adds)
+            listing.append("\nunlock a plan: activate its licence file below", style="dim")
+        self.query_one("#plans", Static).update(listing)
 
     def _usage_row(self, item: dict) -> Horizontal:
         used = int(item.get("used") or 0)
