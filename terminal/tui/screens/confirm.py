@@ -12,6 +12,43 @@ from terminal.tui.format import label
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    SCOPED_CSS = False  # plain selectors; parsed when this is first shown, not at start-up
+    DEFAULT_CSS = """
+    ConfirmScreen {
+        align: center middle;
+    }
+
+    #confirm-box {
+        width: 64;
+        height: auto;
+        padding: 1 2;
+        border: thick $warning;
+        background: $surface;
+    }
+
+    #confirm-box.destructive {
+        border: thick $error;
+    }
+
+    #confirm-title {
+        margin-bottom: 1;
+    }
+
+    #confirm-risk {
+        margin-top: 1;
+        color: $text-muted;
+    }
+
+    #confirm-buttons {
+        height: auto;
+        margin-top: 1;
+        align-horizontal: right;
+    }
+
+    #confirm-buttons Button {
+        margin-left: 2;
+    }
+    """
     BINDINGS = [
         Binding("y", "answer(True)", "yes"),
         Binding("n,escape", "answer(False)", "no"),

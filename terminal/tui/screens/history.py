@@ -12,6 +12,13 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 class HistoryScreen(Screen[dict | None]):
     """Dismisses with the chosen entry (re-run by the main screen) or None."""
 
+    SCOPED_CSS = False  # plain selectors; parsed when this is first shown, not at start-up
+    DEFAULT_CSS = """
+    #history {
+        height: 1fr;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "back", "back"),
         Binding("down", "focus_table", "table", show=False),

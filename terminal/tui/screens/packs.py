@@ -33,6 +33,18 @@ def pack_rows(session) -> list[dict]:
 
 
 class PacksScreen(Screen):
+    SCOPED_CSS = False  # plain selectors; parsed when this is first shown, not at start-up
+    DEFAULT_CSS = """
+    #pack-detail {
+        height: 4;
+        padding: 0 1;
+        border-top: solid $panel;
+    }
+
+    #packs {
+        height: 1fr;
+    }
+    """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "back"),
         Binding("i", "change(True)", "install"),

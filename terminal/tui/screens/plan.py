@@ -71,6 +71,48 @@ def plan_lines(gate) -> list[tuple[str, str, str]]:
 
 
 class PlanScreen(Screen):
+    SCOPED_CSS = False  # plain selectors; parsed when this is first shown, not at start-up
+    DEFAULT_CSS = """
+    #plan-body {
+        height: 1fr;
+        padding: 0 1;
+    }
+
+    #plan-summary {
+        margin: 1 0;
+    }
+
+    #usage {
+        height: auto;
+    }
+
+    #plans {
+        margin-top: 1;
+    }
+
+    .usage-row {
+        height: 1;
+    }
+
+    .usage-feature {
+        width: 18;
+    }
+
+    .usage-bar {
+        width: 16;
+        margin-right: 1;
+    }
+
+    .usage-detail {
+        width: 1fr;
+        color: $text-muted;
+    }
+
+    #licence-path {
+        dock: bottom;
+        margin-bottom: 1;
+    }
+    """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "back"),
         Binding("ctrl+r", "reload", "reload"),

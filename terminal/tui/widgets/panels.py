@@ -6,7 +6,35 @@ from rich.text import Text
 from textual.widgets import Static
 
 
-class Notice(Static):
+class Panel(Static):
+    """Base of the results-area panels: their look, parsed the first time one is shown."""
+
+    SCOPED_CSS = False  # plain selectors; parsed when this is first shown, not at start-up
+    DEFAULT_CSS = """
+    .notice {
+        margin-top: 1;
+        padding: 0 1;
+        border: round $error;
+    }
+
+    .notice.warning {
+        border: round $warning;
+    }
+
+    .notice.info {
+        border: round $primary;
+    }
+
+    .denial {
+        margin-top: 1;
+        padding: 0 1;
+        border: heavy $warning;
+        background: $warning 10%;
+    }
+    """
+
+
+class Notice(Panel):
     """A one-off panel in the results area: not understood, an error, a cancellation."""
 
     def __init__(self, title: str, body: str = "", variant: str = "error", **kwargs) -> None:
@@ -16,7 +44,7 @@ class Notice(Static):
         super().__init__(text, classes=f"notice {variant}", **kwargs)
 
 
-class DenialPanel(Static):
+class DenialPanel(Panel):
     """The entitlement store said no: what was refused, which plan unlocks it, the key to see plans."""
 
     def __init__(self, error, **kwargs) -> None:

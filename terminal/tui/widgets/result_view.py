@@ -18,6 +18,68 @@ TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
 
 
 class ResultView(Vertical):
+    SCOPED_CSS = False  # plain selectors; parsed when this is first shown, not at start-up
+    DEFAULT_CSS = """
+    .result {
+        height: auto;
+    }
+
+    .result-title {
+        margin-top: 1;
+    }
+
+    .headline-label {
+        margin-top: 1;
+        color: $text-muted;
+    }
+
+    Digits.headline {
+        color: $success;
+        text-style: bold;
+        width: auto;
+    }
+
+    .record {
+        margin-top: 1;
+    }
+
+    .table-title {
+        margin-top: 1;
+    }
+
+    DataTable.result-table {
+        height: auto;
+        max-height: 12;
+    }
+
+    Markdown.document {
+        height: auto;
+        border: round $panel;
+        margin-top: 1;
+    }
+
+    .doc-path {
+        margin-top: 1;
+    }
+
+    .result-list {
+        margin-top: 1;
+    }
+
+    .basis {
+        margin-top: 1;
+        color: $text-muted;
+    }
+
+    .disclaimer {
+        color: $warning;
+        text-style: italic;
+    }
+
+    .result-keys {
+        color: $text-disabled;
+    }
+    """
     def __init__(self, outcome, spec, **kwargs) -> None:
         super().__init__(**kwargs)
         self.outcome = outcome
