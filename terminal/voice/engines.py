@@ -90,7 +90,10 @@ def _new_decoder(grammar, home):
     # Measured on the synthetic set (bench/voice.py): dither (+ a little padding) took the right action
     # from 76% to 93%: without it, digital silence at the edges throws the feature normalisation off
     # and short or final words get lost. Batch CMN suits whole recordings; lw 10 trusts the packs' model.
-    config = Config(lm=str(lm), dict=str(dic), loglevel="FATAL", dither=True, cmn="batch", lw=10.0)
+    # Wider beams than the defaults (tuned for large vocabularies, where they would cost too much):
+    # with this small model they took right action+slots from 62% to 82% at a real-time factor ~0.25.
+    config = Config(lm=str(lm), dict=str(dic), loglevel="FATAL", dither=True, cmn="batch", lw=10.0,
+                    beam=1e-80, wbeam=1e-60, pbeam=1e-80, lpbeam=1e-60, lponlybeam=1e-50)
     config["samprate"] = RATE
     return Decoder(config)
 
@@ -158,13 +161,13 @@ def whisper_model_dir() -> Path | None:
 
 def _whisper_prompt(registry, vocab: list[str]) -> str:
     """What Whisper is primed with: every action's title (the domain words: eGFR, QTc, NDA, amortization),
-    the pack names, and one command showing how numbers are written."""
+    the pack names, as a list of words."""
     titles = list(dict.fromkeys(spec.title for spec in registry.actions()))
     choices = sorted({str(c) for spec in registry.actions() for slot in spec.slots for c in (slot.choices or [])
                       if isinstance(c, str) and len(c) > 3})
     packs = [p.manifest.id for p in registry.installed_packs()]
-    prompt = (f"Commands: {', '.join(titles)}. Packs: {', '.join(packs)}. {', '.join(choices[:20])}. "
-              f"Monthly payment on a 300k loan at 6.5% over 30 years.")
+    # No example command: Whisper skips audio that repeats its prompt ("...over 30 years" came back alone).
+    prompt = f"Commands: {', '.join(titles)}. Packs: {', '.join(packs)}. {', '.join(choices[:20])}."
     return prompt[:900]
 
 
