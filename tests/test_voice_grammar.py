@@ -130,6 +130,9 @@ def test_say_number_ordinal_year():
     ("loan for twenty five thousand nine percent", "loan for 25000 at 9 percent"),
     ("install the legal pack", "install the legal pack"),
     ("egfr creatinine one point one", "egfr creatinine 1.1"),
+    ("e g f r for a man", "egfr for a man"),
+    ("i c d ten code", "icd 10 code"),
+    ("what plan am i on", "what plan am i on"),
 ])
 def test_spoken_numbers_become_digits(heard, written):
     assert normalize(heard) == written

@@ -45,6 +45,18 @@ def _unscale(m: re.Match) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
 
+# Spelled acronyms come back letter by letter ("e g f r", "i c d"); the resolver knows them as words
+# (and would read a lone "f" as female).
+_SPELLED = re.compile(r"\b[a-z](?: [a-z]\b){1,5}", re.I)
+
+
+def _join_letters(m: re.Match) -> str:
+    letters = m.group(0).split()
+    if len(letters) == 2 and {letters[0].lower(), letters[1].lower()} & {"a", "i"}:
+        return m.group(0)  # "a b", "i e": more likely words than an acronym
+    return "".join(letters)
+
+
 def _u100(words: str) -> int:
     total = 0
     for w in re.split(r"[ -]", words.lower()):
@@ -63,7 +75,8 @@ def normalize(text: str) -> str:
         from text_to_num import alpha2digit
     except ImportError:  # the resolver reads spoken numbers too, only less well
         return text.strip()
-    out = _SCALED.sub(_unscale, text)
+    out = _SPELLED.sub(_join_letters, text)
+    out = _SCALED.sub(_unscale, out)
     out = _YEAR_AFTER_DATE.sub(_join_year, out)
     out = _LIST_BREAK.sub(r"\1, ", out)
     out = _RATE_AFTER_AMOUNT.sub(r"\1 at ", out)
