@@ -6,8 +6,9 @@ Each run is a fresh interpreter (cold imports) running the real app headless at 
 INTENT_HOME whose pack cache is already warm (as after the first launch). It prints:
 - time to first frame: from the start of the process's Python code (before any import) to the first
   frame painted (targets: under 400 ms);
-- keystroke to preview: from a key's arrival in the intent line to the live preview updated, and to the
-  frame showing it painted, over every keystroke of a typed utterance (target: under 16 ms).
+- keystroke to preview: from the key event's creation (as the driver reads it) to the live preview
+  updated, and to the frame showing it painted, over every keystroke of a typed utterance (target: under
+  16 ms).
 """
 from __future__ import annotations
 

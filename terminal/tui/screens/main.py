@@ -136,8 +136,8 @@ class MainScreen(Screen):
         line = self.query_one(IntentLine)
         if line.key_time is not None:
             key_time, line.key_time = line.key_time, None
-            self.preview_ms.append((time.perf_counter() - key_time) * 1000)
-            self.call_after_refresh(lambda: self.paint_ms.append((time.perf_counter() - key_time) * 1000))
+            self.preview_ms.append((time.monotonic() - key_time) * 1000)
+            self.call_after_refresh(lambda: self.paint_ms.append((time.monotonic() - key_time) * 1000))
 
     def _preview(self, text: str) -> None:
         preview = self.query_one(MatchPreview)
