@@ -289,7 +289,10 @@ class MainScreen(Screen):
         line = self.query_one(IntentLine)
         line.value = ""
         line.placeholder = f"{slot.ask()}  (Esc cancels)"
-        line.suggester = None
+        if slot.choices:  # Tab completes one of the allowed values
+            line.set_samples([str(c) for c in slot.choices])
+        else:
+            line.suggester = None
         step = state.total - len(state.missing) + 1
         self.query_one(MatchPreview).show_question(state.spec, slot, step, state.total)
         if state.error:
