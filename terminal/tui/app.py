@@ -37,6 +37,7 @@ class IntentApp(App):
         super().__init__()
         self._session = session
         self._out_dir = out_dir
+        self._settings_home = session.home if session is not None else None
         self._session_lock = threading.Lock()
         self.debug_timing = bool(os.environ.get("INTENT_DEBUG")) if debug is None else debug
         self.first_frame_ms: float | None = None
@@ -58,10 +59,11 @@ class IntentApp(App):
 
     # ---- the theme chosen in the palette ("Change theme") is kept for the next start -------------
     def _settings_file(self) -> Path:
-        from intents import paths
+        if self._settings_home is None:
+            from intents import paths
 
-        home = self._session.home if self._session is not None else paths.config_dir()
-        return Path(home) / "tui.json"
+            self._settings_home = paths.config_dir()  # INTENT_HOME when set, else the user config dir
+        return Path(self._settings_home) / "tui.json"
 
     def _load_theme(self) -> None:
         import json
