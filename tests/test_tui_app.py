@@ -332,6 +332,12 @@ async def test_command_palette_lists_screens_and_actions(session):
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "PacksScreen"
+        await pilot.press("escape", "ctrl+p", *"run: loan payment")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await settle(pilot)
+        spec = session.registry.spec("finance.loan_payment")
+        assert app.main_screen.query_one(Input).value == spec.samples[0]  # an example to edit, not a blind run
 
 
 @sync
