@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from intents.errors import ActionFailed, BadParameters, UsageError
 from intents.pack_check import CheckReport, check_spec
 from intents.sdk import PackSpec, Risk
+from intents.specs import validate_pack
 
 PIP_TIMEOUT_S = 600
 
@@ -101,7 +102,8 @@ def _probe_code(module_attr: str) -> str:
             obj = obj()
         if not isinstance(obj, Pack):
             raise SystemExit("entry point gives " + type(obj).__name__ + ", not intents.sdk.Pack")
-        print(json.dumps(obj.spec(entry_point={module_attr!r}).model_dump(mode="json")))
+        from intents.specs import to_dict
+        print(json.dumps(to_dict(obj.spec(entry_point={module_attr!r}))))
         """
     )
 
@@ -142,7 +144,7 @@ def inspect_folder(folder: Path, timeout_s: float = 30) -> tuple[list[PackSpec],
             problems.append(f"entry point {name} = {value}: {last}")
             continue
         try:
-            specs.append(PackSpec.model_validate_json(proc.stdout.strip().splitlines()[-1]))
+            specs.append(validate_pack(json.loads(proc.stdout.strip().splitlines()[-1])))
         except Exception as exc:
             problems.append(f"entry point {name} = {value}: the pack's manifest is invalid: {exc}")
     return specs, problems

@@ -22,6 +22,7 @@ from typing import Iterable
 
 from intents import paths
 from intents.errors import PackBroken, UnknownAction
+from intents.specs import to_dict
 
 GROUP = "intent_terminal.packs"
 CACHE_VERSION = 1
@@ -59,22 +60,22 @@ class Registry:
         cached = _read_json(cache_file)
         # Fast path: nothing on sys.path or in the packs' sources changed since the cache was written,
         # so skip the entry-point scan (importlib.metadata costs ~50 ms of a 300 ms cold-start budget).
-        if (
+        fresh = (
             not extra
             and cached
             and cached.get("version") == CACHE_VERSION
             and cached.get("quick") == _quick_stamp(cached.get("roots", []))
-        ):
+        )
+        if fresh:
             reg.fingerprint = cached["fingerprint"]
-            reg._from_cache(cached)
-        else:
+            fresh = reg._from_cache(cached)  # False when malformed: rebuild below
+        if not fresh:
             eps = {ep.name: ep for ep in entry_points(group=GROUP)}
             eps.update({ep.name: ep for ep in extra})
             reg._entry_points = eps
             reg.fingerprint = _fingerprint(eps.values())
-            if cached and cached.get("version") == CACHE_VERSION and cached.get("fingerprint") == reg.fingerprint:
-                reg._from_cache(cached)
-            else:
+            if not (cached and cached.get("version") == CACHE_VERSION and cached.get("fingerprint") == reg.fingerprint
+                    and reg._from_cache(cached)):
                 reg._rebuild()
             if not extra:
                 roots = sorted({r for ep in eps.values() for r in _source_roots(ep.value.split(":")[0])})
@@ -82,20 +83,25 @@ class Registry:
         reg._index_actions()
         return reg
 
-    def _from_cache(self, cached: dict) -> None:
-        from intents.sdk import PackSpec
+    def _from_cache(self, cached: dict) -> bool:
+        """Load specs from our cache without pydantic (start-up budget); False when it is malformed."""
+        from intents.specs import pack_from_dict
 
-        self.packs = {p["manifest"]["id"]: PackSpec.model_validate(p) for p in cached["packs"]}
-        self.broken = {b["id"]: BrokenPack(**b) for b in cached.get("broken", [])}
+        try:
+            self.packs = {p["manifest"]["id"]: pack_from_dict(p) for p in cached["packs"]}
+            self.broken = {b["id"]: BrokenPack(**b) for b in cached.get("broken", [])}
+            return True
+        except (KeyError, TypeError, ValueError):
+            self.packs, self.broken = {}, {}
+            return False
 
     def _rebuild(self) -> None:
-        from intents.sdk import PackSpec
-
+        self.packs, self.broken = {}, {}
         for name, ep in sorted(self._entry_points.items()):
             try:
                 pack = _with_timeout(lambda: self._import(ep), IMPORT_TIMEOUT_S, f"importing {ep.value}")
                 dist = getattr(ep, "dist", None)
-                spec: PackSpec = pack.spec(entry_point=ep.value, distribution=dist.name if dist else None)
+                spec = pack.spec(entry_point=ep.value, distribution=dist.name if dist else None)
                 self.packs[pack.id] = spec
                 self._live[pack.id] = pack
             except Exception as exc:  # a broken third-party pack must never take the terminal down
@@ -116,7 +122,7 @@ class Registry:
         return {
             "version": CACHE_VERSION,
             "fingerprint": self.fingerprint,
-            "packs": [p.model_dump(mode="json") for p in self.packs.values()],
+            "packs": [to_dict(p) for p in self.packs.values()],
             "broken": [vars(b) for b in self.broken.values()],
         }
 

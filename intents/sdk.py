@@ -29,8 +29,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from pydantic.fields import FieldInfo
+
+from intents.specs import ActionSpec, PackManifest, PackSpec, Render, Risk, SlotSpec
 
 PACK_API = "1"
 """Version of this SDK's contract; packs declare the range they support in `pack_api`."""
@@ -47,26 +49,6 @@ class ParameterError(ValueError):
         super().__init__(f"{param}: {message}")
         self.param = param
         self.message = message
-
-
-class Risk(str, Enum):
-    """MCP-style annotation: what running the action may do to the user's world."""
-
-    READ_ONLY = "read-only"
-    WRITES_FILES = "writes-files"
-    DESTRUCTIVE = "destructive"
-
-
-class Render(BaseModel):
-    """Hints for front ends: which field is the headline, which is a table, which is a document."""
-
-    kind: Literal["headline", "table", "document", "list", "record"] = "record"
-    headline: str | None = None  # field name shown large
-    headline_format: Literal["money", "percent", "number", "text", "date"] = "number"
-    table: str | None = None  # field name holding a list of row dicts
-    list: str | None = None  # field name holding a list of items
-    document: str | None = None  # field name holding a file path or Markdown text
-    units: dict[str, str] = Field(default_factory=dict)  # field -> unit label
 
 
 class Result(BaseModel):
@@ -93,78 +75,6 @@ def Slot(
     catalog unit it is expressed in, `question` what to ask when it is missing."""
     extra = {k: v for k, v in {"kind": kind, "unit": unit, "question": question}.items() if v}
     return Field(default, description=description, examples=examples, json_schema_extra=extra or None, **constraints)
-
-
-class SlotSpec(BaseModel):
-    """What the resolver and front ends know of a slot without importing the pack."""
-
-    name: str
-    type: str = "string"  # JSON-schema type: number, integer, string, boolean, array
-    kind: str | None = None
-    unit: str | None = None
-    description: str = ""
-    question: str | None = None
-    required: bool = True
-    default: Any = None
-    choices: list[Any] | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-
-    def ask(self) -> str:
-        return self.question or (self.description.rstrip(".") + "?" if self.description else f"{self.name}?")
-
-
-class ActionSpec(BaseModel):
-    """Serialisable description of an action, cached under INTENT_HOME so start-up imports no pack."""
-
-    id: str
-    pack: str
-    title: str
-    description: str = ""
-    slots: list[SlotSpec] = Field(default_factory=list)
-    params_schema: dict[str, Any] = Field(default_factory=dict)
-    result_fields: list[str] = Field(default_factory=list)
-    samples: list[str] = Field(default_factory=list)
-    templates: list[str] = Field(default_factory=list)
-    risk: Risk = Risk.READ_ONLY
-    metered: bool = False
-    feature: str | None = None  # extra feature key gating this action (metered ones default to the id)
-    render: Render = Field(default_factory=Render)
-    timeout_s: float = 30.0
-
-    @property
-    def required(self) -> list[str]:
-        return [s.name for s in self.slots if s.required]
-
-    def slot(self, name: str) -> SlotSpec | None:
-        return next((s for s in self.slots if s.name == name), None)
-
-
-class PackManifest(BaseModel):
-    id: str
-    name: str
-    version: str
-    description: str = ""
-    publisher: str = "unknown"
-    vertical: str = "general"
-    sensitive: list[str] = Field(default_factory=list)  # data classes: PHI, PII, privileged, financial
-    disclaimers: list[str] = Field(default_factory=list)
-    feature: str | None = None  # entitlement feature key; default "pack.<id>"
-    pack_api: str = ">=1,<2"
-    homepage: str | None = None
-
-    @property
-    def feature_key(self) -> str:
-        return self.feature or f"pack.{self.id}"
-
-
-class PackSpec(BaseModel):
-    """A pack's manifest plus its actions' specs: the unit of the registry cache."""
-
-    manifest: PackManifest
-    actions: list[ActionSpec] = Field(default_factory=list)
-    entry_point: str = ""
-    distribution: str | None = None
 
 
 @dataclass
@@ -215,7 +125,8 @@ class Pack:
     """A vertical pack: a manifest and the actions declared with `@pack.action`."""
 
     def __init__(self, **manifest: Any) -> None:
-        self.manifest = PackManifest(**manifest)
+        # Validated by pydantic here, where a pack author's declaration enters the system.
+        self.manifest = TypeAdapter(PackManifest).validate_python(manifest)
         self.actions: dict[str, Action] = {}
 
     @property
@@ -257,7 +168,7 @@ class Pack:
                 risk=Risk(risk),
                 metered=metered,
                 feature=feature or (action_id if metered else None),
-                render=Render.model_validate(render) if isinstance(render, dict) else (render or Render()),
+                render=_RENDER.validate_python(render if isinstance(render, dict) else _asdict(render or Render())),
                 timeout_s=timeout_s,
             )
             self.actions[action_id] = Action(spec, func, params_model, result_model, context_param)
@@ -272,6 +183,15 @@ class Pack:
             entry_point=entry_point,
             distribution=distribution,
         )
+
+
+_RENDER = TypeAdapter(Render)
+
+
+def _asdict(obj) -> dict[str, Any]:
+    from intents.specs import to_dict
+
+    return to_dict(obj)
 
 
 def _params_model(

@@ -69,11 +69,26 @@ def test_output_path_never_overwrites(tmp_path):
 
 
 def test_spec_roundtrips_as_json():
-    from intents.sdk import PackSpec
+    import json
+
+    from intents.specs import pack_from_dict, to_dict, validate_pack
 
     spec = make_pack().spec()
-    again = PackSpec.model_validate_json(spec.model_dump_json())
-    assert again == spec
+    raw = json.loads(json.dumps(to_dict(spec)))
+    assert pack_from_dict(raw) == spec
+    assert validate_pack(raw) == spec
+
+
+def test_bad_render_and_manifest_are_refused():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        Pack(id="x", name="X", version="1", sensitive="PHI-not-a-list")
+    pack = Pack(id="x", name="X", version="1")
+    with pytest.raises(ValidationError):
+        @pack.action(render={"kind": "hologram"})
+        def thing() -> Result:
+            """A thing."""
 
 
 def test_return_annotation_required():

@@ -6,6 +6,8 @@ or be the canonical value of something that does (woman -> female, euros -> EUR)
 """
 from __future__ import annotations
 
+import dataclasses
+
 import math
 import re
 from datetime import date
@@ -195,7 +197,7 @@ def supported(slot, value: Any, text: str) -> bool:
         kind = None if slot is None else (slot.kind if slot.kind in _KIND_FACTORS else _UNIT_KIND.get(slot.unit or ""))
         return number_supported(float(value), numbers(text), kind)
     if isinstance(value, (list, tuple)):
-        element = None if slot is None else slot.model_copy(update={"required": True, "default": None})
+        element = None if slot is None else dataclasses.replace(slot, required=True, default=None)
         return bool(value) and all(supported(element, v, text) for v in value)
     if isinstance(value, date):
         return _date_supported(value, text)

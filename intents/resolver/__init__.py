@@ -5,26 +5,47 @@ except through `Match.source`.
 """
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, Field
+# Match is a plain dataclass, not a pydantic model: it is on the path of every `intent resolve`, whose
+# 300 ms cold-start budget cannot pay pydantic's ~200 ms first-model cost. Its fields are simple and
+# built only by our resolvers; `model_copy` and `model_dump` keep the pydantic-style call sites working.
 
 
-class Alternative(BaseModel):
+@dataclass
+class Alternative:
     action: str
     confidence: float
 
+    def model_dump(self, mode: str = "python") -> dict[str, Any]:
+        return dataclasses.asdict(self)
 
-class Match(BaseModel):
+
+@dataclass
+class Match:
     text: str
     action: str | None = None
-    slots: dict[str, Any] = Field(default_factory=dict)
+    slots: dict[str, Any] = field(default_factory=dict)
     confidence: float = 0.0
-    missing: list[str] = Field(default_factory=list)
-    alternatives: list[Alternative] = Field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    alternatives: list[Alternative] = field(default_factory=list)
     source: Literal["local", "llm"] = "local"
     explain: dict[str, Any] | None = None  # only with --explain: tier, entity spans, slot reasons
     notice: str | None = None  # one line for the person, e.g. why the LLM tier was not used
+
+    def __post_init__(self) -> None:
+        self.alternatives = [a if isinstance(a, Alternative) else Alternative(**a) for a in self.alternatives]
+
+    def model_copy(self, update: dict[str, Any] | None = None) -> "Match":
+        return dataclasses.replace(self, **(update or {}))
+
+    def model_dump(self, mode: str = "python") -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        if mode == "json":  # slot values may be dates, paths or enums: make them JSON-ready
+            data["slots"] = {k: _jsonable(v) for k, v in data["slots"].items()}
+        return data
 
     def to_json(self, explain: bool = False) -> dict[str, Any]:
         data = self.model_dump(mode="json")
@@ -33,6 +54,20 @@ class Match(BaseModel):
         if data.get("notice") is None:
             data.pop("notice", None)
         return data
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value"):  # enums
+        return value.value
+    return str(value)
 
 
 class Resolver(Protocol):

@@ -1,0 +1,146 @@
+"""What the registry knows of packs and actions without importing them: plain dataclasses.
+
+These are the cached, JSON-able descriptions the resolver and front ends read. They are stdlib dataclasses,
+not pydantic models, because `intent resolve` must start in under 300 ms and pydantic's first model costs
+~200 ms of that. pydantic still validates them wherever they enter from outside: a pack's declaration
+(intents.sdk) and a pack inspected before install (`validate_pack`). The cache, written by us, is read
+with `pack_from_dict`; anything malformed there makes the registry rebuild it.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from enum import Enum
+from typing import Any, Literal
+
+
+class Risk(str, Enum):
+    """MCP-style annotation: what running the action may do to the user's world."""
+
+    READ_ONLY = "read-only"
+    WRITES_FILES = "writes-files"
+    DESTRUCTIVE = "destructive"
+
+
+@dataclass
+class Render:
+    """Hints for front ends: which field is the headline, which is a table, which is a document."""
+
+    kind: Literal["headline", "table", "document", "list", "record"] = "record"
+    headline: str | None = None  # field name shown large
+    headline_format: Literal["money", "percent", "number", "text", "date"] = "number"
+    table: str | None = None  # field name holding a list of row dicts
+    list: str | None = None  # field name holding a list of items
+    document: str | None = None  # field name holding a file path or Markdown text
+    units: dict[str, str] = field(default_factory=dict)  # field -> unit label
+
+
+@dataclass
+class SlotSpec:
+    """A parameter of an action, as the resolver and front ends see it."""
+
+    name: str
+    type: str = "string"  # JSON-schema type: number, integer, string, boolean, array
+    kind: str | None = None
+    unit: str | None = None
+    description: str = ""
+    question: str | None = None
+    required: bool = True
+    default: Any = None
+    choices: list[Any] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def ask(self) -> str:
+        return self.question or (self.description.rstrip(".") + "?" if self.description else f"{self.name}?")
+
+
+@dataclass
+class ActionSpec:
+    id: str
+    pack: str
+    title: str
+    description: str = ""
+    slots: list[SlotSpec] = field(default_factory=list)
+    params_schema: dict[str, Any] = field(default_factory=dict)
+    result_fields: list[str] = field(default_factory=list)
+    samples: list[str] = field(default_factory=list)
+    templates: list[str] = field(default_factory=list)
+    risk: Risk = Risk.READ_ONLY
+    metered: bool = False
+    feature: str | None = None  # extra feature key gating this action (metered ones default to the id)
+    render: Render = field(default_factory=Render)
+    timeout_s: float = 30.0
+
+    @property
+    def required(self) -> list[str]:
+        return [s.name for s in self.slots if s.required]
+
+    def slot(self, name: str) -> SlotSpec | None:
+        return next((s for s in self.slots if s.name == name), None)
+
+
+@dataclass
+class PackManifest:
+    id: str
+    name: str
+    version: str
+    description: str = ""
+    publisher: str = "unknown"
+    vertical: str = "general"
+    sensitive: list[str] = field(default_factory=list)  # data classes: PHI, PII, privileged, financial
+    disclaimers: list[str] = field(default_factory=list)
+    feature: str | None = None  # entitlement feature key; default "pack.<id>"
+    pack_api: str = ">=1,<2"
+    homepage: str | None = None
+
+    @property
+    def feature_key(self) -> str:
+        return self.feature or f"pack.{self.id}"
+
+
+@dataclass
+class PackSpec:
+    """A pack's manifest plus its actions' specs: the unit of the registry cache."""
+
+    manifest: PackManifest
+    actions: list[ActionSpec] = field(default_factory=list)
+    entry_point: str = ""
+    distribution: str | None = None
+
+
+def to_dict(spec: Any) -> dict[str, Any]:
+    """JSON-ready dict of any spec dataclass (enums become their values)."""
+    return asdict(spec, dict_factory=lambda items: {k: (v.value if isinstance(v, Enum) else v) for k, v in items})
+
+
+def _only_known(cls, data: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(cls)}
+    unknown = set(data) - names
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field(s) {sorted(unknown)}")
+    return data
+
+
+def action_from_dict(data: dict[str, Any]) -> ActionSpec:
+    d = dict(_only_known(ActionSpec, data))
+    d["slots"] = [SlotSpec(**_only_known(SlotSpec, s)) for s in d.get("slots", [])]
+    d["render"] = Render(**_only_known(Render, d.get("render") or {}))
+    d["risk"] = Risk(d.get("risk", Risk.READ_ONLY))
+    return ActionSpec(**d)
+
+
+def pack_from_dict(data: dict[str, Any]) -> PackSpec:
+    """Rebuild a PackSpec from our own cache; raises (TypeError, KeyError, ValueError) when malformed."""
+    return PackSpec(
+        manifest=PackManifest(**_only_known(PackManifest, data["manifest"])),
+        actions=[action_from_dict(a) for a in data.get("actions", [])],
+        entry_point=data.get("entry_point", ""),
+        distribution=data.get("distribution"),
+    )
+
+
+def validate_pack(data: dict[str, Any]) -> PackSpec:
+    """Validate a pack spec that came from outside (pydantic checks every field's type)."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(PackSpec).validate_python(data)
