@@ -16,11 +16,21 @@ import os
 import sys
 import traceback
 from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING
 from pathlib import Path
 from typing import Iterable
 
 from intents import paths
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
+
+def entry_points(group: str):
+    """importlib.metadata costs ~40 ms to import: only a cache rebuild or a first run pays it."""
+    from importlib.metadata import entry_points as _entry_points
+
+    return _entry_points(group=group)
 from intents.errors import PackBroken, UnknownAction
 from intents.specs import to_dict
 
@@ -45,13 +55,13 @@ class Registry:
     broken: dict[str, BrokenPack] = field(default_factory=dict)
     disabled: set[str] = field(default_factory=set)
     fingerprint: str = ""
-    _entry_points: dict[str, EntryPoint] = field(default_factory=dict)
+    _entry_points: dict[str, "EntryPoint"] = field(default_factory=dict)
     _live: dict = field(default_factory=dict)  # pack id -> sdk.Pack
     _actions: dict = field(default_factory=dict)  # action id -> ActionSpec (installed packs only)
 
     # ---- loading -------------------------------------------------------------------------------
     @classmethod
-    def load(cls, home: Path | None = None, extra_entry_points: Iterable[EntryPoint] = ()) -> "Registry":
+    def load(cls, home: Path | None = None, extra_entry_points: Iterable["EntryPoint"] = ()) -> "Registry":
         home = home or paths.home()
         extra = list(extra_entry_points)
         reg = cls(home=home)
@@ -108,7 +118,7 @@ class Registry:
                 self.broken[name] = BrokenPack(id=name, entry_point=ep.value, error=_describe(exc))
 
     @staticmethod
-    def _import(ep: EntryPoint):
+    def _import(ep: "EntryPoint"):
         from intents.sdk import Pack
 
         obj = ep.load()
@@ -223,7 +233,7 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}{where}"
 
 
-def _fingerprint(eps: Iterable[EntryPoint]) -> str:
+def _fingerprint(eps: Iterable["EntryPoint"]) -> str:
     h = hashlib.sha256()
     for ep in sorted(eps, key=lambda e: e.name):
         dist = getattr(ep, "dist", None)
@@ -268,10 +278,9 @@ def _quick_stamp(roots: Iterable[str]) -> str:
     """sys.path and its folders' mtimes (installing or removing a distribution touches its folder),
     plus the pack sources' stamp."""
     parts = []
-    for entry in sys.path:
-        if entry in ("", os.getcwd()):  # the working folder's mtime changes with every file written there
-            parts.append(entry)
-            continue
+    # sys.path[0] is the script's folder or the working folder: it differs between `intent` and
+    # `python -m`, and the working folder's mtime changes with every file written there.
+    for entry in sys.path[1:]:
         try:
             parts.append(f"{entry}@{os.stat(entry or '.').st_mtime_ns}")
         except OSError:

@@ -28,8 +28,11 @@ def test_resolve_path_imports_no_heavy_libraries(home):
         "import sys\n"
         "from terminal.cli import main\n"
         "main(['resolve', '--json', 'monthly payment on a 300k loan at 6.5% over 30 years'])\n"
-        "heavy = ('openai', 'numpy', 'textual', 'simple_icd_10_cm', 'eyecite', 'dateparser', 'numpy_financial', 'pydantic')\n"
+        "heavy = ('openai', 'numpy', 'textual', 'simple_icd_10_cm', 'eyecite', 'dateparser', 'numpy_financial', 'pydantic', 'importlib.metadata')\n"
         "print('HEAVY:' + ','.join(sorted(m for m in sys.modules if m in heavy)), file=sys.stderr)\n"
     )
+    # The first run builds the pack cache (importing packs); the second is the everyday cold start.
+    subprocess.run([sys.executable, "-m", "terminal.cli", "resolve", "--json", "warm the cache"],
+                   capture_output=True, check=False)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY:\n" in proc.stderr or proc.stderr.strip().endswith("HEAVY:"), proc.stderr
