@@ -332,7 +332,7 @@ async def test_command_palette_lists_screens_and_actions(session):
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "PacksScreen"
-        await pilot.press("escape", "ctrl+p", *"run: loan payment")
+        await pilot.press("escape", "ctrl+p", *"loan pay")
         await pilot.pause(0.2)
         await pilot.press("enter")
         await settle(pilot)
