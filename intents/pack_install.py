@@ -185,8 +185,7 @@ def install(session, target: str, confirm: Callable[[Declaration], bool] | None 
         source, spec_target = "pypi", target
     before = set(reg.packs)
     _pip("install", spec_target)
-    session.__dict__.pop("registry", None)  # the cached registry predates the new distribution
-    session.__dict__.pop("resolver", None)
+    session.reload()  # the cached registry predates the new distribution
     reg = session.registry
     new = sorted(set(reg.packs) - before)
     broken = [b for b in reg.broken.values() if b.entry_point and source != "builtin"]
@@ -251,8 +250,7 @@ def remove(session, pack_id: str) -> InstallResult:
         reg.set_installed(pack_id, False)
         state = "disabled"
     audit(session.home, "pack.remove", {"pack": pack_id, "how": state})
-    session.__dict__.pop("registry", None)
-    session.__dict__.pop("resolver", None)
+    session.reload()
     return InstallResult(pack=pack_id, installed=False, source=state)
 
 

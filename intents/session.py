@@ -58,6 +58,12 @@ class Session:
             ctx.out_dir = self.out_dir
         return Dispatcher(self.registry, self.gate, self.history, ctx)
 
+    def reload(self, registry: bool = True) -> None:
+        """Forget what was built from the installed packs (after an install or removal); the next use
+        rebuilds it. With registry=False only the resolver and dispatcher are rebuilt."""
+        for name in (("registry",) if registry else ()) + ("resolver", "dispatcher"):
+            self.__dict__.pop(name, None)
+
     def resolve(self, text: str) -> Match:
         return self.resolver.resolve(text)
 

@@ -122,7 +122,7 @@ class MainScreen(Screen):
 
     def refresh_catalog(self) -> None:
         """Packs changed: rebuild the resolver and completions over the new set of installed actions."""
-        self.session.__dict__.pop("resolver", None)  # Session caches it; the catalog key changed
+        self.session.reload(registry=False)  # the catalog key changed: rebuild the resolver
         self.ready = False
         self.warm_up()
 
