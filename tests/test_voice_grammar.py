@@ -136,3 +136,16 @@ def test_say_number_ordinal_year():
 ])
 def test_spoken_numbers_become_digits(heard, written):
     assert normalize(heard) == written
+
+
+def test_sphinx_pauses_between_numbers_become_list_commas():
+    from terminal.voice.engines import _with_pauses
+
+    segs = [("<s>", 27), ("minus", 30), ("one", 25), ("hundred", 50), ("<sil>", 17), ("thirty", 30), ("<sil>", 6),
+            ("nine", 30), ("<sil>", 24), ("fifty", 30), ("nine(2)", 30), ("[NOISE]", 5), ("</s>", 50)]
+    text = _with_pauses(segs)
+    assert text == "minus one hundred, thirty nine, fifty nine"
+    assert normalize(text) == "-100, 39, 59"
+    # a pause inside "six point five" or before a word is not a list separator
+    assert _with_pauses([("six", 30), ("point", 20), ("<sil>", 13), ("five", 20), ("<sil>", 30),
+                         ("percent", 40)]) == "six point five percent"

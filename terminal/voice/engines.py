@@ -76,7 +76,37 @@ class SphinxEngine(Engine):
             dec.process_raw(pad + clip.pcm + pad, full_utt=True)
             dec.end_utt()
             hyp = dec.hyp()
-        return hyp.hypstr if hyp else ""
+            if not hyp:
+                return ""
+            return _with_pauses([(seg.word, seg.end_frame - seg.start_frame + 1) for seg in dec.seg()])
+
+
+PAUSE_FRAMES = 15  # 150 ms: measured pauses between list items 17-46 frames, inside one number 4-13
+_NUMBER_WORDS = set(("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+                     "ninety hundred thousand million").split())
+
+
+def _with_pauses(segments: list[tuple[str, int]]) -> str:
+    """The words of a sphinx segmentation, with a comma where a pause separates two numbers.
+
+    "minus one hundred thirty nine fifty nine" is -100, 39, 59 when said with pauses, and -139, 59
+    without; the recogniser hears the pauses even though it writes no punctuation.
+    """
+    words: list[str] = []
+    pause = 0
+    for token, frames in segments:
+        if token == "<sil>":
+            pause += frames
+            continue
+        if token.startswith(("<", "[", "+")):
+            continue
+        word = token.split("(")[0]  # "word(2)": an alternative pronunciation
+        if words and pause >= PAUSE_FRAMES and words[-1] in _NUMBER_WORDS and word in _NUMBER_WORDS:
+            words[-1] += ","
+        words.append(word)
+        pause = 0
+    return " ".join(words)
 
 
 def _new_decoder(grammar, home):
