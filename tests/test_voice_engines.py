@@ -177,3 +177,31 @@ def test_cli_listen_human_output(cli, wavs):
 def test_cli_unknown_engine_is_usage_error(cli, tmp_path):
     res = cli("listen", "--engine", "nope")
     assert res.code == 2 and "Traceback" not in res.err
+
+
+def test_listen_checks_the_voice_feature(home, tmp_path, monkeypatch, capsys):
+    """A plan without `voice` is refused before any audio is read or model loaded (exit 5)."""
+    import json
+
+    import entitlements
+    from entitlements.decision import Decision, Upgrade
+    from terminal.cli import main
+
+    class NoVoice:
+        def check(self, feature, qty=1):
+            allowed = feature != "voice"
+            return Decision(feature=feature, allowed=allowed, kind="ok" if allowed else "not_entitled",
+                            reason="" if allowed else "voice input is not part of this plan",
+                            upgrade=None if allowed else Upgrade(plan="pro", how="intent license activate FILE"))
+
+        def consume(self, feature, qty=1, idempotency_key=None):
+            return self.check(feature, qty)
+
+        def summary(self):
+            return {}
+
+    monkeypatch.setattr(entitlements, "open_gate", lambda home=None, clock=None: NoVoice())
+    code = main(["listen", "--file", str(tmp_path / "never-read.wav"), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 5
+    assert out["error"]["kind"] == "not_entitled" and out["error"]["feature"] == "voice"
