@@ -151,10 +151,9 @@ def test_example_pack_installs_and_runs_from_words(cli):
     try:
         r = cli("packs", "install", str(EXAMPLE), "--json")
         assert r.code == 0, r.out + r.err
-        r = cli("resolve", "--json", "cap rate for a 1.2 million building with 84k net operating income")
-        assert r.json["action"] == "realestate.cap_rate"
-        r = cli("do", "realestate.cap_rate", "noi=84000", "price=1200000", "--json")
+        r = cli("run", "--json", "cap rate for a 1.2 million building with 84k net operating income")
         assert r.code == 0, r.out + r.err
+        assert r.json["action"] == "realestate.cap_rate"
         assert r.json["result"]["cap_rate_pct"] == 7.0
     finally:
         cli("packs", "remove", "realestate")

@@ -58,6 +58,12 @@ CUES: dict[str, tuple[str, ...]] = {
     "dose_per_kg": ("dose", "dosing", "mg"),
     "compounds_per_year": ("compounded", "compounding", "times", "per"),
 }
+# Words too common in slot descriptions to say which slot a value is for.
+_DESCRIPTION_STOP = {
+    "the", "and", "for", "per", "with", "from", "that", "this", "your", "its", "year", "years", "month",
+    "months", "amount", "number", "value", "units", "unit", "currency", "total", "each", "any", "are", "was",
+    "how", "much", "what", "which", "will", "not", "all", "one", "two", "default",
+}
 # Plausible ranges for plain numbers without a unit, by slot kind.
 RANGES: dict[str, tuple[float, float]] = {
     "money": (1, 1e12), "percent": (0, 40), "years": (0.25, 60), "days": (1, 400), "age": (1, 120),
@@ -114,18 +120,37 @@ class Filler:
         words |= {w for w in _WORD.findall(slot.name.lower()) if len(w) > 2 and w not in ("pct", "num")}
         return words
 
+    @staticmethod
+    def _described(slot) -> set[str]:
+        """Cue words from a slot the built-in tables do not know (a third-party pack's `noi`, `price`):
+        the content words of its name and description."""
+        if slot.name in CUES:
+            return set()
+        text = f"{slot.name.replace('_', ' ')} {slot.description}".lower()
+        return {w for w in _WORD.findall(text) if len(w) > 2 and w not in _DESCRIPTION_STOP}
+
     def _cue_score(self, slot, e: Entity) -> float:
         cues = self._cues(slot)
+        described = self._described(slot)
         before = self._before(e)
         score = 0.0
         for dist, w in enumerate(reversed(before)):
-            if w in cues:
+            if w in cues or _names(w, described):
                 score += 1.0 / (1 + dist)
         after = self._after(e, 2)
         for w in after:
             if w in cues and slot.kind in ("age", "years", "weight", "height", "heart_rate", "creatinine"):
                 score += 0.3
+        # "84k net operating income": a described slot named right after the value
+        for dist, w in enumerate(self._after_until_value(e, 3)):
+            if _names(w, described):
+                score += 0.8 / (1 + dist)
         return score
+
+    def _after_until_value(self, e: Entity, n: int) -> list[str]:
+        """Words after an entity, stopping at the next number (whose cues they would be)."""
+        nxt = min((x.start for x in self.t.entities if x.start >= e.end), default=len(self.low))
+        return _WORD.findall(self.low[e.end:min(nxt, e.end + 40)])[:n]
 
     def _set(self, slot, value: Any, reason: str, e: Entity | None = None) -> None:
         self.slots[slot.name] = value
@@ -210,6 +235,8 @@ class Filler:
                     wants_periodic = "month" in s.name or "contribution" in s.name
                     if kind == "money":
                         score += 3 if periodic == wants_periodic else -3
+                        if e.extra.get("per") == "year" and ("annual" in s.name or "per year" in s.description.lower()):
+                            score += 1.5  # "40k a year" is the yearly amount
                         score += 0.5 if s.required else 0.0  # "current savings" only when cued
                     pairs.append((score, s, e))
             pairs.sort(key=lambda p: (-p[0], p[2].start))
@@ -519,6 +546,11 @@ class Filler:
             if bad:
                 del self.slots[slot.name]
                 self.reasons[slot.name] = "rejected: " + bad
+
+
+def _names(word: str, described: set[str]) -> bool:
+    """`renting` names a slot described by `rent`: whole words, or a described word of 4+ letters as prefix."""
+    return word in described or any(len(c) >= 4 and word.startswith(c) for c in described)
 
 
 def _clean_party(name: str) -> str:
