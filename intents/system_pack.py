@@ -32,7 +32,9 @@ class PlanResult(Result):
 @pack.action(
     title="Show my plan",
     samples=["what plan am i on", "show my subscription", "my plan", "how many ndas do i have left",
-             "what does my subscription include", "show usage and limits"],
+             "what does my subscription include", "show usage and limits", "how much of my quota is left",
+             "when does my usage reset", "is my licence still active", "which features are unlocked",
+             "remaining uses this month"],
     templates=["[show] [my] (plan|subscription|usage|limits|quota)"],
     render={"kind": "record"},
 )
@@ -55,7 +57,8 @@ class PacksResult(Result):
 @pack.action(
     title="List packs",
     samples=["list packs", "which packs are installed", "show installed packs", "what packs do i have",
-             "available vertical packs"],
+             "available vertical packs", "which verticals are locked", "are any packs broken",
+             "show the pack versions"],
     templates=["(list|show) [installed|available] packs"],
     render={"kind": "table", "table": "packs"},
 )
@@ -123,7 +126,9 @@ class HelpResult(Result):
 
 @pack.action(
     title="Help",
-    samples=["help", "what can you do", "list commands", "show me what i can ask", "help with finance"],
+    samples=["help", "what can you do", "list commands", "show me what i can ask", "help with finance",
+             "how does this work", "what kinds of questions can i ask", "which actions are available",
+             "give me some examples", "what are you able to calculate", "i'm lost, what can i type"],
     templates=["help [with] [{topic}]", "what can you do"],
     render={"kind": "table", "table": "actions"},
 )
@@ -147,7 +152,9 @@ class HistoryResult(Result):
 
 @pack.action(
     title="History",
-    samples=["show history", "what did i run", "recent commands", "my history"],
+    samples=["show history", "what did i run", "recent commands", "my history", "show my previous requests",
+             "what did i do earlier today", "list my recent runs", "past queries", "what was my last calculation",
+             "the requests i made yesterday"],
     templates=["[show] [my] (history|recent commands)"],
     render={"kind": "table", "table": "entries"},
 )
