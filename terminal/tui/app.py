@@ -11,11 +11,16 @@ import threading
 import time
 from pathlib import Path
 
-from textual.app import App
-from textual.binding import Binding
+# pydantic scans every installed distribution for plugins on its first model; the terminal uses none.
+# terminal/cli.py opts out the same way; set here too so `python -m terminal.tui.app`, the bench and tests
+# get the same warm-up (the first model is built by the warm-up worker, after the first frame).
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from terminal.tui.messages import PacksChanged
-from terminal.tui.screens.main import MainScreen
+from textual.app import App  # noqa: E402
+from textual.binding import Binding  # noqa: E402
+
+from terminal.tui.messages import PacksChanged  # noqa: E402
+from terminal.tui.screens.main import MainScreen  # noqa: E402
 
 STARTED = time.perf_counter()  # module import time: the start of the app for the first-frame figure
 
