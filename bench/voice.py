@@ -2,6 +2,7 @@
 
     python bench/voice.py                      # every engine available here, the full set
     python bench/voice.py --engines sphinx --limit 10
+    python bench/voice.py --engines whisper --half tune   # the half settings are tuned on (or: held)
 
 Prints per engine: word error rate, the share of commands whose action is right and whose action and
 slots are right, seconds per utterance and the real-time factor. The test set (COMMANDS) covers every
@@ -102,6 +103,11 @@ COMMANDS: list[tuple[str, str, dict]] = [
 
 # (espeak-ng voice, words per minute): two voices, two speeds
 VOICES: list[tuple[str, int]] = [("en-us", 165), ("en-us", 130), ("en-us+f3", 165), ("en-us+f3", 130)]
+
+
+def half(text: str) -> str:
+    """A fixed split of COMMANDS: "tune" (settings may be chosen on it) or "held" (only measured)."""
+    return "tune" if hashlib.sha1(text.encode()).digest()[0] % 2 == 0 else "held"
 
 
 def espeak() -> str | None:
@@ -228,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N commands")
     parser.add_argument("--voices", type=int, default=len(VOICES), help="only the first N voice/speed pairs")
     parser.add_argument("--cache", type=Path, default=default_cache(), help="where synthesized WAVs are kept")
+    parser.add_argument("--half", choices=["tune", "held"], help="only the tuning or the held-out half (half())")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     args = parser.parse_args(argv)
     if not espeak():
@@ -242,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
 
     session = Session(home=home, mode="local")
     items = COMMANDS[: args.limit] if args.limit else COMMANDS
+    if args.half:
+        items = [c for c in items if half(c[0]) == args.half]
     voices = VOICES[: args.voices]
     packs = sorted({a.split(".")[0] for _, a, _ in items})
     print(f"{len(items)} commands ({', '.join(packs)}) x {len(voices)} voices/speeds "

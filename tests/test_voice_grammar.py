@@ -149,3 +149,15 @@ def test_sphinx_pauses_between_numbers_become_list_commas():
     # a pause inside "six point five" or before a word is not a list separator
     assert _with_pauses([("six", 30), ("point", 20), ("<sil>", 13), ("five", 20), ("<sil>", 30),
                          ("percent", 40)]) == "six point five percent"
+
+
+def test_misheard_words_are_repaired_towards_the_catalog_vocabulary(model):
+    from terminal.voice.spoken import correct
+
+    vocab = model.vocabulary
+    assert "redact" in vocab
+    assert correct("Renact exhibit.txt", vocab) == "redact exhibit.txt"
+    # words the catalog knows, short words and far-off words (names, queries) are left as heard
+    assert correct("show my plan", vocab) == "show my plan"
+    assert correct("Draft an NDA between Zorblax and Quuxcorp", vocab) == "Draft an NDA between Zorblax and Quuxcorp"
+    assert correct("anything at all", []) == "anything at all"

@@ -86,3 +86,30 @@ def normalize(text: str) -> str:
     out = _SPACED_K.sub(r"\1k", out)
     out = re.sub(r"\b(?:minus|negative)\s+(?=\d)", "-", out, flags=re.I)
     return re.sub(r"\s+", " ", out).strip()
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+
+
+def correct(text: str, vocabulary, cutoff: float = 0.8, min_len: int = 5) -> str:
+    """Mishearings repaired towards the packs' vocabulary: a word the catalog never uses ("renact",
+    "switch") becomes the closest catalog word ("redact", "which") when they are close enough
+    (difflib ratio >= cutoff). Short words are left alone (too many near neighbours), and so is every
+    word the catalog knows; an engine restricted to the vocabulary (sphinx) is unchanged by it.
+    """
+    import difflib
+
+    vocab = {w.lower() for w in vocabulary if w.isalpha()}
+    if not vocab:
+        return text
+    candidates = sorted(w for w in vocab if len(w) >= min_len - 1)
+
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if len(low) < min_len or low in vocab or "'" in low:
+            return word
+        close = difflib.get_close_matches(low, candidates, n=1, cutoff=cutoff)
+        return close[0] if close else word
+
+    return _WORD.sub(fix, text)
