@@ -28,17 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEV_SET = ROOT / "tests" / "data" / "dev_set.jsonl"
 
-
-def same(expected, got) -> bool:
-    if isinstance(expected, bool) or isinstance(got, bool):
-        return expected == got
-    if isinstance(expected, (int, float)) and isinstance(got, (int, float)):
-        return abs(expected - got) <= max(0.01 * abs(expected), 0.011)
-    if isinstance(expected, list) and isinstance(got, list):
-        return len(expected) == len(got) and all(same(a, b) for a, b in zip(expected, got))
-    if isinstance(expected, str) and isinstance(got, str):
-        return expected.strip().lower() == got.strip().lower()
-    return expected == got
+from bench.resolver import same  # noqa: E402  (one comparison for both benches)
 
 
 class Tally:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.resolver import same  # the bench's comparison, so both count alike
+
 DATA = Path(__file__).parent / "data" / "dev_set.jsonl"
 ROWS = [json.loads(line) for line in DATA.read_text().splitlines() if line.strip()]
 KNOWN_MISSES = {
@@ -43,15 +45,6 @@ def resolver(tmp_path_factory):
     from intents.resolver import local_resolver
 
     return local_resolver(Registry.load(tmp_path_factory.mktemp("home")))
-
-
-def same(expected, got) -> bool:
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    from resolver import same as bench_same  # the bench's comparison, so both count alike
-
-    return bench_same(expected, got)
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{i}:{r['text'][:40]}" for i, r in enumerate(ROWS)])

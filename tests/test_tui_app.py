@@ -15,7 +15,7 @@ from terminal.tui.screens.confirm import ConfirmScreen
 from terminal.tui.widgets.preview import MatchPreview
 from terminal.tui.widgets.panels import DenialPanel, Notice
 from terminal.tui.widgets.result_view import ResultView
-from tests.test_tui_support import FixedGate, demo_session
+from tests.test_tui_support import FixedGate, demo_session, settle
 
 def sync(fn):
     """Run an async Pilot test with asyncio (no async pytest plugin needed); fixtures pass through."""
@@ -29,18 +29,6 @@ def sync(fn):
 
 LOAN = "monthly payment on a 300k loan at 6.5% over 30 years"
 SIZE = (80, 24)
-
-
-async def settle(pilot) -> None:
-    """Wait for the workers (warm-up, runs) and the messages they post."""
-    for _ in range(50):  # a finished worker may post a message that starts another (run -> refresh)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        main = pilot.app.main_screen
-        if main.ready and not main.running and not any(w.is_running or w.state.name == "PENDING"
-                                                       for w in pilot.app.workers):
-            return
-    raise AssertionError("the app did not settle (still loading or running)")
 
 
 async def until(pilot, condition, timeout: float = 20.0) -> None:

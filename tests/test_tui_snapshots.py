@@ -9,7 +9,7 @@ import pytest
 
 from terminal.tui.app import IntentApp
 from terminal.tui.messages import RunRequested
-from tests.test_tui_support import demo_session
+from tests.test_tui_support import demo_session, settle
 
 
 @pytest.fixture
@@ -17,15 +17,6 @@ def app(home, tmp_path):
     return IntentApp(session=demo_session(home, tmp_path / "out"))
 
 
-async def settle(pilot) -> None:
-    for _ in range(50):  # a finished worker may post a message that starts another (run -> refresh)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        main = pilot.app.main_screen
-        if main.ready and not main.running and not any(w.is_running or w.state.name == "PENDING"
-                                                       for w in pilot.app.workers):
-            return
-    raise AssertionError("the app did not settle (still loading or running)")
 
 
 def test_main_screen(snap_compare, app):

@@ -120,3 +120,15 @@ def demo_session(home: Path, out: Path):
     session.registry = reg
     session.gate = FixedGate()
     return session
+
+
+async def settle(pilot) -> None:
+    """Wait for the workers (warm-up, runs) and the messages they post."""
+    for _ in range(50):  # a finished worker may post a message that starts another (run -> refresh)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        main = pilot.app.main_screen
+        if main.ready and not main.running and not any(w.is_running or w.state.name == "PENDING"
+                                                       for w in pilot.app.workers):
+            return
+    raise AssertionError("the app did not settle (still loading or running)")
