@@ -58,21 +58,15 @@ class Dispatcher:
             )
             self._record(match.text, None, {}, err, 0.0, source)
             raise err
-        values = dict(match.slots)
-        spec = self.registry.spec(match.action)
-        missing = [n for n in spec.required if n not in values]
-        if missing and ask is not None:
-            for name in list(missing):
-                answer = ask(spec.slot(name), spec.id)
-                if answer is None or answer == "":
-                    break
-                values[name] = answer
-                missing.remove(name)
-        return self.run_action(match.action, values, text=match.text, source=source)
+        return self.run_action(match.action, dict(match.slots), text=match.text, source=source, ask=ask)
 
     def run_action(
-        self, action_id: str, values: dict[str, Any], text: str | None = None, source: str = "cli"
+        self, action_id: str, values: dict[str, Any], text: str | None = None, source: str = "cli",
+        ask: Asker | None = None,
     ) -> Outcome:
+        """Run with explicit values; `ask` fills missing required slots one at a time, in order."""
+        if ask is not None:
+            values = self._ask_missing(self.registry.spec(action_id), dict(values), ask)
         started = time.perf_counter()
         try:
             outcome = self._run(action_id, values)
@@ -91,6 +85,15 @@ class Dispatcher:
 
                 logging.getLogger("intent.history").warning("could not record this run in history: %s", exc)
         return outcome
+
+    @staticmethod
+    def _ask_missing(spec, values: dict[str, Any], ask: Asker) -> dict[str, Any]:
+        for name in [n for n in spec.required if n not in values]:
+            answer = ask(spec.slot(name), spec.id)
+            if answer is None or answer == "":
+                break  # the person gave up: what is still missing is reported (exit 4)
+            values[name] = answer
+        return values
 
     # ---- the steps -------------------------------------------------------------------------------
     def _run(self, action_id: str, values: dict[str, Any]) -> Outcome:

@@ -70,5 +70,5 @@ class Session:
     def run_text(self, text: str, ask=None, source: str = "cli"):
         return self.dispatcher.run_match(self.resolve(text), ask=ask, source=source)
 
-    def run_action(self, action_id: str, values: dict[str, Any], source: str = "cli"):
-        return self.dispatcher.run_action(action_id, values, source=source)
+    def run_action(self, action_id: str, values: dict[str, Any], source: str = "cli", ask=None):
+        return self.dispatcher.run_action(action_id, values, source=source, ask=ask)

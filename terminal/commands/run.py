@@ -60,16 +60,7 @@ def run_do(args) -> int:
     from intents.params import parse_pairs
 
     session = _session(args)
-    values = parse_pairs(args.params)
-    spec = session.registry.spec(args.action)
-    ask = _asker(args)
-    if ask:
-        for name in [n for n in spec.required if n not in values]:
-            answer = ask(spec.slot(name), spec.id)
-            if answer is None:
-                break
-            values[name] = answer
-    outcome = session.run_action(args.action, values)
+    outcome = session.run_action(args.action, parse_pairs(args.params), ask=_asker(args))
     return _show(session, outcome, args)
 
 
