@@ -119,3 +119,20 @@ def test_cli_explain_and_exit_codes(cli):
     assert refused.code == 3 and refused.json["action"] is None
     lines = cli("resolve", "--local", "--jsonl", input="list packs\nconvert 5 usd to eur\n")
     assert [json.loads(x)["action"] for x in lines.out.splitlines()] == ["system.packs", "finance.convert_currency"]
+
+
+@pytest.mark.parametrize("text", ["what packs are installed", "packs are installed",
+                                  "show me what packs i have installed", "which packs are installed"])
+def test_asking_what_is_installed_lists_packs(resolver, text):
+    # "installed" and "install" share a stem; the action that needs nothing more wins a near tie
+    # against one whose required pack nobody named
+    assert resolver.resolve(text).action == "system.packs"
+
+
+@pytest.mark.parametrize("text,action", [("install pack", "system.install_pack"),
+                                         ("install a pack", "system.install_pack"),
+                                         ("remove the pack", "system.remove_pack")])
+def test_a_pack_verb_without_a_name_asks_for_the_pack(resolver, text, action):
+    m = resolver.resolve(text)
+    assert m.action == action
+    assert "pack" not in m.slots and m.missing == ["pack"]

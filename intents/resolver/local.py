@@ -171,7 +171,7 @@ class LocalResolver:
     def _rerank(self, ranked: list, tagged, info: dict) -> list:
         """Close candidates are compared by how well the values said fill their slots: "loan 300000
         rate 6 term 30" fills a loan, while as a QT interval 300000 ms is rejected."""
-        if not tagged.entities or len(ranked) < 2:
+        if len(ranked) < 2:
             return ranked
         top = ranked[0][0]
         close = [(s, a) for s, a in ranked[:3] if top - s <= RERANK_GAP]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from intents.resolver.lazyre import lazy
+from intents.resolver.text import STOP
 from typing import Any
 
 from intents.resolver.entities import Entity, Tagged
@@ -424,8 +425,10 @@ class Filler:
                 self.slots[slot.name] = self.packs[w]
                 self.reasons[slot.name] = f"pack named '{w}'"
                 return
-        if slot.name in self.captures:
-            self.slots[slot.name] = self.captures[slot.name].split()[-1]
+        # "install a pack" names none: the capture must hold a word that is not a stop word
+        named = [w for w in self.captures.get(slot.name, "").split() if w not in STOP]
+        if named:
+            self.slots[slot.name] = named[-1]
             self.reasons[slot.name] = "template capture"
 
     def _jurisdiction(self, group) -> None:
