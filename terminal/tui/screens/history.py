@@ -6,7 +6,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
+
+from terminal.tui.widgets.title_bar import TitleBar
 
 
 class HistoryScreen(Screen[dict | None]):
@@ -25,7 +27,7 @@ class HistoryScreen(Screen[dict | None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="›")
+        yield TitleBar()
         yield Static("History", classes="screen-title")
         yield Input(placeholder="search history (text or action)…", id="history-search")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="history")

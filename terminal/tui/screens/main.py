@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from terminal.tui.format import parse_answer
 from terminal.tui.messages import (
@@ -31,6 +31,7 @@ from terminal.tui.messages import (
 from terminal.tui.widgets.intent_line import IntentLine
 from terminal.tui.widgets.preview import MatchPreview
 from terminal.tui.widgets.panels import DenialPanel, Notice
+from terminal.tui.widgets.title_bar import TitleBar
 
 RISKY = ("writes-files", "destructive")
 
@@ -79,12 +80,19 @@ class MainScreen(Screen):
         return self.app.session
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="›")
+        yield TitleBar()
         yield VerticalScroll(id="results")
         with Vertical(id="bottom"):
             yield MatchPreview(id="preview")
             yield IntentLine(placeholder="say what you want…", id="intent")
-        yield Footer(compact=True)
+        # The Footer comes with the frame after the first (add_footer): its styles and key widgets cost
+        # ~50 ms of start-up here, and the first thing a person needs is the line to type in.
+
+    def add_footer(self) -> None:
+        if not self.query(Footer):
+            self.mount(Footer(compact=True))
+            # a Footer lists keys when the screen's bindings are next published: publish them once mounted
+            self.call_after_refresh(self.refresh_bindings)
 
     def on_mount(self) -> None:
         self.query_one(MatchPreview).show_hint()

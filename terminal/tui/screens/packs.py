@@ -7,10 +7,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from terminal.tui.messages import PacksChanged
 from terminal.tui.screens.confirm import ConfirmScreen
+from terminal.tui.widgets.title_bar import TitleBar
 
 
 def pack_rows(session) -> list[dict]:
@@ -52,7 +53,7 @@ class PacksScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="›")
+        yield TitleBar()
         yield Static("Packs", classes="screen-title")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="packs")
         yield Static(id="pack-detail")

@@ -10,7 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, ProgressBar, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
+
+from terminal.tui.widgets.title_bar import TitleBar
 
 SHOWN = ("plan", "status", "features", "usage")  # the rest of the summary is listed as key: value
 
@@ -119,7 +121,7 @@ class PlanScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="›")
+        yield TitleBar()
         yield Static("Plan", classes="screen-title")
         with VerticalScroll(id="plan-body"):
             yield Static(id="plan-summary")
