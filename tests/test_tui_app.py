@@ -82,6 +82,23 @@ async def test_typing_previews_the_loan_and_enter_shows_the_payment(session):
 
 
 @sync
+async def test_the_first_frame_has_the_line_and_the_next_the_footer_keys_and_the_plan(session):
+    from textual.widgets import Footer
+
+    from terminal.tui.widgets.title_bar import TitleBar
+
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.first_frame_ms is not None and app.complete_frame_ms >= app.first_frame_ms
+        keys = " ".join(str(k.render()) for k in app.main_screen.query_one(Footer).query("FooterKey"))
+        assert "packs" in keys and "plan" in keys and "history" in keys and "quit" in keys
+        title = text_of(app.main_screen.query_one(TitleBar))
+        assert "Intent Terminal" in title and "plan: free" in title
+        assert app.main_screen.query_one("#intent", Input).has_focus
+
+
+@sync
 async def test_missing_slots_are_asked_one_at_a_time(session):
     app = IntentApp(session=session)
     async with app.run_test(size=SIZE) as pilot:
