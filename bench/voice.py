@@ -179,6 +179,7 @@ class Score:
     seconds: float = 0.0  # transcription time
     audio: float = 0.0
     failures: list[str] = field(default_factory=list)
+    halves: dict = field(default_factory=dict)  # "tune"/"held" -> [right action, utterances]
 
     @property
     def wer(self) -> float:
@@ -186,9 +187,10 @@ class Score:
 
     def row(self) -> str:
         n = max(self.n, 1)
+        halves = "  ".join(f"{h} {ok / max(k, 1):.1%}" for h, (ok, k) in sorted(self.halves.items(), reverse=True))
         return (f"{self.engine:8} n={self.n:4d}  WER {self.wer:5.2f}  action {self.action_ok / n:6.1%}  "
                 f"action+slots {self.slots_ok / n:6.1%}  {self.seconds / n:5.2f} s/utt  "
-                f"RTF {self.seconds / max(self.audio, 1e-9):4.2f}")
+                f"RTF {self.seconds / max(self.audio, 1e-9):4.2f}  (action by half: {halves})")
 
 
 def evaluate(engine, session, items, voices, cache: Path, verbose: bool = False) -> Score:
@@ -218,6 +220,9 @@ def evaluate(engine, session, items, voices, cache: Path, verbose: bool = False)
             good_action = got_action == action
             good_slots = good_action and all(slot_ok(v, match.slots.get(k)) for k, v in slots.items())
             score.action_ok += good_action
+            tally = score.halves.setdefault(half(text), [0, 0])
+            tally[0] += good_action
+            tally[1] += 1
             score.slots_ok += good_slots
             if not good_slots:
                 line = f"[{voice}@{speed}] said: {text!r}\n    heard: {hyp_text!r} -> {got_action} " \

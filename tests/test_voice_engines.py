@@ -205,3 +205,52 @@ def test_listen_checks_the_voice_feature(home, tmp_path, monkeypatch, capsys):
     out = json.loads(capsys.readouterr().out)
     assert code == 5
     assert out["error"]["kind"] == "not_entitled" and out["error"]["feature"] == "voice"
+
+
+class _Heard:
+    """A recogniser with fixed readings, to check how the engine chooses among them."""
+
+    def __init__(self, registry, first: str, readings: list[str]):
+        from terminal.voice.engines import Engine
+
+        class Fixed(Engine):
+            name = "fixed"
+            calls = 0
+
+            def _transcribe(self, clip):
+                return first
+
+            def _readings(self, clip):
+                Fixed.calls += 1
+                if readings == ["boom"]:
+                    raise RuntimeError("the decoder's internals changed")
+                return readings
+
+        self.engine = Fixed()
+        self.engine.registry = registry
+
+    def __call__(self):
+        from terminal.voice.audio import Clip
+
+        return self.engine.transcribe(Clip(pcm=b"\0\0" * 1600, seconds=0.1, source_rate=16000))
+
+
+def test_a_first_reading_naming_no_action_gives_way_to_the_next_that_names_one(vsession):
+    heard = _Heard(vsession.registry, "Show my son's crib, shunt.",
+                   ["Show my son's crib, shunt.", "Show my sunscreen.", "Show my subscription.", "Show my plan."])()
+    assert heard.text == "Show my subscription."  # the recogniser's order: the first that names an action
+    assert vsession.resolve(heard.normalized).action == "system.plan"
+    assert heard.alternatives[0] == "Show my son's crib, shunt." and "Show my subscription." not in heard.alternatives
+    assert "second_reading_ms" in heard.timings
+
+
+def test_a_reading_that_names_an_action_is_never_replaced(vsession):
+    probe = _Heard(vsession.registry, "list packs", ["show history"])
+    heard = probe()
+    assert heard.text == "list packs" and heard.alternatives == [] and probe.engine.calls == 0
+
+
+@pytest.mark.parametrize("readings", [[], ["nothing at all", "blah blah"], ["boom"]])
+def test_without_a_better_reading_the_first_stands(vsession, readings):
+    heard = _Heard(vsession.registry, "what's going on", readings)()
+    assert heard.text == "what's going on" and heard.alternatives == []

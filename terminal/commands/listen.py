@@ -55,7 +55,8 @@ def run(args) -> int:
     match = session.resolve(transcript.normalized or transcript.text)
     transcript.timings["resolve_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     data = {"transcript": transcript.text, "normalized": transcript.normalized, "engine": transcript.engine,
-            "audio_s": transcript.audio_s, "timings": transcript.timings, "resolve": match.to_json()}
+            "audio_s": transcript.audio_s, "timings": transcript.timings, "alternatives": transcript.alternatives,
+            "resolve": match.to_json()}
     code = 0 if match.action else 3
     outcome = None
     if args.run:
@@ -81,6 +82,8 @@ def _show(session, transcript, match, outcome, data, code) -> None:
     con = console()
     con.print(Text("heard: ", style="bold") + Text(transcript.text, style="italic") +
               Text(f"  ({transcript.engine}, {transcript.timings.get('transcribe_ms', 0) / 1000:.2f} s)", style="dim"))
+    if transcript.alternatives:  # the first reading named no action; say what was heard first
+        con.print(Text(f"  first heard “{transcript.alternatives[0]}”, which names no action", style="dim"))
     if outcome is not None:
         render.outcome(outcome, session.registry.spec(outcome.action), con)
     elif "run" in data:

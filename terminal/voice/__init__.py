@@ -46,6 +46,9 @@ class Transcript(BaseModel):
     engine: str
     audio_s: float = 0.0  # length of the recording
     timings: dict[str, float] = Field(default_factory=dict)  # milliseconds: load, transcribe, ...
+    # The engine's other readings of the same audio, most likely first, when its first reading named no
+    # action and one of these was taken instead (the first reading is then among them)
+    alternatives: list[str] = Field(default_factory=list)
 
     @property
     def rtf(self) -> float:
