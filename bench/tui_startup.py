@@ -1,6 +1,6 @@
 """Start-up and typing figures for the terminal UI.
 
-    python bench/tui_startup.py [--runs 5]
+    python bench/tui_startup.py [--runs 11] [--pause 0.5]
 
 Each run is a fresh interpreter (cold imports) running the real app headless at 80x24 over a private
 INTENT_HOME whose pack cache is already warm (as after the first launch). It prints:
@@ -90,7 +90,8 @@ def launch(flag: str, env: dict) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--pause", type=float, default=0.5, help="seconds of rest before each launch")
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="intent-bench-")
     # A normal Python caches compiled modules in __pycache__; this environment sets
@@ -106,9 +107,18 @@ def main() -> int:
     launch("--child", env)
     firsts, completes, minimal, previews, paints, preview_line = [], [], [], [], [], ""
     over = []  # ours minus the minimal app launched just before: the part of the figure that is ours
-    for _ in range(args.runs):
-        minimal.append(launch("--minimal", env)["first_frame_ms"])
-        data = launch("--child", env)
+    for run in range(args.runs):
+        # This VM's CPU share drifts over seconds: a pause before each launch, and the two kinds alternate
+        # who goes first, so that neither is always the one launched into a spent share.
+        time.sleep(args.pause)
+        if run % 2:
+            data = launch("--child", env)
+            time.sleep(args.pause)
+            minimal.append(launch("--minimal", env)["first_frame_ms"])
+        else:
+            minimal.append(launch("--minimal", env)["first_frame_ms"])
+            time.sleep(args.pause)
+            data = launch("--child", env)
         firsts.append(data["first_frame_ms"])
         completes.append(data["complete_frame_ms"])
         over.append(firsts[-1] - minimal[-1])
