@@ -71,6 +71,18 @@ def resolve(resolver, text):
     ("irr on an initial investment of 10000 with returns of 3000 4000 5000", "finance.irr",
      {"cash_flows": [-10000, 3000, 4000, 5000]}),
     ("npv at 7% for an outlay of 1000 then 400 500 600", "finance.npv", {"rate_pct": 7, "cash_flows": [-1000, 400, 500, 600]}),
+    # amounts with k or $ are list items too, and the value before them with an outlay word leads the list
+    ("irr if we spend $80,000 on the machine and it brings in 25k, 30k, 35k", "finance.irr",
+     {"cash_flows": [-80000, 25000, 30000, 35000]}),
+    ("npv at 9% of a fit-out costing 60k that saves 18k, 22k, 26k", "finance.npv",
+     {"rate_pct": 9, "cash_flows": [-60000, 18000, 22000, 26000]}),
+    ("irr of minus 40,000 up front, then 12,000, 15,000 and 21,000", "finance.irr",
+     {"cash_flows": [-40000, 12000, 15000, 21000]}),
+    ("npv 10% CF0 -5000 CF1 2000 CF2 2500 CF3 3000", "finance.npv",
+     {"rate_pct": 10, "cash_flows": [-5000, 2000, 2500, 3000]}),
+    # or as a level yearly amount after the outlay
+    ("irr for buying a van for 30k that earns 9k a year for 5 years", "finance.irr",
+     {"cash_flows": [-30000, 9000, 9000, 9000, 9000, 9000]}),
     ("loan payment on half a million at 6% over 30 years", "finance.loan_payment",
      {"principal": 500000, "rate_pct": 6, "years": 30}),
     ("install the legal pack", "system.install_pack", {"pack": "legal"}),
@@ -85,6 +97,13 @@ def test_slot_roles(resolver, text, action, slots):
             assert got == pytest.approx(want, rel=0.01), (name, m.slots)
         else:
             assert got == want, (name, m.slots)
+
+
+@pytest.mark.parametrize("text", ["loan of 300k, 50k down, at 6% over 30 years",
+                                  "compare a 200k and a 250k mortgage at 5% over 30 years"])
+def test_two_amounts_are_not_a_list(resolver, text):
+    m = resolve(resolver, text)
+    assert m.action == "finance.loan_payment" and "cash_flows" not in m.slots
 
 
 def test_missing_lists_required_slots_only(resolver):

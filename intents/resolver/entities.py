@@ -159,7 +159,8 @@ _AGE_SEX_HINT = re.compile(r"\d\s*[mfMF]\b")
 NUM_START = lazy(rf"(?<![\d.,]){NUM}")
 NEGATIVE_WORD = lazy(rf"\b(?:minus|negative)\s+(?={NUM})", re.I)
 NUMBER = lazy(rf"(?<![\w.]){NUM}(?![\w]|\.\d)|\({NUM}\)")
-LIST_SEP = lazy(r"^\s*(?:,|;|and|then|,\s*and|,\s*then|/|,?\s*followed\s+by|,?\s*and\s+then)?\s*$", re.I)
+# between list items: commas, "and", "then", "followed by", or a cash-flow label ("cf1", "CF 2:")
+LIST_SEP = lazy(r"^\s*(?:,|;|and|then|,\s*and|,\s*then|/|,?\s*followed\s+by|,?\s*and\s+then|,?\s*c\.?f\.?\s*\d{1,2}\s*[:=]?)?\s*$", re.I)
 
 
 def tag(text: str, today: date | None = None) -> Tagged:
@@ -420,22 +421,30 @@ def _rest(norm: str, claims: _Claims, add, ents: list[Entity]) -> None:
         if value is None:
             continue
         numbers.append((m.start(), m.end(), value))
-    # Runs of three or more plain numbers (or two with a comma) are a list: cash flows.
+    # Runs of three or more plain numbers (or two with a comma) are a list: cash flows. Amounts count as
+    # items too ("returns of 15k, 20k, 25k"), but only three or more of them: "300k, 50k down" is two.
+    items = [(a, b, v, None) for a, b, v in numbers]
+    items += [(e.start, e.end, e.value, e) for e in ents if e.kind == "money" and not e.extra.get("per")]
+    items.sort(key=lambda x: x[0])
     i = 0
-    while i < len(numbers):
+    while i < len(items):
         j = i
-        while j + 1 < len(numbers) and LIST_SEP.match(norm[numbers[j][1]:numbers[j + 1][0]]):
+        while j + 1 < len(items) and LIST_SEP.match(norm[items[j][1]:items[j + 1][0]]):
             j += 1
-        run = numbers[i:j + 1]
+        run = items[i:j + 1]
         comma = any("," in norm[run[k][1]:run[k + 1][0]] for k in range(len(run) - 1))
-        if len(run) >= 3 or (len(run) == 2 and comma):
+        amounts = [x[3] for x in run if x[3] is not None]
+        if len(run) >= 3 or (len(run) == 2 and comma and not amounts):
             a, b = run[0][0], run[-1][1]
-            ents.append(Entity("number_list", [v for _, _, v in run], a, b, norm[a:b]))
+            for e in amounts:
+                ents.remove(e)
+            ents.append(Entity("number_list", [v for _, _, v, _ in run], a, b, norm[a:b]))
             claims.take(a, b)
         else:
-            for a, b, v in run:
-                ents.append(Entity("number", v, a, b, norm[a:b]))
-                claims.take(a, b)
+            for a, b, v, e in run:
+                if e is None:
+                    ents.append(Entity("number", v, a, b, norm[a:b]))
+                    claims.take(a, b)
         i = j + 1
 
 

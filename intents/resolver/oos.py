@@ -40,4 +40,10 @@ OUT_OF_SCOPE = [
     "are you a robot", "how are you today", "thank you", "what is your favourite colour",
     "is my heart rate normal", "why is my blood sugar high", "what does a high creatinine mean",
     "how much does a lawyer cost", "how much does a bmi test cost", "explain what interest is",
+    # two things named with "between ... and ...", the way parties are, about something else
+    "what is the difference between a roth ira and a 401k", "drug interactions between aspirin and warfarin",
+    "compare apple and microsoft", "how far is it between london and paris", "mediate a dispute between my tenants",
+    # other documents than the ones the packs draft
+    "draft a lease agreement", "write a partnership agreement", "prepare an employment contract",
+    "draft a cease and desist letter",
 ]

@@ -88,6 +88,9 @@ OTHER_LAW = {"england": "England and Wales", "english": "England and Wales", "uk
              "germany": "Germany", "german": "Germany", "france": "France", "french": "France",
              "singapore": "Singapore", "switzerland": "Switzerland", "swiss": "Switzerland"}
 _STATE_RE = lazy(r"\b(" + "|".join(sorted(list(US_STATES) + list(OTHER_LAW), key=len, reverse=True)) + r")\b", re.I)
+# words that make the amount after them money going out: invest(ed/ment), cost(s/ing), pay(ing), spend ...
+_OUTLAY = ("invest", "outlay", "cost", "initial", "pay", "spen", "upfront", "up-front", "buy", "purchas", "put",
+           "capex", "deposit")
 _WORD = lazy(r"[a-z]+")
 LAB_CHOICE_SYNONYMS = {"sugar": "glucose", "blood sugar": "glucose", "bg": "glucose", "tg": "triglycerides",
                        "trigs": "triglycerides", "triglyceride": "triglycerides", "bun": "urea", "chol": "cholesterol",
@@ -198,19 +201,42 @@ class Filler:
                 if slot.kind == "number_list":
                     value, why = self._outlay(ents[0], value, why)
                 self._set(slot, value, why, ents[0])
+            elif slot.kind == "number_list":
+                self._level_flows(slot)
+
+    def _level_flows(self, slot) -> None:
+        """Cash flows said as an outlay and a level yearly amount: "an initial investment of 1.2 million,
+        then 400k a year for 4 years" is [-1200000, 400000, 400000, 400000, 400000]."""
+        yearly = [e for e in self.free("money") if e.extra.get("per") == "year"]
+        spans = [e for e in self.free("duration") if e.unit == "years" and float(e.value).is_integer()]
+        if len(yearly) != 1 or len(spans) != 1 or not 1 <= spans[0].value <= 50:
+            return
+        flow, span = yearly[0], spans[0]
+        lead = [x for x in self.free("money", "number") if x.end <= flow.start and x.extra.get("per") is None]
+        if not lead or not any(w.startswith(_OUTLAY) for w in self._before(lead[-1], 4)):
+            return
+        flows = [-abs(lead[-1].value)] + [flow.value] * int(span.value)
+        self.used.update({id(lead[-1]), id(flow), id(span)})
+        self._set(slot, flows, f"the outlay '{lead[-1].text}', then '{flow.text}' for '{span.text}'")
 
     def _outlay(self, e: Entity, flows: list, why: str) -> tuple[list, str]:
         """Cash flows said the way people say them: "an initial investment of 10000 with returns of
         3000, 4000, 5000" or "an outlay of 1000 then 400, 500": the first flow is money going out."""
-        cues = ("investment", "invest", "outlay", "cost", "costs", "initial", "pay", "spend", "upfront", "invested")
-        if flows and flows[0] > 0 and any(w in cues for w in self._before(e, 4)):
-            return [-flows[0], *flows[1:]], why + ", first flow is an outlay"
+        def outlay(words: list[str]) -> bool:
+            return any(w.startswith(_OUTLAY) for w in words)
+
         before = [x for x in self.t.entities if x.kind in ("number", "money") and x.end <= e.start and id(x) not in self.used]
         if before and flows and all(v >= 0 for v in flows):
             lead = before[-1]
-            if any(w in cues for w in self._before(lead, 4)):
+            # "an outlay of 20k followed by 6k, 7k", "costing $50,000 upfront that returns 15k, 20k", or a
+            # flow already negative: "minus 75,000 at the start, then 20,000, 25,000"
+            between = len(_WORD.findall(self.low[lead.end:e.start]))
+            negative = isinstance(lead.value, (int, float)) and lead.value < 0
+            if (between <= 10 and outlay(self._before(lead, 4))) or (between <= 6 and negative):
                 self.used.add(id(lead))
                 return [-abs(lead.value), *flows], why + f", preceded by the outlay '{lead.text}'"
+        if flows and flows[0] > 0 and outlay(self._before(e, 4)):
+            return [-flows[0], *flows[1:]], why + ", first flow is an outlay"
         return flows, why
 
     def _typed_numeric(self, group) -> None:
