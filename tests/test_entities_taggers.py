@@ -218,6 +218,12 @@ def test_parties_split_where_they_should(text, a, b):
     assert [v for k, v in kinds(text) if k == "party"] == [a, b]
 
 
+@pytest.mark.parametrize("text", ["draft an nda for 3 years and governed by ny law", "draft an nda and email it to bob",
+                                  "an nda under delaware law", "what is the nda quota and the reset date"])
+def test_no_parties_where_none_are_named(text):
+    assert [v for k, v in kinds(text) if k == "party"] == []
+
+
 @pytest.mark.parametrize("text, flows", [
     ("npv at 8% of -1000, 300, 400, 500", [-1000.0, 300.0, 400.0, 500.0]),
     ("irr minus 1000 300 400 500", [-1000.0, 300.0, 400.0, 500.0]),

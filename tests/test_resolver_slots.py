@@ -61,6 +61,13 @@ def resolve(resolver, text):
      {"party_a": "Stark Industries", "party_b": "Wayne Enterprises", "mutual": False, "governing_law": "New York"}),
     ("write a mutual non-disclosure agreement between Globex and Initech for 3 years", "legal.draft_nda",
      {"party_a": "Globex", "party_b": "Initech", "mutual": True, "term_years": 3}),
+    # parties written the other ways people write them
+    ("nda hooli / pied piper, 2 years", "legal.draft_nda", {"party_a": "hooli", "party_b": "pied piper", "term_years": 2}),
+    ("NDA: Dunder Mifflin & Sabre, mutual", "legal.draft_nda", {"party_a": "Dunder Mifflin", "party_b": "Sabre"}),
+    ("draft an nda with party A Oscorp and party B Tyrell Corp", "legal.draft_nda",
+     {"party_a": "Oscorp", "party_b": "Tyrell Corp"}),
+    ("confidentiality agreement in which Acme Labs discloses its formulas to Bluth Company", "legal.draft_nda",
+     {"party_a": "Acme Labs", "party_b": "Bluth Company"}),
     # deadline: date, days, court days, jurisdiction as a code, mail service
     ("10 business days from 2026-07-01 in California", "legal.deadline",
      {"start_date": "2026-07-01", "days": 10, "day_type": "court", "jurisdiction": "US-CA"}),

@@ -153,6 +153,23 @@ _PARTY_END = (r"(?=\s*(?:[,.;:!?(]|$|\b(?:for|under|governed|with|lasting|mutual
 PARTIES = lazy(rf"\b(?:between|among|parties)\s+(?:the\s+)?(?P<a>[A-Za-z0-9][\w.&'-]*(?:\s+[\w.&'-]+){{0,5}}?)\s+(?:and|&)\s+(?P<b>[A-Za-z0-9][\w.&'-]*(?:\s+[\w.&'-]+){{0,5}}?){_PARTY_END}", re.I)
 # "for Soylent and Massive Dynamic": only capitalised names, without "between" to anchor them
 NAMED_PAIR = lazy(rf"\b(?:for|with|by)\s+(?P<a>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){{0,4}})\s+(?:and|&)\s+(?P<b>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){{0,4}}){_PARTY_END}")
+_NAME_REST = r"[\w.&'-]*(?:\s+[\w.&'-]+){0,5}?"  # a name: up to six words, as few as the pattern allows
+_NAME = r"[A-Za-z0-9]" + _NAME_REST
+# "party A Vandelay Industries, party B Kramerica"
+LABELLED_PAIR = lazy(rf"\b(?:party\s*(?:a|1|one)|first\s+party|disclosing\s+party)\s*[:=\-–]?\s*(?:is\s+)?(?P<a>{_NAME})"
+                     rf"\s*[,;]?\s*(?:and\s+)?(?:the\s+)?(?:party\s*(?:b|2|two)|second\s+party|receiving\s+party)\s*[:=\-–]?\s*"
+                     rf"(?:is\s+)?(?P<b>{_NAME}){_PARTY_END}", re.I)
+# "Northwind Traders discloses its formulas to Contoso Ltd": the discloser first (capitalised names only)
+_CAPS = r"[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4}"
+DISCLOSES = lazy(rf"(?P<a>{_CAPS})\s+(?:discloses|disclosing|will\s+disclose|is\s+disclosing|shares|will\s+share)\s+"
+                 rf"(?:[a-z]+\s+){{0,3}}?(?:to|with)\s+(?P<b>{_CAPS}){_PARTY_END}")
+# "nda acme corp / initech llc", "NDA: Umbrella Corp & Cyberdyne Systems": joined by & or /, or "and" after a
+# colon ("the nda quota and the reset date" names no parties)
+_AFTER_AGREEMENT = r"\b(?:nda|agreement|contract)\s*"
+_NOT_A_NAME = r"(?!(?:between|among|for|with|and|the|a|an|to|in|of|under|my|our|your)\b)"
+AGREEMENT_PAIR = lazy(rf"{_AFTER_AGREEMENT}(?:(?P<colon>[:\-–])\s*|\s+){_NOT_A_NAME}(?P<a>[A-Za-z]{_NAME_REST})\s*"
+                      rf"(?:&|/|\bvs\.?|(?(colon)\band\b|(?!x)x))\s*{_NOT_A_NAME}(?P<b>[A-Za-z]{_NAME_REST}){_PARTY_END}", re.I)
+_PAIRS = (PARTIES, NAMED_PAIR, LABELLED_PAIR, DISCLOSES, AGREEMENT_PAIR)  # the first that finds a pair is used
 _NOT_PARTY = {"me", "us", "them", "you", "it", "a", "an", "the", "someone"}
 _DIGIT = re.compile(r"\d")
 _AGE_SEX_HINT = re.compile(r"\d\s*[mfMF]\b")
@@ -198,7 +215,7 @@ def tag(text: str, today: date | None = None) -> Tagged:
     for m in PATH.finditer(norm):
         if claims.free(*m.span()) and not re.fullmatch(r"[\d/.\-]+", m.group(0)) and not re.search(r"\d+/(?:l|dl|kg|min)\b", m.group(0), re.I):
             add("path", m.group(0), m)
-    for m in list(PARTIES.finditer(norm)) or list(NAMED_PAIR.finditer(norm)):
+    for m in next((found for found in (list(p.finditer(norm)) for p in _PAIRS) if found), []):
         for g in ("a", "b"):
             name = m.group(g).strip(" ,.;:\"'")
             if name and claims.free(m.start(g), m.start(g) + len(name)) and name.lower() not in _NOT_PARTY:
