@@ -136,3 +136,14 @@ def test_a_pack_verb_without_a_name_asks_for_the_pack(resolver, text, action):
     m = resolver.resolve(text)
     assert m.action == action
     assert "pack" not in m.slots and m.missing == ["pack"]
+
+
+@pytest.mark.parametrize("text, action", [
+    ("monthly paymnet on a 200k mortage at 5% for 15 years", "finance.loan_payment"),  # a synonym's typo
+    ("hlep", "system.help"),  # a swapped pair in a short word
+    ("recent histroy", "system.history"),
+])
+def test_typos_of_known_spellings_are_repaired(resolver, text, action):
+    m = resolver.resolve(text)
+    assert m.action == action, m.explain
+    assert m.explain.get("typo_repairs")

@@ -25,6 +25,7 @@ class Classifier:
         self.vocab: list[str] = index["vocab"]
         self.vocab_set = set(self.vocab)
         self._grams: dict[str, list[str]] | None = None
+        self._surface: dict[str, str] = {}  # a word a typo may have meant -> the token it stands for
         self.oos_index = self.ids.index(OOS)
         self.centroids = set(index.get("centroids", ()))
         self._vocab_of: dict[int, set[str]] | None = None
@@ -62,11 +63,18 @@ class Classifier:
 
     def _gram_index(self) -> dict[str, list[str]]:
         if self._grams is None:
+            # The words a typo may have meant: the vocabulary, and the spellings the tokenizer maps onto
+            # it ("mortage" meant "mortgage", which the index knows as "loan")
+            surface = {w: w for w in self.vocab}
+            for raw in (*text.SYNONYMS, *text.ABBREVIATIONS):
+                if text.stem(raw) in self.vocab_set:
+                    surface.setdefault(raw, text.stem(raw))
             grams: dict[str, list[str]] = {}
-            for w in self.vocab:
+            for w in surface:
                 if len(w) >= 4:
                     for g in text.trigrams(w):
                         grams.setdefault(g, []).append(w)
+            self._surface = surface
             self._grams = grams
         return self._grams
 
@@ -79,15 +87,21 @@ class Classifier:
         for g in text.trigrams(word):
             for w in grams.get(g, ()):
                 counts[w] = counts.get(w, 0) + 1
+        pool = [w for w, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:40]]
+        if not counts and len(word) <= 6:
+            # a swapped pair in a short word shares no trigram with it ("hlep", "help"): every word of
+            # the same first letter and length, checked by edit distance below
+            pool = [w for w in self._surface if w[0] == word[0] and len(w) == len(word)]
+            counts = dict.fromkeys(pool, 0)
         limit = 1 if len(word) <= 7 else 2  # two edits turn "pancak(es)" into "pack(s)"
         best, best_d = None, limit + 1
-        for w, c in sorted(counts.items(), key=lambda kv: -kv[1])[:40]:
+        for w in pool:
             if w[0] != word[0] and len(word) < 8:
                 continue  # people rarely mistype the first letter of a short word
             d = text.edit_distance(word, w, limit)
             if d < best_d or (d == best_d and best is not None and counts[w] > counts[best]):
                 best, best_d = w, d
-        return best if best_d <= limit else None
+        return self._surface[best] if best_d <= limit else None
 
     def query_tokens(self, toks: list[str]) -> tuple[list[str], dict[str, str]]:
         fixed, repairs = [], {}
