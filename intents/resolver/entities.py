@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from intents.resolver import currencies, dates
+from intents.resolver import currencies, dates, spelling
 from intents.resolver.numbers import SCALE_WORDS, parse_number, words_to_digits
 
 MAX_CHARS = 2000  # matching looks at this much; longer input is clipped before any regex runs
@@ -180,11 +180,12 @@ NUMBER = lazy(rf"(?<![\w.]){NUM}(?![\w]|\.\d)|\({NUM}\)")
 LIST_SEP = lazy(r"^\s*(?:,|;|and|then|,\s*and|,\s*then|/|,?\s*followed\s+by|,?\s*and\s+then|,?\s*c\.?f\.?\s*\d{1,2}\s*[:=]?)?\s*$", re.I)
 
 
-def tag(text: str, today: date | None = None) -> Tagged:
-    """Tag `text` (clipped to MAX_CHARS): spoken numbers become digits first, then each tagger claims
-    its spans, most specific first."""
+def tag(text: str, today: date | None = None, spell: bool = True) -> Tagged:
+    """Tag `text` (clipped to MAX_CHARS): misspelt unit words are repaired (`spell`; a pack's own
+    samples are taken as written) and spoken numbers become digits first, then each tagger claims its
+    spans, most specific first."""
     raw = text[:MAX_CHARS]
-    norm = words_to_digits(raw)
+    norm = words_to_digits(spelling.repair(raw) if spell else raw)
     norm = NEGATIVE_WORD.sub("-", norm)
     claims = _Claims(len(norm))
     ents: list[Entity] = []

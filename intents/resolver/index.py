@@ -74,7 +74,7 @@ def expand_template(template: str, kinds: dict[str, str | None], limit: int = 4)
 
 def _doc_tokens(sentence: str, tagged: bool = True) -> list[str]:
     if tagged:
-        sentence = entities.tag(sentence).placeholder_text()
+        sentence = entities.tag(sentence, spell=False).placeholder_text()
     return text.tokens(sentence)
 
 

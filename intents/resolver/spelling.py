@@ -1,0 +1,63 @@
+"""Typos in the words the entity taggers read: "singapore dolars", "compounded anually", "82 kilogams".
+
+The taggers match a closed set of words (currency names, units, compounding frequencies, analytes);
+a misspelt one makes the value vanish rather than look odd. Each longer word that is not one of them is
+compared with the ones of its first letter and length (a swapped, missing, extra or wrong letter); the
+classifier repairs the other words against the packs' own vocabulary (classifier.Classifier.repair).
+"""
+from __future__ import annotations
+
+import re
+
+from intents.resolver import currencies
+from intents.resolver.text import edit_distance
+
+_UNITS = """kilograms kilogram kilos pounds centimeters centimetres centimeter centimetre meters metres inches
+milligrams milligram milliliters millilitres millimoles millimole micromoles deciliter decilitre deciliters
+decilitres milliseconds millisecond minute minutes percent thousand million billion hundred
+daily weekly monthly quarterly annually yearly annual semiannually biannually continuously compounded
+compounding glucose cholesterol triglycerides creatinine years months weeks calendar business""".split()
+# currency nouns only ("dollars", "rupees"): a nationality is too close to other words ("indiana", "indian")
+WORDS = frozenset(_UNITS) | {name.split()[-1] for name in currencies.NAMES if len(name.split()[-1]) >= 5}
+_BY_KEY: dict[tuple[str, int], list[str]] = {}
+for _w in WORDS:
+    for _n in (len(_w) - 1, len(_w), len(_w) + 1):
+        _BY_KEY.setdefault((_w[0], _n), []).append(_w)
+_LETTERS = {w: set(w) for w in WORDS}
+_WORD = re.compile(r"[A-Za-z]{6,}")
+
+
+_SEEN: dict[str, str | None] = {}  # word -> its repair; the same words come back in every request
+
+
+def _near(word: str) -> str | None:
+    low = word.lower()
+    if low in _SEEN:
+        return _SEEN[low]
+    fixed = _SEEN[low] = _closest(low)
+    if len(_SEEN) > 50_000:  # bounded: arbitrary input must not grow it without end
+        _SEEN.clear()
+    return fixed
+
+
+def _closest(low: str) -> str | None:
+    if low in WORDS or low.rstrip("s") in WORDS or low + "s" in WORDS:
+        return None  # the word itself, or its plural or singular
+    limit = 2 if len(low) >= 9 else 1
+    letters = set(low)
+    found: dict[int, list[str]] = {}
+    for w in _BY_KEY.get((low[0], len(low)), ()):
+        if len(letters ^ _LETTERS[w]) > 2 * limit:
+            continue  # each edit changes at most two letters of the set: a cheap reject
+        d = edit_distance(low, w, limit)
+        if d <= limit:
+            found.setdefault(d, []).append(w)
+    if not found:
+        return None
+    closest = found[min(found)]
+    return closest[0] if len(closest) == 1 else None  # two words as close: not ours to choose
+
+
+def repair(text: str) -> str:
+    """`text` with misspelt unit, currency and frequency words written right (other words untouched)."""
+    return _WORD.sub(lambda m: _near(m.group(0)) or m.group(0), text)
