@@ -1,7 +1,7 @@
 """Resolver bench: accuracy on a labelled set, latency, scale, cold start. Prints every figure of issue 3.
 
     python bench/resolver.py                 # the dev set (tests/data/dev_set.jsonl)
-    python bench/resolver.py other.jsonl     # any set in the same format
+    python bench/resolver.py other.jsonl     # any set in the same format, e.g. tests/data/crowd_set.jsonl
     python bench/resolver.py -v              # also list every miss
 
 Figures: intent accuracy (in-scope lines whose top action is right), all-slots-correct (in-scope lines
@@ -37,6 +37,8 @@ def same(expected, got) -> bool:
         return abs(expected - got) <= max(0.01 * abs(expected), 0.011)
     if isinstance(expected, list) and isinstance(got, list):
         return len(expected) == len(got) and all(same(a, b) for a, b in zip(expected, got))
+    if isinstance(expected, str) and expected.startswith("~"):  # free text: "~brief.pdf" is contained in it
+        return got is not None and expected[1:].strip().lower() in str(got).lower()
     if isinstance(expected, str) and isinstance(got, str):
         return expected.strip().lower() == got.strip().lower()
     return expected == got

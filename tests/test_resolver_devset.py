@@ -1,4 +1,5 @@
-"""The labelled development set (tests/data/dev_set.jsonl), case by case and in aggregate.
+"""The labelled development set (tests/data/dev_set.jsonl), case by case and in aggregate; and the crowd
+set (tests/data/crowd_set.jsonl) in aggregate.
 
 Each line is a parametrised case. The few lines the resolver gets wrong today are listed in
 KNOWN_MISSES with what goes wrong; they are expected failures (not strict, so a fix simply passes).
@@ -68,3 +69,21 @@ def test_dev_set_aggregate(resolver):
     assert figures["intent_accuracy"] >= MIN_INTENT, misses
     assert figures["all_slots_correct"] >= MIN_SLOTS, misses
     assert figures["oos_rejection"] >= MIN_OOS, misses
+
+
+# Written by a separate session from ../shared/CATALOG.md alone, without seeing the resolver or its samples:
+# 220 lines, typos in about one in six. It has since been used to find failure classes (cash flows said
+# with amounts, parties written other ways, misspelt units), so it is a regression guard, not a held-out
+# measure. Measured: intent 0.979, slots 0.969, out of scope 0.920 (python bench/resolver.py tests/data/crowd_set.jsonl).
+CROWD = [json.loads(line) for line in (Path(__file__).parent / "data" / "crowd_set.jsonl").read_text().splitlines()
+         if line.strip()]
+
+
+def test_crowd_set_aggregate(resolver):
+    from bench.resolver import score
+
+    figures, misses = score(resolver, CROWD)
+    assert figures["lines"] == 220
+    assert figures["intent_accuracy"] >= 0.96, misses
+    assert figures["all_slots_correct"] >= 0.94, misses
+    assert figures["oos_rejection"] >= 0.84, misses

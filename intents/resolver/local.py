@@ -15,6 +15,7 @@ from intents.resolver.index import OOS, load_or_build
 ACCEPT = 0.30  # below this similarity nothing is close enough
 ACCEPT_BARE = 0.45  # the bar when no value in the text fills any of the action's slots ...
 BARE_SUPPORT = 0.65  # ... and a third or more of its words are not the action's own
+FOREIGN_CONF, FOREIGN_SUPPORT = 0.55, 0.30  # below both: refused (see _classify)
 RERANK_GAP = 0.10  # candidates this close to the best are re-ranked by how well their slots fill
 ALTERNATIVE_GAP = 0.12  # actions scoring within this of the best are offered as alternatives
 
@@ -164,6 +165,11 @@ class LocalResolver:
         s2 = actions_only[1][0] if len(actions_only) > 1 else 0.0
         margin = s1 - max(s2, oos_score)
         conf = _calibrate(s1, margin)
+        if conf < FOREIGN_CONF and support < FOREIGN_SUPPORT:
+            # Unsure, and most of the words are not the action's own: "calculate the CHA2DS2-VASc score
+            # for a 75 year old woman" borrows a calculator's words for something no pack offers.
+            info["refused"] = f"loosely like {a1} ({s1:.2f}), in mostly other words (support {support:.2f})"
+            return None, round(min(conf, 0.49), 3), [Alternative(action=a1, confidence=round(min(conf, 0.49), 3))], info
         alts = [Alternative(action=a, confidence=round(_calibrate(s, s - s1), 3))
                 for s, a in actions_only[1:4] if s1 - s <= ALTERNATIVE_GAP]
         return a1, conf, alts, info
