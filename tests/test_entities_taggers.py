@@ -144,6 +144,8 @@ def test_pounds_weight_keeps_the_currency_reading():
     ("90 umol/l", 90.0, "umol/L"),
     ("7.2 millimoles per liter", 7.2, "mmol/L"),
     ("1.2 mg per deciliter", 1.2, "mg/dL"),
+    ("150 mg dl", 150, "mg/dL"),  # as a recogniser writes it
+    ("6.1 mmol per l", 6.1, "mmol/L"),
 ])
 def test_lab_values(text, value, unit):
     ent = tag(text).entities[0]

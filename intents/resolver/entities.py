@@ -102,11 +102,11 @@ HEIGHT_METRIC = lazy(
 WEIGHT = lazy(
     rf"(?P<num>{NUM})\s*(?P<unit>kgs?|kilo(?:gram)?s?|kilogrammes?|lbs?|pounds?|st|stones?|g|grams?)(?!\w)", re.I)
 LAB = lazy(
-    rf"(?P<num>{NUM})\s*(?P<unit>mg\s*/\s*dl|mg\s*per\s*dl|mg\s*per\s*deciliter|milligrams?\s+per\s+decilit(?:er|re)|mgdl|"
-    rf"mmol\s*/\s*l|mmol|millimoles?\s+per\s+lit(?:er|re)|[uµμ]mol\s*/\s*l|umol|micromoles?\s+per\s+lit(?:er|re)|"
+    rf"(?P<num>{NUM})\s*(?P<unit>mg\s*/?\s*dl|mg\s*per\s*dl|mg\s*per\s*deciliter|milligrams?\s+per\s+decilit(?:er|re)|mgdl|"
+    rf"mmol\s*/\s*l|mmol\s+per\s+l|mmol|millimoles?\s+per\s+lit(?:er|re)|[uµμ]mol\s*/\s*l|umol|micromoles?\s+per\s+lit(?:er|re)|"
     rf"micromol\s*/\s*l)(?!\w)", re.I)
 DOSE = lazy(
-    rf"(?P<num>{NUM})\s*(?P<unit>mg\s*/\s*kg|mg\s*per\s*kg|mg\s+per\s+kilo(?:gram)?|milligrams?\s+(?:per|a)\s+kilo(?:gram)?s?|mg\s+a\s+kilo|mgkg)(?!\w)",
+    rf"(?P<num>{NUM})\s*(?P<unit>mg\s*/?\s*kg|mg\s*per\s*kg|mg\s+per\s+kilo(?:gram)?|milligrams?\s+(?:per|a)\s+kilo(?:gram)?s?|mg\s+a\s+kilo|mgkg)(?!\w)",
     re.I)
 MG = lazy(rf"(?P<num>{NUM})\s*(?P<unit>mg|milligrams?)(?!\w)(?!\s*(?:/|per\b|a\s+k))", re.I)
 SECONDS = lazy(rf"(?P<num>{NUM})\s*(?:s|secs?|seconds?)(?!\w)", re.I)
