@@ -246,3 +246,15 @@ def test_spans_index_the_normalized_text():
     t = tag("a three hundred thousand dollar loan")
     e = t.entities[0]
     assert t.text[e.start:e.end] == e.text == "300000 dollar"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("interest 3,8 percent", [("percent", 3.8)]),  # a decimal comma
+    ("loan 1 200 000 SEK", [("money", 1200000.0)]),  # thousands grouped by spaces, beside a currency
+    ("€ 250 000", [("money", 250000.0)]),
+    ("2 lakh indian rupees", [("money", 200000.0)]),
+    ("discount -2000 500 700 900 1100", [("number_list", [-2000.0, 500.0, 700.0, 900.0, 1100.0])]),  # still a list
+    ("served on 17.09.2026", [("date", "2026-09-17")]),  # dotted dates are day first
+])
+def test_numbers_written_other_ways(text, expected):
+    assert kinds(text) == expected

@@ -32,6 +32,7 @@ _YEAR = r"(?P<year>\d{4})"
 PATTERNS = [
     lazy(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"),
     lazy(r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4}|\d{2})\b"),
+    lazy(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})\b"),  # "17.09.2026": dotted is day first
     lazy(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}(?:,?\s*{_YEAR})?\b", re.I),
     lazy(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s*{_YEAR})?\b", re.I),
     lazy(rf"\b{_MONTH}\s+{_YEAR}\b", re.I),  # "march 2026" -> the 1st
@@ -67,9 +68,9 @@ def find_dates(text: str, today: date | None = None) -> list[tuple[int, int, str
 
     low = text.lower()
     named = bool(_MONTH_HINT.search(low))
-    numeric = "-" in text or "/" in text
+    numeric = "-" in text or "/" in text or "." in text
     for i, pattern in enumerate(PATTERNS):
-        if (i < 2 and not numeric) or (i >= 2 and not named):
+        if (i < 3 and not numeric) or (i >= 3 and not named):
             continue  # cheap guards: most sentences name no month and write no 2026-11-20
         for m in pattern.finditer(text):
             if not free(m.start(), m.end()):

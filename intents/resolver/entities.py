@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from intents.resolver import currencies, dates, spelling
-from intents.resolver.numbers import SCALE_WORDS, parse_number, words_to_digits
+from intents.resolver.numbers import SCALE_WORDS, parse_number, plain_numbers, words_to_digits
 
 MAX_CHARS = 2000  # matching looks at this much; longer input is clipped before any regex runs
 
@@ -185,7 +185,7 @@ def tag(text: str, today: date | None = None, spell: bool = True) -> Tagged:
     samples are taken as written) and spoken numbers become digits first, then each tagger claims its
     spans, most specific first."""
     raw = text[:MAX_CHARS]
-    norm = words_to_digits(spelling.repair(raw) if spell else raw)
+    norm = words_to_digits(plain_numbers(spelling.repair(raw) if spell else raw))
     norm = NEGATIVE_WORD.sub("-", norm)
     claims = _Claims(len(norm))
     ents: list[Entity] = []

@@ -196,3 +196,28 @@ def parse_number(raw: str) -> float | None:
     except ValueError:
         return None
     return -value if neg else value
+
+
+# Numbers written the ways other locales and people write them, made plain before tagging.
+_UNIT_AFTER = r"(?=\s*(?:%|percent\b|per\s*cent\b|pct\b|kg\b|kilos?\b|cm\b|mg\b|mmol\b|g\b|lb\b|ms\b|years?\b))"
+_DECIMAL_COMMA = lazy(rf"(?<![\d,.])(\d{{1,3}}),(\d{{1,2}}){_UNIT_AFTER}", re.I)  # "3,8 percent"
+_CODES = "usd|eur|gbp|jpy|chf|cad|aud|nzd|cny|inr|sek|nok|dkk|mxn|brl|zar|krw|hkd|sgd|pln|czk|huf|ils|thb|idr|myr"
+# "1 200 000 SEK", "€ 250 000": thousands grouped by spaces, only beside a currency ("-2000 500 700 900" is a list)
+_SPACED_MONEY = lazy(rf"(?<=[$€£¥₹])\s?\d{{1,3}}(?: \d{{3}})+(?![\d,.]?\d)|(?<![\d.,])\d{{1,3}}(?: \d{{3}})+(?=\s*(?:(?:{_CODES}|"
+                     rf"euros?|dollars?|kronor|kroner|pounds|rupees|francs)\b|[€$£]))", re.I)
+_INDIAN = lazy(r"\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?)\b", re.I)  # "2 lakh" = 200,000; "1.5 crore" = 15,000,000
+
+
+def plain_numbers(text: str) -> str:
+    """ "3,8 percent" -> "3.8 percent", "1 200 000 SEK" -> "1200000 SEK", "2 lakh" -> "200000"."""
+    if "," in text:
+        text = _DECIMAL_COMMA.sub(r"\1.\2", text)
+    if " " in text and any(c.isdigit() for c in text):
+        text = _SPACED_MONEY.sub(lambda m: m.group(0).replace(" ", ""), text)
+    if "la" in text.lower() or "cr" in text.lower():
+        def scaled(m: re.Match) -> str:
+            value = float(m.group(1)) * (1e5 if m.group(2).lower().startswith("la") else 1e7)
+            return str(int(value)) if value == int(value) else str(value)
+
+        text = _INDIAN.sub(scaled, text)
+    return text
