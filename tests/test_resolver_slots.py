@@ -68,6 +68,12 @@ def resolve(resolver, text):
      {"party_a": "Oscorp", "party_b": "Tyrell Corp"}),
     ("confidentiality agreement in which Acme Labs discloses its formulas to Bluth Company", "legal.draft_nda",
      {"party_a": "Acme Labs", "party_b": "Bluth Company"}),
+    # said or dictated: letters of an abbreviation, metres and centimetres, an age as a number of years
+    ("b m i for 72 kg and 1 meter 68", "healthcare.bmi", {"weight_kg": 72, "height_cm": 168}),
+    ("e g f r, man, 66 years, creatinine 0.9", "healthcare.egfr", {"age": 66, "sex": "male", "creatinine_mg_dl": 0.9}),
+    ("amoxicillin 25 mg for each kilo, child of 18 kg", "healthcare.dose", {"dose_mg_per_kg": 25, "weight_kg": 18}),
+    ("to have 15k saved in 3 years at 4%, how much a month?", "finance.savings_goal",
+     {"target": 15000, "years": 3, "rate_pct": 4}),
     # deadline: date, days, court days, jurisdiction as a code, mail service
     ("10 business days from 2026-07-01 in California", "legal.deadline",
      {"start_date": "2026-07-01", "days": 10, "day_type": "court", "jurisdiction": "US-CA"}),

@@ -32,3 +32,9 @@ def test_the_repaired_word_is_tagged():
 
 def test_a_packs_own_samples_are_taken_as_written():
     assert entities.tag("compounded anually", spell=False).entities == []
+
+
+@pytest.mark.parametrize("said, written", [("b m i for 70 kg", "bmi for 70 kg"), ("e g f r please", "egfr please"),
+                                           ("q.t.c. 400", "qtc 400"), ("a b testing", "a b testing")])
+def test_abbreviations_spelled_letter_by_letter_are_joined(said, written):
+    assert spelling.repair(said) == written

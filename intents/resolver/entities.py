@@ -97,6 +97,7 @@ ICD10_LOWER = lazy(r"\b([a-tv-z]\d[0-9a-z]\.[0-9a-z]{1,4}|(?<=code )[a-tv-z]\d[0
 FEET_INCHES = lazy(
     rf"(?P<ft>\d(?:\.\d+)?)\s*(?:'|’|ft\.?|feet|foot)\s*(?:(?:and\s+)?(?P<inch>\d{{1,2}}(?:\.\d+)?)\s*(?:\"|”|''|in\.?|inch|inches)?)?(?!\w)",
     re.I)
+METRES_AND_CM = lazy(r"(?P<m>[12])\s*(?:m|met(?:er|re)s?)\s+(?:and\s+)?(?P<cm>\d{1,2})(?:\s*(?:cm|centimet(?:er|re)s?))?(?![\w]|[.,]\d|\s*(?:kg|kilo|lb|pound|%|percent|years?|mg))", re.I)
 HEIGHT_METRIC = lazy(
     rf"(?P<num>{NUM})\s*(?P<unit>cm|cms|centimet(?:er|re)s?|met(?:er|re)s?|m(?=\s+tall)|m(?=[\s,.;]|$)|in(?=\s+tall)|inch(?:es)?|mm)(?!\w)", re.I)
 WEIGHT = lazy(
@@ -106,7 +107,7 @@ LAB = lazy(
     rf"mmol\s*/\s*l|mmol\s+per\s+l|mmol|millimoles?\s+per\s+lit(?:er|re)|[uµμ]mol\s*/\s*l|umol|micromoles?\s+per\s+lit(?:er|re)|"
     rf"micromol\s*/\s*l)(?!\w)", re.I)
 DOSE = lazy(
-    rf"(?P<num>{NUM})\s*(?P<unit>mg\s*/?\s*kg|mg\s*per\s*kg|mg\s+per\s+kilo(?:gram)?|milligrams?\s+(?:per|a)\s+kilo(?:gram)?s?|mg\s+a\s+kilo|mgkg)(?!\w)",
+    rf"(?P<num>{NUM})\s*(?P<unit>mg\s*/?\s*kg|mg\s*per\s*kg|mg\s+(?:for\s+)?(?:each|every)\s+(?:kg|kilo(?:gram)?)|mg\s+per\s+kilo(?:gram)?|milligrams?\s+(?:per|a)\s+kilo(?:gram)?s?|mg\s+a\s+kilo|mgkg)(?!\w)",
     re.I)
 MG = lazy(rf"(?P<num>{NUM})\s*(?P<unit>mg|milligrams?)(?!\w)(?!\s*(?:/|per\b|a\s+k))", re.I)
 SECONDS = lazy(rf"(?P<num>{NUM})\s*(?:s|secs?|seconds?)(?!\w)", re.I)
@@ -135,7 +136,8 @@ MONEY_M = lazy(rf"(?P<num>{NUM})\s*(?P<scale>m|b)(?![\w'])", re.I)
 DURATION = lazy(
     rf"(?P<num>{NUM})\s*(?:-\s*)?(?P<qual>(?:court|business|working|calendar|judicial)\s+)?(?P<unit>years?|yrs?|yr|y(?=\b)|months?|mos?|mo|weeks?|wks?|days?)(?!\w)",
     re.I)
-A_UNIT = lazy(r"\b(?P<lead>a|an|one)\s+(?P<unit>year|month|week|decade)\b(?!\s+old)", re.I)
+# "for a year" is a duration; "how much a month", "save 500 a month" is a rate, not one
+A_UNIT = lazy(r"(?<!much )(?<!\d )(?<!\d)(?<!k )\b(?P<lead>a|an|one)\s+(?P<unit>year|month|week|decade)\b(?!\s+old)", re.I)
 FREQUENCY = lazy(
     r"\b(?:compound(?:ed|ing|s)?\s+(?P<f1>daily|weekly|monthly|quarterly|annually|yearly|semi-?annually|bi-?annually|twice a year|continuously)"
     r"|(?P<f2>daily|weekly|monthly|quarterly|annual|yearly|semi-?annual|bi-?annual)\s+compounding)\b", re.I)
@@ -299,6 +301,9 @@ def _measures(norm: str, claims: _Claims, add, at) -> None:
             add("sex", sex, m, span=(s, s + 1))
             continue
         add("age", value, m)
+    for m in (at(METRES_AND_CM) if _has(low, "met", " m ") else ()):  # "1 meter 70", "1 m 25"
+        if claims.free(*m.span()):
+            add("height", float(m.group("m")) * 100 + float(m.group("cm")), m, unit="m+cm")
     for m in at(HEIGHT_METRIC):
         if not claims.free(*m.span()):
             continue

@@ -183,12 +183,24 @@ class Filler:
         # typed numeric slots: their own entity kind first (a weight entity for a weight slot)
         numeric = [s for s in slots if s.name not in done and ENTITY_KINDS.get(s.kind or "")]
         self._typed_numeric(numeric)
+        self._age_in_years(numeric)
         self._plain_numbers([s for s in numeric if s.name not in self.slots])
         for s in slots:
             if s.name not in self.slots and s.name not in done and s.kind in ("text",):
                 self._text(s)
         self._validate()
         return self.slots, self.reasons
+
+    def _age_in_years(self, numeric) -> None:
+        """ "a woman, 81 years, creatinine 2.3": where nothing else takes a number of years, a whole
+        number of them is the patient's age."""
+        ages = [s for s in numeric if s.kind == "age" and s.name not in self.slots]
+        if not ages or any(s.kind == "years" for s in self.spec.slots):
+            return
+        spans = [e for e in self.free("duration") if e.unit == "years" and float(e.value).is_integer()
+                 and 1 <= e.value <= 120]
+        if len(spans) == 1:
+            self._set(ages[0], int(spans[0].value), "a number of years, where nothing else takes one", spans[0])
 
     # ---- typed entities --------------------------------------------------------------------------
     def _typed(self, group) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from intents.resolver import currencies
-from intents.resolver.text import edit_distance
+from intents.resolver.text import ABBREVIATIONS, edit_distance
 
 _UNITS = """kilograms kilogram kilos pounds centimeters centimetres centimeter centimetre meters metres inches
 milligrams milligram milliliters millilitres millimoles millimole micromoles deciliter decilitre deciliters
@@ -59,5 +59,19 @@ def _closest(low: str) -> str | None:
 
 
 def repair(text: str) -> str:
-    """`text` with misspelt unit, currency and frequency words written right (other words untouched)."""
-    return _WORD.sub(lambda m: _near(m.group(0)) or m.group(0), text)
+    """`text` with misspelt unit, currency and frequency words written right, and abbreviations spelled
+    letter by letter joined (other words untouched)."""
+    return join_letters(_WORD.sub(lambda m: _near(m.group(0)) or m.group(0), text))
+
+
+# "b m i", "e g f r": an abbreviation said (or dictated) letter by letter is joined when it is one we know
+_SPELLED = re.compile(r"\b[A-Za-z](?:[ .][A-Za-z]\b){1,4}\.?")
+_KNOWN = frozenset(ABBREVIATIONS) | {"icd", "scr", "ckd"}
+
+
+def join_letters(text: str) -> str:
+    def join(m: re.Match) -> str:
+        word = re.sub(r"[ .]", "", m.group(0))
+        return word if word.lower() in _KNOWN else m.group(0)
+
+    return _SPELLED.sub(join, text) if " " in text else text
