@@ -38,6 +38,7 @@ def kinds(text: str) -> list[tuple[str, object]]:
     ("seven and a quarter percent", "7.25 percent"),
     ("half a million", "0.5 million"),
     ("a quarter million", "0.25 million"),
+    ("five thousand seven thousand and twelve thousand", "5000, 7000, 12000"),  # a list, not 24000
     ("a loan", "a loan"),
 ])
 def test_spoken_numbers(spoken, digits):

@@ -144,8 +144,17 @@ _AND_A_FRACTION = re.compile(r"(?<![\d.])(\d+) and (?:a |one )?(half|quarter|thr
 _FRACTIONS = {"half": 0.5, "quarter": 0.25, "three quarters": 0.75}
 
 
+NUMWORD = (r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+            r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a)")
+# "forty thousand five thousand" or "ten thousand and four thousand" is a list, not 40005 and 1000:
+# a scale word followed by a number that ends in the same scale word starts a new number.
+LIST_BREAK = lazy(rf"\b(thousand|million)\s+(?:and\s+)?(?=(?:{NUMWORD}\s+){{1,4}}\1\b)", re.I)
+
+
 def words_to_digits(text: str) -> str:
     """Replace spoken numbers with digits, keeping all other text (and its case) as it is."""
+    if "thousand" in text.lower() or "million" in text.lower():
+        text = LIST_BREAK.sub(r"\1, ", text)
     if "half" in text.lower() or "quarter" in text.lower():
         # "half a million" -> "0.5 million" (the amount tagger scales it)
         text = _FRACTION_SCALE.sub(lambda m: f"{_FRACTIONS[m.group(1).lower()]} {m.group(2)}", text)

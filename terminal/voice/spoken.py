@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from intents.resolver.numbers import LIST_BREAK, NUMWORD
+
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _ORD = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
         r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|"
@@ -24,17 +26,10 @@ _NUMBER_ONE = re.compile(r"(?<!twenty )(?<!thirty )(?<!forty )(?<!fifty )(?<!six
                          re.I)
 
 
-_NUMWORD = (r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-            r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a)")
-# "forty thousand five thousand" or "ten thousand and four thousand" is a list, not 40005 and 1000:
-# a scale word followed by a number that ends in the same scale word starts a new number.
-_LIST_BREAK = re.compile(rf"\b(thousand|million)\s+(?:and\s+)?(?=(?:{_NUMWORD}\s+){{1,4}}\1\b)", re.I)
-
-
 # "twenty five thousand nine percent": the "at" between an amount and a rate is the word recognisers drop
 # most; a rate is never said as "thousand nine percent", so the amount ends at the scale word.
 _RATE_AFTER_AMOUNT = re.compile(
-    rf"\b(thousand|million|k)\s+(?=(?:{_NUMWORD}\s+){{1,3}}(?:point\s+(?:{_NUMWORD}\s+){{1,3}})?per\s?cent\b)", re.I)
+    rf"\b(thousand|million|k)\s+(?=(?:{NUMWORD}\s+){{1,3}}(?:point\s+(?:{NUMWORD}\s+){{1,3}})?per\s?cent\b)", re.I)
 
 
 _SCALED = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?) (million|billion)\b", re.I)  # Whisper writes "$1.2 million"
@@ -78,7 +73,7 @@ def normalize(text: str) -> str:
     out = _SPELLED.sub(_join_letters, text)
     out = _SCALED.sub(_unscale, out)
     out = _YEAR_AFTER_DATE.sub(_join_year, out)
-    out = _LIST_BREAK.sub(r"\1, ", out)
+    out = LIST_BREAK.sub(r"\1, ", out)
     out = _RATE_AFTER_AMOUNT.sub(r"\1 at ", out)
     # text2num leaves small isolated numbers ("one year") as words; before a unit they are quantities.
     out = _NUMBER_ONE.sub(lambda m: str(_SMALL[m.group(1).lower()]), out)
