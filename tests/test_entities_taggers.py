@@ -216,6 +216,8 @@ def test_quoted_text():
     ("nda between Blue Sun Corp & Weyland Yutani", "Blue Sun Corp", "Weyland Yutani"),
     ("contract for Acme and Bob", "Acme", "Bob"),
     ("mutual nda between Globex and Initech under New York law", "Globex", "Initech"),
+    ("nda between our client Vance Refrigeration and a contractor named Lou Grant", "Vance Refrigeration", "Lou Grant"),
+    ("nda between Soylent Corp. and Acme Ltd.", "Soylent Corp.", "Acme Ltd."),
 ])
 def test_parties_split_where_they_should(text, a, b):
     assert [v for k, v in kinds(text) if k == "party"] == [a, b]
@@ -259,3 +261,7 @@ def test_spans_index_the_normalized_text():
 ])
 def test_numbers_written_other_ways(text, expected):
     assert kinds(text) == expected
+
+
+def test_stone_and_pounds():
+    assert kinds("weighs 10 st 6 lb") == [("weight", 66.22)]

@@ -87,7 +87,9 @@ class Classifier:
         for g in text.trigrams(word):
             for w in grams.get(g, ()):
                 counts[w] = counts.get(w, 0) + 1
-        pool = [w for w, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:40]]
+        # most shared trigrams first, then the closest length: "redcat" shares only "^re" and "red" with
+        # "redact", as do dozens of re- words
+        pool = [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], abs(len(kv[0]) - len(word))))[:40]]
         if not counts and len(word) <= 6:
             # a swapped pair in a short word shares no trigram with it ("hlep", "help"): every word of
             # the same first letter and length, checked by edit distance below

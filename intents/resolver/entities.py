@@ -100,6 +100,7 @@ FEET_INCHES = lazy(
 METRES_AND_CM = lazy(r"(?P<m>[12])\s*(?:m|met(?:er|re)s?)\s+(?:and\s+)?(?P<cm>\d{1,2})(?:\s*(?:cm|centimet(?:er|re)s?))?(?![\w]|[.,]\d|\s*(?:kg|kilo|lb|pound|%|percent|years?|mg))", re.I)
 HEIGHT_METRIC = lazy(
     rf"(?P<num>{NUM})\s*(?P<unit>cm|cms|centimet(?:er|re)s?|met(?:er|re)s?|m(?=\s+tall)|m(?=[\s,.;]|$)|in(?=\s+tall)|inch(?:es)?|mm)(?!\w)", re.I)
+STONE_LB = lazy(rf"(?P<st>\d{{1,2}})\s*(?:st|stones?)\s*(?:and\s+)?(?P<lb>\d{{1,2}}(?:\.\d+)?)\s*(?:lbs?|pounds?)(?!\w)", re.I)
 WEIGHT = lazy(
     rf"(?P<num>{NUM})\s*(?P<unit>kgs?|kilo(?:gram)?s?|kilogrammes?|lbs?|pounds?|st|stones?|g|grams?)(?!\w)", re.I)
 LAB = lazy(
@@ -220,10 +221,11 @@ def tag(text: str, today: date | None = None, spell: bool = True) -> Tagged:
             add("path", m.group(0), m)
     for m in next((found for found in (list(p.finditer(norm)) for p in _PAIRS) if found), []):
         for g in ("a", "b"):
-            name = m.group(g).strip(" ,.;:\"'")
-            if name and claims.free(m.start(g), m.start(g) + len(name)) and name.lower() not in _NOT_PARTY:
-                ents.append(Entity("party", name, m.start(g), m.start(g) + len(name), name))
-                claims.take(m.start(g), m.start(g) + len(name))
+            name = _party_name(m.group(g))
+            a = m.start(g) + max(0, m.group(g).find(name))  # after a dropped "my company"
+            if name and claims.free(a, a + len(name)) and name.lower() not in _NOT_PARTY:
+                ents.append(Entity("party", name, a, a + len(name), name))
+                claims.take(a, a + len(name))
     for a, b, iso in dates.find_dates(norm, today):
         if claims.free(a, b):
             ents.append(Entity("date", iso, a, b, norm[a:b]))
@@ -322,6 +324,10 @@ def _measures(norm: str, claims: _Claims, add, at) -> None:
             if unit == "m" and not (0.4 <= value <= 2.6):
                 continue  # "2 m" is more likely two million: the money tagger takes it
             add("height", cm, m, unit="m", alts=[("money", value * 1e6)] if unit == "m" else [])
+    for m in (at(STONE_LB) if _has(low, "st") else ()):  # "11 stone 4 pounds"
+        if claims.free(*m.span()):
+            add("weight", round(float(m.group("st")) * 6.35029318 + float(m.group("lb")) * 0.45359237, 2), m,
+                unit="st+lb")
     for m in at(WEIGHT):
         if not claims.free(*m.span()):
             continue
@@ -469,6 +475,19 @@ def _rest(norm: str, claims: _Claims, add, ents: list[Entity]) -> None:
                     ents.append(Entity("number", v, a, b, norm[a:b]))
                     claims.take(a, b)
         i = j + 1
+
+
+_DESCRIBED = re.compile(r"^(?:(?:my|our|their|the|a|an)\s+)?(?:company|client|firm|employer|consultant|contractor|"
+                        r"employee|vendor|supplier|customer|partner|startup|business)\s+(?:(?:named|called)\s+)?(?=\S)", re.I)
+_ABBREVIATED = re.compile(r"\b(?:inc|ltd|co|corp|llc|plc|l\.?p|k\.k|s\.a|n\.v|b\.v|ag)\.$", re.I)
+
+
+def _party_name(raw: str) -> str:
+    """ "my company Brightwater Analytics LLC" -> "Brightwater Analytics LLC"; "Initech Inc." keeps its period."""
+    name = raw.strip(" ,;:\"'")
+    if name.endswith(".") and not _ABBREVIATED.search(name):
+        name = name.rstrip(".")
+    return _DESCRIBED.sub("", name)
 
 
 def _near_clinical(text: str, pos: int) -> bool:
