@@ -58,7 +58,8 @@ class PacksResult(Result):
     title="List packs",
     samples=["list packs", "which packs are installed", "show installed packs", "what packs do i have",
              "available vertical packs", "which verticals are locked", "are any packs broken",
-             "show the pack versions"],
+             "show the pack versions", "what packs exist", "which packs am i allowed to use",
+             "packs i can install"],
     templates=["(list|show) [installed|available] packs"],
     render={"kind": "table", "table": "packs"},
 )
@@ -128,7 +129,8 @@ class HelpResult(Result):
     title="Help",
     samples=["help", "what can you do", "list commands", "show me what i can ask", "help with finance",
              "how does this work", "what kinds of questions can i ask", "which actions are available",
-             "give me some examples", "what are you able to calculate", "i'm lost, what can i type"],
+             "give me some examples", "what are you able to calculate", "i'm lost, what can i type",
+             "which actions exist for finance", "how do i use the healthcare commands", "everything you can do"],
     templates=["help [with] [{topic}]", "what can you do"],
     render={"kind": "table", "table": "actions"},
 )
@@ -154,7 +156,7 @@ class HistoryResult(Result):
     title="History",
     samples=["show history", "what did i run", "recent commands", "my history", "show my previous requests",
              "what did i do earlier today", "list my recent runs", "past queries", "what was my last calculation",
-             "the requests i made yesterday"],
+             "the requests i made yesterday", "commands i ran before", "questions i asked earlier"],
     templates=["[show] [my] (history|recent commands)"],
     render={"kind": "table", "table": "entries"},
 )
