@@ -1,5 +1,5 @@
 """The labelled development set (tests/data/dev_set.jsonl), case by case and in aggregate; and the crowd
-set (tests/data/crowd_set.jsonl) in aggregate.
+and held-out sets (tests/data/crowd_set.jsonl, heldout_set.jsonl) in aggregate.
 
 Each line is a parametrised case. The few lines the resolver gets wrong today are listed in
 KNOWN_MISSES with what goes wrong; they are expected failures (not strict, so a fix simply passes).
@@ -87,3 +87,21 @@ def test_crowd_set_aggregate(resolver):
     assert figures["intent_accuracy"] >= 0.96, misses
     assert figures["all_slots_correct"] >= 0.94, misses
     assert figures["oos_rejection"] >= 0.84, misses
+
+
+# Written later by another separate session, under the same rules, with dictated numbers, other locales'
+# number and date formats, and non-native phrasing. Measured once before any change made for it: intent
+# 0.945, slots 0.830, out of scope 1.000; the general failure classes it showed were then fixed (decimal
+# commas, spaced thousands, spoken lists, "1 meter 70", letters of an abbreviation, ages in years ...).
+HELDOUT = [json.loads(line) for line in (Path(__file__).parent / "data" / "heldout_set.jsonl").read_text().splitlines()
+           if line.strip()]
+
+
+def test_heldout_set_aggregate(resolver):
+    from bench.resolver import score
+
+    figures, misses = score(resolver, HELDOUT)
+    assert figures["lines"] == 200
+    assert figures["intent_accuracy"] >= 0.95, misses
+    assert figures["all_slots_correct"] >= 0.90, misses
+    assert figures["oos_rejection"] >= 0.94, misses
