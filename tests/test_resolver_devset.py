@@ -20,21 +20,11 @@ ROWS = [json.loads(line) for line in DATA.read_text().splitlines() if line.strip
 KNOWN_MISSES = {
     "build an amortization table",  # "table" pulls toward the citations action's samples
     "how much of each payment is interest on a 200k mortgage at 7 percent over 30 years, month by month",
-    "investment growth calculator",  # too little overlap with compound-interest samples
     "plan to save 10k for a car in 18 months at 2%",  # "car" loans outweigh "save"
     "I want to have $1,000,000 in 30 years, returns 7%, how much per month",  # reads as growth of $1M
-    "how much to save per month for my goal",
-    "how many NDAs can I still draft this month",  # about the quota, reads as drafting
-    "how do I use this",  # all stop words
-    "list everything you can do",
-    "list my past commands",
-    "what have I asked before",
-    "payment on a two hundred thousand loan over fifteen years",
     "invest 10k in an index fund for me",  # out of scope, accepted as compound interest
     "pay my mortgage bill",  # out of scope, accepted (with confidence ~0.6) as a loan payment
     "get me out of this contract",  # out of scope, accepted as a contract summary
-    "how do I make pancakes",
-    "what's your name",  # out of scope; "name" only occurs in redaction samples
 }
 # Budget: the targets are 0.97 / 0.95 / 0.95; the suite allows a little drift as pack samples change.
 MIN_INTENT, MIN_SLOTS, MIN_OOS = 0.95, 0.93, 0.90
