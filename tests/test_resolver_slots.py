@@ -100,6 +100,7 @@ def resolve(resolver, text):
      {"principal": 500000, "rate_pct": 6, "years": 30}),
     ("install the legal pack", "system.install_pack", {"pack": "legal"}),
     ("help with finance", "system.help", {"topic": "finance"}),
+    ("which commands exist for the legal side of things", "system.help", {"topic": "legal"}),
 ])
 def test_slot_roles(resolver, text, action, slots):
     m = resolve(resolver, text)

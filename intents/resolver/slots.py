@@ -566,6 +566,12 @@ class Filler:
             if value and value not in ("me", "it", "this"):
                 self.slots[slot.name] = value
                 self.reasons[slot.name] = "words after 'help with'"
+                return
+        if slot.name == "topic":  # "what commands are there for legal stuff": a pack named anywhere
+            named = [self.packs[w] for w in _WORD.findall(self.low) if w in self.packs and self.packs[w] != "system"]
+            if len(set(named)) == 1:
+                self.slots[slot.name] = named[0]
+                self.reasons[slot.name] = f"the pack named ('{named[0]}')"
 
     # ---- validation ------------------------------------------------------------------------------
     def _validate(self) -> None:
