@@ -147,3 +147,16 @@ def test_typos_of_known_spellings_are_repaired(resolver, text, action):
     m = resolver.resolve(text)
     assert m.action == action, m.explain
     assert m.explain.get("typo_repairs")
+
+
+@pytest.mark.parametrize("text, action, start", [
+    ("summarize the following contract This Agreement is made between Vance Ltd and Grant LLC, effective May 2 2026",
+     "legal.contract_summary", "This Agreement"),  # the pasted parties do not make it an NDA
+    ("redact the following text call Jane Roe on 555-201-3344 about her account", "legal.redact", "call Jane"),
+    ("list the citations in this text See Roe v. Wade, 410 U.S. 113 (1973) and Brown v. Board, 347 U.S. 483",
+     "legal.extract_citations", "See Roe"),
+])
+def test_text_pasted_after_the_request_is_the_source(resolver, text, action, start):
+    m = resolver.resolve(text)
+    assert m.action == action, m.explain
+    assert str(m.slots.get("source", "")).startswith(start)

@@ -69,7 +69,15 @@ class LocalResolver:
             alts = []
         else:
             captures = {}
-            action_id, confidence, alts, info = self._classify(tagged, placeholder)
+            pasted = slot_roles.TEXT_FOLLOWS.search(clipped)
+            if pasted and len(pasted.group(1)) > 40:
+                # "summarize the following agreement This Agreement is made between A and B ...": the
+                # request is the words before the pasted text, whose own words (parties) must not decide
+                head = entities.tag(clipped[: pasted.start(1)])
+                action_id, confidence, alts, info = self._classify(head, head.placeholder_text())
+                info["classified"] = "the request before the pasted text"
+            if not pasted or len(pasted.group(1)) <= 40 or action_id is None:  # the whole text otherwise
+                action_id, confidence, alts, info = self._classify(tagged, placeholder)
             explain.update(info)
         if action_id is None:
             explain["ms"] = round((time.perf_counter() - t0) * 1000, 3)
