@@ -15,6 +15,7 @@ from intents.resolver.index import OOS, load_or_build
 ACCEPT = 0.30  # below this similarity nothing is close enough
 ACCEPT_BARE = 0.45  # the bar when no value in the text fills any of the action's slots ...
 BARE_SUPPORT = 0.65  # ... and a third or more of its words are not the action's own
+_GENERIC = {"", "text", "document", "passage", "paragraph", "clause"}
 FOREIGN_CONF, FOREIGN_SUPPORT = 0.55, 0.30  # below both: refused (see _classify)
 RERANK_GAP = 0.10  # candidates this close to the best are re-ranked by how well their slots fill
 ALTERNATIVE_GAP = 0.12  # actions scoring within this of the best are offered as alternatives
@@ -70,13 +71,15 @@ class LocalResolver:
         else:
             captures = {}
             pasted = slot_roles.TEXT_FOLLOWS.search(clipped)
-            if pasted and len(pasted.group(1)) > 40:
+            if pasted and len(pasted.group("body")) > 40:
                 # "summarize the following agreement This Agreement is made between A and B ...": the
-                # request is the words before the pasted text, whose own words (parties) must not decide
-                head = entities.tag(clipped[: pasted.start(1)])
-                action_id, confidence, alts, info = self._classify(head, head.placeholder_text())
+                # request is the words before the pasted text, whose own words (parties) must not decide;
+                # "the following text" itself says nothing, a contract or brief says what it is
+                doc = pasted.group("doc") or ""
+                head = entities.tag(clipped[: pasted.start()] + ("" if doc.lower() in _GENERIC else " " + doc))
+                action_id, confidence, alts, info = self._classify(head, head.placeholder_text(), pasted=True)
                 info["classified"] = "the request before the pasted text"
-            if not pasted or len(pasted.group(1)) <= 40 or action_id is None:  # the whole text otherwise
+            if not pasted or len(pasted.group("body")) <= 40 or action_id is None:  # the whole text otherwise
                 action_id, confidence, alts, info = self._classify(tagged, placeholder)
             explain.update(info)
         if action_id is None:
@@ -130,7 +133,7 @@ class LocalResolver:
             self._action_vocab = set().union(*(c.vocab_of(i) for i in range(len(c.ids)) if i != c.oos_index))
         return self._action_vocab
 
-    def _classify(self, tagged, placeholder: str):
+    def _classify(self, tagged, placeholder: str, pasted: bool = False):
         toks = text.tokens(placeholder)
         toks, repairs = self.classifier.query_tokens(toks)
         scores, _coverage = self.classifier.scores(toks)
@@ -162,7 +165,9 @@ class LocalResolver:
         spec = self.actions[a1]
         support = self.classifier.support(toks, self.classifier.ids.index(a1))
         info["support"] = round(support, 3)
-        if s1 < ACCEPT_BARE and support < BARE_SUPPORT and spec.required and not any(e.kind not in ("number",) for e in tagged.entities):
+        gives_source = pasted and any(x.kind == "source" for x in spec.slots)  # the pasted text will be its source
+        if s1 < ACCEPT_BARE and support < BARE_SUPPORT and spec.required and not gives_source and \
+                not any(e.kind not in ("number",) for e in tagged.entities):
             # Nothing said fills any of its slots and the words are only loosely alike: "pay my
             # mortgage bill" is not a request to calculate a mortgage payment.
             values, _ = slot_roles.fill(spec, tagged, None, self.packs)

@@ -435,8 +435,8 @@ class Filler:
         # "redact the following text my name is ...", "citations in this text See Roe v. Wade ...": pasted
         # without a colon, after words that say the text follows
         m = TEXT_FOLLOWS.search(raw)
-        if m and len(m.group(1)) > 15:
-            self.slots[slot.name] = m.group(1).strip()
+        if m and len(m.group("body")) > 15:
+            self.slots[slot.name] = m.group("body").strip()
             self.reasons[slot.name] = "the text after 'the following'"
 
     def _query(self, group) -> None:
@@ -607,8 +607,8 @@ def _names(word: str, described: set[str]) -> bool:
     return word in described or any(len(c) >= 4 and word.startswith(c) for c in described)
 
 
-TEXT_FOLLOWS = lazy(r"\b(?:the\s+following(?:\s+(?:text|contract|agreement|document|brief|passage|paragraph|clause))?|"
-                     r"(?:in|from)\s+this\s+(?:text|passage|paragraph))\s*[,;-]?\s+(\S.*)$", re.I | re.S)
+TEXT_FOLLOWS = lazy(r"\b(?:the\s+following(?:\s+(?P<doc>text|contract|agreement|document|brief|passage|paragraph|clause))?|"
+                     r"(?:in|from)\s+this\s+(?:text|passage|paragraph))\s*[,;-]?\s+(?P<body>\S.*)$", re.I | re.S)
 
 
 def _clean_party(name: str) -> str:
