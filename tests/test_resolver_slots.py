@@ -74,6 +74,10 @@ def resolve(resolver, text):
     ("amoxicillin 25 mg for each kilo, child of 18 kg", "healthcare.dose", {"dose_mg_per_kg": 25, "weight_kg": 18}),
     ("to have 15k saved in 3 years at 4%, how much a month?", "finance.savings_goal",
      {"target": 15000, "years": 3, "rate_pct": 4}),
+    ("one-way nda from Gringotts Ltd. to Ollivanders, 2 years", "legal.draft_nda",
+     {"party_a": "Gringotts Ltd.", "party_b": "Ollivanders"}),
+    ("Wonka Industries & Slugworth Co., 3 years - draft the nda", "legal.draft_nda",
+     {"party_a": "Wonka Industries", "party_b": "Slugworth Co."}),
     # deadline: date, days, court days, jurisdiction as a code, mail service
     ("10 business days from 2026-07-01 in California", "legal.deadline",
      {"start_date": "2026-07-01", "days": 10, "day_type": "court", "jurisdiction": "US-CA"}),

@@ -221,7 +221,7 @@ def tag(text: str, today: date | None = None, spell: bool = True) -> Tagged:
             add("path", m.group(0), m)
     for m in next((found for found in (list(p.finditer(norm)) for p in _PAIRS) if found), []):
         for g in ("a", "b"):
-            name = _party_name(m.group(g))
+            name = party_name(m.group(g))
             a = m.start(g) + max(0, m.group(g).find(name))  # after a dropped "my company"
             if name and claims.free(a, a + len(name)) and name.lower() not in _NOT_PARTY:
                 ents.append(Entity("party", name, a, a + len(name), name))
@@ -482,7 +482,7 @@ _DESCRIBED = re.compile(r"^(?:(?:my|our|their|the|a|an)\s+)?(?:company|client|fi
 _ABBREVIATED = re.compile(r"\b(?:inc|ltd|co|corp|llc|plc|l\.?p|k\.k|s\.a|n\.v|b\.v|ag)\.$", re.I)
 
 
-def _party_name(raw: str) -> str:
+def party_name(raw: str) -> str:
     """ "my company Brightwater Analytics LLC" -> "Brightwater Analytics LLC"; "Initech Inc." keeps its period."""
     name = raw.strip(" ,;:\"'")
     if name.endswith(".") and not _ABBREVIATED.search(name):

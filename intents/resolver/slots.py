@@ -14,7 +14,7 @@ from intents.resolver.lazyre import lazy
 from intents.resolver.text import STOP
 from typing import Any
 
-from intents.resolver.entities import Entity, Tagged
+from intents.resolver.entities import Entity, Tagged, party_name
 
 # slot kind -> entity kinds that can fill it (in order of preference)
 ENTITY_KINDS: dict[str, tuple[str, ...]] = {
@@ -397,6 +397,12 @@ class Filler:
                           r"one-way|covering|effective|term|in|that|using|about|on)\b|\d))", text, re.I)
         if m:
             names = [_clean_party(m.group(1)), _clean_party(m.group(2))]
+        if not m:
+            # already an NDA, so safe here (a conversion says "from EUR to USD" too): "from Müller GmbH to
+            # Sakura K.K." is one-way, discloser first; "Hooli & Pied Piper, 4 years - write the NDA"
+            m = _FROM_TO.search(text) or _LEADING_PAIR.search(text)
+            if m:
+                names = [_clean_party(m.group(1)), _clean_party(m.group(2))]
         quoted = [e.value for e in self.free("quoted")]
         if len(quoted) >= 2 and not names:
             names = quoted[:2]
@@ -607,14 +613,16 @@ def _names(word: str, described: set[str]) -> bool:
     return word in described or any(len(c) >= 4 and word.startswith(c) for c in described)
 
 
+_PARTY = r"[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4}"
+_FROM_TO = lazy(rf"\bfrom\s+({_PARTY})\s+to\s+({_PARTY})")
+_LEADING_PAIR = lazy(rf"^\s*({_PARTY})\s*(?:&|\band\b|/)\s*({_PARTY})\s*[,;:-]")
 TEXT_FOLLOWS = lazy(r"\b(?:the\s+following(?:\s+(?P<doc>text|contract|agreement|document|brief|passage|paragraph|clause))?|"
                      r"(?:in|from)\s+this\s+(?:text|passage|paragraph))\s*[,;-]?\s+(?P<body>\S.*)$", re.I | re.S)
 
 
 def _clean_party(name: str) -> str:
-    name = name.strip(" ,.;:\"'")
-    name = re.sub(r"^(?:the\s+)?(?:company|companies|parties|firms?)\s+", "", name, flags=re.I)
-    return name
+    name = re.sub(r"^(?:the\s+)?(?:company|companies|parties|firms?)\s+", "", name.strip(), flags=re.I)
+    return party_name(name)  # "my company X" -> "X"; "Sakura K.K." keeps its period
 
 
 def _is_filler(name: str) -> bool:
