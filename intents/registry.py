@@ -16,11 +16,12 @@ import os
 import sys
 import traceback
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from intents import paths
+from intents.errors import PackBroken, UnknownAction
+from intents.specs import to_dict
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -31,8 +32,7 @@ def entry_points(group: str):
     from importlib.metadata import entry_points as _entry_points
 
     return _entry_points(group=group)
-from intents.errors import PackBroken, UnknownAction
-from intents.specs import to_dict
+
 
 GROUP = "intent_terminal.packs"
 CACHE_VERSION = 1

@@ -12,7 +12,7 @@ from intents.resolver import text
 from intents.resolver.index import OOS
 
 
-UNKNOWN_WEIGHT = float(__import__("os").environ.get("RES_UNK", "2.5"))  # a word no sentence uses: it dilutes, less than a rare known word
+UNKNOWN_WEIGHT = 2.5  # a word no sentence uses: it dilutes, less than a rare known word
 NEAREST = 0.7  # weight of the best single sentence; the rest is the action's whole vocabulary
 
 

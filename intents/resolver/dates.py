@@ -8,9 +8,9 @@ budget, and cannot do arithmetic phrases anyway. Runs after spoken numbers becam
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from intents.resolver.lazyre import lazy
-from datetime import date, timedelta
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,

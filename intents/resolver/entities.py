@@ -10,13 +10,12 @@ and the slot filler picks the one the chosen action can use.
 from __future__ import annotations
 
 import re
-
-from intents.resolver.lazyre import lazy
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from intents.resolver import currencies, dates, spelling
+from intents.resolver.lazyre import lazy
 from intents.resolver.numbers import SCALE_WORDS, parse_number, plain_numbers, words_to_digits
 
 MAX_CHARS = 2000  # matching looks at this much; longer input is clipped before any regex runs
@@ -163,9 +162,9 @@ LABELLED_PAIR = lazy(rf"\b(?:party\s*(?:a|1|one)|first\s+party|disclosing\s+part
                      rf"\s*[,;]?\s*(?:and\s+)?(?:the\s+)?(?:party\s*(?:b|2|two)|second\s+party|receiving\s+party)\s*[:=\-–]?\s*"
                      rf"(?:is\s+)?(?P<b>{_NAME}){_PARTY_END}", re.I)
 # "Northwind Traders discloses its formulas to Contoso Ltd": the discloser first (capitalised names only)
-_CAPS = r"[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4}"
-DISCLOSES = lazy(rf"(?P<a>{_CAPS})\s+(?:discloses|disclosing|will\s+disclose|is\s+disclosing|shares|will\s+share)\s+"
-                 rf"(?:[a-z]+\s+){{0,3}}?(?:to|with)\s+(?P<b>{_CAPS}){_PARTY_END}")
+CAPITALISED_NAME = r"[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4}"  # "Sakura Technologies K.K."
+DISCLOSES = lazy(rf"(?P<a>{CAPITALISED_NAME})\s+(?:discloses|disclosing|will\s+disclose|is\s+disclosing|shares|will\s+share)\s+"
+                 rf"(?:[a-z]+\s+){{0,3}}?(?:to|with)\s+(?P<b>{CAPITALISED_NAME}){_PARTY_END}")
 # "nda acme corp / initech llc", "NDA: Umbrella Corp & Cyberdyne Systems": joined by & or /, or "and" after a
 # colon ("the nda quota and the reset date" names no parties)
 _AFTER_AGREEMENT = r"\b(?:nda|agreement|contract)\s*"
@@ -203,13 +202,13 @@ def tag(text: str, today: date | None = None, spell: bool = True) -> Tagged:
     starts = [m.start() for m in NUM_START.finditer(norm)] if _DIGIT.search(norm) else []
 
     def at(pattern):
+        """Matches anchored at a number's start, on text no other tagger has claimed yet."""
         match = pattern.compiled().match
-        used = claims.used
         for pos in starts:
-            if used[pos]:
+            if claims.used[pos]:
                 continue
             m = match(norm, pos)
-            if m and not any(used[m.start():m.end()]):
+            if m and claims.free(*m.span()):
                 yield m
 
     if any(q in norm for q in "\"“'"):
@@ -224,8 +223,7 @@ def tag(text: str, today: date | None = None, spell: bool = True) -> Tagged:
             name = party_name(m.group(g))
             a = m.start(g) + max(0, m.group(g).find(name))  # after a dropped "my company"
             if name and claims.free(a, a + len(name)) and name.lower() not in _NOT_PARTY:
-                ents.append(Entity("party", name, a, a + len(name), name))
-                claims.take(a, a + len(name))
+                add("party", name, m, span=(a, a + len(name)))
     for a, b, iso in dates.find_dates(norm, today):
         if claims.free(a, b):
             ents.append(Entity("date", iso, a, b, norm[a:b]))
@@ -235,10 +233,12 @@ def tag(text: str, today: date | None = None, spell: bool = True) -> Tagged:
             if claims.free(*m.span()):
                 add("icd10", m.group(1).upper(), m)
 
+    low = norm.lower()
+    words = set(re.findall(r"[a-z]+", low))
     if starts:
-        _measures(norm, claims, add, at)
-        _amounts(norm, claims, add, at)
-    _rest(norm, claims, add, ents)
+        _measures(norm, low, claims, add, at)
+        _amounts(norm, low, words, claims, add, at)
+    _rest(norm, low, words, claims, add, ents)
     ents.sort(key=lambda e: e.start)
     return Tagged(raw=raw, text=norm, entities=ents)
 
@@ -247,39 +247,31 @@ def _has(low: str, *needles: str) -> bool:
     return any(n in low for n in needles)
 
 
-def _measures(norm: str, claims: _Claims, add, at) -> None:
+def _measures(norm: str, low: str, claims: _Claims, add, at) -> None:
     # Each unit pattern is only tried (and compiled, on first use) when its unit can be in the text.
-    low = norm.lower()
     for m in (at(FEET_INCHES) if _has(low, "'", "’", "ft", "feet", "foot") else ()):
-        if not claims.free(*m.span()):
-            continue
         ft = float(m.group("ft"))
         inch = float(m.group("inch") or 0)
         if not (2 <= ft <= 8) or inch >= 12:
             continue
         add("height", round((ft * 12 + inch) * 2.54, 1), m, unit="ft/in")
     for m in (at(LAB) if _has(low, "mol", "mg", "dl", "decilit") else ()):
-        if claims.free(*m.span()):
-            unit = m.group("unit").lower().replace(" ", "")
-            unit = "mg/dL" if unit.startswith(("mg", "milli")) and "mol" not in unit else (
-                "mmol/L" if "mmol" in unit or "millimol" in unit else "umol/L")
-            add("lab", _num(m.group("num")), m, unit=unit)
+        unit = m.group("unit").lower().replace(" ", "")
+        unit = "mg/dL" if unit.startswith(("mg", "milli")) and "mol" not in unit else (
+            "mmol/L" if "mmol" in unit or "millimol" in unit else "umol/L")
+        add("lab", _num(m.group("num")), m, unit=unit)
     for m in (at(DOSE) if _has(low, "kg", "kilo") else ()):
-        if claims.free(*m.span()):
-            add("dose_per_kg", _num(m.group("num")), m, unit="mg/kg")
+        add("dose_per_kg", _num(m.group("num")), m, unit="mg/kg")
     for m in (at(MG) if _has(low, "mg", "milligram") else ()):
-        if claims.free(*m.span()):
-            add("mg", _num(m.group("num")), m, unit="mg")
+        add("mg", _num(m.group("num")), m, unit="mg")
     for m in (at(MS) if _has(low, "ms", "msec", "millisec") else ()):
-        if claims.free(*m.span()):
-            add("ms", _num(m.group("num")), m, unit="ms")
+        add("ms", _num(m.group("num")), m, unit="ms")
     for m in (at(SECONDS) if _has(low, "sec", " s") else ()):
         value = _num(m.group("num"))
         if value is not None and 0 < value < 3:  # a QT of "0.42 seconds"
             add("ms", round(value * 1000, 1), m, unit="s")
     for m in (at(BPM) if _has(low, "bpm", "beat", "/min") else ()):
-        if claims.free(*m.span()):
-            add("bpm", _num(m.group("num")), m, unit="bpm")
+        add("bpm", _num(m.group("num")), m, unit="bpm")
     for m in (AGE.finditer(norm) if _has(low, "old", "yo", "y/o", "y.o", "age") or _AGE_SEX_HINT.search(norm) else ()):
         if not claims.free(*m.span()):
             continue
@@ -304,11 +296,8 @@ def _measures(norm: str, claims: _Claims, add, at) -> None:
             continue
         add("age", value, m)
     for m in (at(METRES_AND_CM) if _has(low, "met", " m ") else ()):  # "1 meter 70", "1 m 25"
-        if claims.free(*m.span()):
-            add("height", float(m.group("m")) * 100 + float(m.group("cm")), m, unit="m+cm")
+        add("height", float(m.group("m")) * 100 + float(m.group("cm")), m, unit="m+cm")
     for m in at(HEIGHT_METRIC):
-        if not claims.free(*m.span()):
-            continue
         value = _num(m.group("num"))
         if value is None:
             continue
@@ -325,12 +314,9 @@ def _measures(norm: str, claims: _Claims, add, at) -> None:
                 continue  # "2 m" is more likely two million: the money tagger takes it
             add("height", cm, m, unit="m", alts=[("money", value * 1e6)] if unit == "m" else [])
     for m in (at(STONE_LB) if _has(low, "st") else ()):  # "11 stone 4 pounds"
-        if claims.free(*m.span()):
-            add("weight", round(float(m.group("st")) * 6.35029318 + float(m.group("lb")) * 0.45359237, 2), m,
-                unit="st+lb")
+        add("weight", round(float(m.group("st")) * 6.35029318 + float(m.group("lb")) * 0.45359237, 2), m,
+            unit="st+lb")
     for m in at(WEIGHT):
-        if not claims.free(*m.span()):
-            continue
         value = _num(m.group("num"))
         if value is None:
             continue
@@ -345,11 +331,9 @@ def _measures(norm: str, claims: _Claims, add, at) -> None:
             add("weight", value, m, unit="kg")
 
 
-def _amounts(norm: str, claims: _Claims, add, at) -> None:
+def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> None:
     for m in at(PERCENT):
-        if claims.free(*m.span()):
-            add("percent", _num(m.group("num")), m)
-    low = norm.lower()
+        add("percent", _num(m.group("num")), m)
     periodic = any(w in low for w in ("month", "week", "year", "annual", "/mo"))
     for m in (at(PERIODIC) if periodic else ()):
         start = m.start()
@@ -362,11 +346,10 @@ def _amounts(norm: str, claims: _Claims, add, at) -> None:
             continue  # "200 apples a month" is not money
         if value is not None:
             add("money", value, m, unit=code, extra={"per": per}, span=(start - (1 if sym else 0), m.end()))
-    wordset = set(re.findall(r"[a-z]+", low))
     for pattern in (MONEY_SYMBOL, MONEY_CODE_FIRST):
         if pattern is MONEY_SYMBOL and not any(c in norm for c in "$€£¥₹₩₪"):
             continue
-        if pattern is MONEY_CODE_FIRST and not (wordset & _CODES):
+        if pattern is MONEY_CODE_FIRST and not (words & _CODES):
             continue
         for m in pattern.finditer(norm):
             if not claims.free(*m.span()):
@@ -379,9 +362,9 @@ def _amounts(norm: str, claims: _Claims, add, at) -> None:
                 continue
             add("money", value, m, unit=code)
     for m in at(MONEY_WORD):
-        words = m.group("words").split(" ")
-        for k in range(len(words), 0, -1):
-            phrase = " ".join(words[:k])
+        said = m.group("words").split(" ")
+        for k in range(len(said), 0, -1):
+            phrase = " ".join(said[:k])
             code = currencies.code_of(phrase)
             if code and (phrase.upper() not in currencies.CAPS_ONLY or phrase.isupper()):
                 end = m.start("words") + len(phrase)
@@ -392,13 +375,10 @@ def _amounts(norm: str, claims: _Claims, add, at) -> None:
     for m in at(MONEY_SCALED):
         if re.fullmatch(r"(?:401|403|457)\s*k", m.group(0), re.I):
             continue  # a retirement plan, not an amount
-        if claims.free(*m.span()):
-            value = _scaled(m.group("num"), m.group("scale"))
-            if value is not None:
-                add("money", value, m)
+        value = _scaled(m.group("num"), m.group("scale"))
+        if value is not None:
+            add("money", value, m)
     for m in at(DURATION):
-        if not claims.free(*m.span()):
-            continue
         value = _num(m.group("num"))
         if value is None or value < 0:
             continue
@@ -414,20 +394,19 @@ def _amounts(norm: str, claims: _Claims, add, at) -> None:
             day_type = "court" if qual in ("court", "business", "working", "judicial") else (
                 "calendar" if qual == "calendar" else None)
             add("days", int(value) if value == int(value) else value, m, unit="days", extra={"day_type": day_type})
-    for m in (A_UNIT.finditer(norm) if wordset & {"year", "month", "week", "decade"} else ()):
+    for m in (A_UNIT.finditer(norm) if words & {"year", "month", "week", "decade"} else ()):
         if claims.free(*m.span()):
             unit = m.group("unit").lower()
             years = {"year": 1, "decade": 10, "month": 1 / 12, "week": 7 / 365}[unit]
             add("duration", round(years, 4), m, unit=unit + "s")
     for m in at(MONEY_M):
-        if claims.free(*m.span()):
-            value = _scaled(m.group("num"), m.group("scale"))
-            if value is not None:
-                add("money", value, m)
+        value = _scaled(m.group("num"), m.group("scale"))
+        if value is not None:
+            add("money", value, m)
 
 
-def _rest(norm: str, claims: _Claims, add, ents: list[Entity]) -> None:
-    for m in (FREQUENCY.finditer(norm) if "compound" in norm.lower() else ()):
+def _rest(norm: str, low: str, words: set[str], claims: _Claims, add, ents: list[Entity]) -> None:
+    for m in (FREQUENCY.finditer(norm) if "compound" in low else ()):
         if claims.free(*m.span()):
             word = (m.group("f1") or m.group("f2")).lower()
             add("frequency", FREQ_VALUES.get(word, FREQ_VALUES.get(word.replace("-", ""), 12)), m)
@@ -435,7 +414,7 @@ def _rest(norm: str, claims: _Claims, add, ents: list[Entity]) -> None:
         if claims.free(a, b):
             ents.append(Entity("currency", code, a, b, word, alts=[("weight_unit", "lb")] if word.lower().startswith("pound") else []))
             claims.take(a, b)
-    for m in (SEX.finditer(norm) if not _SEX_WORDS.isdisjoint(re.findall(r"[a-z]+", norm.lower())) else ()):
+    for m in (SEX.finditer(norm) if not _SEX_WORDS.isdisjoint(words) else ()):
         if not claims.free(*m.span()):
             continue
         word = m.group(0)

@@ -70,6 +70,7 @@ class LocalResolver:
             alts = []
         else:
             captures = {}
+            action_id = None
             pasted = slot_roles.TEXT_FOLLOWS.search(clipped)
             if pasted and len(pasted.group("body")) > 40:
                 # "summarize the following agreement This Agreement is made between A and B ...": the
@@ -79,7 +80,7 @@ class LocalResolver:
                 head = entities.tag(clipped[: pasted.start()] + ("" if doc.lower() in _GENERIC else " " + doc))
                 action_id, confidence, alts, info = self._classify(head, head.placeholder_text(), pasted=True)
                 info["classified"] = "the request before the pasted text"
-            if not pasted or len(pasted.group("body")) <= 40 or action_id is None:  # the whole text otherwise
+            if action_id is None:  # nothing pasted, or the request alone says too little: the whole text
                 action_id, confidence, alts, info = self._classify(tagged, placeholder)
             explain.update(info)
         if action_id is None:
@@ -182,7 +183,8 @@ class LocalResolver:
             # Unsure, and most of the words are not the action's own: "calculate the CHA2DS2-VASc score
             # for a 75 year old woman" borrows a calculator's words for something no pack offers.
             info["refused"] = f"loosely like {a1} ({s1:.2f}), in mostly other words (support {support:.2f})"
-            return None, round(min(conf, 0.49), 3), [Alternative(action=a1, confidence=round(min(conf, 0.49), 3))], info
+            conf = round(min(conf, 0.49), 3)
+            return None, conf, [Alternative(action=a1, confidence=conf)], info
         alts = [Alternative(action=a, confidence=round(_calibrate(s, s - s1), 3))
                 for s, a in actions_only[1:4] if s1 - s <= ALTERNATIVE_GAP]
         return a1, conf, alts, info

@@ -144,8 +144,7 @@ _AND_A_FRACTION = re.compile(r"(?<![\d.])(\d+) and (?:a |one )?(half|quarter|thr
 _FRACTIONS = {"half": 0.5, "quarter": 0.25, "three quarters": 0.75}
 
 
-NUMWORD = (r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-            r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a)")
+NUMWORD = "(?:" + "|".join([w for w in UNITS if w != "oh"] + list(TENS) + ["hundred", "a"]) + ")"  # a spoken number's words
 # "forty thousand five thousand" or "ten thousand and four thousand" is a list, not 40005 and 1000:
 # a scale word followed by a number that ends in the same scale word starts a new number.
 LIST_BREAK = lazy(rf"\b(thousand|million)\s+(?:and\s+)?(?=(?:{NUMWORD}\s+){{1,4}}\1\b)", re.I)

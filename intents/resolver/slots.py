@@ -9,12 +9,11 @@ range each slot finds plausible. Every choice is recorded with a reason for `--e
 from __future__ import annotations
 
 import re
-
-from intents.resolver.lazyre import lazy
-from intents.resolver.text import STOP
 from typing import Any
 
-from intents.resolver.entities import Entity, Tagged, party_name
+from intents.resolver.entities import CAPITALISED_NAME, Entity, Tagged, party_name
+from intents.resolver.lazyre import lazy
+from intents.resolver.text import STOP
 
 # slot kind -> entity kinds that can fill it (in order of preference)
 ENTITY_KINDS: dict[str, tuple[str, ...]] = {
@@ -225,7 +224,7 @@ class Filler:
             return
         flow, span = yearly[0], spans[0]
         lead = [x for x in self.free("money", "number") if x.end <= flow.start and x.extra.get("per") is None]
-        if not lead or not any(w.startswith(_OUTLAY) for w in self._before(lead[-1], 4)):
+        if not lead or not _says_outlay(self._before(lead[-1], 4)):
             return
         flows = [-abs(lead[-1].value)] + [flow.value] * int(span.value)
         self.used.update({id(lead[-1]), id(flow), id(span)})
@@ -234,9 +233,6 @@ class Filler:
     def _outlay(self, e: Entity, flows: list, why: str) -> tuple[list, str]:
         """Cash flows said the way people say them: "an initial investment of 10000 with returns of
         3000, 4000, 5000" or "an outlay of 1000 then 400, 500": the first flow is money going out."""
-        def outlay(words: list[str]) -> bool:
-            return any(w.startswith(_OUTLAY) for w in words)
-
         before = [x for x in self.t.entities if x.kind in ("number", "money") and x.end <= e.start and id(x) not in self.used]
         if before and flows and all(v >= 0 for v in flows):
             lead = before[-1]
@@ -244,10 +240,10 @@ class Filler:
             # flow already negative: "minus 75,000 at the start, then 20,000, 25,000"
             between = len(_WORD.findall(self.low[lead.end:e.start]))
             negative = isinstance(lead.value, (int, float)) and lead.value < 0
-            if (between <= 10 and outlay(self._before(lead, 4))) or (between <= 6 and negative):
+            if (between <= 10 and _says_outlay(self._before(lead, 4))) or (between <= 6 and negative):
                 self.used.add(id(lead))
                 return [-abs(lead.value), *flows], why + f", preceded by the outlay '{lead.text}'"
-        if flows and flows[0] > 0 and outlay(self._before(e, 4)):
+        if flows and flows[0] > 0 and _says_outlay(self._before(e, 4)):
             return [-flows[0], *flows[1:]], why + ", first flow is an outlay"
         return flows, why
 
@@ -608,14 +604,17 @@ class Filler:
                 self.reasons[slot.name] = "rejected: " + bad
 
 
+def _says_outlay(words: list[str]) -> bool:
+    return any(w.startswith(_OUTLAY) for w in words)
+
+
 def _names(word: str, described: set[str]) -> bool:
     """`renting` names a slot described by `rent`: whole words, or a described word of 4+ letters as prefix."""
     return word in described or any(len(c) >= 4 and word.startswith(c) for c in described)
 
 
-_PARTY = r"[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4}"
-_FROM_TO = lazy(rf"\bfrom\s+({_PARTY})\s+to\s+({_PARTY})")
-_LEADING_PAIR = lazy(rf"^\s*({_PARTY})\s*(?:&|\band\b|/)\s*({_PARTY})\s*[,;:-]")
+_FROM_TO = lazy(rf"\bfrom\s+({CAPITALISED_NAME})\s+to\s+({CAPITALISED_NAME})")
+_LEADING_PAIR = lazy(rf"^\s*({CAPITALISED_NAME})\s*(?:&|\band\b|/)\s*({CAPITALISED_NAME})\s*[,;:-]")
 TEXT_FOLLOWS = lazy(r"\b(?:the\s+following(?:\s+(?P<doc>text|contract|agreement|document|brief|passage|paragraph|clause))?|"
                      r"(?:in|from)\s+this\s+(?:text|passage|paragraph))\s*[,;-]?\s+(?P<body>\S.*)$", re.I | re.S)
 

@@ -61,9 +61,6 @@ def compile_template(template: str, kinds: dict[str, str | None]) -> str | None:
         return None
 
 
-
-
-
 def required_words(src: str) -> set[str]:
     """Words every sentence the template accepts contains (outside optional and alternative groups):
     a cheap filter, so that only templates whose words are all present get compiled and tried."""
@@ -86,7 +83,7 @@ def required_words(src: str) -> set[str]:
             buf.append(c)
         i += 1
     words |= set(re.findall(r"[a-z][a-z']{2,}", "".join(buf)))
-    return {w for w in words if w not in ("s",)}
+    return words
 
 
 def required_groups(src: str) -> list[set[str]]:

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import re
 
-from intents.resolver.numbers import LIST_BREAK, NUMWORD
+from intents.resolver.numbers import LIST_BREAK, NUMWORD, TENS, UNITS
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _ORD = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
         r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|"
         r"(?:twenty|thirty)[ -](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)")
-_SMALL = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                                     "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
 _U100 = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[ -](?:one|two|three|four|five|six|"
          r"seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)")
 _YEAR_AFTER_DATE = re.compile(
@@ -55,7 +52,7 @@ def _join_letters(m: re.Match) -> str:
 def _u100(words: str) -> int:
     total = 0
     for w in re.split(r"[ -]", words.lower()):
-        total += _TENS.get(w, _SMALL.get(w, 0))
+        total += TENS.get(w, UNITS.get(w, 0))
     return total
 
 
@@ -76,7 +73,7 @@ def normalize(text: str) -> str:
     out = LIST_BREAK.sub(r"\1, ", out)
     out = _RATE_AFTER_AMOUNT.sub(r"\1 at ", out)
     # text2num leaves small isolated numbers ("one year") as words; before a unit they are quantities.
-    out = _NUMBER_ONE.sub(lambda m: str(_SMALL[m.group(1).lower()]), out)
+    out = _NUMBER_ONE.sub(lambda m: str(UNITS[m.group(1).lower()]), out)
     out = alpha2digit(out, "en")
     out = _SPACED_K.sub(r"\1k", out)
     out = re.sub(r"\b(?:minus|negative)\s+(?=\d)", "-", out, flags=re.I)
