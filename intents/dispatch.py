@@ -131,12 +131,7 @@ class Dispatcher:
         else:
             decision = self.gate.check(feature, 1)
         if not decision.allowed:
-            raise NotEntitled(
-                decision.reason or f"your plan does not include {feature}",
-                kind=decision.kind if decision.kind != "ok" else "not_entitled",
-                feature=feature,
-                upgrade=decision.upgrade.model_dump() if decision.upgrade else None,
-            )
+            raise NotEntitled.from_decision(decision, feature)
 
     def _call(self, action, params: BaseModel) -> BaseModel:
         """Run the action in a worker thread with its timeout; every exception becomes ActionFailed."""

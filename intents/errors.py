@@ -62,6 +62,13 @@ class NotEntitled(IntentError):
         super().__init__(message, **extra)
         self.kind = kind
 
+    @classmethod
+    def from_decision(cls, decision, feature: str, reason: str | None = None) -> "NotEntitled":
+        """The refusal for a gate's Decision that does not allow `feature`, naming the plan that would."""
+        return cls(decision.reason or reason or f"your plan does not include {feature}",
+                   kind=decision.kind if decision.kind != "ok" else "not_entitled", feature=feature,
+                   upgrade=decision.upgrade.model_dump() if decision.upgrade else None)
+
 
 class ActionFailed(IntentError):
     kind = "action_failed"

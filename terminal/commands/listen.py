@@ -30,9 +30,7 @@ def run(args) -> int:
     session = Session(out_dir=args.out)
     decision = session.gate.check("voice")
     if not decision.allowed:
-        upgrade = decision.upgrade.model_dump() if decision.upgrade else None
-        raise NotEntitled(decision.reason or "voice input is not part of your plan", kind=decision.kind,
-                          feature="voice", upgrade=upgrade)
+        raise NotEntitled.from_decision(decision, "voice", reason="voice input is not part of your plan")
     clip, load_ms = None, 0.0
     if args.file is not None:  # checked before any model loads, so a bad file is refused at once
         from terminal.voice.audio import load_wav

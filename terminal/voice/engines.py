@@ -16,6 +16,7 @@ import threading
 import time
 from pathlib import Path
 
+from intents.resolver.numbers import TENS, UNITS
 from terminal.voice import DEFAULT_ENGINE, ENGINES, NoSpeech, Transcript, VoiceUnavailable
 from terminal.voice.audio import RATE, Clip
 
@@ -131,9 +132,7 @@ class SphinxEngine(Engine):
 
 
 PAUSE_FRAMES = 15  # 150 ms: measured pauses between list items 17-46 frames, inside one number 4-13
-_NUMBER_WORDS = set(("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-                     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
-                     "ninety hundred thousand million").split())
+_NUMBER_WORDS = {w for w in UNITS if w != "oh"} | set(TENS) | {"hundred", "thousand", "million"}
 
 
 def _with_pauses(segments: list[tuple[str, int]]) -> str:

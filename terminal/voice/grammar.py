@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from intents.resolver.numbers import TENS, UNITS
+
 MODEL_VERSION = 3  # bump when the generated corpus or model changes, so stale caches are rebuilt
 EXPANSIONS = 40  # corpus sentences drawn from each template
 SAMPLE_VARIANTS = 6
@@ -40,9 +42,8 @@ LETTERS = {
 }
 SPELL_MAX = 5  # unknown words this short are acronyms: say their letters
 
-_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-          "sixteen seventeen eighteen nineteen").split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_SMALL = [w for w in UNITS if w != "oh"]  # the resolver's number words, in order: _SMALL[7] == "seven"
+_TENS = list(TENS)
 _ORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
          "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
 MONTHS = "january february march april may june july august september october november december".split()

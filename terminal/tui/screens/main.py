@@ -354,10 +354,7 @@ class MainScreen(Screen):
             for feature in filter(None, (pack, spec.feature)):
                 decision = self.session.gate.check(feature, 1)
                 if not decision.allowed:
-                    return NotEntitled(
-                        decision.reason or f"your plan does not include {feature}",
-                        kind=decision.kind if decision.kind != "ok" else "not_entitled", feature=feature,
-                        upgrade=decision.upgrade.model_dump() if decision.upgrade else None)
+                    return NotEntitled.from_decision(decision, feature)
         except Exception:  # the run itself will report a store problem properly
             return None
         return None
