@@ -32,7 +32,7 @@ from typing import Any, Callable, Literal, get_type_hints
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from pydantic.fields import FieldInfo
 
-from intents.specs import ActionSpec, PackManifest, PackSpec, Render, Risk, SlotSpec
+from intents.specs import ActionSpec, PackManifest, PackSpec, Render, Risk, SlotSpec, to_dict
 
 PACK_API = "1"
 """Version of this SDK's contract; packs declare the range they support in `pack_api`."""
@@ -168,7 +168,7 @@ class Pack:
                 risk=Risk(risk),
                 metered=metered,
                 feature=feature or (action_id if metered else None),
-                render=_RENDER.validate_python(render if isinstance(render, dict) else _asdict(render or Render())),
+                render=_RENDER.validate_python(render if isinstance(render, dict) else to_dict(render or Render())),
                 timeout_s=timeout_s,
             )
             self.actions[action_id] = Action(spec, func, params_model, result_model, context_param)
@@ -186,12 +186,6 @@ class Pack:
 
 
 _RENDER = TypeAdapter(Render)
-
-
-def _asdict(obj) -> dict[str, Any]:
-    from intents.specs import to_dict
-
-    return to_dict(obj)
 
 
 def _params_model(
