@@ -34,10 +34,12 @@ class Outcome(BaseModel):
     action: str
     params: dict[str, Any]
     result: dict[str, Any]
+    steps: list[dict[str, Any]] | None = None  # a compound request: every step's {action, params, result}
     elapsed_ms: float = Field(default=0.0, exclude=True)
+    history_id: int | None = Field(default=None, exclude=True)  # the history row this run was recorded as
 
     def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        return self.model_dump(mode="json", exclude_none=False, exclude={"steps"} if self.steps is None else None)
 
 
 class Dispatcher:
@@ -48,7 +50,7 @@ class Dispatcher:
         self.context = context
 
     # ---- entry points ----------------------------------------------------------------------------
-    def run_match(self, match: Match, ask: Asker | None = None, source: str = "cli") -> Outcome:
+    def run_match(self, match: Match, ask: Asker | None = None, source: str = "cli", chain: int | None = None) -> Outcome:
         """Run what a resolver understood; `ask` fills missing slots interactively."""
         if match.action is None:
             err = NotUnderstood(
@@ -58,11 +60,12 @@ class Dispatcher:
             )
             self._record(match.text, None, {}, err, 0.0, source)
             raise err
-        return self.run_action(match.action, dict(match.slots), text=match.text, source=source, ask=ask)
+        return self.run_action(match.action, dict(match.slots), text=match.text, source=source, ask=ask,
+                               follows=match.follows, chain=chain)
 
     def run_action(
         self, action_id: str, values: dict[str, Any], text: str | None = None, source: str = "cli",
-        ask: Asker | None = None,
+        ask: Asker | None = None, follows: int | None = None, chain: int | None = None,
     ) -> Outcome:
         """Run with explicit values; `ask` fills missing required slots one at a time, in order."""
         if ask is not None:
@@ -71,14 +74,16 @@ class Dispatcher:
         try:
             outcome = self._run(action_id, values)
         except IntentError as err:
-            self._record(text, action_id, values, err, (time.perf_counter() - started) * 1000, source)
+            self._record(text, action_id, values, err, (time.perf_counter() - started) * 1000, source,
+                         follows=follows, chain=chain)
             raise
         outcome.elapsed_ms = (time.perf_counter() - started) * 1000
         if self.history is not None:
             try:
-                self.history.record(
+                outcome.history_id = self.history.record(
                     text=text, action=action_id, params=outcome.params, status="ok", exit_code=0,
                     result=outcome.result, elapsed_ms=outcome.elapsed_ms, source=source,
+                    follows=follows, chain=chain,
                 )
             except Exception as exc:  # the answer matters more than its history line; say so, lose nothing
                 import logging
@@ -161,13 +166,15 @@ class Dispatcher:
             raise ActionFailed(f"{action.spec.id} returned a result that does not fit its model: {exc}")
         raise ActionFailed(f"{action.spec.id} failed: {type(exc).__name__}: {exc}", exception=type(exc).__name__)
 
-    def _record(self, text, action_id, values, err: IntentError, elapsed_ms: float, source: str) -> None:
+    def _record(self, text, action_id, values, err: IntentError, elapsed_ms: float, source: str,
+                follows: int | None = None, chain: int | None = None) -> None:
         if self.history is None:
             return
         try:
             self.history.record(
                 text=text, action=action_id, params={k: v for k, v in values.items()}, status=err.kind,
                 exit_code=err.exit_code, error=err.to_json()["error"], elapsed_ms=elapsed_ms, source=source,
+                follows=follows, chain=chain,
             )
         except Exception:  # a history failure never hides the real error
             pass

@@ -42,12 +42,29 @@ class History:
                 conn.execute("ROLLBACK")
                 raise
             self.path.chmod(0o600)
+        elif "chain" not in {c.name for c in db["runs"].columns}:
+            self._add_conversation_columns(conn)
         return db
+
+    @staticmethod
+    def _add_conversation_columns(conn) -> None:
+        """History written before follow-ups existed: add the columns that link a run to the one it
+        continues (`follows`) and to the first step of its compound request (`chain`)."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            have = {row[1] for row in conn.execute("PRAGMA table_info(runs)")}
+            for name in ("follows", "chain"):
+                if name not in have:
+                    conn.execute(f"ALTER TABLE runs ADD COLUMN {name} INTEGER")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     @staticmethod
     def _create(db) -> None:
         columns = {"id": int, "ts": str, "text": str, "action": str, "params": str, "status": str,
-                   "exit_code": int, "result": str, "error": str, "elapsed_ms": float, "source": str}
+                   "exit_code": int, "result": str, "error": str, "elapsed_ms": float, "source": str, "follows": int, "chain": int}
         db["runs"].create(columns, pk="id", if_not_exists=True)
 
     def record(
@@ -62,10 +79,13 @@ class History:
         error: dict[str, Any] | None = None,
         elapsed_ms: float = 0.0,
         source: str = "cli",
-    ) -> None:
+        follows: int | None = None,
+        chain: int | None = None,
+    ) -> int | None:
+        """Record one run; returns its id."""
         db = self._db()
         try:
-            db["runs"].insert(
+            table = db["runs"].insert(
                 {
                     "ts": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "text": (text or "")[:MAX_TEXT],
@@ -77,10 +97,40 @@ class History:
                     "error": json.dumps(error, default=str) if error else None,
                     "elapsed_ms": round(elapsed_ms, 3),
                     "source": source,
+                    "follows": follows,
+                    "chain": chain,
                 }
             )
+            return table.last_pk
         finally:
             db.conn.close()
+
+    def last_run(self) -> dict[str, Any] | None:
+        """The newest run with an action that ran or only lacked values: what `-c` continues. Plain
+        sqlite3 and read-only, so a follow-up costs no more than a first request."""
+        if not self.path.exists():
+            return None
+        try:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=2)
+        except sqlite3.Error:
+            return None
+        try:
+            row = conn.execute(
+                "SELECT id, text, action, params, result FROM runs WHERE action IS NOT NULL "
+                "AND status IN ('ok', 'missing_parameters') ORDER BY id DESC LIMIT 1").fetchone()
+        except sqlite3.Error:
+            return None
+        finally:
+            conn.close()
+        if row is None:
+            return None
+        try:
+            params = json.loads(row[3] or "{}")
+            result = json.loads(row[4]) if row[4] else None
+        except ValueError:
+            return None
+        return {"id": row[0], "text": row[1], "action": row[2], "params": params if isinstance(params, dict) else {},
+                "result": result if isinstance(result, dict) else None}
 
     def entries(self, limit: int = 50, search: str | None = None) -> list[dict[str, Any]]:
         if not self.path.exists():

@@ -5,6 +5,7 @@ builds the resolver index.
 """
 from __future__ import annotations
 
+import dataclasses
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,11 @@ class Session:
         return cascade_for(self, local)  # the local resolver itself unless an LLM is configured and entitled
 
     @cached_property
+    def specs(self) -> dict:
+        """Action id -> spec of every installed action (for reading follow-ups)."""
+        return {a.id: a for a in self.registry.actions()}
+
+    @cached_property
     def gate(self):
         from entitlements import open_gate
 
@@ -61,14 +67,82 @@ class Session:
     def reload(self, registry: bool = True) -> None:
         """Forget what was built from the installed packs (after an install or removal); the next use
         rebuilds it. With registry=False only the resolver and dispatcher are rebuilt."""
-        for name in (("registry",) if registry else ()) + ("resolver", "dispatcher"):
+        for name in (("registry",) if registry else ()) + ("resolver", "dispatcher", "specs"):
             self.__dict__.pop(name, None)
 
-    def resolve(self, text: str) -> Match:
-        return self.resolver.resolve(text)
+    def resolve(self, text: str, follow: bool = False, last=None) -> Match:
+        """What `text` maps to. A compound request ("X, then Y") comes back as the last step's match with
+        every step in `steps`; with `follow` (or an explicit `last` Turn) a request that continues the
+        last run is read against it (`follows`, `changed`)."""
+        from intents import compound
 
-    def run_text(self, text: str, ask=None, source: str = "cli"):
-        return self.dispatcher.run_match(self.resolve(text), ask=ask, source=source)
+        if follow and last is None:
+            last = self.last_turn()
+        match = self.resolver.resolve(text)
+        if compound.may_be(text):
+            steps = compound.split(self.resolver, text)
+            if steps:
+                from intents.conversation import Turn, inherit
+
+                if last is not None:
+                    steps[0] = self._follow(last, steps[0].text, steps[0])
+                for i in range(1, len(steps)):  # what a later step lacks, the one before it gave
+                    prev = steps[i - 1]
+                    steps[i] = inherit(self.specs, Turn(None, prev.action, prev.slots), steps[i])
+                return dataclasses.replace(steps[-1], text=text, steps=steps)
+        if last is not None:
+            match = self._follow(last, text, match)
+        return match
+
+    def _follow(self, last, text: str, match: Match) -> Match:
+        from intents.conversation import continue_match
+
+        return continue_match(self.resolver, self.specs, last, text, match)
+
+    def last_turn(self):
+        """The last run recorded in this home's history that a follow-up can continue, or None."""
+        from intents.conversation import Turn
+
+        row = self.history.last_run()
+        if row is None or not row.get("action"):
+            return None
+        return Turn(id=row["id"], action=row["action"], params=row.get("params") or {},
+                    result=row.get("result"), text=row.get("text") or "")
+
+    def run_text(self, text: str, ask=None, source: str = "cli", follow: bool = False):
+        match = self.resolve(text, follow=follow)
+        if match.steps:
+            return self.run_steps(match, ask=ask, source=source)
+        return self.dispatcher.run_match(match, ask=ask, source=source)
+
+    def run_steps(self, match: Match, ask=None, source: str = "cli"):
+        """Run a compound request's steps in order; each later step takes what it lacks from the step
+        before it (its values, and its result's headline for "it"/"that"). Each step passes the gate on
+        its own; a refused or failed step stops the chain, and the error says which step it was."""
+        from intents.conversation import Turn, inherit
+        from intents.errors import IntentError
+
+        specs = self.specs
+        outcomes = []
+        chain = None
+        prev = None
+        for n, step in enumerate(match.steps, 1):
+            if prev is not None:
+                last = Turn(id=prev_id, action=prev.action, params=prev.params, result=prev.result, text="")
+                step = inherit(specs, last, step)
+            try:
+                outcome = self.dispatcher.run_match(step, ask=ask, source=source, chain=chain)
+            except IntentError as err:
+                err.extra.update(step=n, steps=len(match.steps), step_action=step.action,
+                                 completed=[o.to_json() for o in outcomes])
+                err.message = f"step {n} of {len(match.steps)} ({step.action or repr(step.text)}): {err.message}"
+                raise
+            outcomes.append(outcome)
+            prev, prev_id = outcome, outcome.history_id
+            if chain is None:
+                chain = outcome.history_id
+        last = outcomes[-1]
+        return last.model_copy(update={"steps": [o.to_json() for o in outcomes]})
 
     def run_action(self, action_id: str, values: dict[str, Any], source: str = "cli", ask=None):
         return self.dispatcher.run_action(action_id, values, source=source, ask=ask)

@@ -79,10 +79,18 @@ def match(m, con, registry=None) -> None:
     """Print what a Match understood."""
     from rich.text import Text
 
+    if getattr(m, "steps", None):
+        for n, step in enumerate(m.steps, 1):
+            con.print(Text(f"step {n} of {len(m.steps)}", style="bold"))
+            match(step, con, registry)
+        return
     if m.action is None:
         con.print(Text("not understood", style="bold red"), Text(f"(confidence {m.confidence:.2f})", style="dim"))
     else:
         con.print(Text(m.action, style="bold cyan"), Text(f" confidence {m.confidence:.2f} · {m.source}", style="dim"))
+        if getattr(m, "follows", None) is not None:
+            changed = ", ".join(m.changed) if m.changed else "nothing new"
+            con.print(Text(f"  follow-up of run #{m.follows}; changed: {changed}", style="dim"))
         for key, value in m.slots.items():
             con.print(f"  {key} = {fmt(value)}")
         for name in m.missing:

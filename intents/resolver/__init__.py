@@ -34,6 +34,9 @@ class Match:
     source: Literal["local", "llm"] = "local"
     explain: dict[str, Any] | None = None  # only with --explain: tier, entity spans, slot reasons
     notice: str | None = None  # one line for the person, e.g. why the LLM tier was not used
+    follows: int | None = None  # the history id this request continues (a follow-up), else None
+    changed: list[str] = field(default_factory=list)  # in a follow-up: the slot names the new words set
+    steps: list["Match"] | None = None  # a compound request: one match per step, in order
 
     def __post_init__(self) -> None:
         self.alternatives = [a if isinstance(a, Alternative) else Alternative(**a) for a in self.alternatives]
@@ -43,6 +46,10 @@ class Match:
 
     def model_dump(self, mode: str = "python") -> dict[str, Any]:
         data = dataclasses.asdict(self)
+        if self.steps is None:
+            data.pop("steps")
+        else:
+            data["steps"] = [step.model_dump(mode) for step in self.steps]
         if mode == "json":  # slot values may be dates, paths or enums: make them JSON-ready
             data["slots"] = {k: _jsonable(v) for k, v in data["slots"].items()}
         return data

@@ -67,6 +67,9 @@ class Cascade:
         """The local tier's answer alone, in milliseconds: for previews on every keystroke."""
         return self.local.resolve(text)
 
+    def fill_for(self, action_id: str, text: str):
+        return self.local.fill_for(action_id, text)
+
     def wants_llm(self, local: Match) -> bool:
         """Whether `refine` would ask the server (or explain why it cannot) for this local answer."""
         if self.mode == "local":

@@ -97,6 +97,14 @@ class LocalResolver:
         return Match(text=text_in, action=action_id, slots=values, confidence=round(confidence, 3),
                      missing=missing, alternatives=alts, explain=explain)
 
+    def fill_for(self, action_id: str, text_in: str) -> tuple[dict[str, Any], dict[str, str]]:
+        """The values `text_in` gives for one given action's slots, with the reason for each (used to
+        read a follow-up against the last action)."""
+        spec = self.actions.get(action_id)
+        if spec is None:
+            return {}, {}
+        return slot_roles.fill(spec, entities.tag(str(text_in)[: entities.MAX_CHARS]), None, self.packs)
+
     def _template(self, tagged, placeholder: str):
         """The most specific template whose free-text captures hold up: a required captured slot must
         really fill, and an optional free-text capture must be mostly words the catalog knows ("help

@@ -15,6 +15,8 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print JSON (catalog format)")
     p.add_argument("--jsonl", action="store_true", help="read one utterance a line on stdin, print one JSON a line")
     p.add_argument("--explain", action="store_true", help="show the tier, entity spans and slot reasons")
+    p.add_argument("-c", "--continue", dest="follow", action="store_true",
+                   help="read TEXT as a follow-up of the last run in this INTENT_HOME ('what about at 7%%?')")
     tier = p.add_mutually_exclusive_group()
     tier.add_argument("--llm", dest="mode", action="store_const", const="llm", help="ask the LLM tier even when the local one is sure")
     tier.add_argument("--local", dest="mode", action="store_const", const="local", help="never call an LLM")
@@ -25,13 +27,14 @@ def run(args) -> int:
     from intents.session import Session
 
     session = Session(mode=args.mode or "auto")
+    last = session.last_turn() if args.follow else None
     if args.jsonl:
         for line in sys.stdin:
             line = line.rstrip("\n")[:MAX_LINE]
-            emit_json(session.resolve(line).to_json(explain=args.explain))
+            emit_json(session.resolve(line, last=last).to_json(explain=args.explain))
         return 0
     text = read_text(args.text)
-    match = session.resolve(text)
+    match = session.resolve(text, last=last)
     if args.json:
         emit_json(match.to_json(explain=args.explain))
     else:

@@ -10,6 +10,8 @@ from terminal.output import emit_json
 def register(sub) -> None:
     p = sub.add_parser("run", help="resolve TEXT, check entitlement, run it and record it")
     p.add_argument("text", nargs="*", help="the request, in your own words ('-' reads stdin)")
+    p.add_argument("-c", "--continue", dest="follow", action="store_true",
+                   help="read TEXT as a follow-up of the last run in this INTENT_HOME ('what about at 7%%?')")
     _common(p)
     p.set_defaults(func=run_text)
 
@@ -52,7 +54,7 @@ def _asker(args):
 def run_text(args) -> int:
     session = _session(args)
     text = read_text(args.text)
-    outcome = session.run_text(text, ask=_asker(args))
+    outcome = session.run_text(text, ask=_asker(args), follow=args.follow)
     return _show(session, outcome, args)
 
 
@@ -75,5 +77,13 @@ def _show(session, outcome, args) -> int:
         from terminal import render
         from terminal.output import console
 
-        render.outcome(outcome, session.registry.spec(outcome.action), console())
+        con = console()
+        if outcome.steps:
+            from intents.dispatch import Outcome
+
+            for n, step in enumerate(outcome.steps, 1):
+                con.print(f"[bold]step {n} of {len(outcome.steps)}[/bold]")
+                render.outcome(Outcome(**step), session.registry.spec(step["action"]), con)
+        else:
+            render.outcome(outcome, session.registry.spec(outcome.action), con)
     return 0

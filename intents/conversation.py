@@ -1,0 +1,199 @@
+"""Follow-ups: a request read against the last turn.
+
+"what about at 7%?" after a loan payment names no action and one value: it continues the loan with the
+rate replaced. "and his creatinine clearance, he weighs 80 kg" after an eGFR names another action: it
+takes what it lacks (age, sex, creatinine) from the eGFR's values. "convert that to euros" takes the last
+result's headline figure as its amount. A complete new request starts afresh, and a foreign one is still
+refused: a follow-up is only ever built from values the new words give for an action, never guessed.
+
+Everything here works on specs and the resolver's own slot filling, so it is the same for every pack.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from intents.resolver import Match
+
+# Words that tie a request to the turn before it. They never decide an action by themselves; they only
+# say "the last one" when the new words alone leave something open.
+_REFERS = re.compile(
+    r"\b(?:that|it|this|those|them|these|same|his|her|hers|him|he|she|they|their|instead|again|too|also|"
+    r"previous|last\s+one|the\s+result|the\s+answer)\b", re.I)
+_CONTINUES = re.compile(
+    r"^\s*(?:and|but|now|no|nope|sorry|actually|oops|wait|then|also|ok(?:ay)?|so|what\s+about|how\s+about|"
+    r"what\s+if|make\s+it|change\s+(?:it|that|the)|instead|same|try|with|at|for|over|in)\b", re.I)
+# "that"/"it" point at the last result's figure; a pronoun for a person ("his") only at the values
+_THAT = re.compile(r"\b(?:that|it|this|the\s+result|the\s+answer|the\s+figure|the\s+amount)\b", re.I)
+_SAME_ACTION_SURE = 0.85  # a named other action at or above this is a request for that action
+
+
+@dataclass
+class Turn:
+    """What the last run was: enough to continue it."""
+
+    id: int | None
+    action: str
+    params: dict[str, Any] = field(default_factory=dict)
+    result: dict[str, Any] | None = None
+    text: str = ""
+
+
+def refers_back(text: str) -> bool:
+    return bool(_REFERS.search(text) or _CONTINUES.search(text))
+
+
+def continue_match(resolver, specs, last: Turn | None, text: str, match: Match | None = None) -> Match:
+    """The match for `text` as a follow-up of `last` where it is one, else the plain match.
+
+    `resolver` must offer `resolve(text)` and `fill_for(action_id, text) -> (values, reasons)`; `specs`
+    maps action ids to ActionSpecs. The returned match has `follows` (the turn's id) and `changed`
+    (the slot names the new words set) when it continues the turn.
+    """
+    match = match if match is not None else resolver.resolve(text)
+    if last is None or last.action not in specs:
+        return match
+    said = bool(_REFERS.search(text) or _CONTINUES.search(text))
+    if match.action and match.action != last.action and match.confidence >= _SAME_ACTION_SURE:
+        return _inherit(specs, last, match, said)
+    if match.action == last.action:
+        if not match.missing and not said:
+            return match  # a complete new request for the same action: afresh
+        return _merge(specs[last.action], last, match, dict(match.slots))
+    # No action, or an unsure other one: do the words give values for the last action?
+    values, reasons = resolver.fill_for(last.action, text)
+    if not values:
+        if match.action and match.action != last.action:
+            return _inherit(specs, last, match, said) if said else match
+        return match  # nothing of the last action in it: refused or answered on its own
+    if match.action and not match.missing and not said and match.confidence >= 0.6:
+        return match  # a complete request for something else, unsure but whole
+    merged = _merge(specs[last.action], last, match, values)
+    merged.explain = dict(match.explain or {}, followup=f"values for {last.action}", slots=reasons)
+    return merged
+
+
+def _merge(spec, last: Turn, match: Match, new_values: dict[str, Any]) -> Match:
+    params = {k: v for k, v in last.params.items() if spec.slot(k) is not None}
+    params.update(new_values)
+    missing = [s.name for s in spec.slots if s.required and s.name not in params]
+    return dataclasses.replace(
+        match, action=spec.id, slots=params, missing=missing, follows=last.id, changed=sorted(new_values),
+        confidence=max(match.confidence if match.action == spec.id else 0.0, 0.9),
+        alternatives=[a for a in match.alternatives if a.action != spec.id],
+    )
+
+
+def inherit(specs, last: Turn, match: Match) -> Match:
+    """A step of a compound request takes what it lacks from the step before it."""
+    return _inherit(specs, last, match, said=False)
+
+
+def _inherit(specs, last: Turn, match: Match, said: bool) -> Match:
+    """Another action: what it lacks comes from the last turn, by slot name, then the result's headline
+    figure for "that"/"it", then by kind where exactly one of the last values has it."""
+    spec = specs[match.action]
+    if not match.missing:
+        return match if not said else dataclasses.replace(match, follows=last.id, changed=sorted(match.slots))
+    prev = specs[last.action]
+    values = dict(match.slots)
+    carried: dict[str, str] = {}
+    headline = _headline(prev, last)
+    pointed = bool(_THAT.search(match.text))
+    for name in list(match.missing):
+        slot = spec.slot(name)
+        if slot is None:
+            continue
+        if name in last.params and last.params[name] is not None:
+            values[name] = last.params[name]
+            carried[name] = f"{last.action}'s {name}"
+            continue
+        if pointed and slot.type in ("number", "integer"):
+            if headline is not None and _fits_headline(slot, headline[1]):
+                values[name] = headline[2]
+                carried[name] = f"the last result's {headline[0]}"
+                headline, pointed = None, False  # "that" is one figure
+                continue
+            if last.result is None:
+                continue  # "it" is a result not there yet (a later step of a chain): never a guess
+        same_kind = [s for s in prev.slots if s.kind and s.kind == slot.kind and s.unit == slot.unit
+                     and last.params.get(s.name) is not None]
+        if len(same_kind) == 1:
+            values[name] = last.params[same_kind[0].name]
+            carried[name] = f"{last.action}'s {same_kind[0].name}"
+    # optional slots of the same name carry too ("and his creatinine clearance" keeps the sex said)
+    for slot in spec.slots:
+        if slot.name not in values and not slot.required and slot.name in last.params and \
+                prev.slot(slot.name) is not None and last.params[slot.name] != prev.slot(slot.name).default:
+            values[slot.name] = last.params[slot.name]
+            carried[slot.name] = f"{last.action}'s {slot.name}"
+    if not carried:
+        return match
+    _home_currency(spec, prev, last, values, carried)
+    missing = [s.name for s in spec.slots if s.required and s.name not in values]
+    explain = dict(match.explain or {}, carried=carried)
+    return dataclasses.replace(match, slots=values, missing=missing, follows=last.id,
+                               changed=sorted(match.slots), explain=explain)
+
+
+def _home_currency(spec, prev, last: Turn, values: dict, carried: dict) -> None:
+    """An amount carried from a result is in the last action's currency: the one it was given, else the
+    user's home currency (INTENT_CURRENCY, else the locale's territory), so "convert that to euros" after a
+    loan payment converts from the currency the loan was in."""
+    if not any(spec.slot(n) is not None and spec.slot(n).kind == "money" for n in carried):
+        return
+    wanted = [s for s in spec.slots if s.required and s.kind == "currency" and s.name not in values]
+    if not wanted:
+        return
+    given = [last.params[s.name] for s in prev.slots if s.kind == "currency" and last.params.get(s.name)]
+    code = given[0] if len(given) == 1 else home_currency()
+    if code:
+        values[wanted[0].name] = code
+        carried[wanted[0].name] = "the carried amount's currency" if given else "your home currency (INTENT_CURRENCY)"
+
+
+def home_currency() -> str | None:
+    """The user's currency: INTENT_CURRENCY, else the currency of the locale's territory (en_GB -> GBP)."""
+    import os
+
+    code = os.environ.get("INTENT_CURRENCY", "").strip().upper()
+    if re.fullmatch(r"[A-Z]{3}", code):
+        return code
+    for var in ("LC_ALL", "LC_MONETARY", "LANG"):
+        loc = os.environ.get(var, "")
+        m = re.match(r"[a-z]{2,3}_([A-Z]{2})", loc)
+        if m:
+            try:
+                from babel.numbers import get_territory_currencies
+
+                found = get_territory_currencies(m.group(1))
+            except Exception:
+                found = []
+            if found:
+                return found[0]
+    return "USD"
+
+
+def _headline(spec, last: Turn):
+    """(field, format, value) of the last result's headline figure, when it is a finite number."""
+    if not last.result:
+        return None
+    name = spec.render.headline
+    candidates = [name] if name else []
+    candidates += [f for f in spec.result_fields if f not in candidates]
+    for f in candidates:
+        v = last.result.get(f)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            fmt = spec.render.headline_format if f == name else "number"
+            return f, fmt, v
+    return None
+
+
+def _fits_headline(slot, fmt: str) -> bool:
+    if fmt == "money":
+        return slot.kind in (None, "money", "number")
+    if fmt == "percent":
+        return slot.kind in (None, "percent", "number")
+    return slot.kind in (None, "number") or slot.type in ("number", "integer")
