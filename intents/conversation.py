@@ -64,6 +64,10 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
         return _merge(specs[last.action], last, match, dict(match.slots))
     # No action, or an unsure other one: do the words give values for the last action?
     values, reasons = resolver.fill_for(last.action, text)
+    if values:
+        strange, bare = resolver.foreign_words(last.action, text)
+        if len(strange) > 1 or (strange and bare):
+            values = {}  # "book me a table for two" holds a number, but it is not about the last action
     if not values:
         if match.action and match.action != last.action:
             return _inherit(specs, last, match, said) if said else match

@@ -70,6 +70,9 @@ class Cascade:
     def fill_for(self, action_id: str, text: str):
         return self.local.fill_for(action_id, text)
 
+    def foreign_words(self, action_id: str, text: str):
+        return self.local.foreign_words(action_id, text)
+
     def wants_llm(self, local: Match) -> bool:
         """Whether `refine` would ask the server (or explain why it cannot) for this local answer."""
         if self.mode == "local":

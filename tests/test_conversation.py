@@ -1,0 +1,154 @@
+"""Follow-ups and compound requests (issue 15): through the real session, dispatcher and history."""
+from __future__ import annotations
+
+import pytest
+
+from intents.conversation import Turn, continue_match
+
+
+@pytest.fixture
+def local(home):
+    from intents.session import Session
+
+    return Session(home=home, mode="local")
+
+
+LOAN = Turn(7, "finance.loan_payment", {"principal": 300000, "rate_pct": 6.5, "years": 30},
+            {"monthly_payment": 1896.2, "total_interest": 382633.47, "total_paid": 682633.47})
+EGFR = Turn(8, "healthcare.egfr", {"creatinine_mg_dl": 1.1, "age": 60, "sex": "female"}, {"egfr": 57.0})
+NDA = Turn(9, "legal.draft_nda", {"party_a": "Acme", "party_b": "Bob", "mutual": True, "term_years": 2}, {"path": "x"})
+
+
+@pytest.mark.parametrize("last, text, action, expect, changed", [
+    (LOAN, "what about at 7%?", "finance.loan_payment", {"principal": 300000, "rate_pct": 7, "years": 30}, ["rate_pct"]),
+    (LOAN, "and over 15 years", "finance.loan_payment", {"rate_pct": 6.5, "years": 15}, ["years"]),
+    (LOAN, "no, 5.5%", "finance.loan_payment", {"rate_pct": 5.5, "principal": 300000}, ["rate_pct"]),
+    (LOAN, "450k", "finance.loan_payment", {"principal": 450000, "years": 30}, ["principal"]),
+    (LOAN, "show me the amortization for that", "finance.amortization",
+     {"principal": 300000, "rate_pct": 6.5, "years": 30}, []),
+    (LOAN, "convert that to euros", "finance.convert_currency",
+     {"amount": 1896.2, "from_currency": "USD", "to_currency": "EUR"}, ["to_currency"]),
+    (EGFR, "what about a man?", "healthcare.egfr", {"sex": "male", "age": 60, "creatinine_mg_dl": 1.1}, ["sex"]),
+    (EGFR, "sorry, age 65", "healthcare.egfr", {"age": 65, "sex": "female"}, ["age"]),
+    (EGFR, "and his creatinine clearance, he weighs 80 kg", "healthcare.creatinine_clearance",
+     {"age": 60, "creatinine_mg_dl": 1.1, "weight_kg": 80, "sex": "male"}, ["sex", "weight_kg"]),
+    (NDA, "make it one-way and 3 years", "legal.draft_nda",
+     {"party_a": "Acme", "party_b": "Bob", "mutual": False, "term_years": 3}, ["mutual", "term_years"]),
+])
+def test_follow_up_continues_the_last_turn(local, monkeypatch, last, text, action, expect, changed):
+    monkeypatch.setenv("INTENT_CURRENCY", "USD")
+    m = local.resolve(text, last=last)
+    assert m.action == action
+    assert m.follows == last.id
+    for name, value in expect.items():
+        assert m.slots[name] == pytest.approx(value) if isinstance(value, (int, float)) else m.slots[name] == value
+    assert m.changed == changed
+    assert not m.missing
+
+
+@pytest.mark.parametrize("text", ["bmi 70 kg 175 cm", "monthly payment on 200k at 5% over 10 years"])
+def test_a_complete_new_request_starts_afresh(local, text):
+    m = local.resolve(text, last=LOAN)
+    assert m.follows is None and m.action is not None and not m.missing
+
+
+@pytest.mark.parametrize("text", ["what's the weather tomorrow", "book me a table for two", "thanks, bye"])
+def test_a_foreign_follow_up_is_not_a_continuation(local, text):
+    m = local.resolve(text, last=LOAN)
+    assert m.follows is None
+    assert m.action != "finance.loan_payment"
+
+
+def test_nothing_to_continue_is_a_plain_resolve(local):
+    plain = local.resolve("what about at 7%?")
+    assert plain.follows is None and plain.missing  # no last turn: the loan still lacks its values
+
+
+def test_follow_up_never_invents_values_the_words_do_not_give(local):
+    m = continue_match(local.resolver, local.specs, LOAN, "what about at 7%?")
+    assert set(m.slots) == {"principal", "rate_pct", "years"}
+    assert m.slots["rate_pct"] == 7
+
+
+@pytest.mark.parametrize("text, actions", [
+    ("payment on 300k at 6.5% for 30 years, then convert it to euros", ["finance.loan_payment", "finance.convert_currency"]),
+    ("bmi and bsa for 80 kg, 180 cm", ["healthcare.bmi", "healthcare.bsa"]),
+    ("npv at 8% and irr of -1000, 300, 400, 500", ["finance.npv", "finance.irr"]),
+])
+def test_compound_requests_split_into_steps(local, text, actions):
+    m = local.resolve(text)
+    assert [s.action for s in m.steps] == actions
+    assert m.action == actions[-1]
+
+
+@pytest.mark.parametrize("text", [
+    "draft an NDA between Acme and Bob",
+    "loan of 300k and 6.5% over 30 years",
+    "calculate BSA, weight 160 lbs, height 5 foot 8",
+    "kidney function for a 50 yo man, creatinine 1.3",
+    "net present value at six percent of minus twenty thousand now then five thousand seven thousand and twelve thousand",
+])
+def test_one_request_with_and_or_then_stays_one(local, text):
+    assert local.resolve(text).steps is None
+
+
+def test_compound_run_gives_steps_and_the_last_step_on_top(cli, monkeypatch):
+    r = cli("run", "--json", "payment on 300k at 6.5% for 30 years, then convert it to euros",
+            env={"INTENT_CURRENCY": "USD"})
+    assert r.code == 0, r.err
+    data = r.json
+    assert [s["action"] for s in data["steps"]] == ["finance.loan_payment", "finance.convert_currency"]
+    assert data["action"] == "finance.convert_currency"
+    assert data["params"]["amount"] == pytest.approx(1896.2)
+    assert data["params"]["from_currency"] == "USD"
+    assert data["result"] == data["steps"][-1]["result"]
+
+
+def test_a_refused_step_stops_the_chain_and_says_which(cli):
+    r = cli("run", "--json", "monthly payment on 300k at 6% over 30 years and then the bmi for 80 kg 180 cm")
+    assert r.code == 5
+    err = r.json["error"]
+    assert err["step"] == 2 and err["steps"] == 2 and err["step_action"] == "healthcare.bmi"
+    assert err["message"].startswith("step 2 of 2")
+    assert err["completed"][0]["action"] == "finance.loan_payment"
+
+
+def test_cli_continue_reads_the_last_run(cli):
+    assert cli("run", "--json", "monthly payment on a 300k loan at 6.5% over 30 years").code == 0
+    r = cli("resolve", "-c", "--json", "what about at 7%?")
+    assert r.code == 0
+    data = r.json
+    assert data["action"] == "finance.loan_payment" and data["changed"] == ["rate_pct"]
+    assert isinstance(data["follows"], int)
+    run = cli("run", "-c", "--json", "and over 15 years")
+    assert run.code == 0
+    assert run.json["params"] == {"principal": 300000.0, "rate_pct": 6.5, "years": 15.0}
+    plain = cli("resolve", "--json", "what about at 7%?")
+    assert plain.json["follows"] is None and plain.json["missing"]
+
+
+def test_history_links_follow_ups_and_chains(local, monkeypatch):
+    monkeypatch.setenv("INTENT_CURRENCY", "USD")
+    first = local.run_text("monthly payment on a 300k loan at 6.5% over 30 years")
+    second = local.run_text("what about at 7%?", follow=True)
+    chain = local.run_text("payment on 200k at 5% for 20 years, then convert it to euros")
+    rows = {r["id"]: r for r in local.history.entries()}
+    assert rows[second.history_id]["follows"] == first.history_id
+    step_rows = [r for r in rows.values() if r["chain"] is not None]
+    assert len(step_rows) == 1 and step_rows[0]["id"] == chain.history_id
+    assert step_rows[0]["chain"] == chain.history_id - 1
+
+
+def test_old_history_gains_the_columns(home):
+    import sqlite3
+
+    from intents.history import History
+
+    conn = sqlite3.connect(home / "history.db")
+    conn.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, ts TEXT, text TEXT, action TEXT, params TEXT, "
+                 "status TEXT, exit_code INTEGER, result TEXT, error TEXT, elapsed_ms FLOAT, source TEXT)")
+    conn.commit()
+    conn.close()
+    h = History(home)
+    rid = h.record(action="finance.irr", params={"cash_flows": [-1, 2]}, status="ok", exit_code=0, follows=None)
+    assert h.last_run()["id"] == rid
