@@ -78,9 +78,9 @@ class Session:
 
         if follow and last is None:
             last = self.last_turn()
-        match = self.resolver.resolve(text)
         if compound.may_be(text):
-            steps = compound.split(self.resolver, text)
+            local = getattr(self.resolver, "local", self.resolver)  # splitting never asks an LLM
+            steps = compound.split(local, text)
             if steps:
                 from intents.conversation import Turn, inherit
 
@@ -90,9 +90,21 @@ class Session:
                     prev = steps[i - 1]
                     steps[i] = inherit(self.specs, Turn(None, prev.action, prev.slots), steps[i])
                 return dataclasses.replace(steps[-1], text=text, steps=steps)
-        if last is not None:
-            match = self._follow(last, text, match)
-        return match
+        return self._first_look(text, last)
+
+    def _first_look(self, text: str, last) -> Match:
+        """With a last turn, the local tier answers first and the follow-up is read from it; the LLM (when
+        configured and unsure) is asked afterwards, with the previous turn as context."""
+        if last is None:
+            return self.resolver.resolve(text)
+        if not hasattr(self.resolver, "refine"):
+            return self._follow(last, text, self.resolver.resolve(text))
+        match = self._follow(last, text, self.resolver.resolve_local(text))
+        if match.follows is not None:
+            return match
+        params = ", ".join(f"{k}={v!r}" for k, v in last.params.items())
+        refined = self.resolver.refine(match, context=f"{last.action}({params}) from {last.text!r}")
+        return self._follow(last, text, refined)
 
     def _follow(self, last, text: str, match: Match) -> Match:
         from intents.conversation import continue_match
@@ -131,7 +143,11 @@ class Session:
                 last = Turn(id=prev_id, action=prev.action, params=prev.params, result=prev.result, text="")
                 step = inherit(specs, last, step)
             try:
-                outcome = self.dispatcher.run_match(step, ask=ask, source=source, chain=chain)
+                if step.action is None:  # cannot happen for a split, which needs an action per part
+                    outcome = self.dispatcher.run_match(step, ask=ask, source=source)
+                # every step is recorded with the whole request, so re-running any of them re-runs the chain
+                outcome = self.dispatcher.run_action(step.action, dict(step.slots), text=match.text, source=source,
+                                                     ask=ask, follows=step.follows, chain=chain)
             except IntentError as err:
                 err.extra.update(step=n, steps=len(match.steps), step_action=step.action,
                                  completed=[o.to_json() for o in outcomes])

@@ -11,6 +11,7 @@ The LLM proposes; this module decides what to believe:
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from typing import Annotated, Any
@@ -81,8 +82,10 @@ class Cascade:
             return self.mode == "llm"
         return self.mode == "llm" or not self.sure(local)
 
-    def refine(self, local: Match) -> Match:
-        """The LLM step for a local answer (the TUI runs this in an exclusive worker). Never raises."""
+    def refine(self, local: Match, context: str | None = None) -> Match:
+        """The LLM step for a local answer (the TUI runs this in an exclusive worker). Never raises.
+        `context` is the previous turn, one line ("loan_payment(principal=300000, ...) from '...'"): the
+        model reads the request against it, and values it carries count as said."""
         if not self.wants_llm(local):
             return local
         if self.unavailable:
@@ -91,7 +94,7 @@ class Cascade:
         from intents.llm.privacy import record
 
         try:
-            return self._ask(local)
+            return self._ask(local, context)
         except LLMFault as fault:
             record(self.home, "llm.fault", {"server": self.cfg.url, "error": fault.message})
             return _noticed(local, f"LLM tier failed, using the local answer: {fault.message}")
@@ -99,11 +102,11 @@ class Cascade:
             record(self.home, "llm.fault", {"server": self.cfg.url, "error": f"{type(exc).__name__}: {exc}"})
             return _noticed(local, f"LLM tier failed, using the local answer: {type(exc).__name__}")
 
-    def _ask(self, local: Match) -> Match:
+    def _ask(self, local: Match, context: str | None = None) -> Match:
         from intents.llm.privacy import Policy, record
         from intents.llm.tools import candidates, lexical_rank
 
-        text = local.text
+        text = local.text if not context else f"Previous request: {context}\nThis request: {local.text}"
         policy = Policy.for_server(self.registry, self.cfg)
         about = self._about(local, lexical_rank)
         if about is not None and not policy.allows(about):
@@ -119,7 +122,8 @@ class Cascade:
             "redacted": redactions, "offered": [s.id for s in offered], "withheld_packs": sorted(policy.withheld),
         })
         proposal = self.llm.resolve(text, offered, sent_text=sent)
-        return self._settle(local, proposal, text, offered)
+        settled = self._settle(local, proposal, text, offered)
+        return dataclasses.replace(settled, text=local.text) if context else settled
 
     def sure(self, local: Match) -> bool:
         # Missing slots alone do not make the local tier unsure: people often leave them out, they are

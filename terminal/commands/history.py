@@ -24,8 +24,21 @@ def run(args) -> int:
 
     from terminal.output import console
 
-    table = Table("id", "when", "action", "status", "text")
+    table = Table("id", "when", "action", "status", "text", "link")
+    heads = {e.get("chain") for e in entries if e.get("chain")}
     for e in entries:
-        table.add_row(str(e["id"]), e["ts"], e["action"] or "–", e["status"], (e["text"] or "")[:60])
+        table.add_row(str(e["id"]), e["ts"], e["action"] or "–", e["status"], (e["text"] or "")[:60], _link(e, heads))
     console().print(table)
     return 0
+
+
+def _link(entry: dict, heads: set) -> str:
+    """How a run hangs together with others: a later step of a compound request, its first step, or a
+    follow-up of an earlier run."""
+    if entry.get("chain"):
+        return f"step of #{entry['chain']}"
+    if entry["id"] in heads:
+        return "chain start"
+    if entry.get("follows"):
+        return f"after #{entry['follows']}"
+    return ""
