@@ -18,6 +18,8 @@ def register(sub) -> None:
                    help="speech engine: sphinx (offline, default), whisper (offline, extra voice-whisper), "
                         "openai (cloud; opt in with INTENT_VOICE_CLOUD=1)")
     p.add_argument("--out", type=Path, help="directory for files the action writes (default: current directory)")
+    p.add_argument("-c", "--continue", dest="follow", action="store_true",
+                   help="read what was said as a follow-up of the last run ('same for a man')")
     p.add_argument("--timeout", type=float, default=8.0, help="microphone: seconds to wait for speech")
     p.set_defaults(func=run)
 
@@ -50,7 +52,7 @@ def run(args) -> int:
         transcript = transcribe_microphone(engine, timeout_s=args.timeout)
     transcript.timings["setup_ms"] = round(setup_ms, 1)
     t0 = time.perf_counter()
-    match = session.resolve(transcript.normalized or transcript.text)
+    match = session.resolve(transcript.normalized or transcript.text, follow=args.follow)
     transcript.timings["resolve_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     data = {"transcript": transcript.text, "normalized": transcript.normalized, "engine": transcript.engine,
             "audio_s": transcript.audio_s, "timings": transcript.timings, "alternatives": transcript.alternatives,
@@ -59,7 +61,8 @@ def run(args) -> int:
     outcome = None
     if args.run:
         try:
-            outcome = session.dispatcher.run_match(match, ask=None, source="voice")
+            outcome = (session.run_steps(match, source="voice") if match.steps else
+                       session.dispatcher.run_match(match, ask=None, source="voice"))
             data["run"] = outcome.to_json()
         except IntentError as err:
             data["run"] = err.to_json()
