@@ -48,7 +48,10 @@ def test_resolve_json_shape(cli):
     r = cli("resolve", "--json", LOAN)
     assert r.code == 0
     data = r.json
-    assert set(data) == {"text", "action", "slots", "confidence", "missing", "alternatives", "source"}
+    # "follows" and "changed" joined the contract with follow-ups (issue 15, the catalog's Planned section)
+    assert set(data) == {"text", "action", "slots", "confidence", "missing", "alternatives", "source",
+                         "follows", "changed"}
+    assert data["follows"] is None and data["changed"] == []
     assert data["action"] == "finance.loan_payment"
     assert data["source"] == "local"
     assert 0 <= data["confidence"] <= 1
