@@ -1,7 +1,9 @@
 """The entitlement store: one SQLite file under INTENT_HOME (WAL, owner-only), opened through sqlite-utils.
 
 It holds usage, the audit log, the clock high-water mark and licence history. It is never a source of
-trust: what a person may do is derived from verified licence tokens every time (see `gate.py`).
+trust: what a person may do is derived from verified licence tokens every time (see `gate.py`), and
+usage is also kept in the hash-chained usage record next to the licence, so deleting this file resets
+nothing (see `usage_record.py`). The SQL of usage lives in `ledger.py`.
 """
 from __future__ import annotations
 
@@ -104,15 +106,22 @@ class Store:
 
     # ---- transactions ----------------------------------------------------------------------------
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self, blocking: bool = True) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT: the write lock is taken before anything is read, so read-check-write
-        sequences of two processes are serialised and can never both pass a limit."""
+        sequences of two processes are serialised and can never both pass a limit.
+        blocking=False fails at once (StoreLocked) instead of waiting busy_timeout_s for the lock."""
         with self._lock:
             conn = self.conn
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                if not blocking:
+                    conn.execute("PRAGMA busy_timeout=0")
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                finally:
+                    if not blocking:
+                        conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_s * 1000)}")
             except sqlite3.Error as exc:
-                raise self._translate(exc) from None
+                raise self._translate(exc, waited=blocking) from None
             try:
                 yield conn
             except BaseException:
@@ -140,12 +149,12 @@ class Store:
         return rows[0][0] if rows else None
 
     # ---- errors ----------------------------------------------------------------------------------
-    def _translate(self, exc: sqlite3.Error) -> StoreError:
+    def _translate(self, exc: sqlite3.Error, waited: bool = True) -> StoreError:
         text = str(exc)
         if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
             return StoreLocked(
-                f"the entitlement store {self.path} is locked by another process (waited "
-                f"{self.busy_timeout_s:g} s); close other terminals or try again",
+                f"the entitlement store {self.path} is locked by another process"
+                + (f" (waited {self.busy_timeout_s:g} s)" if waited else "") + "; close other terminals or try again",
                 path=str(self.path),
             )
         if isinstance(exc, sqlite3.DatabaseError) and (
@@ -153,8 +162,8 @@ class Store:
         ):
             return StoreCorrupt(
                 f"the entitlement store {self.path} is damaged ({text}); your licence is safe under "
-                f"{self.home / 'licences'}. To start a new store (usage counts restart): "
-                f"mv {self.path} {self.path}.damaged",
+                f"{self.home / 'licences'}, and so is this period's usage (in its usage record there). "
+                f"To start a new store, which keeps those counts: mv {self.path} {self.path}.damaged",
                 path=str(self.path),
             )
         return StoreError(f"the entitlement store {self.path} cannot be used: {text}", path=str(self.path))

@@ -1,5 +1,6 @@
 """Where activated tokens live: files under INTENT_HOME/licences (the copy that survives a damaged
-store) and a history row in the store. Neither place is trusted: every read re-verifies the token.
+store) and a history row in the store. Neither place is trusted: every read re-verifies the token. Activating also binds the token to the
+usage record next to it (usage_record.py), which is what metered use is counted against.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from entitlements.errors import StoreError
+from entitlements.errors import LicenceRefused, StoreError
 
 if TYPE_CHECKING:
     from entitlements.licence import GrantClaims, LicenceClaims
@@ -77,38 +78,152 @@ def stamp(home: Path) -> tuple:
     return tuple(out)
 
 
-def activate(home: Path, token: str, trusted: dict, now: datetime, store=None) -> LicenceClaims | GrantClaims:
-    """Verify and keep a licence (replacing the current one) or a grant. Raises LicenceRefused."""
+def known_licences(ledger, replay, trusted: dict, now: datetime) -> dict[str, tuple[str, datetime]]:
+    """jti -> (subject, issued at) of every licence this terminal has activated: from the usage record
+    (also the readable part of a broken one) and the store's history (re-verified; a forged row could
+    only ever refuse its writer's own older licence)."""
+    from entitlements.licence import LicenceClaims, verify
+
+    known = dict(replay.licences) if replay is not None else {}
+    for _jti, _sub, token in (ledger.licence_history() if ledger is not None else []):
+        try:
+            claims = verify(token, trusted, now, allow_expired=True)
+        except Exception:  # noqa: BLE001 - an unreadable history row proves nothing
+            continue
+        if isinstance(claims, LicenceClaims):
+            known.setdefault(claims.jti, (claims.sub, claims.iat))
+    return known
+
+
+def _current_licence(home: Path, trusted: dict, now: datetime):
+    from entitlements.licence import LicenceClaims, verify
+
+    try:
+        token = (licence_dir(home) / LICENCE_FILE).read_text(encoding="ascii").strip()
+        claims = verify(token, trusted, now, allow_expired=True)
+    except Exception:  # noqa: BLE001 - no file, or one that does not verify: nothing to compare with
+        return None
+    return claims if isinstance(claims, LicenceClaims) else None
+
+
+def _evidence(home: Path, ledger) -> bool:
+    """Whether this home has held a licence or a usage record before (so usage may have been lost)."""
+    from entitlements.ledger import RECORD_HEAD
+
+    folder = licence_dir(home)
+    try:
+        if any(p.name.startswith(("usage.", LICENCE_FILE)) for p in folder.iterdir()):
+            return True
+        if grants_dir(home).is_dir() and any(grants_dir(home).glob("*.token")):
+            return True
+    except OSError:
+        pass
+    try:
+        return bool(ledger.licence_history()) or bool(ledger.get_meta(RECORD_HEAD))
+    except StoreError:
+        return False
+
+
+def activate(home: Path, token: str, trusted: dict, now: datetime, store=None, catalog=None) -> LicenceClaims | GrantClaims:
+    """Verify and keep a licence (replacing the current one) or a grant, and bind it to the usage record.
+    Raises LicenceRefused (also for a licence a newer one for the same subject has replaced)."""
     from entitlements import audit
+    from entitlements.ledger import SqliteLedger
     from entitlements.licence import LicenceClaims, describe, verify
+    from entitlements.state import iso, superseded_by
     from entitlements.store import Store
+    from entitlements.usage_record import UsageRecord
 
     claims = verify(token, trusted, now)
     token = token.strip()
-    if isinstance(claims, LicenceClaims):
-        _write_private(licence_dir(home) / LICENCE_FILE, token)
-    else:
-        _write_private(grants_dir(home) / f"{claims.jti}.token", token)
     own = store is None
     store = store or Store(home)
+    ledger = SqliteLedger(store)
+    record = UsageRecord(home)
     try:
-        with store.write() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO licences (jti, kind, token, subject, plan, activated_at, expires_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [claims.jti, claims.typ, token, claims.sub,
-                 claims.plan if isinstance(claims, LicenceClaims) else claims.feature,
-                 now.astimezone(timezone.utc).isoformat(timespec="microseconds"), claims.exp.isoformat()],
-            )
-            audit.insert(conn, f"{claims.typ}.activated", {
-                "jti": claims.jti, "subject": claims.sub, "what": describe(claims),
-                "expires_at": claims.exp.isoformat(),
-            }, now)
-    except (StoreError, sqlite3.Error) as exc:
-        # The file copy is what counts; the store's history is a convenience.
-        print(f"warning: licence kept in {licence_dir(home)}, but not recorded in the store: {exc}",
-              file=sys.stderr)
+        if isinstance(claims, LicenceClaims):
+            known = known_licences(ledger, record.replay(), trusted, now)
+            current = _current_licence(home, trusted, now)
+            if current is not None:
+                known.setdefault(current.jti, (current.sub, current.iat))
+            newer = superseded_by(claims, known)
+            if newer is not None:
+                raise LicenceRefused(
+                    f"this {claims.plan} licence for {claims.sub} (issued {iso(claims.iat)}) was replaced by a "
+                    f"newer licence issued {iso(newer)}; a replaced licence cannot be activated again",
+                    reason="superseded", superseded_by_issued_at=iso(newer))
+        evidence = _evidence(home, ledger)
+        if isinstance(claims, LicenceClaims):
+            _write_private(licence_dir(home) / LICENCE_FILE, token)
+        else:
+            _write_private(grants_dir(home) / f"{claims.jti}.token", token)
+        try:
+            with ledger.transaction() as tx:
+                tx.record_licence(claims, token, now)
+                tx.audit(f"{claims.typ}.activated", {
+                    "jti": claims.jti, "subject": claims.sub, "what": describe(claims),
+                    "expires_at": claims.exp.isoformat(),
+                }, now)
+                _bind(record, tx, claims, now, evidence, catalog)
+        except (StoreError, sqlite3.Error) as exc:
+            # The files are what counts; the store's history is a convenience.
+            print(f"warning: licence kept in {licence_dir(home)}, but not recorded in the store: {exc}",
+                  file=sys.stderr)
+            _bind(record, None, claims, now, evidence, catalog)
     finally:
         if own:
             store.close()
     return claims
+
+
+def _bind(record, tx, claims, now: datetime, evidence: bool, catalog=None) -> None:
+    """Record the activation in the usage record, starting one if there is none (or it is broken).
+
+    A record started over a lost one (`restarted`) cannot know what was used: every token issued
+    before that moment counts its current allowance as used (the licence's metered limits for this
+    period, a grant's whole quantity). So deleting or breaking the record, then activating again,
+    gives nothing back; the next period starts normally.
+    """
+    from entitlements.catalog import load_catalog
+    from entitlements.ledger import RECORD_HEAD
+    from entitlements.licence import LicenceClaims
+    from entitlements.periods import period_of
+
+    catalog = catalog or load_catalog()
+    with record.locked() as replay:
+        if tx is not None:
+            replay = record.check_store_head(replay, tx.get_meta(RECORD_HEAD))
+        if not replay.ok:
+            replay = record.start(now, restarted=evidence or replay.status == "broken")
+        entries: list[dict] = []
+        carries: list[tuple[str, str, str, int]] = []  # (key, feature, period, qty)
+        if isinstance(claims, LicenceClaims):
+            new = claims.jti not in replay.licences
+            if new:
+                entries.append({"op": "licence", "jti": claims.jti, "sub": claims.sub, "iat": claims.iat.isoformat()})
+            if new and replay.restarted and claims.iat <= replay.opened_at:
+                for feature, limit in sorted(claims.features.items()):
+                    if catalog.kind(feature) == "metered" and isinstance(limit, int) and limit > 0:
+                        spec = catalog.features[feature]
+                        period, _ = period_of(spec.period, now)
+                        left = limit - replay.used_of(feature, period)
+                        if left > 0:
+                            carries.append((f"carry:{claims.jti}:{feature}:{period}", feature, period, left))
+        else:
+            new = claims.jti not in replay.grants
+            if new:
+                entries.append({"op": "grant", "jti": claims.jti})
+            if new and replay.restarted and claims.iat <= replay.opened_at:
+                carries.append((f"carry:{claims.jti}", claims.feature, f"grant:{claims.jti}", claims.qty))
+        for key, feature, period, qty in carries:
+            entries.append({"op": "carry", "key": key, "feature": feature, "parts": [[period, qty]],
+                            "why": "usage record lost: this allowance counts as used"})
+        if not entries:
+            return
+        replay = record.append(replay, entries, now)
+        if tx is not None:
+            for key, feature, period, qty in carries:
+                have = tx.used(feature, period)
+                if have < qty and not tx.uses_of(key):
+                    tx.record_use(key, feature, [(period, qty - have)], now, source="carry")
+            tx.set_meta(RECORD_HEAD, f"{replay.n}:{replay.head}")

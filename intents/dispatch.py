@@ -120,11 +120,13 @@ class Dispatcher:
         try:
             result = self._call(action, params)
         except ActionTimeout:
-            raise  # it may still finish and deliver (a file, say): the use stays counted
+            self._settle(spec, key)  # it may still finish and deliver (a file, say): the use stays counted
+            raise
         except IntentError:
             if spec.metered and hasattr(self.gate, "refund"):
                 self.gate.refund(spec.feature, key)  # a failed run does not use up the quota
             raise
+        self._settle(spec, key)
         data = result.model_dump(mode="json")
         if pack.manifest.disclaimers:
             data.setdefault("disclaimer", " ".join(pack.manifest.disclaimers))
@@ -132,11 +134,17 @@ class Dispatcher:
 
     def _gate(self, feature: str, consume: bool, key: str | None = None) -> None:
         if consume:
-            decision = self.gate.consume(feature, 1, idempotency_key=key or uuid.uuid4().hex)
+            # reserve: counted now, given back by the next gate if this process dies before delivering
+            count = getattr(self.gate, "reserve", None) or self.gate.consume
+            decision = count(feature, 1, idempotency_key=key or uuid.uuid4().hex)
         else:
             decision = self.gate.check(feature, 1)
         if not decision.allowed:
             raise NotEntitled.from_decision(decision, feature)
+
+    def _settle(self, spec, key: str) -> None:
+        if spec.feature and spec.metered and hasattr(self.gate, "settle"):
+            self.gate.settle(spec.feature, key)
 
     def _call(self, action, params: BaseModel) -> BaseModel:
         """Run the action in a worker thread with its timeout; every exception becomes ActionFailed."""

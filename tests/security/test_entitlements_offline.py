@@ -48,7 +48,8 @@ def _use_up(home, clock, n=20):
     gate = StoreGate(home, clock=clock)
     for i in range(n):
         assert gate.consume(NDA, 1, idempotency_key=f"run-{i}").allowed, i
-    assert not gate.consume(NDA, 1, idempotency_key="one-more").allowed
+    if n >= 20:
+        assert not gate.consume(NDA, 1, idempotency_key="one-more").allowed
     gate.close()
 
 
