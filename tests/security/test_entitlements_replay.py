@@ -17,8 +17,7 @@ from entitlements.gate import StoreGate
 from entitlements.keys import trusted_keys
 from entitlements.licence import issue_grant
 from entitlements.store import store_path
-from entitlements.usage_record import head_path, record_path
-from entitlements.wallet import activate
+from entitlements.wallet import activate, licence_dir
 from tests.licensing import licence_token, vendor_key
 
 NOW = datetime(2026, 11, 10, 12, 0, tzinfo=timezone.utc)
@@ -32,6 +31,14 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+def record_path(home) -> Path:  # the usage record next to the licence (entitlements/usage_record.py)
+    return licence_dir(home) / "usage.chain"
+
+
+def head_path(home) -> Path:
+    return licence_dir(home) / "usage.head"
 
 
 def _remove_store(home):
