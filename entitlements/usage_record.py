@@ -106,7 +106,7 @@ class Replay:
     uses: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)  # key -> (feature, period, qty)
     refunded: set[str] = field(default_factory=set)
     settled: set[str] = field(default_factory=set)
-    owners: dict[str, str] = field(default_factory=dict)  # key -> owner, for uses not yet settled
+    owners: dict[str, str] = field(default_factory=dict)  # key -> owner of a reservation not yet settled
     licences: dict[str, tuple[str, datetime]] = field(default_factory=dict)  # jti -> (subject, iat)
     grants: set[str] = field(default_factory=set)
     hashes: list[str] = field(default_factory=list)
@@ -119,8 +119,8 @@ class Replay:
         return self.used.get((feature, period), 0) if self.ok else 0
 
     def pending(self) -> dict[str, str]:
-        """key -> owner of uses neither settled (delivered) nor refunded."""
-        return {k: o for k, o in self.owners.items() if k not in self.settled and k not in self.refunded}
+        """key -> owner of reservations neither settled (delivered) nor refunded."""
+        return dict(self.owners)
 
     def apply(self, entry: dict[str, Any]) -> None:
         op = entry.get("op")
@@ -138,17 +138,19 @@ class Replay:
             self.uses[key] = parts
             for feature, period, qty in parts:
                 self.used[(feature, period)] = self.used.get((feature, period), 0) + qty
-            if op == "use":
-                self.owners[key] = entry.get("owner", "")
+            if op == "use" and entry.get("owner"):
+                self.owners[key] = entry["owner"]
         elif op == "refund":
             key = entry["key"]
             if key in self.refunded or key not in self.uses:
                 raise ValueError(f"entry {entry['n']} refunds {key!r}, which was not used or is refunded")
             self.refunded.add(key)
+            self.owners.pop(key, None)
             for feature, period, qty in self.uses[key]:
                 self.used[(feature, period)] -= qty
         elif op == "settle":
             self.settled.add(entry["key"])
+            self.owners.pop(entry["key"], None)
         elif op != "seen":
             raise ValueError(f"entry {entry['n']} has an unknown op {op!r}")
 
@@ -284,22 +286,31 @@ class UsageRecord:
 
     def append(self, replay: Replay, entries: list[dict[str, Any]], now: datetime) -> Replay:
         """Append entries to a verified replay (caller holds `locked`); returns the new replay."""
-        lines, n, head = [], replay.n, replay.head
+        lines, bodies, n, head = [], [], replay.n, replay.head
         for fields in entries:
             body = {"n": n + 1, "prev": head, "at": _iso(fields.pop("at", now)), **fields}
             h = _digest(body)
             lines.append(json.dumps({**body, "h": h}, sort_keys=True, separators=(",", ":")) + "\n")
+            bodies.append((body, h))
             n, head = n + 1, h
+        data = "".join(lines).encode("ascii")
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         try:
-            if replay.n and os.fstat(fd).st_size != replay.size:
+            if os.fstat(fd).st_size != replay.size:
                 os.ftruncate(fd, replay.size)  # a torn line a killed process left: never acknowledged
-            os.write(fd, "".join(lines).encode("ascii"))
+            os.write(fd, data)
         finally:
             os.close(fd)
         self._write_head(n, head)
-        self._replay = None
-        return self.replay()
+        # Apply what was written to the replay itself rather than reading the file again (the caller
+        # holds the lock, so nobody else appended in between).
+        for body, h in bodies:
+            replay.apply(body)
+            replay.hashes.append(h)
+        replay.n, replay.head, replay.size = n, head, replay.size + len(data)
+        replay.status, replay.problem, replay.stamp = "ok", None, self._stat()
+        self._replay = replay
+        return replay
 
     def _write_head(self, n: int, h: str) -> None:
         tmp = self.head_path.with_name(f".{HEAD_FILE}.{os.getpid()}.tmp")
