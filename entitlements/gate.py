@@ -47,7 +47,7 @@ class StoreGate:
         self.clock = clock or system_clock
         self.catalog = catalog or load_catalog()
         self.trust_dir = trust_dir
-        self.store = Store(self.home)
+        self.store = Store(self.home)  # the local store; `ledger` is what the gate counts with
         self.ledger: Ledger = ledger or SqliteLedger(self.store)
         self.record = UsageRecord(self.home)
         self._lock = threading.RLock()
@@ -186,7 +186,7 @@ class StoreGate:
         names = set(state.features) | (set(self.catalog.features) if state.all_features else set())
         features = sorted(n for n in names if self.catalog.kind(n) != "config")
         usage, warnings = [], list(state.warnings)
-        if self._store_or_none() is None and self.store_error is not None:
+        if not self._ledger_ok() and self.store_error is not None:
             warnings.append(self.store_error.message)
         for name in features:
             if self.catalog.kind(name) != "metered":
@@ -250,15 +250,15 @@ class StoreGate:
 
     def _derive(self) -> State:
         now = self.clock()
-        store = self._store_or_none()
-        licence_token, grant_tokens = wallet.read_tokens(self.home, store)
+        ok = self._ledger_ok()
+        licence_token, grant_tokens = wallet.read_tokens(self.home, self.ledger if ok else None)
         replay = self.record.replay()
-        if store is not None:
+        if ok:
             try:
                 replay = self.record.check_store_head(replay, self.ledger.get_meta(RECORD_HEAD))
             except StoreError:
                 pass
-        high = max(filter(None, [self.ledger.high_water() if store is not None else None, replay.high]),
+        high = max(filter(None, [self.ledger.high_water() if ok else None, replay.high]),
                    default=None)
         if not licence_token and not grant_tokens:
             state = derive_state(self.catalog, now, high_water=high)
@@ -284,7 +284,7 @@ class StoreGate:
                 continue  # an expired or refused grant simply adds nothing
             if isinstance(grant, GrantClaims):
                 grants.append(grant)
-        known = wallet.known_licences(self.ledger if store is not None else None, replay, trusted, now)
+        known = wallet.known_licences(self.ledger if ok else None, replay, trusted, now)
         state = derive_state(self.catalog, now, licence=claims, licence_problem=problem, grants=grants,
                              record=replay, high_water=high, known_licences=known)
         self._after_derive(state, replay, now, high)
@@ -318,14 +318,9 @@ class StoreGate:
                                             f"again (`intent license activate FILE`); this period's allowance "
                                             f"then counts as used"))
 
-    def _store_or_none(self) -> Store | None:
-        try:
-            self.store.conn
-        except StoreError as err:
-            self.store_error = err
-            return None
-        self.store_error = None
-        return self.store
+    def _ledger_ok(self) -> bool:
+        self.store_error = self.ledger.problem()
+        return self.store_error is None
 
     # ---- counting --------------------------------------------------------------------------------
     def _used_now(self, feature: str, period: str) -> int:
@@ -335,7 +330,7 @@ class StoreGate:
         hit = self._counters.get((feature, period))
         if hit is not None and mono - hit[1] < COUNTER_TTL_S:
             return hit[0]
-        if self._store_or_none() is None:
+        if not self._ledger_ok():
             raise StoreError(f"{feature} is metered and the entitlement store is unavailable; "
                              f"see `intent plan` for details", feature=feature)
         value = max(self.ledger.used(feature, period), self.record.replay().used_of(feature, period))

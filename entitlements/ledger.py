@@ -48,7 +48,7 @@ class Ledger(Protocol):
     def get_meta(self, key: str) -> str | None: ...
     def high_water(self) -> datetime | None: ...
     def licence_history(self) -> list[tuple[str, str, str]]: ...  # (jti, subject, token), newest first
-    def available(self) -> bool: ...
+    def problem(self) -> StoreError | None: ...  # why the ledger cannot be used now, or None
     def close(self) -> None: ...
 
 
@@ -149,12 +149,12 @@ class SqliteLedger:
         with self.store.write(blocking=blocking) as conn:
             yield SqliteTx(conn)
 
-    def available(self) -> bool:
+    def problem(self) -> StoreError | None:
         try:
             self.store.conn
-        except StoreError:
-            return False
-        return True
+        except StoreError as err:
+            return err
+        return None
 
     def used(self, feature: str, period: str) -> int:
         rows = self.store.read(COUNTER_SQL, (feature, period))
@@ -170,6 +170,8 @@ class SqliteLedger:
             return None
 
     def licence_history(self) -> list[tuple[str, str, str]]:
+        if not self.store.path.exists():
+            return []  # reading must not create a store
         try:
             return [tuple(r) for r in self.store.read(
                 "SELECT jti, subject, token FROM licences WHERE kind = 'licence' ORDER BY activated_at DESC")]

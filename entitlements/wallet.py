@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -40,19 +40,24 @@ def _write_private(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def read_tokens(home: Path, store=None) -> tuple[str | None, list[str]]:
-    """(licence token or None, grant tokens). Falls back to the store's history if the file is gone."""
+def read_tokens(home: Path, ledger=None) -> tuple[str | None, list[str]]:
+    """(licence token or None, grant tokens). Falls back to the ledger's history if the file is gone.
+    `ledger` may also be a Store (what `intent license show` passes)."""
+    if ledger is not None and not hasattr(ledger, "licence_history"):
+        from entitlements.ledger import SqliteLedger
+
+        ledger = SqliteLedger(ledger)
     path = licence_dir(home) / LICENCE_FILE
     licence = None
     try:
         licence = path.read_text(encoding="ascii").strip() or None
     except (OSError, UnicodeDecodeError):
         licence = None
-    if licence is None and store is not None and store.path.exists():
+    if licence is None and ledger is not None:
         try:
-            rows = store.read("SELECT token FROM licences WHERE kind = 'licence' ORDER BY activated_at DESC LIMIT 1")
-            if rows:
-                licence = rows[0][0]
+            history = ledger.licence_history()
+            if history:
+                licence = history[0][2]
                 _write_private(path, licence)  # restore the file copy
         except (StoreError, OSError):
             pass
@@ -124,10 +129,10 @@ def _evidence(home: Path, ledger) -> bool:
         return False
 
 
-def activate(home: Path, token: str, trusted: dict, now: datetime, store=None, catalog=None) -> LicenceClaims | GrantClaims:
+def activate(home: Path, token: str, trusted: dict, now: datetime, store=None, catalog=None,
+             ledger=None) -> LicenceClaims | GrantClaims:
     """Verify and keep a licence (replacing the current one) or a grant, and bind it to the usage record.
     Raises LicenceRefused (also for a licence a newer one for the same subject has replaced)."""
-    from entitlements import audit
     from entitlements.ledger import SqliteLedger
     from entitlements.licence import LicenceClaims, describe, verify
     from entitlements.state import iso, superseded_by
@@ -136,9 +141,10 @@ def activate(home: Path, token: str, trusted: dict, now: datetime, store=None, c
 
     claims = verify(token, trusted, now)
     token = token.strip()
-    own = store is None
-    store = store or Store(home)
-    ledger = SqliteLedger(store)
+    own = store is None and ledger is None
+    if ledger is None:
+        store = store or Store(home)
+        ledger = SqliteLedger(store)
     record = UsageRecord(home)
     try:
         if isinstance(claims, LicenceClaims):
@@ -172,7 +178,7 @@ def activate(home: Path, token: str, trusted: dict, now: datetime, store=None, c
             _bind(record, None, claims, now, evidence, catalog)
     finally:
         if own:
-            store.close()
+            ledger.close()
     return claims
 
 
