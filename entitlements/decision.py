@@ -27,6 +27,10 @@ class Decision(BaseModel):
 
 
 class Gate(Protocol):
+    """What dispatch asks. A gate may also offer `reserve(feature, qty, idempotency_key)` and
+    `settle(feature, idempotency_key)`: a use counted before the action runs and confirmed once its
+    result is delivered, so a process killed in between does not burn quota (StoreGate does)."""
+
     def check(self, feature: str, qty: int = 1) -> Decision: ...
 
     def consume(self, feature: str, qty: int = 1, idempotency_key: str | None = None) -> Decision: ...

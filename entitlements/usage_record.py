@@ -186,8 +186,8 @@ class UsageRecord:
     def _read(self, stamp, cached: Replay | None) -> Replay:
         if stamp == ("missing",):
             if self.head_path.exists():
-                return Replay(status="broken", problem=f"{self.path} is gone but {self.head_path} remains",
-                              stamp=stamp)
+                return Replay(status="broken", stamp=stamp,
+                              problem=f"the usage record {self.path} is missing (its head file remains)")
             return Replay(status="missing", problem=f"the usage record {self.path} is missing", stamp=stamp)
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW)

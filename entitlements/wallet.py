@@ -227,6 +227,11 @@ def _bind(record, tx, claims, now: datetime, evidence: bool, catalog=None) -> No
         if not entries:
             return
         replay = record.append(replay, entries, now)
+        if carries:
+            what = ", ".join(f"{feature} ({'this period' if not period.startswith('grant:') else 'the grant'})"
+                             for _, feature, period, _ in carries)
+            print(f"warning: this terminal's usage record was lost or altered, so what was used cannot be known: "
+                  f"the allowance of {what} counts as used; the next period starts normally", file=sys.stderr)
         if tx is not None:
             for key, feature, period, qty in carries:
                 have = tx.used(feature, period)
