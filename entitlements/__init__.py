@@ -1,7 +1,11 @@
 """The subscription-entitlement store. It knows feature keys only, never packs' code.
 
 `open_gate(home)` returns the gate dispatch asks before an action runs: entitlements come from
-verified licence tokens (or the free plan); usage and the audit log live in a SQLite store.
+verified licence tokens (or the free plan); usage and the audit log live in a SQLite store, and usage
+also in the hash-chained usage record next to the licence. Threat model: docs/security.md.
+
+Reading order: state.py (derive_state, pure) -> decide.py (decide, pure) -> gate.py (gathers inputs,
+writes) -> ledger.py (the store's SQL, an interface for other backends) -> usage_record.py -> wallet.py.
 """
 from __future__ import annotations
 
