@@ -94,7 +94,7 @@ class StoreGate:
         with self._lock, self.ledger.transaction() as tx, self.record.locked() as replay:
             replay = self.record.check_store_head(replay, tx.get_meta(RECORD_HEAD))
             replay = self._recover(tx, replay, now)
-            if tx.uses_of(key) or key in replay.uses:
+            if key in replay.uses or tx.has_key(key):
                 # A retry of a consumption already made: report it, count nothing twice.
                 decision = decide(self.catalog, state, feature, 0, self._both(tx, replay), now)
                 return decision.model_copy(update={"reason": "already counted (same idempotency key)"})

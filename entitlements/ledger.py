@@ -30,6 +30,7 @@ def _at(now: datetime) -> str:
 
 class LedgerTx(Protocol):
     def used(self, feature: str, period: str) -> int: ...
+    def has_key(self, key: str) -> bool: ...
     def uses_of(self, key: str) -> list[tuple[str, str, int]]: ...
     def record_use(self, key: str, feature: str, parts: list[tuple[str, int]], now: datetime,
                    source: str = "gate") -> None: ...
@@ -66,6 +67,10 @@ class SqliteTx:
     def used(self, feature: str, period: str) -> int:
         row = self.conn.execute(COUNTER_SQL, (feature, period)).fetchone()
         return int(row[0]) if row else 0
+
+    def has_key(self, key: str) -> bool:
+        """Whether a consumption was made under `key` (an index lookup: the hot path's retry check)."""
+        return self.conn.execute("SELECT 1 FROM usage WHERE idempotency_key = ?", [key]).fetchone() is not None
 
     def uses_of(self, key: str) -> list[tuple[str, str, int]]:
         """(feature, period, qty) of the consumption made under `key` (its parts are key, key#1, ...)."""
