@@ -62,3 +62,17 @@ def test_allocation_takes_the_period_first_then_grants_soonest_expiring_first():
     used = {("legal.draft_nda", "2026-11"): 18}
     parts = allocate(CAT, state, "legal.draft_nda", 6, lambda f, p: used.get((f, p), 0), NOW)
     assert parts == [("2026-11", 2), (f"grant:{soon.jti}", 3), (f"grant:{late.jti}", 1)]
+
+
+def test_the_gate_leaves_sql_to_the_ledger():
+    """A second ledger backend (PostgreSQL, the fleet issue) must be able to stand in: no SQL in the gate."""
+    import re
+    from pathlib import Path
+
+    import entitlements.decide
+    import entitlements.gate
+    import entitlements.state
+
+    for module in (entitlements.gate, entitlements.decide, entitlements.state):
+        text = Path(module.__file__).read_text(encoding="utf-8")
+        assert not re.search(r"\b(SELECT|INSERT|UPDATE|DELETE)\b .*\b(FROM|INTO|SET)\b", text), module.__name__

@@ -2,6 +2,7 @@
 were delivered, a denial with the store locked, and the CLI's answers to each."""
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -165,3 +166,55 @@ def test_the_cli_refuses_a_superseded_licence_and_a_denial_does_not_wait_for_a_l
     finally:
         db.execute("ROLLBACK")
         db.close()
+
+
+RACER = textwrap.dedent("""
+    import json, os, sys, time
+    from pathlib import Path
+    from intents.errors import IntentError
+    from intents.session import Session
+
+    home, start, tag = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    session = Session(home=home, out_dir=home.parent / f"out-{tag}")
+    session.dispatcher, session.gate
+    print("ready", flush=True)
+    while not start.exists():
+        time.sleep(0.002)
+    kinds = []
+    for i in range(10):
+        try:
+            session.run_action("legal.draft_nda", {"party_a": f"Acme {tag}{i} Inc", "party_b": "Beta LLC"})
+            kinds.append("ok")
+        except IntentError as err:
+            kinds.append(err.kind)
+    print(json.dumps(kinds), flush=True)
+""")
+
+
+def test_terminals_racing_agree_in_store_and_record_and_never_pass_the_limit(home, tmp_path, monkeypatch):
+    from tests.licensing import activate_plan
+
+    activate_plan(home, "pro", monkeypatch)
+    start = tmp_path / "go"
+    env = {**os.environ, "INTENT_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", RACER, str(home), str(start), tag], env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for tag in "abc"]
+    for proc in procs:
+        assert proc.stdout.readline().strip() == "ready"
+    start.touch()
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        results += json.loads(out.strip().splitlines()[-1])
+    assert results.count("ok") == 20 and results.count("quota_exceeded") == 10
+    db = sqlite3.connect(store_path(home))
+    try:
+        counted = db.execute("SELECT coalesce(sum(used), 0) FROM counters WHERE feature = ?", [NDA]).fetchone()[0]
+    finally:
+        db.close()
+    from entitlements.usage_record import UsageRecord
+
+    replay = UsageRecord(home).replay()
+    assert replay.ok and not replay.pending()
+    assert counted == 20 and sum(v for (f, _), v in replay.used.items() if f == NDA) == 20
