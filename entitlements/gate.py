@@ -117,7 +117,7 @@ class StoreGate:
                 entry["owner"] = owner_id()
             replay = self.record.append(replay, [entry], now)
             tx.record_use(key, feature, parts, now)
-            tx.set_meta(RECORD_HEAD, f"{replay.n}:{replay.head}")
+            tx.set_meta(RECORD_HEAD, replay.sealed_head())
             # Report the count after this consumption (the decision was computed before it).
             used = (decision.used or 0) + sum(a for p, a in parts if p == decision.period)
             decision = decision.model_copy(update={"used": used})
@@ -142,7 +142,7 @@ class StoreGate:
                 given = tx.refund(idempotency_key, now)
                 if replay.ok and idempotency_key in replay.uses and idempotency_key not in replay.refunded:
                     replay = self.record.append(replay, [{"op": "refund", "key": idempotency_key}], now)
-                    tx.set_meta(RECORD_HEAD, f"{replay.n}:{replay.head}")
+                    tx.set_meta(RECORD_HEAD, replay.sealed_head())
                     given = given or replay.uses[idempotency_key]
                 if not given:
                     return False
@@ -162,7 +162,7 @@ class StoreGate:
         replay = self.record.append(replay, [{"op": "refund", "key": k, "why": "not delivered"} for k in dead], now)
         for key in dead:
             tx.refund(key, now)
-        tx.set_meta(RECORD_HEAD, f"{replay.n}:{replay.head}")
+        tx.set_meta(RECORD_HEAD, replay.sealed_head())
         tx.audit("refunded", {"keys": dead, "why": "the process that counted them died before delivering"}, now)
         return replay
 

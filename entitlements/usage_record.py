@@ -5,7 +5,7 @@ the clock's high-water mark lived only there, `rm entitlements.db` would give a 
 and erase the evidence of a clock set back. So every metered use, refund and activation is also
 appended to INTENT_HOME/licences/usage.chain, one JSON line per event, each line carrying a keyed
 BLAKE2b hash over itself and the previous line's hash. licences/usage.head holds the hash of the last
-line, so cutting lines off the end is noticed as well as editing one in the middle.
+line (sealed with a second key), so cutting lines off the end is noticed as well as editing one.
 
 What it is not: a secret. The chain key is in this file; an owner who reads the code can write a
 consistent chain, as they could patch the code itself. The chain turns "delete a file" and "edit a
@@ -37,6 +37,7 @@ from typing import Any, Iterator
 RECORD_FILE = "usage.chain"
 HEAD_FILE = "usage.head"
 CHAIN_KEY = b"intent-terminal/usage-record/v1"
+HEAD_KEY = b"intent-terminal/usage-record-head/v1"
 GENESIS = "0" * 32
 
 
@@ -51,6 +52,12 @@ def head_path(home: Path) -> Path:
 def _digest(body: dict[str, Any]) -> str:
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
     return hashlib.blake2b(text, key=CHAIN_KEY, digest_size=16).hexdigest()
+
+
+def seal(n: int, h: str) -> str:
+    """What the head file and the store keep for entry n: not the entry's own hash (visible in the
+    line, so a cut-off record could be given a matching head by hand) but a keyed hash of it."""
+    return hashlib.blake2b(f"{n}:{h}".encode(), key=HEAD_KEY, digest_size=16).hexdigest()
 
 
 def _iso(dt: datetime) -> str:
@@ -114,6 +121,10 @@ class Replay:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    def sealed_head(self) -> str:
+        """"n:seal" of the last entry, as the store keeps it."""
+        return f"{self.n}:{seal(self.n, self.head)}"
 
     def used_of(self, feature: str, period: str) -> int:
         return self.used.get((feature, period), 0) if self.ok else 0
@@ -247,7 +258,7 @@ class UsageRecord:
             return f"{self.head_path} is missing, so cut-off entries could not be noticed"
         except (OSError, ValueError, UnicodeDecodeError):
             return f"{self.head_path} was altered"
-        if not (replay.n - 1 <= n <= replay.n) or n < 1 or replay.hashes[n - 1] != h:
+        if not (replay.n - 1 <= n <= replay.n) or n < 1 or seal(n, replay.hashes[n - 1]) != h:
             return f"the usage record {self.path} does not end where {self.head_path} says (entries were cut off or replaced)"
         return None
 
@@ -261,7 +272,7 @@ class UsageRecord:
             n = int(n_text)
         except ValueError:
             return replay  # the store is the user's to edit; a garbled copy proves nothing either way
-        if n > replay.n or (n >= 1 and replay.hashes[n - 1] != h):
+        if n > replay.n or (n >= 1 and seal(n, replay.hashes[n - 1]) != h):
             return Replay(status="broken", stamp=replay.stamp, licences=replay.licences,
                           problem=f"the usage record {self.path} is older than the store's copy of it (entries were cut off or replaced)")
         return replay
@@ -316,7 +327,7 @@ class UsageRecord:
         tmp = self.head_path.with_name(f".{HEAD_FILE}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(f"{n} {h}\n")
+            fh.write(f"{n} {seal(n, h)}\n")
         os.replace(tmp, self.head_path)
 
     def start(self, now: datetime, restarted: bool) -> Replay:

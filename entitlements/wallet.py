@@ -237,4 +237,4 @@ def _bind(record, tx, claims, now: datetime, evidence: bool, catalog=None) -> No
                 have = tx.used(feature, period)
                 if have < qty and not tx.uses_of(key):
                     tx.record_use(key, feature, [(period, qty - have)], now, source="carry")
-            tx.set_meta(RECORD_HEAD, f"{replay.n}:{replay.head}")
+            tx.set_meta(RECORD_HEAD, replay.sealed_head())

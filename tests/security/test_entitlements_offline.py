@@ -127,13 +127,25 @@ def test_a_missing_usage_record_blocks_metered_use_and_reactivation_restores_not
     assert _allowed(home, clock)
 
 
-@pytest.mark.parametrize("edit", ["drop_last_line", "change_a_count", "truncate_to_first_line", "garbage"])
+@pytest.mark.parametrize("edit", ["drop_last_line", "change_a_count", "truncate_to_first_line", "garbage",
+                                  "drop_lines_and_fix_the_head_by_hand"])
 def test_an_edited_usage_record_is_detected(home, clock, monkeypatch, edit):
     _activate(home, licence_token(home, "pro", 90, monkeypatch, now=NOW), clock)
     _use_up(home, clock, n=20)
     records = _usage_records(home)
     assert records
     _remove_store(home)  # the owner also removes the store, which could tell the counts
+    if edit == "drop_lines_and_fix_the_head_by_hand":
+        # Cut the last ten uses off, and write the head a reader would guess from the visible fields.
+        import json
+
+        chain = next(p for p in records if p.name.endswith(".chain"))
+        lines = chain.read_bytes().splitlines(keepends=True)[:-10]
+        chain.write_bytes(b"".join(lines))
+        last = json.loads(lines[-1])
+        for head in (p for p in records if p.name.endswith(".head")):
+            head.write_text(f"{last['n']} {last['h']}\n")
+        records = []
     for path in records:
         lines = path.read_bytes().splitlines(keepends=True)
         if edit == "drop_last_line":
