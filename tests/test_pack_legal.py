@@ -577,3 +577,30 @@ def test_cli_redact_relative_path_into_out_dir(cli, unlocked, tmp_path):
 def test_legal_pack_needs_an_entitlement(cli):
     r = cli("do", "legal.deadline", "start_date=2026-12-11", "days=21", "--json")
     assert r.code == 5 and r.json["error"]["feature"] == "pack.legal"
+
+
+def test_redact_names_everywhere_in_any_case(session, unlocked, tmp_path):
+    # issue 17: names the user gives are redacted wherever they occur, in any case and spacing, ' or ’
+    text = ("Kevin O'Brien signed. KEVIN O’BRIEN, kevin\n o'brien and Mr. O'Brien's lawyer; Annex A lists "
+            "Ann Lee. Acme Inc. paid.")
+    r = run(session, "redact", source=text, names=["Kevin O'Brien", "ann lee", "ACME INC."], kinds=["email"])
+    out = r["redacted_text"]
+    assert out.count("[REDACTED NAME]") == 5 and "Annex A" in out and "Mr. O'Brien's" in out
+    assert r["redactions"] == {"name": 5}
+
+
+def test_redact_names_in_docx_metadata_and_file_name(session, unlocked, tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Client: Jane Roe")
+    doc.sections[0].header.paragraphs[0].text = "Privileged - JANE ROE matter"
+    doc.core_properties.author = "jane roe"
+    doc.core_properties.title = "Intake for Jane Roe"
+    doc.save(tmp_path / "jane_roe-intake.docx")
+    r = run(session, "redact", source=str(tmp_path / "jane_roe-intake.docx"), names=["Jane Roe"])
+    assert Path(r["path"]).name == "name-intake.redacted.docx"
+    out = Document(r["path"])
+    assert "Roe" not in out.paragraphs[0].text and "ROE" not in out.sections[0].header.paragraphs[0].text
+    assert out.core_properties.author == "[REDACTED NAME]" and "Roe" not in out.core_properties.title
+    assert r["redactions"] == {"name": 4}
