@@ -96,6 +96,30 @@ def test_deadline_committee_note_forward(session, unlocked):
     assert DISCLAIMER in r["disclaimer"]
 
 
+def test_deadline_calendar_event_round_trips(session, unlocked):
+    # RFC 5545: an all-day event is DTSTART;VALUE=DATE with DTEND the next day; icalendar parses it back
+    from icalendar import Calendar
+
+    r = run(session, "deadline", start_date="2007-08-02", days=30)
+    assert r["ics_path"] is None and r["due_date"] == "2007-09-04"
+    r = run(session, "deadline", start_date="2007-08-02", days=30, calendar=True)
+    path = Path(r["ics_path"])
+    assert path.suffix == ".ics" and path.name == "deadline-2007-09-04.ics"
+    raw = path.read_bytes()
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and b"DTSTART;VALUE=DATE:20070904\r\n" in raw
+    cal = Calendar.from_ical(raw)
+    assert str(cal["version"]) == "2.0" and "Intent Terminal" in str(cal["prodid"])
+    (event,) = cal.walk("VEVENT")
+    assert event.decoded("dtstart") == date(2007, 9, 4) and event.decoded("dtend") == date(2007, 9, 5)
+    assert str(event["summary"]) == "Deadline: 30 calendar days after 2007-08-02"
+    assert "FRCP 6(a)" in str(event["description"]) and DISCLAIMER in str(event["description"])
+    assert event["uid"] and event.decoded("dtstamp").tzinfo is not None
+    (alarm,) = event.walk("VALARM")
+    assert str(alarm["action"]) == "DISPLAY"
+    again = run(session, "deadline", start_date="2007-08-02", days=30, calendar=True)
+    assert Path(again["ics_path"]) != path and path.read_bytes() == raw  # never overwritten
+
+
 def test_deadline_committee_note_backward(session, unlocked):
     # Same Note: 21 days *before* an event landing on Saturday 2007-09-01 -> due Friday 2007-08-31
     # (6(a)(5): the "next day" is found by counting backward).

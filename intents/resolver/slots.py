@@ -516,9 +516,15 @@ class Filler:
                 if words and any(re.search(rf"\b(?:not|no|without)\s+{w}", self.low) for w in words):
                     self.slots[slot.name] = False
                     self.reasons[slot.name] = "negated slot word"
-                elif words and any(re.search(rf"\b{w}", self.low) for w in words):
+                elif words and any(self._said_alone(w) for w in words):
                     self.slots[slot.name] = True
                     self.reasons[slot.name] = "slot word said"
+
+    def _said_alone(self, word: str) -> bool:
+        """The word is said outside every tagged value: "calendar" in "30 calendar days" qualifies the days
+        and does not turn on a boolean slot named calendar; "add it to my calendar" does."""
+        spans = [(e.start, e.end) for e in self.t.entities]
+        return any(not any(a <= m.start() < b for a, b in spans) for m in re.finditer(rf"\b{word}", self.low))
 
     def _choice(self, group) -> None:
         for slot in group:
@@ -530,7 +536,8 @@ class Filler:
                 if days:
                     self.slots[slot.name] = days[0].extra["day_type"]
                     self.reasons[slot.name] = f"'{days[0].text}'"
-                    continue
+                # only the days themselves say the day type: "california state court: 10 days" is calendar days
+                continue
             found = None
             for c in choices:
                 if re.search(rf"\b{re.escape(c.lower())}\b", self.low):
