@@ -628,3 +628,22 @@ def test_redact_names_in_docx_metadata_and_file_name(session, unlocked, tmp_path
     assert "Roe" not in out.paragraphs[0].text and "ROE" not in out.sections[0].header.paragraphs[0].text
     assert out.core_properties.author == "[REDACTED NAME]" and "Roe" not in out.core_properties.title
     assert r["redactions"] == {"name": 4}
+
+
+def test_citations_short_names(session, unlocked):
+    # Bluebook 10.9 short forms: the first party's name, unless it is a government (United States, People),
+    # then the other party's; "In re Gault" -> Gault. eyecite gives Nixon and Anderson an earlier case's
+    # name (it reads back past the sentence end); the names written right before them are used instead.
+    text = ("See Bush v. Gore, 531 U.S. 98 (2000); Lissner v. Saad, 1 F.4th 1 (1st Cir. 2021). In re Gault, "
+            "387 U.S. 1 (1967). United States v. Nixon, 418 U.S. 683 (1974). Roe v. Wade, 410 U.S. 113, 93 S. Ct. "
+            "705 (1973). People v. Anderson, 6 Cal. 3d 628 (1972).")
+    r = run(session, "extract_citations", source=text)
+    got = {c["text"]: (c["case_name"], c["short_name"]) for c in r["citations"]}
+    assert got == {
+        "531 U.S. 98": ("Bush v. Gore", "Bush"), "1 F.4th 1": ("Lissner v. Saad", "Lissner"),
+        "387 U.S. 1": ("In re Gault", "Gault"), "418 U.S. 683": ("United States v. Nixon", "Nixon"),
+        "410 U.S. 113": ("Roe v. Wade", "Roe"), "93 S. Ct. 705": ("Roe v. Wade", "Roe"),
+        "6 Cal. 3d 628": ("People v. Anderson", "Anderson"),
+    }
+    nixon = next(c for c in r["citations"] if c["text"] == "418 U.S. 683")
+    assert "earlier citation" in nixon["name_note"]
