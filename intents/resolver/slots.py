@@ -22,6 +22,7 @@ ENTITY_KINDS: dict[str, tuple[str, ...]] = {
     "years": ("duration", "number"),
     "days": ("days", "number"),
     "date": ("date",),
+    "date_list": ("date",),
     "weight": ("weight", "number"),
     "height": ("height", "number"),
     "creatinine": ("lab", "number"),
@@ -95,7 +96,12 @@ LAB_CHOICE_SYNONYMS = {"sugar": "glucose", "blood sugar": "glucose", "bg": "gluc
                        "trigs": "triglycerides", "triglyceride": "triglycerides", "bun": "urea", "chol": "cholesterol",
                        "ldl": "cholesterol", "hdl": "cholesterol", "creat": "creatinine"}
 CHOICE_SYNONYMS = {"business": "court", "working": "court", "judicial": "court", "qtcb": "bazett",
-                   "qtcf": "fridericia", "qtcfra": "framingham", "qtch": "hodges", **LAB_CHOICE_SYNONYMS}
+                   "qtcf": "fridericia", "qtcfra": "framingham", "qtch": "hodges", **LAB_CHOICE_SYNONYMS,
+                   # payment timing (annuity due), Cockcroft-Gault weight basis, HbA1c (until packs declare these)
+                   "in advance": "begin", "beginning": "begin", "start of each": "begin", "annuity due": "begin",
+                   "in arrears": "end", "ibw": "ideal", "abw": "adjusted", "adjbw": "adjusted",
+                   "total body weight": "actual", "tbw": "actual", "a1c": "hba1c", "glycated": "hba1c",
+                   "glycosylated": "hba1c"}
 
 
 class Filler:
@@ -144,10 +150,15 @@ class Filler:
         for w in after:
             if w in cues and slot.kind in ("age", "years", "weight", "height", "heart_rate", "creatinine"):
                 score += 0.3
-        # "84k net operating income": a described slot named right after the value
-        for dist, w in enumerate(self._after_until_value(e, 3)):
+        # "84k net operating income", "4000 in fees", "6,000 of closing costs": a described slot named right
+        # after the value (past a linking in/of) says more than a preposition before it
+        after = self._after_until_value(e, 4)
+        if after and after[0] in ("in", "of") and len(after) > 1:
+            after = after[1:]
+        for dist, w in enumerate(after[:3]):
             if _names(w, described):
-                score += 0.8 / (1 + dist)
+                score += (1.2 if dist == 0 else 0.8 / (1 + dist))
+                break
         return score
 
     def _after_until_value(self, e: Entity, n: int) -> list[str]:
@@ -171,7 +182,8 @@ class Filler:
             ("party", self._parties), ("currency", self._currencies), ("source", self._source),
             ("query", self._query), ("pack", self._pack), ("jurisdiction", self._jurisdiction),
             ("boolean", self._boolean), ("choice", self._choice), ("lab_unit", self._lab_unit),
-            ("sex", self._typed), ("date", self._typed), ("number_list", self._typed), ("icd10", self._typed),
+            ("sex", self._typed), ("date", self._typed), ("date_list", self._date_list), ("number_list", self._typed),
+            ("icd10", self._typed),
         ]
         done = set()
         for kind, handler in handlers:
@@ -214,6 +226,37 @@ class Filler:
                 self._set(slot, value, why, ents[0])
             elif slot.kind == "number_list":
                 self._level_flows(slot)
+
+    def _date_list(self, group) -> None:
+        """A list of dates is every date said, in order ("XIRR of ... on 2008-01-01, 2008-03-01, ...")."""
+        slot = group[0]
+        dates = self.free("date")
+        if len(dates) >= 2:
+            for e in dates:
+                self.used.add(id(e))
+            self.slots[slot.name] = [e.value for e in dates]
+            self.reasons[slot.name] = f"the {len(dates)} dates said, in order"
+            self._dated_amounts(dates)
+
+    def _dated_amounts(self, dates: list[Entity]) -> None:
+        """ "-5000 on 2024-01-15, 1500 on 2024-06-30": an amount said before each date fills the list of
+        numbers that goes with the dates (money going out, "invested 20000 on ...", is negative)."""
+        lists = [s for s in self.spec.slots if s.kind == "number_list" and s.name not in self.slots]
+        if not lists or self.free("number_list"):
+            return
+        amounts = []
+        for d in dates:
+            before = [x for x in self.free("money", "number") if x.end <= d.start]
+            if not before or not re.fullmatch(r"[\s,;:]*(?:on|at|dated|as of)?[\s,;:]*", self.low[before[-1].end:d.start]):
+                return
+            amounts.append(before[-1])
+        values = [float(a.value) for a in amounts]
+        if values and values[0] > 0 and _says_outlay(self._before(amounts[0], 3)):
+            values[0] = -values[0]
+        for a in amounts:
+            self.used.add(id(a))
+        self.slots[lists[0].name] = values
+        self.reasons[lists[0].name] = "the amount said before each date"
 
     def _level_flows(self, slot) -> None:
         """Cash flows said as an outlay and a level yearly amount: "an initial investment of 1.2 million,
