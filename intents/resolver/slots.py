@@ -609,8 +609,17 @@ class Filler:
         slot = group[0]
         labs = [e for e in self.t.entities if e.kind == "lab"]
         if labs:
-            self.slots[slot.name] = labs[0].unit
+            per_mol = re.match(r"\s*/\s*mol\b", self.low[labs[0].end:])  # "53 mmol/mol": HbA1c, IFCC
+            self.slots[slot.name] = "mmol/mol" if per_mol and labs[0].unit == "mmol/L" else labs[0].unit
             self.reasons[slot.name] = f"unit of '{labs[0].text}'"
+            return
+        percents = self.free("percent")
+        if percents and "choice" in {s.kind for s in self.spec.slots}:  # "hba1c 7%": the value is in percent
+            self.slots[slot.name] = "%"
+            self.reasons[slot.name] = f"unit of '{percents[0].text}'"
+            value = next((s for s in self.spec.slots if s.kind == "number" and s.name not in self.slots), None)
+            if value is not None:
+                self._set(value, percents[0].value, "the value given in percent", percents[0])
 
     def _text(self, slot) -> None:
         if slot.name in self.captures:
