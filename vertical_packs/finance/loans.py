@@ -88,7 +88,7 @@ def loan_payment(
     extra_monthly: float = Slot("Extra paid every month on top of the scheduled amount, to overpay and clear the "
                                 "balance sooner", default=0, kind="money", ge=0, le=slots.MAX_MONEY),
     timing: Literal["end", "begin"] = Slot("When each payment is made: end of the month (in arrears, the usual "
-                                           "loan) or begin (in advance, an annuity due)", default="end",
+                                           "loan) or begin (in advance, an annuity due).", default="end",
                                            kind="choice"),
 ) -> LoanPayment:
     """Monthly payment on an amortising loan, with total interest and total paid; an extra monthly payment
