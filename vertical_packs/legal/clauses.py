@@ -35,7 +35,7 @@ _ORDINALS = {w: i for i, w in enumerate("zeroth first second third fourth fifth 
 # sentence ends: a full stop, ; or : that does not close an abbreviation, or a blank line
 _ABBREVIATIONS = ("Inc", "Ltd", "Corp", "Co", "LLC", "LLP", "PLC", "N.A", "S.A", "Jr", "Sr", "St", "No", "Mr", "Ms",
                   "Mrs", "Dr", "L.P", "P.C", "U.S", "Sec", "Secs", "Art", "e.g", "i.e", "etc", "v", "vs", "para")
-_NOT_ABBREV = "".join(rf"(?<!\b{re.escape(a)})(?<!\b{re.escape(a.upper())})" for a in _ABBREVIATIONS)
+_ABBREVIATION_END = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")$", re.I)
 
 
 @lru_cache(maxsize=None)
@@ -45,10 +45,18 @@ def _rx(pattern: str, flags: int = re.I) -> re.Pattern:
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) pairs, whitespace collapsed inside each sentence."""
+    """(offset, sentence) pairs, whitespace collapsed inside each sentence (memoised: every clause reader
+    walks the same sentences)."""
+    return _sentences(text)
+
+
+@lru_cache(maxsize=4)
+def _sentences(text: str) -> list[tuple[int, str]]:
     out, pos = [], 0
-    for m in _rx(rf"{_NOT_ABBREV}[.;!?](?=\s+[\"“(A-Z0-9]|\s*$)|\n\s*\n|\n(?=\s*(?:(?:\d+(?:\.\d+)*\.?|\([a-z0-9]{{1,4}}\))\s+[A-Z\"“]|[A-Z][A-Z ]{{3,}}$))",
-                     re.M).finditer(text):
+    for m in _rx(r"[.;!?](?=\s+[\"“(A-Z0-9]|\s*$)|\n\s*\n|\n(?=\s*(?:(?:\d+(?:\.\d+)*\.?|\([a-z0-9]{1,4}\))\s+[A-Z\"“]|"
+                 r"[A-Z][A-Z ]{3,}$))", re.M).finditer(text):
+        if m.group(0) == "." and _ABBREVIATION_END.search(text, max(0, m.start() - 8), m.start()):
+            continue  # "Inc. (the Company)", "Sec. 4": not the end of a sentence
         chunk = text[pos:m.end()]
         if chunk.strip():
             out.append((pos, re.sub(r"\s+", " ", chunk).strip()))
@@ -56,6 +64,15 @@ def sentences(text: str) -> list[tuple[int, str]]:
     if text[pos:].strip():
         out.append((pos, re.sub(r"\s+", " ", text[pos:]).strip()))
     return out
+
+
+MAX_SENTENCE = 2000  # longer "sentences" are run-on text (a table, a hostile paste): read their start only
+
+
+def candidates(text: str, *words: str) -> list[str]:
+    """The sentences (each cut to MAX_SENTENCE) that hold any of `words` (lower case): every clause reader
+    looks only there, so its time grows with the sentences that matter, never with the square of a paste."""
+    return [s[:MAX_SENTENCE] for _pos, s in sentences(text) if any(w in s.lower() for w in words)]
 
 
 def number(qty: str) -> float | None:
@@ -125,19 +142,21 @@ _TERM_UNTIL = r"\bterm\b[^.;]{0,160}?\b(?:until|through|ending\s+on|expir\w*\s+o
 
 
 def find_term(text: str, date_pattern: str) -> Found | None:
-    for pattern in _TERM:
-        m = _rx(pattern).search(text)
-        if m:
-            value = period_of(m)
-            if value:
+    pool = candidates(text, "term", "continu", "remain", "last", "obligation", "anniversary", "tenancy", "lease")
+    for pattern in _TERM:  # patterns in order of how surely they state the term, then sentence order
+        for s in pool:
+            m = _rx(pattern).search(s)
+            if m and (value := period_of(m)):
                 return Found(_plain_unit(value), _words(m.group("qty") + " " + m.group("unit")))
-    m = _rx(_ANNIVERSARY).search(text)
-    if m:
-        n = _ORDINALS[m.group("ord").lower()]
-        return Found(f"{n} year{'s' if n != 1 else ''}", _words(m.group(0)))
-    m = _rx(_TERM_UNTIL.replace("{date}", date_pattern)).search(text)
-    if m:
-        return Found(f"until {_words(m.group('date'))}", _words(m.group(0)))
+    for s in pool:
+        m = _rx(_ANNIVERSARY).search(s)
+        if m:
+            n = _ORDINALS[m.group("ord").lower()]
+            return Found(f"{n} year{'s' if n != 1 else ''}", _words(m.group(0)))
+    for s in pool:
+        m = _rx(_TERM_UNTIL.replace("{date}", date_pattern)).search(s)
+        if m:
+            return Found(f"until {_words(m.group('date'))}", _words(m.group(0)))
     return None
 
 
@@ -160,7 +179,8 @@ _NON_RENEWAL = (rf"(?:non-?renewal|not\s+to\s+renew|intention\s+not\s+to|termina
 
 
 def find_renewal(text: str) -> Found | None:
-    for _pos, s in sentences(text):
+    for s in candidates(text, "renew", "extend", "extension", "roll", "month-to-month", "month to month",
+                        "year-to-year", "year to year"):
         low = s.lower()
         month_to_month = _rx(_MONTH_TO_MONTH).search(s)
         if not (_rx(_RENEW).search(s) or month_to_month):
@@ -217,8 +237,8 @@ _NOTICE = (rf"{PERIOD_('a')}['’]?\s*(?:s\s+)?(?:(?:prior|advance|written|previ
 
 def find_termination_notice(text: str) -> Found | None:
     """The notice a party must give to end the agreement (for convenience first; a cure period is not one)."""
-    candidates: list[tuple[int, Found]] = []
-    for _pos, s in sentences(text):
+    found: list[tuple[int, Found]] = []
+    for s in candidates(text, "terminat", "cancel", "end this", "end the"):
         low = s.lower()
         if not re.search(r"\bterminat\w*|\bcancel\w*|\bend\s+(?:this|the)\s+(?:agreement|lease)", low):
             continue
@@ -228,11 +248,11 @@ def find_termination_notice(text: str) -> Found | None:
                 continue
             # a non-renewal notice or a cure period ranks after a plain notice of termination
             rank = (2 if re.search(r"renew", low) else 0) + (1 if re.search(r"\bcure|\bbreach", low) else 0)
-            candidates.append((rank, Found(p, _words(m.group(0)))))
+            found.append((rank, Found(p, _words(m.group(0)))))
             break
-    if not candidates:
+    if not found:
         return None
-    return min(candidates, key=lambda c: c[0])[1]
+    return min(found, key=lambda c: c[0])[1]
 
 
 # ---- liability cap ---------------------------------------------------------------------------------------
@@ -244,10 +264,8 @@ _CAP_END += r"and\s+(?:in\s+no\s+event|neither)|save\s+for|other\s+than\s+for)\b
 
 
 def find_liability_cap(text: str) -> Found | None:
-    for _pos, s in sentences(text):
+    for s in candidates(text, "liabilit", "liable"):
         low = s.lower()
-        if "liabilit" not in low and "liable" not in low:
-            continue
         if re.search(r"\bunlimited\s+liability\b", low):
             continue
         for m in _rx(_CAP).finditer(s):
@@ -256,7 +274,7 @@ def find_liability_cap(text: str) -> Found | None:
                 continue
             if "liabilit" not in low[:m.end()] and "liable" not in low[:m.end()]:
                 continue
-            rest = s[m.end():].strip(" ,:")
+            rest = s[m.end():m.end() + 400].strip(" ,:")
             rest = re.sub(_CAP_END, "", rest, flags=re.I | re.S).strip(" ,.;")
             rest = re.sub(r"^(?:in\s+the\s+aggregate\s+|,\s*)|\s+in\s+the\s+aggregate$", "", rest, flags=re.I).strip(" ,")
             if len(rest) < 3 or not re.search(r"\d|fees|amount|paid|payable|price|charges|value|insurance", rest, re.I):
@@ -281,28 +299,37 @@ _SOVEREIGN = r"(?:the\s+)?(?:(?:State|Commonwealth|Province|Republic|Kingdom|Fed
 
 
 def find_governing_law(text: str) -> Found | None:
+    pool = candidates(text, "law")
     for lead in _LAW_LEAD:
-        for m in _rx(lead + r"(?:" + _LAW_OF + r")?").finditer(text):
-            # "governed by Delaware law" / "by English law": an adjective or name before "law"
-            tail = text[m.end():m.end() + 200]
-            if not re.match(_LAW_OF, " " + tail.lstrip(), re.I) and "law" not in m.group(0).lower():
-                m2 = re.match(r"\s*(?:the\s+)?([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)\s+law\b", tail)
-                if m2:
-                    name = jurisdiction(m2.group(1)) or _ADJECTIVES.get(m2.group(1))
-                    if name:
-                        return Found(name, _words(m.group(0) + tail[:m2.end()]))
-                if "Governing" not in m.group(0):
-                    continue
-            start = re.match(r"\s*" + _SOVEREIGN, tail, re.I)
-            name = jurisdiction_at(tail[start.end():])
-            if name:
-                return Found(name, _words(m.group(0) + tail[:start.end()] + name))
+        for s in pool:
+            found = _law_in(s, lead)
+            if found:
+                return found
     # "The laws of the State of Ohio shall govern this Agreement"
-    m = _rx(r"\blaws?\s+of\s+" + _SOVEREIGN + r"(?P<rest>.{0,80}?)\s+(?:shall|will)\s+govern").search(text)
-    if m:
-        name = jurisdiction_at(m.group("rest"))
-        if name:
+    for s in pool:
+        m = _rx(r"\blaws?\s+of\s+" + _SOVEREIGN + r"(?P<rest>.{0,80}?)\s+(?:shall|will)\s+govern").search(s)
+        if m and (name := jurisdiction_at(m.group("rest"))):
             return Found(name, _words(m.group(0)))
+    return None
+
+
+def _law_in(text: str, lead: str) -> Found | None:
+    """The jurisdiction after one lead phrase ("governed by the laws of") in one sentence."""
+    for m in _rx(lead + r"(?:" + _LAW_OF + r")?").finditer(text):
+        # "governed by Delaware law" / "by English law": an adjective or name before "law"
+        tail = text[m.end():m.end() + 200]
+        if not re.match(_LAW_OF, " " + tail.lstrip(), re.I) and "law" not in m.group(0).lower():
+            m2 = re.match(r"\s*(?:the\s+)?([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)\s+law\b", tail)
+            if m2:
+                name = jurisdiction(m2.group(1)) or _ADJECTIVES.get(m2.group(1))
+                if name:
+                    return Found(name, _words(m.group(0) + tail[:m2.end()]))
+            if "Governing" not in m.group(0):
+                continue
+        start = re.match(r"\s*" + _SOVEREIGN, tail, re.I)
+        name = jurisdiction_at(tail[start.end():])
+        if name:
+            return Found(name, _words(m.group(0) + tail[:start.end()] + name))
     return None
 
 
