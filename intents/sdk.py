@@ -32,6 +32,7 @@ from typing import Any, Callable, Literal, get_type_hints
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from pydantic.fields import FieldInfo
 
+from intents.figures import figure
 from intents.specs import ActionSpec, PackManifest, PackSpec, Render, Risk, SlotSpec, to_dict
 
 PACK_API = "1"
@@ -288,6 +289,7 @@ __all__ = [
     "ActionSpec",
     "Field",
     "FieldInfo",
+    "figure",
     "Pack",
     "PackManifest",
     "PackSpec",

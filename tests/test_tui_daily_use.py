@@ -102,3 +102,129 @@ async def test_clinical_answers_in_units_and_words(session, unlocked):
         outcome, spec = app.main_screen.last
         assert spec.id == "healthcare.egfr"
         assert (outcome.params["creatinine_mg_dl"], outcome.params["age"], outcome.params["sex"]) == (1.1, 60, "female")
+
+
+@sync
+async def test_a_written_file_is_shown_as_a_path_with_its_folder_never_as_big_digits(session, tmp_path, monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)  # a bare terminal: no file manager to open
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.post_message(RunRequested("finance.amortization_csv",
+                                                  {"principal": 2500, "rate_pct": 8.24, "years": 1}))
+        await pilot.pause()
+        await pilot.press("y")  # it writes a file: confirmed first
+        await until(pilot, lambda: app.main_screen.last is not None)
+        await settle(pilot)
+        assert not app.main_screen.query(Digits)
+        shown = results_text(app)
+        path = app.main_screen.last[0].result["path"]
+        assert path.startswith(str(tmp_path / "out"))
+        assert f"saved {tmp_path / 'out' / 'amortization-2500-at-8.24pct-12m.csv'}" in shown
+        assert "ctrl+o open folder" in shown
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        notes = [str(n.message) for n in app._notifications]
+        assert any(f"the folder is {tmp_path / 'out'}" in n for n in notes)
+
+
+@sync
+async def test_copy_falls_back_to_a_clipboard_tool_or_says_where_it_saved(demo, tmp_path, monkeypatch):
+    import stat
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    got = tmp_path / "clip.txt"
+    tool = bin_dir / "xclip"  # a real executable on PATH, standing in for the X clipboard tool
+    tool.write_text(f"#!/bin/sh\ncat > {got}\n")
+    tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    app = IntentApp(session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.post_message(RunRequested("demo.schedule", {"principal": 1200, "rate_pct": 12, "months": 4}))
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        assert app.main_screen.copied.ok and app.main_screen.copied.how == "xclip"
+        assert "307.54" in got.read_text()
+        monkeypatch.setenv("PATH", "/nonexistent")  # no tool at all: saved, and it says where
+        await pilot.press("ctrl+y")
+        copied = app.main_screen.copied
+        assert not copied.ok and copied.saved == tmp_path / "out" / "clipboard.txt"
+        assert "307.54" in copied.saved.read_text()
+        assert f"saved in {copied.saved}" in copied.message
+
+
+@sync
+async def test_the_preview_shows_the_lock_and_the_plan_that_unlocks_it(demo):
+    app = IntentApp(session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"open the vault")
+        preview = text_of(app.main_screen.query_one(MatchPreview))
+        assert "vault.open_vault" in preview and "🔒 enterprise plan" in preview.splitlines()[0]
+        await pilot.press("ctrl+u", *"repayment schedule for 1200 at 12% over 4 months")
+        assert "🔒" not in text_of(app.main_screen.query_one(MatchPreview))
+
+
+@sync
+async def test_f1_marks_the_locked_actions_the_same_way(session):
+    app = IntentApp(session=session)  # a fresh install: the free plan
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"draft an nda between Acme Inc. and Bob Smith")
+        assert "🔒 pro plan" in text_of(app.main_screen.query_one(MatchPreview)).splitlines()[0]
+        await pilot.press("ctrl+u", "f1")
+        await settle(pilot)
+        table = app.main_screen.query_one(DataTable)
+        rows = {str(table.get_row_at(i)[0]): [str(c) for c in table.get_row_at(i)] for i in range(table.row_count)}
+        assert "🔒 pro plan" in rows["legal.draft_nda"] and "🔒 pro plan" in rows["healthcare.egfr"]
+        assert not any("🔒" in c for c in rows["finance.loan_payment"])
+
+
+@sync
+async def test_a_refused_licence_is_marked_in_the_title_and_said_once_on_f4(session, tmp_path, monkeypatch):
+    from entitlements import wallet
+    from terminal.tui.widgets.title_bar import TitleBar
+    from tests.licensing import licence_token
+
+    token = licence_token(session.home, "pro", monkeypatch=monkeypatch)
+    wallet.licence_dir(session.home).mkdir(parents=True, exist_ok=True)
+    from entitlements.keys import trusted_keys
+    from entitlements.wallet import activate
+    from datetime import datetime, timezone
+
+    activate(session.home, token, trusted_keys(), datetime.now(timezone.utc))
+    monkeypatch.setenv("INTENT_TRUST_DIR", str(tmp_path / "no-keys-here"))  # the trust dir not set up
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        title = text_of(app.main_screen.query_one(TitleBar))
+        assert "plan: free — licence refused" in title
+        await pilot.press("f4")
+        await until(pilot, lambda: getattr(app.screen, "summary", None) is not None)
+        await pilot.pause()
+        shown = text_of(app.screen.query_one("#plan-summary"))
+        assert shown.count("does not trust") == 1 and "warnings" not in shown and "['" not in shown
+        assert "fix: Put the vendor's public key" in shown
+
+
+@sync
+async def test_history_rows_use_the_terminal_width(session):
+    long = "monthly payment on a 300k loan at 6.5% over 30 years with nothing extra paid each month"
+    session.history.record(text=long, action="finance.loan_payment", params={}, status="ok", exit_code=0,
+                           result={}, elapsed_ms=1.0, source="cli")
+    for width, whole in ((80, False), (160, True)):
+        app = IntentApp(session=session)
+        async with app.run_test(size=(width, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("f5")
+            await until(pilot, lambda: getattr(app.screen, "loaded", None))
+            await pilot.pause()
+            table = app.screen.query_one(DataTable)
+            request = str(table.get_row_at(0)[2])
+            assert (request == long) is whole
+            assert len(request) >= min(len(long), width - 60)  # the room the other columns leave, not 34

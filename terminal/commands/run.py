@@ -24,7 +24,7 @@ def register(sub) -> None:
 
 def _common(p) -> None:
     p.add_argument("--json", action="store_true", help="print JSON: {action, params, result} or {error}")
-    p.add_argument("--out", type=Path, help="directory for files the action writes (default: current directory)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="directory for files the action writes (default: documents/ in the data dir, e.g. $INTENT_HOME/documents)")
     p.add_argument("--no-input", action="store_true", help="never ask for missing parameters (exit 4 instead)")
     p.add_argument("--fhir", action="store_true", help="healthcare: print the result as a FHIR R4B Observation")
     tier = p.add_mutually_exclusive_group()
@@ -38,15 +38,30 @@ def _session(args):
     return Session(out_dir=args.out, mode=getattr(args, "mode", None) or "auto")
 
 
-def _asker(args):
+def _asker(args, session):
+    """Ask a missing parameter at the terminal; the answer is read by the resolver's kind parsers (as in
+    the TUI: "thirty", "6 and a half percent", "5 ft 9"), a wrong one is asked again with one sentence."""
     if args.json or args.no_input or not interactive():
         return None
 
     def ask(slot, action_id):
-        try:
-            return input(f"{slot.ask()} ") or None
-        except EOFError:
-            return None
+        import sys
+
+        from intents.resolver import interactive as interactive_resolver
+
+        spec = session.registry.spec(action_id)
+        for _ in range(3):
+            try:
+                raw = input(f"{slot.ask()} ")
+            except EOFError:
+                return None
+            if not raw.strip():
+                return None
+            answer = interactive_resolver(session.resolver).answer(spec, slot.name, raw)
+            if answer.ok:
+                return answer.value
+            sys.stderr.write(answer.error + "\n")
+        return None
 
     return ask
 
@@ -54,7 +69,7 @@ def _asker(args):
 def run_text(args) -> int:
     session = _session(args)
     text = read_text(args.text)
-    outcome = session.run_text(text, ask=_asker(args), follow=args.follow)
+    outcome = session.run_text(text, ask=_asker(args, session), follow=args.follow)
     return _show(session, outcome, args)
 
 
@@ -62,7 +77,7 @@ def run_do(args) -> int:
     from intents.params import parse_pairs
 
     session = _session(args)
-    outcome = session.run_action(args.action, parse_pairs(args.params), ask=_asker(args))
+    outcome = session.run_action(args.action, parse_pairs(args.params), ask=_asker(args, session))
     return _show(session, outcome, args)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from terminal.render import written_files  # noqa: F401  (one rule for "which files did it write")
 from terminal.tui.format import as_csv
 
 # The system clipboard tools, in the order a session would most likely have them. Each reads the text on
@@ -88,18 +89,6 @@ def export_result(outcome: dict[str, Any], table_hint: str | None, output_path: 
     csv_path = output_path(f"{stem}.csv")
     csv_path.write_text(as_csv(outcome, table_hint), encoding="utf-8")
     return json_path, csv_path
-
-
-def written_files(result: dict[str, Any]) -> list[Path]:
-    """The files a result says it wrote: string fields named path or *_path that exist as files."""
-    out = []
-    for key, value in result.items():
-        if (key == "path" or key.endswith("_path")) and isinstance(value, str) and len(value) < 4096 \
-                and "\n" not in value:
-            path = Path(value)
-            if path.is_file():
-                out.append(path)
-    return out
 
 
 def folder_opener(env: dict[str, str] | None = None) -> list[str] | None:

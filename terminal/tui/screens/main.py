@@ -363,7 +363,7 @@ class MainScreen(Screen):
                 return
             from terminal.tui.screens.confirm import ConfirmScreen
 
-            self.app.push_screen(ConfirmScreen.for_action(spec, values),
+            self.app.push_screen(ConfirmScreen.for_action(spec, values, out_dir=self._documents()),
                                  callback=lambda ok: self.run(spec, values, text) if ok else self._declined(spec))
             return
         self.run(spec, values, text)

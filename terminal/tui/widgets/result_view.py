@@ -124,7 +124,7 @@ class ResultView(Vertical):
         if doc_key is None and hints.kind == "document":
             doc_key = next((k for k in ("path", "document", "text") if isinstance(result.get(k), str)), None)
         if doc_key:
-            yield from self._document(result.pop(doc_key))
+            yield from self._document(result.pop(doc_key), written)
         for key in [k for k, v in result.items() if isinstance(v, str) and Path(v) in written]:
             result.pop(key)  # a written file is shown once, as what was written and where
         if written:
@@ -165,8 +165,7 @@ class ResultView(Vertical):
         text = Text()
         for i, path in enumerate(files):
             text.append(("\n" if i else "") + "saved ", style="bold")
-            text.append(path.name, style="bold underline")
-            text.append(f"  in {path.parent}")
+            text.append(str(path), style="underline")
         return text
 
     def _title(self) -> Text:
@@ -217,10 +216,11 @@ class ResultView(Vertical):
                             for c in cols))
         yield table
 
-    def _document(self, value: str):
+    def _document(self, value: str, written: list[Path] = ()):
         path = Path(value) if isinstance(value, str) and len(value) < 1024 and "\n" not in value else None
         if path is not None and path.is_file():
-            yield Static(Text.assemble(("document: ", "bold"), (str(path), "underline")), classes="doc-path")
+            if path not in written:  # a file it wrote is named below, with its folder
+                yield Static(Text.assemble(("document: ", "bold"), (str(path), "underline")), classes="doc-path")
             if path.suffix.lower() in TEXT_SUFFIXES:
                 yield Markdown(path.read_text(errors="replace")[:MAX_DOC_CHARS], classes="document")
             return
