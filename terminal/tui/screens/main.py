@@ -37,6 +37,13 @@ from terminal.tui.widgets.title_bar import TitleBar
 RISKY = ("writes-files", "destructive")
 
 
+class ResultsArea(VerticalScroll):
+    """Where results show. It never takes the focus (a click in it, say in a browser tab, must not take
+    the typing away from the intent line): the keys scroll it from the line, the mouse wheel as ever."""
+
+    can_focus = False
+
+
 class MainScreen(Screen):
     BINDINGS = [
         Binding("escape", "cancel", "cancel", show=False),  # the preview, questions and spinners say "Esc cancels"
@@ -85,7 +92,7 @@ class MainScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield VerticalScroll(id="results")
+        yield ResultsArea(id="results")
         with Vertical(id="bottom"):
             yield MatchPreview(id="preview")
             yield IntentLine(placeholder="say what you want…", id="intent")
