@@ -1,6 +1,6 @@
 """`intent`: the command line. With no arguments it opens the terminal UI.
 
-Exit codes (../shared/CATALOG.md): 0 done, 1 action failed, 2 bad usage or parameters, 3 not understood,
+Exit codes (README.md, docs/actions.md): 0 done, 1 action failed, 2 bad usage or parameters, 3 not understood,
 4 parameters missing, 5 not entitled.
 """
 from __future__ import annotations
@@ -23,7 +23,8 @@ EPILOG = """examples:
   intent resolve --json "egfr for a 60 year old woman with creatinine 1.1"
 
 exit codes: 0 done, 1 action failed, 2 bad usage, 3 not understood, 4 missing parameters, 5 not entitled.
-INTENT_HOME overrides where the store, history and generated files live."""
+INTENT_HOME overrides where the store and history live; files actions write go to its documents/
+folder unless --out DIR says otherwise."""
 
 
 def build_parser() -> argparse.ArgumentParser:
