@@ -68,7 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     from intents.errors import IntentError
+    from terminal import progress
     from terminal.output import error
+
+    progress.install()  # a spinner on a terminal's stderr while the core does slow work
 
     try:
         return int(args.func(args) or 0)
