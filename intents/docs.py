@@ -107,6 +107,8 @@ def reference_markdown(registry) -> str:
                 out.append("")
             out += ["| result field | type | unit | description |", "|---|---|---|---|",
                     *_result_rows(registry, a), ""]
+            if a.formats:
+                out += ["Output formats (`--format NAME`): " + ", ".join(f"`{f}`" for f in a.formats) + ".", ""]
             if a.samples:
                 out += ["Say it like:", ""] + [f"- {_cell(s)}" for s in a.samples[:5]] + [""]
     return "\n".join(out).rstrip() + "\n"

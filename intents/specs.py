@@ -70,6 +70,7 @@ class ActionSpec:
     feature: str | None = None  # extra feature key gating this action (metered ones default to the id)
     render: Render = field(default_factory=Render)
     timeout_s: float = 30.0
+    formats: list[str] = field(default_factory=list)  # output formats its pack supplies (`--format NAME`)
 
     @property
     def required(self) -> list[str]:

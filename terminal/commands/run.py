@@ -26,7 +26,10 @@ def _common(p) -> None:
     p.add_argument("--json", action="store_true", help="print JSON: {action, params, result} or {error}")
     p.add_argument("--out", type=Path, metavar="DIR", help="directory for files the action writes (default: documents/ in the data dir, e.g. $INTENT_HOME/documents)")
     p.add_argument("--no-input", action="store_true", help="never ask for missing parameters (exit 4 instead)")
-    p.add_argument("--fhir", action="store_true", help="healthcare: print the result as a FHIR R4B Observation")
+    p.add_argument("--format", metavar="NAME", dest="format",
+                   help="print the result in an output format the action's pack supplies (see docs/actions.md)")
+    p.add_argument("--fhir", dest="format", action="store_const", const="fhir",
+                   help="the same as --format fhir (healthcare: a FHIR R4B Observation)")
     tier = p.add_mutually_exclusive_group()
     tier.add_argument("--llm", dest="mode", action="store_const", const="llm", help="ask the LLM tier even when the local one is sure")
     tier.add_argument("--local", dest="mode", action="store_const", const="local", help="never call an LLM")
@@ -82,10 +85,8 @@ def run_do(args) -> int:
 
 
 def _show(session, outcome, args) -> int:
-    if args.fhir:
-        from vertical_packs.healthcare.fhir import to_observation
-
-        emit_json(to_observation(outcome))
+    if args.format:
+        _print_format(session, outcome, args.format)
     elif args.json:
         emit_json(outcome.to_json())
     else:
@@ -102,3 +103,19 @@ def _show(session, outcome, args) -> int:
         else:
             render.outcome(outcome, session.registry.spec(outcome.action), con)
     return 0
+
+
+def _print_format(session, outcome, name: str) -> None:
+    """An output format the action's pack supplies through the SDK (`Pack.output_format`)."""
+    from intents.errors import UsageError
+
+    action = session.registry.action(outcome.action)
+    fmt = action.formats.get(name)
+    if fmt is None:
+        have = ", ".join(sorted(action.formats)) or "none"
+        raise UsageError(f"{outcome.action} has no output format '{name}' (its formats: {have})")
+    data = fmt.render(outcome)
+    if isinstance(data, str):
+        print(data)
+    else:
+        emit_json(data)
