@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from pydantic.fields import FieldInfo
 
 from intents.figures import figure
-from intents.specs import ActionSpec, PackManifest, PackSpec, Render, Risk, SlotSpec, to_dict
+from intents.specs import ActionSpec, Chart, PackManifest, PackSpec, Render, Risk, SlotSpec, to_dict
 
 PACK_API = "1"
 """Version of this SDK's contract; packs declare the range they support in `pack_api`."""
@@ -333,6 +333,7 @@ __all__ = [
     "Action",
     "ActionContext",
     "ActionSpec",
+    "Chart",
     "Field",
     "FieldInfo",
     "OutputFormat",

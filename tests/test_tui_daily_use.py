@@ -228,3 +228,36 @@ async def test_history_rows_use_the_terminal_width(session):
             request = str(table.get_row_at(0)[2])
             assert (request == long) is whole
             assert len(request) >= min(len(long), width - 60)  # the room the other columns leave, not 34
+
+
+@sync
+async def test_a_schedule_is_drawn_as_the_charts_its_render_hints_declare(session):
+    from textual_plotext import PlotextPlot
+
+    app = IntentApp(session=session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.main_screen.post_message(RunRequested("finance.amortization",
+                                                  {"principal": 300000, "rate_pct": 6.5, "years": 30}))
+        await settle(pilot)
+        plots = list(app.main_screen.query(PlotextPlot))
+        assert [p.chart.title for p in plots] == ["balance", "principal and interest in each payment"]
+        assert all(p.size.height > 5 and p.size.width > 20 for p in plots)
+        assert app.main_screen.query_one(DataTable).row_count == 360  # the numbers stay beside the picture
+
+
+def test_a_value_among_bands_marks_its_band():
+    from intents.specs import Chart
+    from terminal.tui.widgets.charts import bands_text, bucketed
+
+    chart = Chart(kind="bands", title="KDIGO GFR categories", value="egfr", unit="mL/min/1.73 m²",
+                  bands=[{"label": "G5", "from": 0, "to": 15}, {"label": "G4", "from": 15, "to": 30},
+                         {"label": "G3b", "from": 30, "to": 45}, {"label": "G3a", "from": 45, "to": 60},
+                         {"label": "G2", "from": 60, "to": 90}, {"label": "G1", "from": 90, "to": 130}])
+    text = bands_text(chart, 57.5).plain
+    assert "egfr 57.5 mL/min/1.73 m²: G3a" in text and text.count("▼") == 1
+    marker, strip = text.splitlines()[1:3]
+    at = marker.index("▼")
+    assert strip[at - 1:at + 2].strip() and "G3a" in strip[max(0, at - 6):at + 6]
+    xs, series = bucketed(list(range(1, 361)), {"interest": [1.0] * 360})
+    assert len(xs) <= 30 and sum(series["interest"]) == 360  # summed, not sampled

@@ -58,6 +58,16 @@ class ResultView(Vertical):
         text-style: bold;
     }
 
+    .charts {
+        height: auto;
+        margin-top: 1;
+    }
+
+    .chart-bands {
+        width: auto;
+        padding: 0 1;
+    }
+
     .written {
         margin-top: 1;
         color: $success;
@@ -134,6 +144,7 @@ class ResultView(Vertical):
         scalars = {k: v for k, v in result.items() if k not in (list_key, tab_key)}
         if scalars:
             yield Static(self._record(scalars), classes="record")
+        yield from self._charts(hints)
         if list_key:
             yield Static(self._list(list_key, result[list_key]), classes="result-list")
         if tab_key:
@@ -146,6 +157,18 @@ class ResultView(Vertical):
         if tab_key and len(result[tab_key]) > 10:
             keys += " · PgUp/PgDn, ↑↓, ctrl+home/end scroll"
         yield Static(keys, classes="result-keys")
+
+    def _charts(self, hints):
+        """The pictures the action declares (Render.charts), side by side when there are two."""
+        if not getattr(hints, "charts", None):
+            return
+        from textual.containers import Horizontal
+
+        from terminal.tui.widgets.charts import make_chart
+
+        made = [w for w in (make_chart(c, self.outcome.result) for c in hints.charts) if w is not None]
+        if made:
+            yield Horizontal(*made, classes="charts")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.fit_tables)
