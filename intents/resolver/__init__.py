@@ -86,7 +86,7 @@ class Interactive:
 
     - `resolve_local(text)`: the local tier only, cheap enough for every keystroke;
     - `wants_llm(match)`: whether a slower tier should be asked on Enter (in a worker);
-    - `refine(match)`: that slower tier's answer (never raises);
+    - `refine(match, context=None)`: that slower tier's answer, given the previous turn (never raises);
     - `answer(spec, slot, text)`: an answer to one question, read by the same kind parsers as a request.
 
     Resolvers may inherit these defaults; `interactive(r)` gives any `resolve`-only resolver them too, so
@@ -103,7 +103,8 @@ class Interactive:
     def wants_llm(self, match: Match) -> bool:
         return False
 
-    def refine(self, match: Match) -> Match:
+    def refine(self, match: Match, context: str | None = None) -> Match:
+        """`context`: the previous turn, for a tier that can use it (a follow-up)."""
         return match
 
     def answer(self, spec, slot: str, text: str):
