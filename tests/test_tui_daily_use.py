@@ -261,3 +261,36 @@ def test_a_value_among_bands_marks_its_band():
     assert strip[at - 1:at + 2].strip() and "G3a" in strip[max(0, at - 6):at + 6]
     xs, series = bucketed(list(range(1, 361)), {"interest": [1.0] * 360})
     assert len(xs) <= 30 and sum(series["interest"]) == 360  # summed, not sampled
+
+
+@sync
+async def test_an_export_carries_the_charts_as_images(session, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.post_message(RunRequested("finance.amortization",
+                                                  {"principal": 300000, "rate_pct": 6.5, "years": 30}))
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        json_path, csv_path, *images = app.main_screen.exported
+        assert [p.name for p in images] == ["finance-amortization-chart-1.svg", "finance-amortization-chart-2.svg"]
+        for image in images:
+            root = ET.fromstring(image.read_text())
+            assert root.tag.endswith("svg") and image.parent == tmp_path / "out"
+        assert "polyline" in images[0].read_text() and images[1].read_text().count("<rect") > 30
+
+
+def test_bands_as_an_image_mark_the_value():
+    import xml.etree.ElementTree as ET
+
+    from intents.specs import Chart
+    from terminal.chart_svg import chart_svg
+
+    chart = Chart(kind="bands", title="KDIGO GFR categories", value="egfr", unit="mL/min/1.73 m²",
+                  bands=[{"label": "G3a", "from": 45, "to": 60}, {"label": "G2", "from": 60, "to": 90}])
+    svg = chart_svg(chart, {"egfr": 57.5})
+    ET.fromstring(svg)
+    assert "egfr 57.5 mL/min/1.73 m²" in svg and svg.count("#3a9e5a") == 1
+    assert chart_svg(chart, {"egfr": "n/a"}) is None

@@ -91,6 +91,22 @@ def export_result(outcome: dict[str, Any], table_hint: str | None, output_path: 
     return json_path, csv_path
 
 
+def export_charts(outcome: dict[str, Any], charts: list, output_path: Callable[[str], Path]) -> list[Path]:
+    """Each chart the action declares, as an SVG image beside the CSV and JSON."""
+    from terminal.chart_svg import chart_svg
+
+    stem = outcome["action"].replace(".", "-")
+    out = []
+    for n, chart in enumerate(charts, 1):
+        svg = chart_svg(chart, outcome["result"])
+        if svg is None:
+            continue
+        path = output_path(f"{stem}-chart-{n}.svg")
+        path.write_text(svg, encoding="utf-8")
+        out.append(path)
+    return out
+
+
 def folder_opener(env: dict[str, str] | None = None) -> list[str] | None:
     """The command that opens a folder in the desktop's file manager, or None on a bare terminal."""
     env = dict(os.environ if env is None else env)

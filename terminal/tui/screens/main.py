@@ -559,17 +559,19 @@ class MainScreen(Screen):
         if not self.last:
             self.notify("nothing to export yet", severity="warning", timeout=2)
             return
-        from terminal.tui.export import export_result
+        from terminal.tui.export import export_charts, export_result
 
         outcome, spec = self.last
+        output_path = self.session.dispatcher.context.output_path
         try:
-            json_path, csv_path = export_result(outcome.to_json(), spec.render.table,
-                                                self.session.dispatcher.context.output_path)
+            json_path, csv_path = export_result(outcome.to_json(), spec.render.table, output_path)
+            images = export_charts(outcome.to_json(), spec.render.charts, output_path)
         except OSError as exc:
             self.notify(f"export failed: {exc}", severity="error")
             return
-        self.exported = (json_path, csv_path)
-        self.notify(f"exported {csv_path.name} and {json_path.name} to {csv_path.parent}", timeout=4)
+        self.exported = (json_path, csv_path, *images)
+        names = [csv_path.name, json_path.name, *(p.name for p in images)]
+        self.notify(f"exported {', '.join(names[:-1])} and {names[-1]} to {csv_path.parent}", timeout=5)
 
     def action_open_folder(self) -> None:
         """Open the folder of the file the result wrote (else the documents folder)."""

@@ -11,33 +11,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-MAX_BARS = 30  # more points than this are summed into buckets: 360 monthly bars would be a grey wall
-
-
-def chart_data(chart, result: dict[str, Any]) -> tuple[list, dict[str, list[float]]] | None:
-    """(x values, {series: values}) for a line or stacked chart, or None when the result lacks them."""
-    rows = result.get(chart.table) if chart.table else None
-    if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
-        return None
-    xs = [r.get(chart.x, i + 1) for i, r in enumerate(rows)]
-    series = {}
-    for name in chart.y:
-        values = [r.get(name) for r in rows]
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-            return None
-        series[name] = [float(v) for v in values]
-    return (xs, series) if series else None
-
-
-def bucketed(xs: list, series: dict[str, list[float]], most: int = MAX_BARS) -> tuple[list, dict[str, list[float]]]:
-    """Sum consecutive points into at most `most` buckets, each labelled by its first x."""
-    if len(xs) <= most:
-        return xs, series
-    size = -(-len(xs) // most)
-    out_x = [xs[i] for i in range(0, len(xs), size)]
-    out = {k: [sum(v[i:i + size]) for i in range(0, len(v), size)] for k, v in series.items()}
-    return out_x, out
-
+from terminal.chart_svg import bucketed, chart_data  # noqa: F401  (the data of a chart, shared with exports)
 
 def make_chart(chart, result: dict[str, Any]):
     """The widget for one declared chart, or None when the result does not hold what it needs."""
