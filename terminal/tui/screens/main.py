@@ -96,7 +96,7 @@ class MainScreen(Screen):
         with Vertical(id="bottom"):
             yield MatchPreview(id="preview")
             yield IntentLine(placeholder="say what you want…", id="intent")
-        yield Questions()
+        # Questions is mounted on the first question (ask), not in the first frame
         # The Footer comes with the frame after the first (add_footer): its styles and key widgets cost
         # ~50 ms of start-up here, and the first thing a person needs is the line to type in.
 
@@ -325,6 +325,8 @@ class MainScreen(Screen):
 
     # ---- inline questions, one slot at a time (widgets/questions.py) ------------------------------
     def ask(self, spec, values, missing, text, error: str = "") -> None:
+        if not self.query(Questions):
+            self.mount(Questions())
         if not self.query_one(Questions).start(spec, values, missing, text, error):
             self.show(Notice(error or f"{spec.id} could not run", "Rephrase the request or press F1.", variant="warning"))
 
@@ -353,7 +355,8 @@ class MainScreen(Screen):
         self.show(Notice("Cancelled", "No answer given; nothing was run.", variant="info"))
 
     def _end_asking(self, restore: str = "") -> None:
-        self.query_one(Questions).stop()
+        for questions in self.query(Questions):
+            questions.stop()
         line = self.query_one(IntentLine)
         line.placeholder = "say what you want…"
         line.set_samples([s for spec in self.session.registry.actions() for s in spec.samples])
