@@ -16,6 +16,7 @@ ACCEPT = 0.30  # below this similarity nothing is close enough
 ACCEPT_BARE = 0.45  # the bar when no value in the text fills any of the action's slots ...
 BARE_SUPPORT = 0.65  # ... and a third or more of its words are not the action's own
 _GENERIC = {"", "text", "document", "passage", "paragraph", "clause"}
+_OBJECTS = {"me", "us", "him", "her", "them", "my", "our"}  # "<verb> me ...": whom the verb is for
 FOREIGN_CONF, FOREIGN_SUPPORT = 0.55, 0.30  # below both: refused (see _classify)
 RERANK_GAP = 0.10  # candidates this close to the best are re-ranked by how well their slots fill
 ALTERNATIVE_GAP = 0.12  # actions scoring within this of the best are offered as alternatives
@@ -140,6 +141,8 @@ class LocalResolver:
                     words = [t for t in text.tokens(captured) if not t.startswith("<")]
                     known = sum(1 for t in words if t in self.action_vocab)
                     sound = not words or known * 2 >= len(words)
+                    if captured.split()[:1] and captured.split()[0].lower() in _OBJECTS:
+                        sound = False  # "help me pay off my loan": a request to do something, not a topic
             if filled and sound:
                 return action_id, captures, 0.97
             if sound and partial is None:
@@ -196,6 +199,17 @@ class LocalResolver:
                 info["refused"] = f"loosely like {a1} ({s1:.2f}) with none of its values"
                 conf = round(min(_calibrate(s1, 0), 0.49), 3)
                 return None, conf, [Alternative(action=a1, confidence=conf)], info
+        evidence = self._evidence(toks, a1)
+        info["evidence"] = evidence
+        if evidence <= 1 and support < 1.0 and not gives_source:
+            # One word of the action's own, the rest not its words, and no value said that fills any of
+            # its slots: "show my browsing history", "a cheaper dental plan", "run the dishwasher" share
+            # one word with an action and ask for something else.
+            values, _ = slot_roles.fill(spec, tagged, None, self.packs)
+            if not values:
+                info["refused"] = f"one word in common with {a1} ({s1:.2f}), no value for it"
+                conf = round(min(_calibrate(s1, 0), 0.49), 3)
+                return None, conf, [Alternative(action=a1, confidence=conf)], info
         s2 = actions_only[1][0] if len(actions_only) > 1 else 0.0
         margin = s1 - max(s2, oos_score)
         conf = _calibrate(s1, margin)
@@ -208,6 +222,11 @@ class LocalResolver:
         alts = [Alternative(action=a, confidence=round(_calibrate(s, s - s1), 3))
                 for s, a in actions_only[1:4] if s1 - s <= ALTERNATIVE_GAP]
         return a1, conf, alts, info
+
+    def _evidence(self, toks: list[str], action_id: str) -> int:
+        """How many distinct words of the request the action's own sentences use."""
+        vocab = self.classifier.vocab_of(self.classifier.ids.index(action_id))
+        return sum(1 for t in set(toks) if not t.startswith("<") and t in vocab)
 
     def _rerank(self, ranked: list, tagged, info: dict) -> list:
         """Close candidates are compared by how well the values said fill their slots: "loan 300000
@@ -223,7 +242,7 @@ class LocalResolver:
             spec = self.actions[a]
             values, reasons = slot_roles.fill(spec, tagged, None, self.packs)
             required = [x.name for x in spec.slots if x.required]
-            filled = sum(1 for n in required if n in values) / len(required) if required else 0.5
+            filled = sum(1 for n in required if n in values) / len(required) if required else 1.0  # nothing to ask for
             rejected = sum(1 for r in reasons.values() if r.startswith("rejected"))
             adjusted.append((s + 0.06 * filled - 0.08 * rejected, a))
         info["reranked"] = [{"action": a, "score": round(s, 3)} for s, a in sorted(adjusted, reverse=True)]
