@@ -223,6 +223,26 @@ class LocalResolver:
                 for s, a in actions_only[1:4] if s1 - s <= ALTERNATIVE_GAP]
         return a1, conf, alts, info
 
+    def shortlist(self, text_in: str, k: int = 8) -> list[str]:
+        """The k actions most worth offering the LLM tier for a request the local tier could not settle,
+        ranked by the same general signals it resolves with, however far below its acceptance line: word
+        similarity to the samples (with typo repair), the kinds of the values said that the action's
+        slots take, and the share of the request's words the action uses. No pack is favoured."""
+        tagged = entities.tag(str(text_in)[: entities.MAX_CHARS])
+        toks, _ = self.classifier.query_tokens(text.tokens(tagged.placeholder_text()))
+        if not toks:
+            return []  # nothing to rank by ("what can you do" is all function words): the caller's fallback
+        scores, _ = self.classifier.scores(toks)
+        kinds = {e.kind for e in tagged.entities}
+        ranked = []
+        for idx, aid in enumerate(self.classifier.ids):
+            if idx == self.classifier.oos_index:
+                continue
+            s = scores.get(idx, 0.0) + 0.08 * self._kind_fit(aid, kinds) + 0.1 * self.classifier.support(toks, idx)
+            ranked.append((s, aid))
+        ranked.sort(key=lambda pair: (-pair[0], pair[1]))
+        return [aid for _, aid in ranked[:k]]
+
     def _evidence(self, toks: list[str], action_id: str) -> int:
         """How many distinct words of the request the action's own sentences use."""
         vocab = self.classifier.vocab_of(self.classifier.ids.index(action_id))
