@@ -20,6 +20,7 @@ _OBJECTS = {"me", "us", "him", "her", "them", "my", "our"}  # "<verb> me ...": w
 FOREIGN_CONF, FOREIGN_SUPPORT = 0.55, 0.30  # below both: refused (see _classify)
 RERANK_GAP = 0.10  # candidates this close to the best are re-ranked by how well their slots fill
 ALTERNATIVE_GAP = 0.12  # actions scoring within this of the best are offered as alternatives
+UNSURE_CAP = 0.85  # the most an answer resting on little (see _thin) may claim: above the LLM threshold, below "sure"
 
 
 class LocalResolver:
@@ -93,6 +94,11 @@ class LocalResolver:
         if "source" in {s.kind for s in spec.slots} and len(text_in) > entities.MAX_CHARS:
             self._long_source(spec, text_in, values, reasons)
         missing = [s.name for s in spec.slots if s.required and s.name not in values]
+        if explain.get("tier") == "statistical" and confidence > UNSURE_CAP:
+            thin = self._thin(spec, values, explain.get("tokens", []), explain.get("evidence", 0))
+            if thin:
+                explain["capped"] = f"confidence at most {UNSURE_CAP}: {thin}"
+                confidence = UNSURE_CAP
         explain["slots"] = reasons
         explain["ms"] = round((time.perf_counter() - t0) * 1000, 3)
         return Match(text=text_in, action=action_id, slots=values, confidence=round(confidence, 3),
@@ -199,8 +205,7 @@ class LocalResolver:
                 info["refused"] = f"loosely like {a1} ({s1:.2f}) with none of its values"
                 conf = round(min(_calibrate(s1, 0), 0.49), 3)
                 return None, conf, [Alternative(action=a1, confidence=conf)], info
-        evidence = self._evidence(toks, a1)
-        info["evidence"] = evidence
+        evidence = info["evidence"] = self._evidence(toks, a1)
         if evidence <= 1 and support < 1.0 and not gives_source:
             # One word of the action's own, the rest not its words, and no value said that fills any of
             # its slots: "show my browsing history", "a cheaper dental plan", "run the dishwasher" share
@@ -222,6 +227,24 @@ class LocalResolver:
         alts = [Alternative(action=a, confidence=round(_calibrate(s, s - s1), 3))
                 for s, a in actions_only[1:4] if s1 - s <= ALTERNATIVE_GAP]
         return a1, conf, alts, info
+
+    def _thin(self, spec, values: dict, toks: list[str], evidence: int) -> str | None:
+        """Why an answer the words alone favour rests on too little to be called sure (None if it does
+        not): the similarity is calibrated on words, and a request that names few of the action's words
+        and gives few of its values is as often something else ("set the oven to 20 percent", "the
+        exchange rate in berlin", "that would be correct")."""
+        required = [s.name for s in spec.slots if s.required]
+        foreign = sum(1 for t in set(toks) if not t.startswith("<") and t not in self.classifier.vocab_set)
+        if not required:
+            return "few of its words and some no action uses" if evidence <= 2 and foreign else None
+        filled = sum(1 for n in required if n in values)
+        if filled == 0:
+            return "none of its values given"
+        if filled < len(required) and evidence <= 1:
+            return "one of its words, some of its values"
+        if filled * 2 < len(required) and evidence <= 2:
+            return "few of its words, fewer than half its values"
+        return None
 
     def shortlist(self, text_in: str, k: int = 8) -> list[str]:
         """The k actions most worth offering the LLM tier for a request the local tier could not settle,
