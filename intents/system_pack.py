@@ -15,6 +15,14 @@ pack = Pack(
     description="The terminal itself: your plan, packs, help and history.",
     publisher="Intent Terminal",
     vertical="system",
+    # other services' plans, histories and help, and other kinds of packs: not the terminal's own
+    negatives=[
+        "upgrade my phone plan", "a cheaper insurance plan", "plan a trip to italy", "make a workout plan",
+        "show my browsing history", "clear my search history", "my order history", "history of the roman empire",
+        "help me write a cover letter", "help me fix my bike", "pack my suitcase for the beach",
+        "buy a six pack", "install a ceiling fan", "remove a stain from my shirt", "install the app on my phone",
+        "when does my gym membership renew",
+    ],
 )
 
 

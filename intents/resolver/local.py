@@ -38,7 +38,9 @@ class LocalResolver:
     @classmethod
     def for_registry(cls, registry) -> "LocalResolver":
         actions = registry.actions()
-        index = load_or_build(actions, getattr(registry, "home", None), registry.catalog_key)
+        installed = getattr(registry, "installed_packs", lambda: [])()
+        negatives = {p.manifest.id: list(getattr(p, "negatives", [])) for p in installed if getattr(p, "negatives", None)}
+        index = load_or_build(actions, getattr(registry, "home", None), registry.catalog_key, negatives)
         packs: dict[str, str] = {}
         for pid, spec in getattr(registry, "packs", {}).items():
             packs[pid.lower()] = pid
@@ -47,8 +49,9 @@ class LocalResolver:
         return cls(actions, index, packs)
 
     @classmethod
-    def for_actions(cls, actions: list, home=None, key: str = "adhoc") -> "LocalResolver":
-        return cls(actions, load_or_build(actions, home, key))
+    def for_actions(cls, actions: list, home=None, key: str = "adhoc",
+                    negatives: dict[str, list[str]] | None = None) -> "LocalResolver":
+        return cls(actions, load_or_build(actions, home, key, negatives))
 
     # ---- resolving -----------------------------------------------------------------------------
     def resolve(self, text_in: str) -> Match:
