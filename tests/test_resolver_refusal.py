@@ -163,3 +163,53 @@ def test_the_core_out_of_scope_class_is_domain_free(registry):
         assert registry.packs[pid].negatives, pid
     for word in ("nda", "creatinin", "mortgage", "loan", "court", "lawyer", "diagnos", "prescription", "stock"):
         assert word not in everyday, word
+
+
+# ---- a request with a document -------------------------------------------------------------------------
+SERVICES = (Path(__file__).parent / "data" / "legal" / "services.txt").read_text()
+FIVE = ("My name is Robert Kim and I live in Leeds. You can reach me at robert.kim@example.co.uk or on 020 7946 "
+        "0958. My colleague Jane Doe has SSN 123-45-6789. Her card is 4111 1111 1111 1111. We met on 3 March 2025.")
+CASES = "The court relied on Brown v. Board of Education, 347 U.S. 483 (1954) and Miranda v. Arizona, 384 U.S. 436 (1966)."
+
+
+@pytest.mark.parametrize("request_words, payload, action", [
+    ("summarize this contract: ", SERVICES, "legal.contract_summary"),
+    ("summarize this contract ", SERVICES, "legal.contract_summary"),
+    ("can you give me the key terms of this agreement. ", SERVICES, "legal.contract_summary"),
+    ("summarize this contract ", "this agreement is made between alpha logistics and beta freight effective june "
+     "first twenty twenty six for a term of three years", "legal.contract_summary"),
+    ("redact this: ", FIVE, "legal.redact"),
+    ("redact this ", FIVE, "legal.redact"),
+    ("please redact the following ", FIVE, "legal.redact"),
+    ("extract citations from the following: ", CASES, "legal.extract_citations"),
+    ("what cases are cited here: ", CASES, "legal.extract_citations"),
+])
+def test_the_request_decides_the_action_and_the_payload_is_the_document(resolver, request_words, payload, action):
+    m = resolver.resolve(request_words + payload)
+    assert m.action == action, m.explain
+    assert m.slots["source"].strip() == payload.strip()  # all of it, even past the matching window
+    assert not m.missing
+
+
+def test_a_pasted_contract_naming_two_parties_is_not_an_nda(resolver):
+    m = resolver.resolve("summarize this contract this agreement is made between Alpha Logistics LLC and Beta "
+                         "Freight Inc. effective June 1, 2026 for a term of three years under New York law")
+    assert m.action == "legal.contract_summary"
+
+
+def test_a_request_with_parties_and_no_document_is_still_an_nda(resolver):
+    m = resolver.resolve("draft an nda between acme corp and globex inc for two years under new york law effective "
+                         "june 1 2026, mutual")
+    assert m.action == "legal.draft_nda"
+    assert m.slots["party_a"].lower() == "acme corp"
+
+
+def test_document_split_points():
+    from intents.resolver import document
+
+    text = "summarize this contract this agreement is made between alpha and beta for a term of three years"
+    heads = [h for h, _ in document.candidates(text)]
+    assert heads[0] == "summarize this contract"
+    assert document.candidates("redact this: too short") == []
+    head, at = document.candidates("redact this: " + FIVE)[0]
+    assert head == "redact this" and ("redact this: " + FIVE)[at:] == FIVE

@@ -9,7 +9,7 @@ import math
 import time
 from typing import Any
 
-from intents.resolver import Alternative, Match, entities, slots as slot_roles, text
+from intents.resolver import Alternative, Match, document, entities, slots as slot_roles, text
 from intents.resolver.index import OOS, load_or_build
 
 ACCEPT = 0.30  # below this similarity nothing is close enough
@@ -34,6 +34,8 @@ class LocalResolver:
         self.packs = packs or {}
         self._action_vocab: set[str] | None = None
         self.kind_sets = {a.id: {s.kind for s in a.slots if s.kind} for a in actions}
+        # action -> its slot that takes a pasted document
+        self.document_slots = {a.id: s.name for a in actions for s in a.slots if s.kind in document.DOCUMENT_KINDS}
 
     @classmethod
     def for_registry(cls, registry) -> "LocalResolver":
@@ -68,6 +70,19 @@ class LocalResolver:
         if len(text_in) > entities.MAX_CHARS:
             explain["clipped_to"] = entities.MAX_CHARS
 
+        doc = self._document(clipped) if len(clipped) >= document.MIN_BODY_CHARS and self.document_slots else None
+        if doc is not None:
+            # the instruction decided the action; its options fill from its own words, the payload is the document
+            action_id, confidence, alts, info, head, at = doc
+            spec = self.actions[action_id]
+            values, reasons = slot_roles.fill(spec, head, None, self.packs)
+            slot = self.document_slots[action_id]
+            values[slot] = text_in[at: at + 1_000_000].strip()
+            reasons[slot] = f"the text after the request ({len(values[slot])} characters)"
+            explain.update(info)
+            explain["document"] = {"instruction": head.text, "starts_at": at}
+            return self._match(text_in, spec, values, reasons, confidence, alts, explain, t0)
+
         hit = self._template(tagged, placeholder)
         if hit is not None:
             action_id, captures, confidence = hit
@@ -96,6 +111,10 @@ class LocalResolver:
         values, reasons = slot_roles.fill(spec, tagged, captures, self.packs)
         if "source" in {s.kind for s in spec.slots} and len(text_in) > entities.MAX_CHARS:
             self._long_source(spec, text_in, values, reasons)
+        return self._match(text_in, spec, values, reasons, confidence, alts, explain, t0)
+
+    def _match(self, text_in, spec, values, reasons, confidence, alts, explain, t0) -> Match:
+        action_id = spec.id
         missing = [s.name for s in spec.slots if s.required and s.name not in values]
         if explain.get("tier") == "statistical" and confidence > UNSURE_CAP:
             thin = self._thin(spec, values, explain.get("tokens", []), explain.get("evidence", 0))
@@ -126,6 +145,22 @@ class LocalResolver:
         strange = [t for t in words if t not in vocab and t not in text.FOLLOW_UP_WORDS]
         bare = all(e.kind == "number" for e in tagged.entities)
         return strange, bare
+
+    def _document(self, clipped: str):
+        """The first instruction before a pasted payload that names an action with a document slot (see
+        intents/resolver/document.py), classified on its own words: (action, confidence, alternatives,
+        explain info, the instruction tagged, where the payload starts), or None."""
+        for head_text, at in document.candidates(clipped):
+            head = entities.tag(head_text)
+            placeholder = head.placeholder_text()
+            hit = self._template(head, placeholder)
+            if hit is not None and hit[0] in self.document_slots:
+                return hit[0], hit[2], [], {"tier": "template"}, head, at
+            action_id, confidence, alts, info = self._classify(head, placeholder, pasted=True)
+            if action_id in self.document_slots:
+                info["classified"] = "the request before the pasted text"
+                return action_id, confidence, alts, info, head, at
+        return None
 
     def _template(self, tagged, placeholder: str):
         """The most specific template whose free-text captures hold up: a required captured slot must

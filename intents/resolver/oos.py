@@ -16,10 +16,10 @@ OUT_OF_SCOPE = [
     "add a dentist visit to my calendar", "what's on my agenda this afternoon", "move my meeting to thursday",
     "read me the news", "what's trending today", "take a note", "make a shopping list",
     "navigate to the nearest gas station", "how long is my commute", "order a taxi to the station",
-    # small talk, replies and corrections
+    # small talk, replies and corrections (not greetings: "good morning, ..." often opens a real request)
     "tell me a joke", "who are you", "what is the meaning of life", "who built you", "what are you called",
     "do you have a name", "are you a robot", "how are you today", "thank you", "what is your favourite colour",
-    "good morning", "see you tomorrow", "that is correct", "yes that's right", "no that's wrong", "exactly",
+    "that is correct", "yes that's right", "no that's wrong", "exactly",
     "sounds good to me", "never mind", "forget about it", "that is not what i meant", "say it again",
     "you misunderstood", "i'm bored", "i'm tired", "what's up", "nice one", "cool", "ok then",
     # language and general knowledge
