@@ -155,6 +155,15 @@ def shortlist_recall(resolver, registry, rows: list[dict], ks=(3, 5, 8), ranked:
     return {k: (hits[k][0] / max(hits[k][1], 1), blind[k][0], blind[k][1]) for k in ks}
 
 
+def builtin_only(registry):
+    """The registry with only the packs that ship in the box enabled: a pack pip-installed into the same
+    environment (a pack author's weather_demo) would otherwise change the figures from run to run."""
+    for pid, spec in list(registry.packs.items()):
+        if not spec.entry_point.startswith(("vertical_packs.", "intents.system_pack")):
+            registry.set_installed(pid, False)
+    return registry
+
+
 def refusal_report(resolver, registry) -> None:
     """The issue-14 figures: negatives refused and run at once (tuning and held-out halves), the
     reliability table over the labelled sets and the negatives together, and the shortlist's recall."""
@@ -265,7 +274,7 @@ def main(argv: list[str]) -> int:
         from intents.registry import Registry
         from intents.resolver import local_resolver
 
-        registry = Registry.load(Path(os.environ["INTENT_HOME"]))
+        registry = builtin_only(Registry.load(Path(os.environ["INTENT_HOME"])))
         refusal_report(local_resolver(registry), registry)
         return 0
     data = Path(paths[0]) if paths else ROOT / "tests" / "data" / "dev_set.jsonl"
@@ -316,7 +325,8 @@ def main(argv: list[str]) -> int:
         print("\n".join(misses))
     else:
         print(f"{len(misses)} misses (-v lists them)")
-    refusal_report(resolver, registry)
+    builtin = builtin_only(Registry.load(Path(tempfile.mkdtemp(prefix="intent-bench-"))))
+    refusal_report(local_resolver(builtin), builtin)
     return 0
 
 

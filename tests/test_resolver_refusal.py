@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.resolver import negatives, read_rows, reliability, answered, shortlist_recall
+from bench.resolver import answered, builtin_only, negatives, read_rows, reliability, shortlist_recall
 from intents.resolver.local import LocalResolver
 from intents.sdk import Pack, Result, Slot
 
@@ -25,7 +25,7 @@ DATA = Path(__file__).parent / "data"
 def registry(tmp_path_factory):
     from intents.registry import Registry
 
-    return Registry.load(tmp_path_factory.mktemp("home"))
+    return builtin_only(Registry.load(tmp_path_factory.mktemp("home")))
 
 
 @pytest.fixture(scope="module")
