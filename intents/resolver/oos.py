@@ -13,7 +13,7 @@ OUT_OF_SCOPE = [
     # assistants, weather, time, errands
     "what's the weather tomorrow", "will it rain this afternoon", "set an alarm for 7 am", "wake me at six",
     "start a ten minute timer", "remind me to buy milk", "what time is it in tokyo", "what's today's date",
-    "add a dentist visit to my calendar", "what's on my agenda this afternoon", "move my meeting to thursday",
+    "put the dentist visit in my diary", "what's on my agenda this afternoon", "move my meeting to thursday",
     "read me the news", "what's trending today", "take a note", "make a shopping list",
     "navigate to the nearest gas station", "how long is my commute", "order a taxi to the station",
     # small talk, replies and corrections (not greetings: "good morning, ..." often opens a real request)
