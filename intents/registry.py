@@ -35,7 +35,7 @@ def entry_points(group: str):
 
 
 GROUP = "intent_terminal.packs"
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: packs' negatives
 IMPORT_TIMEOUT_S = 10.0  # a pack whose import hangs is reported broken instead of freezing start-up
 
 
