@@ -46,7 +46,7 @@ def split(resolver, specs, text: str) -> list[Match] | None:
 
 
 def _chain(resolver, specs, parts: list[str], strict: bool) -> list[Match] | None:
-    from intents.conversation import Turn, inherit, pointed
+    from intents.conversation import Turn, inherit, waits_on_result
 
     sure = _AND_SURE if strict else _STEP_SURE
     steps: list[Match] = []
@@ -79,7 +79,8 @@ def _chain(resolver, specs, parts: list[str], strict: bool) -> list[Match] | Non
     for i in range(1, len(steps)):  # what a later step lacks, the one before it gave
         prev = steps[i - 1]
         steps[i] = dataclasses.replace(inherit(specs, Turn(None, prev.action, prev.slots), steps[i]), follows=None)
-    if any(m.missing and not (i and pointed(parts[i])) for i, m in enumerate(steps)):
+    if any(m.missing and not (i and waits_on_result(specs, steps[i - 1].action, parts[i]))
+           for i, m in enumerate(steps)):
         # every step must be whole (or wait on the step before it for "it"): "egfr, 70 year old man and
         # creatinine 1.4" or "costs 50,000 up front and then returns 12,000, 15,000 ..." are one request
         return None

@@ -30,7 +30,7 @@ _THAT = re.compile(r"\b(?:that|it|this|the\s+result|the\s+answer|the\s+figure|th
                    r"the\s+(?:\w+\s+)?(?:file|document|draft|copy|version|output))\b", re.I)
 # within the same action, only words that name the result's date or file point at it ("make it calendar
 # days" is about the request; "14 days after that date", "summarize the redacted version" are not)
-_RESULT_NOUN = re.compile(r"\b(?:that|the|this|its|same)\s+(?:\w+\s+)?(?:date|day|deadline|file|document|draft|copy|"
+_RESULT_NOUN = re.compile(r"\b(?:that|the|this|its)\s+(?!same\b)(?:\w+\s+)?(?:date|day|deadline|file|document|draft|copy|"
                           r"version|output)\b|\b(?:from|after|before|since)\s+(?:that|it|then)\b", re.I)
 _SAME_ACTION_SURE = 0.85  # a named other action at or above this is a request for that action
 
@@ -49,6 +49,15 @@ class Turn:
 def pointed(text: str) -> bool:
     """Whether the words point at the last result ("convert it", "from that date", "redact the draft")."""
     return bool(_THAT.search(text))
+
+
+def waits_on_result(specs, prev_action: str, text: str) -> bool:
+    """Whether a later step's words take something from the result of the step before it ("convert it",
+    "convert the payment to GBP", "dose 6 mg/kg using the IBW"), so what it lacks comes when that has run."""
+    if pointed(text):
+        return True
+    prev = specs.get(prev_action)
+    return prev is not None and _named_field(prev, Turn(None, prev_action), text) is not None
 
 
 def refers_back(text: str) -> bool:
@@ -136,9 +145,11 @@ def _inherit(specs, last: Turn, match: Match, said: bool) -> Match:
         if slot is None:
             continue
         if named is not None and not used_result and _numeric(slot):
+            used_result = True
+            if last.result is None:
+                continue  # named, but not there yet: the chain fills it when the step before has run
             values[name] = last.result[named]
             carried[name] = f"the last result's {named}"
-            used_result = True
             continue
         if name in last.params and last.params[name] is not None:
             values[name] = last.params[name]
@@ -214,11 +225,11 @@ def result_value(prev, last: Turn, slot):
 def _named_field(prev, last: Turn, text: str) -> str | None:
     """The numeric result field the words name ("the total interest", "the interest earned", "the IBW",
     "the payment"): the field most of whose name (less its unit) is said, when no other ties with it."""
-    if not last.result:
-        return None
     said = set(re.findall(r"[a-z0-9]+", text.lower()))
     scored = []
-    for f, v in last.result.items():
+    # before the result exists (a later step of a chain) its fields are known by name from the spec
+    fields = last.result.items() if last.result else ((f, 0.0) for f in prev.result_fields)
+    for f, v in fields:
         if not isinstance(v, (int, float)) or isinstance(v, bool):
             continue
         words = [w for w in f.lower().split("_") if w not in _UNIT_WORDS]
