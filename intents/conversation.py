@@ -21,12 +21,17 @@ from intents.resolver import Match
 # say "the last one" when the new words alone leave something open.
 _REFERS = re.compile(
     r"\b(?:that|it|this|those|them|these|same|his|her|hers|him|he|she|they|their|instead|again|too|also|"
-    r"previous|last\s+one|the\s+result|the\s+answer)\b", re.I)
+    r"previous|last\s+one|the\s+result|the\s+answer|matching|similar)\b", re.I)
 _CONTINUES = re.compile(
     r"^\s*(?:and|but|now|no|nope|sorry|actually|oops|wait|then|also|ok(?:ay)?|so|what\s+about|how\s+about|"
     r"what\s+if|make\s+it|change\s+(?:it|that|the)|instead|same|try|with|at|for|over|in)\b", re.I)
 # "that"/"it" point at the last result's figure; a pronoun for a person ("his") only at the values
-_THAT = re.compile(r"\b(?:that|it|this|the\s+result|the\s+answer|the\s+figure|the\s+amount)\b", re.I)
+_THAT = re.compile(r"\b(?:that|it|this|the\s+result|the\s+answer|the\s+figure|the\s+amount|"
+                   r"the\s+(?:\w+\s+)?(?:file|document|draft|copy|version|output))\b", re.I)
+# within the same action, only words that name the result's date or file point at it ("make it calendar
+# days" is about the request; "14 days after that date", "summarize the redacted version" are not)
+_RESULT_NOUN = re.compile(r"\b(?:that|the|this|its)\s+(?!same\b)(?:\w+\s+)?(?:date|day|deadline|file|document|draft|copy|"
+                          r"version|output)\b|\b(?:from|after|before|since)\s+(?:that|it|then)\b", re.I)
 _SAME_ACTION_SURE = 0.85  # a named other action at or above this is a request for that action
 
 
@@ -39,6 +44,20 @@ class Turn:
     params: dict[str, Any] = field(default_factory=dict)
     result: dict[str, Any] | None = None
     text: str = ""
+
+
+def pointed(text: str) -> bool:
+    """Whether the words point at the last result ("convert it", "from that date", "redact the draft")."""
+    return bool(_THAT.search(text))
+
+
+def waits_on_result(specs, prev_action: str, text: str) -> bool:
+    """Whether a later step's words take something from the result of the step before it ("convert it",
+    "convert the payment to GBP", "dose 6 mg/kg using the IBW"), so what it lacks comes when that has run."""
+    if pointed(text):
+        return True
+    prev = specs.get(prev_action)
+    return prev is not None and _named_field(prev, Turn(None, prev_action), text) is not None
 
 
 def refers_back(text: str) -> bool:
@@ -66,11 +85,14 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     values, reasons = resolver.fill_for(last.action, text)
     if values:
         strange, bare = resolver.foreign_words(last.action, text)
-        if len(strange) > 1 or (strange and bare):
-            values = {}  # "book me a table for two" holds a number, but it is not about the last action
+        wordy = any(_free_text(specs[last.action].slot(k)) for k in values)
+        if (len(strange) > 1 or (strange and bare)) and not (wordy and _CONTINUES.search(text)):
+            # "book me a table for two" holds a number, but it is not about the last action; "what about
+            # viral pneumonia" after a code lookup is, its new words being the value itself
+            values = {}
     if not values:
-        if match.action and match.action != last.action:
-            return _inherit(specs, last, match, said) if said else match
+        if match.action and match.action != last.action and (said or match.confidence >= 0.6):
+            return _inherit(specs, last, match, said)
         return match  # nothing of the last action in it: refused or answered on its own
     if match.action and not match.missing and not said and match.confidence >= 0.6:
         return match  # a complete request for something else, unsure but whole
@@ -79,8 +101,18 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     return merged
 
 
+def _free_text(slot) -> bool:
+    return slot is not None and slot.type == "string" and not slot.choices and slot.kind not in (
+        "date", "currency", "choice", "boolean") + _DOCUMENT_KINDS
+
+
 def _merge(spec, last: Turn, match: Match, new_values: dict[str, Any]) -> Match:
     params = {k: v for k, v in last.params.items() if spec.slot(k) is not None}
+    new_values = dict(new_values)
+    for name in pending_from_result(spec, spec, match.text):  # "and 14 days after that date"
+        got = result_value(spec, last, spec.slot(name))
+        if got is not None and name not in new_values:
+            new_values[name] = got[1]
     params.update(new_values)
     missing = [s.name for s in spec.slots if s.required and s.name not in params]
     return dataclasses.replace(
@@ -96,29 +128,39 @@ def inherit(specs, last: Turn, match: Match) -> Match:
 
 
 def _inherit(specs, last: Turn, match: Match, said: bool) -> Match:
-    """Another action: what it lacks comes from the last turn, by slot name, then the result's headline
-    figure for "that"/"it", then by kind where exactly one of the last values has it."""
+    """Another action: what it lacks comes from the last turn. In order: a result field the words name
+    ("convert the total interest to EUR"), the last values by slot name, the last result for "that"/"it"
+    (its headline figure, its date, the file it wrote), then by kind where exactly one last value has it."""
     spec = specs[match.action]
     if not match.missing:
         return match if not said else dataclasses.replace(match, follows=last.id, changed=sorted(match.slots))
     prev = specs[last.action]
     values = dict(match.slots)
     carried: dict[str, str] = {}
-    headline = _headline(prev, last)
+    named = _named_field(prev, last, match.text)
     pointed = bool(_THAT.search(match.text))
+    used_result = False
     for name in list(match.missing):
         slot = spec.slot(name)
         if slot is None:
+            continue
+        if named is not None and not used_result and _numeric(slot):
+            used_result = True
+            if last.result is None:
+                continue  # named, but not there yet: the chain fills it when the step before has run
+            values[name] = last.result[named]
+            carried[name] = f"the last result's {named}"
             continue
         if name in last.params and last.params[name] is not None:
             values[name] = last.params[name]
             carried[name] = f"{last.action}'s {name}"
             continue
-        if pointed and slot.type in ("number", "integer"):
-            if headline is not None and _fits_headline(slot, headline[1]):
-                values[name] = headline[2]
-                carried[name] = f"the last result's {headline[0]}"
-                headline, pointed = None, False  # "that" is one figure
+        if pointed and not used_result and _takes_result(slot, prev):
+            got = result_value(prev, last, slot)
+            if got is not None:
+                values[name] = got[1]
+                carried[name] = f"the last result's {got[0]}"
+                used_result = True  # "that" is one thing
                 continue
             if last.result is None:
                 continue  # "it" is a result not there yet (a later step of a chain): never a guess
@@ -140,6 +182,78 @@ def _inherit(specs, last: Turn, match: Match, said: bool) -> Match:
     explain = dict(match.explain or {}, carried=carried)
     return dataclasses.replace(match, slots=values, missing=missing, follows=last.id,
                                changed=sorted(match.slots), explain=explain)
+
+
+_DOCUMENT_KINDS = ("source", "document", "path")
+_UNIT_WORDS = {"kg", "pct", "mg", "ml", "min", "m2", "ms", "cm", "dl", "bpm", "mmol", "umol", "text"}
+
+
+def _numeric(slot) -> bool:
+    return slot.type in ("number", "integer")
+
+
+def _takes_result(slot, prev) -> bool:
+    """Whether a slot could be filled from the last result at all (by its type)."""
+    return _numeric(slot) or slot.kind == "date" or (slot.kind in _DOCUMENT_KINDS and bool(prev.render.document))
+
+
+def result_value(prev, last: Turn, slot):
+    """(field, value) of the last result that "that"/"it" gives a slot: the headline figure for a number,
+    the result's date for a date, the file it wrote for a document; None when it has none."""
+    if not last.result:
+        return None
+    render = prev.render
+    if slot.kind in _DOCUMENT_KINDS:
+        field = render.document
+        value = last.result.get(field) if field else None
+        return (field, value) if isinstance(value, str) and value else None
+    if slot.kind == "date":
+        fields = ([render.headline] if render.headline_format == "date" and render.headline else []) + \
+            [f for f in prev.result_fields if f.endswith("date")]
+        for f in fields:
+            value = last.result.get(f)
+            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                return f, value
+        return None
+    if _numeric(slot):
+        headline = _headline(prev, last)
+        if headline is not None and _fits_headline(slot, headline[1]):
+            return headline[0], headline[2]
+    return None
+
+
+def _named_field(prev, last: Turn, text: str) -> str | None:
+    """The numeric result field the words name ("the total interest", "the interest earned", "the IBW",
+    "the payment"): the field most of whose name (less its unit) is said, when no other ties with it."""
+    said = set(re.findall(r"[a-z0-9]+", text.lower()))
+    scored = []
+    # before the result exists (a later step of a chain) its fields are known by name from the spec
+    fields = last.result.items() if last.result else ((f, 0.0) for f in prev.result_fields)
+    for f, v in fields:
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            continue
+        words = [w for w in f.lower().split("_") if w not in _UNIT_WORDS]
+        hit = sum(1 for w in words if w in said)
+        if hit:
+            scored.append((hit, hit / len(words), f))
+    scored.sort(reverse=True)
+    if not scored or (len(scored) > 1 and scored[1][:2] == scored[0][:2]):
+        return None
+    return scored[0][2]
+
+
+def pending_from_result(spec, prev, text: str) -> list[str]:
+    """For a request about the same action that points at the last result ("14 days after that date",
+    "redact it"): the slots the result, not the last values, fills."""
+    if not _RESULT_NOUN.search(text):
+        return []
+    out = []
+    for slot in spec.slots:
+        if slot.kind == "date" and (prev.render.headline_format == "date"):
+            out.append(slot.name)
+        elif slot.kind in _DOCUMENT_KINDS and prev.render.document:
+            out.append(slot.name)
+    return out[:1]
 
 
 def _home_currency(spec, prev, last: Turn, values: dict, carried: dict) -> None:

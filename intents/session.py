@@ -80,15 +80,10 @@ class Session:
             last = self.last_turn()
         if compound.may_be(text):
             local = getattr(self.resolver, "local", self.resolver)  # splitting never asks an LLM
-            steps = compound.split(local, text)
+            steps = compound.split(local, self.specs, text)
             if steps:
-                from intents.conversation import Turn, inherit
-
                 if last is not None:
                     steps[0] = self._follow(last, steps[0].text, steps[0])
-                for i in range(1, len(steps)):  # what a later step lacks, the one before it gave
-                    prev = steps[i - 1]
-                    steps[i] = inherit(self.specs, Turn(None, prev.action, prev.slots), steps[i])
                 return dataclasses.replace(steps[-1], text=text, steps=steps)
         return self._first_look(text, last)
 

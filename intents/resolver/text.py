@@ -136,4 +136,5 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 # Words that make a request a follow-up of the last one rather than say what it is about ("no, 5.5%")
 FOLLOW_UP_WORDS = {stem(w) for w in """what about how no nope sorry actually oops wait instead make change same again
 now also too but ok okay so try if were was then use rather please than more less lower higher bigger smaller
-just only mean meant correction correct let say suppose assume redo recalculate rerun""".split()}
+just only mean meant correction correct let say suppose assume redo recalculate rerun switch swap set put
+update replace go increase decrease raise drop bump reduce extend shorten lengthen""".split()}
