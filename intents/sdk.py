@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from pydantic.fields import FieldInfo
 
 from intents.figures import figure
+from intents.safe_files import UnsafePath, new_file_in, open_new, private_dir, write_atomic
 from intents.specs import ActionSpec, Chart, PackManifest, PackSpec, Render, Risk, SlotSpec, to_dict
 
 PACK_API = "1"
@@ -90,15 +91,12 @@ class ActionContext:
     options: dict[str, Any] = field(default_factory=dict)
 
     def output_path(self, filename: str) -> Path:
-        """A path in the output directory that does not exist yet: files are never overwritten."""
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        candidate = self.out_dir / filename
-        stem, suffix = candidate.stem, candidate.suffix
-        n = 1
-        while candidate.exists():
-            n += 1
-            candidate = self.out_dir / f"{stem}-{n}{suffix}"
-        return candidate
+        """A new, empty, owner-only (0600) file in the output directory, for the action to write into.
+
+        Files are never overwritten (`nda.docx`, then `nda-2.docx`...); `filename` is reduced to a plain
+        name, so "../../x" is created as `x` inside the directory; a symbolic link is never written
+        through. Write with `path.write_text(...)`, `open(path, "w")` or a library's save(path)."""
+        return new_file_in(self.out_dir, filename)
 
 
 @dataclass
@@ -352,4 +350,8 @@ __all__ = [
     "Risk",
     "Slot",
     "SlotSpec",
+    "UnsafePath",
+    "open_new",
+    "private_dir",
+    "write_atomic",
 ]

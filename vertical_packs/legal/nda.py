@@ -120,9 +120,7 @@ def draft_nda(
     stem = "NDA-" + "-".join(_slug(p) for p in (a, b))
     docx_path = ctx.output_path(stem + ".docx")
     render_docx(context, docx_path)
-    md_path = docx_path.with_suffix(".md")
-    if md_path.exists():
-        md_path = ctx.output_path(docx_path.stem + ".md")
+    md_path = ctx.output_path(docx_path.stem + ".md")
     md_path.write_text(render_markdown(context), encoding="utf-8")
     return Draft(
         path=str(docx_path),
