@@ -21,6 +21,7 @@ Heavy libraries belong inside action bodies, so that listing packs and resolving
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import sys
@@ -30,8 +31,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
 from intents.figures import figure
 from intents.safe_files import UnsafePath, new_file_in, open_new, private_dir, write_atomic
@@ -71,13 +73,29 @@ def Slot(
     unit: str | None = None,
     question: str | None = None,
     examples: list[Any] | None = None,
+    min_nonzero: float | None = None,
     **constraints: Any,
 ) -> Any:
     """Declare a parameter (slot). `kind` tells the resolver what entity fills it (money, percent,
     years, date, weight, height, currency, path, text, party, number, integer, choice...), `unit` the
-    catalog unit it is expressed in, `question` what to ask when it is missing."""
-    extra = {k: v for k, v in {"kind": kind, "unit": unit, "question": question}.items() if v}
-    return Field(default, description=description, examples=examples, json_schema_extra=extra or None, **constraints)
+    catalog unit it is expressed in, `question` what to ask when it is missing.
+
+    `constraints` are pydantic's (ge, gt, le, lt, min_length, max_length...): give every slot its
+    plausible range, so that a typo is refused (exit 2, naming the slot and the range) instead of being
+    computed. `min_nonzero` is for a slot where 0 is meaningful but a tiny value is not (a 0% loan, but
+    not 1e-320%): any other value must be at least that large."""
+    extra = {k: v for k, v in {"kind": kind, "unit": unit, "question": question, "min_nonzero": min_nonzero}.items()
+             if v}
+    info = Field(default, description=description, examples=examples, json_schema_extra=extra or None, **constraints)
+    if min_nonzero is not None:
+        info.metadata.append(AfterValidator(functools.partial(_check_min_nonzero, float(min_nonzero))))
+    return info
+
+
+def _check_min_nonzero(smallest: float, value: Any) -> Any:
+    if value is not None and value != 0 and abs(value) < smallest:
+        raise PydanticCustomError("min_nonzero", "Input should be 0, or at least {smallest}", {"smallest": smallest})
+    return value
 
 
 @dataclass
@@ -252,7 +270,8 @@ def _params_model(
         default = param.default if param.default is not inspect.Parameter.empty else ...
         fields[name] = (annotation, default)
     model_name = "".join(part.title() for part in re.split(r"[._]", action_id)) + "Params"
-    model = create_model(model_name, __config__=ConfigDict(extra="forbid"), **fields)
+    # allow_inf_nan=False: no pack, built-in or not, is ever handed inf or NaN (nor computes with it)
+    model = create_model(model_name, __config__=ConfigDict(extra="forbid", allow_inf_nan=False), **fields)
     return model, context_param
 
 
