@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sqlite3
 import time
 from datetime import datetime, timezone
@@ -25,6 +26,7 @@ COLUMNS = {"id": int, "ts": str, "text": str, "action": str, "params": str, "sta
            "follows": int, "chain": int}
 _TEXT_COLUMNS = ("ts", "text", "action", "status", "source")
 
+_SURROGATE = re.compile("[\ud800-\udfff]")  # what surrogateescape makes of each undecodable byte
 log = logging.getLogger("intent.history")
 
 
@@ -235,10 +237,7 @@ def _is_damage(exc: sqlite3.DatabaseError) -> bool:
 
 def clean_text(text: str) -> str:
     """`text` as valid UTF-8: bytes that were not (argv decoded with surrogateescape) become U+FFFD."""
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _clean(value: Any) -> Any:
