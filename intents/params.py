@@ -76,6 +76,9 @@ def slot_range(model: type[BaseModel], name: str) -> dict[str, Any] | None:
     """The plausible range a slot declares (pydantic ge/gt/le/lt, lengths, the SDK's min_nonzero), as
     data plus a phrase for people: {"min": 0.5, "max": 275, "unit": "cm", "text": "0.5 to 275 cm"}."""
     import annotated_types as at
+    from pydantic.functional_validators import AfterValidator
+
+    from intents.sdk import MinNonzero
 
     info = model.model_fields.get(name)
     if info is None:
@@ -94,9 +97,9 @@ def slot_range(model: type[BaseModel], name: str) -> dict[str, Any] | None:
             out["min_length"] = m.min_length
         elif isinstance(m, at.MaxLen):
             out["max_length"] = m.max_length
+        elif isinstance(m, AfterValidator) and isinstance(m.func, MinNonzero):
+            out["min_nonzero"] = m.func.smallest
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    if extra.get("min_nonzero"):
-        out["min_nonzero"] = extra["min_nonzero"]
     if not out:
         return None
     unit = extra.get("unit") or ("%" if extra.get("kind") == "percent" else None)

@@ -21,7 +21,6 @@ Heavy libraries belong inside action bodies, so that listing packs and resolving
 """
 from __future__ import annotations
 
-import functools
 import inspect
 import re
 import sys
@@ -84,18 +83,24 @@ def Slot(
     plausible range, so that a typo is refused (exit 2, naming the slot and the range) instead of being
     computed. `min_nonzero` is for a slot where 0 is meaningful but a tiny value is not (a 0% loan, but
     not 1e-320%): any other value must be at least that large."""
-    extra = {k: v for k, v in {"kind": kind, "unit": unit, "question": question, "min_nonzero": min_nonzero}.items()
-             if v}
+    extra = {k: v for k, v in {"kind": kind, "unit": unit, "question": question}.items() if v}
     info = Field(default, description=description, examples=examples, json_schema_extra=extra or None, **constraints)
     if min_nonzero is not None:
-        info.metadata.append(AfterValidator(functools.partial(_check_min_nonzero, float(min_nonzero))))
+        info.metadata.append(AfterValidator(MinNonzero(float(min_nonzero))))
     return info
 
 
-def _check_min_nonzero(smallest: float, value: Any) -> Any:
-    if value is not None and value != 0 and abs(value) < smallest:
-        raise PydanticCustomError("min_nonzero", "Input should be 0, or at least {smallest}", {"smallest": smallest})
-    return value
+class MinNonzero:
+    """The validator behind Slot(min_nonzero=...); kept as an object so the range can be read back."""
+
+    def __init__(self, smallest: float) -> None:
+        self.smallest = smallest
+
+    def __call__(self, value: Any) -> Any:
+        if value is not None and value != 0 and abs(value) < self.smallest:
+            raise PydanticCustomError("min_nonzero", "Input should be 0, or at least {smallest}",
+                                      {"smallest": self.smallest})
+        return value
 
 
 @dataclass
