@@ -211,4 +211,3 @@ def check_finite(action_id: str, result: BaseModel) -> None:
             f"{action_id} could not compute a finite {where} (it came out as {value}); the inputs are "
             "probably outside what it can calculate: check them", field=where,
         )
-

@@ -72,8 +72,13 @@ class History:
                 except BaseException:
                     conn.execute("ROLLBACK")
                     raise
-            elif "chain" not in {c.name for c in db["runs"].columns}:
-                self._add_conversation_columns(conn)
+            else:
+                have = {c.name for c in db["runs"].columns}
+                if not {"id", "ts", "action", "status", "params"} <= have:
+                    # not a history this terminal wrote: damaged, and left exactly as found
+                    raise sqlite3.DatabaseError(f"its runs table has other columns ({', '.join(sorted(have))})")
+                if "chain" not in have:
+                    self._add_conversation_columns(conn)
         except BaseException:
             conn.close()
             raise
