@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import stat
 from pathlib import Path
 
@@ -147,7 +146,7 @@ def write_atomic(path: Path | str, data: str | bytes, mode: int = FILE_MODE, enc
     A crash leaves the old file or the new one; a link at `path` is refused, not replaced or followed."""
     path = Path(path)
     refuse_link(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
     fd = create_new(tmp, mode)
     try:
         with os.fdopen(fd, "wb") as fh:
