@@ -58,6 +58,20 @@ def test_amortization_csv_beside_a_planted_link_is_written_as_a_new_file(session
     assert made.read_text().startswith("month,payment")
 
 
+def test_deadline_ics_beside_a_planted_link_is_a_new_owner_only_file(session, unlocked, tmp_path):
+    out = session.out_dir
+    out.mkdir()
+    victim = tmp_path / "victim.ics"
+    (out / "deadline-2026-01-15.ics").symlink_to(victim)
+
+    result = session.run_action("legal.deadline", {"start_date": "2026-01-05", "days": 10, "calendar": True}).result
+
+    assert result["due_date"] == "2026-01-15" and not victim.exists()
+    made = Path(result["ics_path"])
+    assert made.parent == out and regular(made) and mode(made) == 0o600
+    assert made.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
 def test_output_path_never_hands_out_a_link(tmp_path):
     """What the TUI export and third-party packs do: output_path, then write_text."""
     out = tmp_path / "out"

@@ -188,7 +188,7 @@ class XIRR(Result):
 )
 def xirr(
     cash_flows: CashFlows = Slot("Cash flows, outflows negative, one per date", kind="number_list",
-                                 question="What are the cash flows (e.g. -10000, 2750, 4250)?"),
+                                 question="What are the cash flows (e.g. -10000, 2750, 4250)?", max_length=MAX_FLOWS),
     dates: list[date] = Slot("The date of each cash flow (ISO YYYY-MM-DD), as many as there are flows",
                              kind="date_list", min_length=2, max_length=MAX_FLOWS,
                              question="On which dates (one per cash flow, YYYY-MM-DD)?"),
