@@ -122,11 +122,13 @@ def keygen(out: Path) -> tuple[Path, Path, str]:
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
+    from intents.safe_files import open_new, write_atomic
+
+    with open_new(private_path, "wb") as fh:  # O_EXCL|O_NOFOLLOW, 0600
         fh.write(pem)
-    public_path.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                          serialization.PublicFormat.SubjectPublicKeyInfo))
+    write_atomic(public_path, key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                            serialization.PublicFormat.SubjectPublicKeyInfo),
+                 mode=0o644)
     return private_path, public_path, key_id(key.public_key())
 
 

@@ -7,7 +7,6 @@ nothing (see `usage_record.py`). The SQL of usage lives in `ledger.py`.
 """
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -50,15 +49,12 @@ class Store:
         return self._db
 
     def _open(self) -> None:
-        self.home.mkdir(parents=True, exist_ok=True)
-        if not self.path.exists():
-            # Create it owner-only before SQLite touches it; SQLite gives -wal/-shm the same mode.
-            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        try:
-            if self.path.stat().st_mode & 0o077:
-                self.path.chmod(0o600)
-        except OSError:
-            pass
+        from intents.safe_files import SQLITE_COMPANIONS, prepare_file, private_dir
+
+        # Owner-only, created before SQLite touches it (SQLite gives -wal/-shm the same mode); a link in
+        # place of the store or its -wal/-shm is refused, so neither is created nor chmod-ed elsewhere.
+        private_dir(self.home)
+        prepare_file(self.path, SQLITE_COMPANIONS)
         try:
             # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a check and its write are one unit.
             conn = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None,

@@ -282,7 +282,9 @@ class UsageRecord:
     def locked(self, blocking: bool = True) -> Iterator[Replay | None]:
         """Hold the record's lock (a sibling .lock file, so replacing the record cannot dodge it); yields
         the fresh replay, or None when `blocking` is False and another process holds it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from intents.safe_files import private_dir
+
+        private_dir(self.path.parent)  # licences/: a real 0700 directory, never a link to one elsewhere
         lock = self.path.with_name(RECORD_FILE + ".lock")
         fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         try:
@@ -324,11 +326,9 @@ class UsageRecord:
         return replay
 
     def _write_head(self, n: int, h: str) -> None:
-        tmp = self.head_path.with_name(f".{HEAD_FILE}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(f"{n} {seal(n, h)}\n")
-        os.replace(tmp, self.head_path)
+        from intents.safe_files import write_atomic
+
+        write_atomic(self.head_path, f"{n} {seal(n, h)}\n", encoding="ascii")  # random O_EXCL temp name
 
     def start(self, now: datetime, restarted: bool) -> Replay:
         """Begin a new record (caller holds `locked`). A broken one is kept aside, never trusted again."""

@@ -4,7 +4,6 @@ usage record next to it (usage_record.py), which is what metered use is counted 
 """
 from __future__ import annotations
 
-import os
 import sqlite3
 import sys
 from datetime import datetime
@@ -28,16 +27,14 @@ def grants_dir(home: Path) -> Path:
     return licence_dir(home) / "grants"
 
 
-def _write_private(path: Path, text: str) -> None:
+def _write_private(home: Path, path: Path, text: str) -> None:
     """Write atomically (temp file + rename), owner-only: a crash leaves the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(text.strip() + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    from intents.safe_files import private_dir, write_atomic
+
+    # licences/ (and grants/ in it) are real 0700 directories: a link in their place is refused.
+    private_dir(licence_dir(home))
+    private_dir(path.parent)
+    write_atomic(path, text.strip() + "\n", encoding="ascii")
 
 
 def read_tokens(home: Path, ledger=None) -> tuple[str | None, list[str]]:
@@ -58,7 +55,7 @@ def read_tokens(home: Path, ledger=None) -> tuple[str | None, list[str]]:
             history = ledger.licence_history()
             if history:
                 licence = history[0][2]
-                _write_private(path, licence)  # restore the file copy
+                _write_private(home, path, licence)  # restore the file copy
         except (StoreError, OSError):
             pass
     grants = []
@@ -160,9 +157,9 @@ def activate(home: Path, token: str, trusted: dict, now: datetime, store=None, c
                     reason="superseded", superseded_by_issued_at=iso(newer))
         evidence = _evidence(home, ledger)
         if isinstance(claims, LicenceClaims):
-            _write_private(licence_dir(home) / LICENCE_FILE, token)
+            _write_private(home, licence_dir(home) / LICENCE_FILE, token)
         else:
-            _write_private(grants_dir(home) / f"{claims.jti}.token", token)
+            _write_private(home, grants_dir(home) / f"{claims.jti}.token", token)
         try:
             with ledger.transaction() as tx:
                 tx.record_licence(claims, token, now)

@@ -19,6 +19,7 @@ from intents.errors import (
     BadParameters,
     IntentError,
     MissingParameters,
+    NonFiniteResult,
     NotEntitled,
     NotUnderstood,
 )
@@ -119,6 +120,7 @@ class Dispatcher:
             self._gate(spec.feature, consume=spec.metered, key=key)
         try:
             result = self._call(action, params)
+            check_finite(spec.id, result)
         except ActionTimeout:
             self._settle(spec, key)  # it may still finish and deliver (a file, say): the use stays counted
             raise
@@ -197,3 +199,15 @@ class Dispatcher:
             )
         except Exception:  # a history failure never hides the real error
             pass
+
+
+def check_finite(action_id: str, result: BaseModel) -> None:
+    """Every number in a result is finite: inf or NaN (an overflow, a division by ~0) is an error that
+    says where, for every pack, never an answer printed as `inf` or `null`."""
+    path = params_mod.non_finite(result.model_dump())
+    if path is not None:
+        where, value = path
+        raise NonFiniteResult(
+            f"{action_id} could not compute a finite {where} (it came out as {value}); the inputs are "
+            "probably outside what it can calculate: check them", field=where,
+        )

@@ -79,6 +79,12 @@ class ActionTimeout(ActionFailed):
     kind = "timeout"
 
 
+class NonFiniteResult(ActionFailed):
+    """An action returned inf or NaN: never shown as an answer (`field` names where)."""
+
+    kind = "non_finite_result"
+
+
 class PackBroken(IntentError):
     kind = "pack_broken"
     exit_code = EXIT_ACTION_FAILED

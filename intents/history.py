@@ -1,49 +1,87 @@
-"""The run history: one row per run, in SQLite through sqlite-utils, under INTENT_HOME."""
+"""The run history: one row per run, in SQLite through sqlite-utils, under INTENT_HOME.
+
+History is a convenience, never in the way of an answer: a damaged file makes `intent history` say so
+plainly (HistoryDamaged), and the next run moves it aside (kept, not deleted) and starts a fresh one.
+Text that is not valid UTF-8 (bytes on argv) is stored with U+FFFD in place of the bad bytes, so the
+row is never lost to an encoding error.
+"""
 from __future__ import annotations
 
 import json
+import logging
+import os
+import re
 import sqlite3
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from intents.errors import IntentError
+
 MAX_TEXT = 4000  # an utterance longer than this is stored truncated
+FILENAME = "history.db"
+COLUMNS = {"id": int, "ts": str, "text": str, "action": str, "params": str, "status": str,
+           "exit_code": int, "result": str, "error": str, "elapsed_ms": float, "source": str,
+           "follows": int, "chain": int}
+_TEXT_COLUMNS = ("ts", "text", "action", "status", "source")
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # what surrogateescape makes of each undecodable byte
+log = logging.getLogger("intent.history")
+
+
+class HistoryDamaged(IntentError):
+    """The history file cannot be read; nothing else (store, licence, packs) is affected."""
+
+    kind = "history_damaged"
 
 
 class History:
     def __init__(self, home: Path) -> None:
-        self.path = home / "history.db"
+        self.home = Path(home)
+        self.path = self.home / FILENAME
 
     def _db(self):
         import sqlite_utils
 
+        from intents.safe_files import SQLITE_COMPANIONS, prepare_file, private_dir
+
+        private_dir(self.home)
+        prepare_file(self.path, SQLITE_COMPANIONS)  # owner-only; a link in its place is refused
         conn = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-        conn.execute("PRAGMA busy_timeout=5000")
-        # Switching to WAL needs a moment alone with the file; two terminals starting together can
-        # collide here, and the busy timeout does not cover it, so retry briefly.
-        for attempt in range(50):
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                break
-            except sqlite3.OperationalError:
-                if attempt == 49:
+        try:
+            conn.execute("PRAGMA busy_timeout=5000")
+            # Switching to WAL needs a moment alone with the file; two terminals starting together can
+            # collide here, and the busy timeout does not cover it, so retry briefly.
+            for attempt in range(50):
+                try:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    break
+                except sqlite3.OperationalError:
+                    if attempt == 49:
+                        raise
+                    time.sleep(0.02)
+            db = sqlite_utils.Database(conn)
+            if "runs" not in db.table_names():
+                # BEGIN IMMEDIATE waits its turn; a plain create can fail at once when another process
+                # created the table after this connection read the schema.
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    db["runs"].create(COLUMNS, pk="id", if_not_exists=True)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
                     raise
-                time.sleep(0.02)
-        db = sqlite_utils.Database(conn)
-        if "runs" not in db.table_names():
-            # BEGIN IMMEDIATE waits its turn; a plain create can fail at once when another process
-            # created the table after this connection read the schema.
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                self._create(db)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            self.path.chmod(0o600)
-        elif "chain" not in {c.name for c in db["runs"].columns}:
-            self._add_conversation_columns(conn)
+            else:
+                have = {c.name for c in db["runs"].columns}
+                if not {"id", "ts", "action", "status", "params"} <= have:
+                    # not a history this terminal wrote: damaged, and left exactly as found
+                    raise sqlite3.DatabaseError(f"its runs table has other columns ({', '.join(sorted(have))})")
+                if "chain" not in have:
+                    self._add_conversation_columns(conn)
+        except BaseException:
+            conn.close()
+            raise
         return db
 
     @staticmethod
@@ -61,12 +99,6 @@ class History:
             conn.execute("ROLLBACK")
             raise
 
-    @staticmethod
-    def _create(db) -> None:
-        columns = {"id": int, "ts": str, "text": str, "action": str, "params": str, "status": str,
-                   "exit_code": int, "result": str, "error": str, "elapsed_ms": float, "source": str, "follows": int, "chain": int}
-        db["runs"].create(columns, pk="id", if_not_exists=True)
-
     def record(
         self,
         *,
@@ -83,27 +115,48 @@ class History:
         chain: int | None = None,
     ) -> int | None:
         """Record one run; returns its id."""
+        row = {
+            "ts": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "text": clean_text(text or "")[:MAX_TEXT],
+            "action": clean_text(action) if action is not None else None,
+            "params": json.dumps(_clean(params or {}), default=str),
+            "status": clean_text(status),
+            "exit_code": exit_code,
+            "result": json.dumps(_clean(result), default=str)[:100_000] if result is not None else None,
+            "error": json.dumps(_clean(error), default=str) if error else None,
+            "elapsed_ms": round(elapsed_ms, 3),
+            "source": clean_text(source),
+            "follows": follows,
+            "chain": chain,
+        }
+        try:
+            return self._insert(row)
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                raise
+            kept = self._move_aside()
+            log.warning("the history file %s was damaged (%s); kept it as %s and started a new one",
+                        self.path, exc, kept)
+            return self._insert(row)
+
+    def _insert(self, row: dict[str, Any]) -> int | None:
         db = self._db()
         try:
-            table = db["runs"].insert(
-                {
-                    "ts": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "text": (text or "")[:MAX_TEXT],
-                    "action": action,
-                    "params": json.dumps(params or {}, default=str),
-                    "status": status,
-                    "exit_code": exit_code,
-                    "result": json.dumps(result, default=str)[:100_000] if result is not None else None,
-                    "error": json.dumps(error, default=str) if error else None,
-                    "elapsed_ms": round(elapsed_ms, 3),
-                    "source": source,
-                    "follows": follows,
-                    "chain": chain,
-                }
-            )
-            return table.last_pk
+            return db["runs"].insert(row).last_pk
         finally:
             db.conn.close()
+
+    def _move_aside(self) -> Path:
+        """Rename the damaged file (and its -wal/-shm) to history.db.damaged-TIME: kept for whoever wants
+        to look, out of the way of new runs."""
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        kept = self.path.with_name(f"{FILENAME}.damaged-{stamp}-{os.getpid()}")
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.rename(f"{self.path}{suffix}", f"{kept}{suffix}")
+            except FileNotFoundError:
+                pass  # another terminal moved it first, or there was none
+        return kept
 
     def last_run(self) -> dict[str, Any] | None:
         """The newest run with an action that ran or only lacked values: what `-c` continues. Plain
@@ -133,18 +186,70 @@ class History:
                 "result": result if isinstance(result, dict) else None}
 
     def entries(self, limit: int = 50, search: str | None = None) -> list[dict[str, Any]]:
-        if not self.path.exists():
+        if not os.path.lexists(self.path):
             return []
-        db = self._db()
         try:
-            where, args = None, None
-            if search:
-                where, args = "text like ? or action like ?", [f"%{search}%", f"%{search}%"]
-            rows = list(db["runs"].rows_where(where, args, order_by="id desc", limit=limit))
-        finally:
-            db.conn.close()
-        for row in rows:
-            row["params"] = json.loads(row["params"] or "{}")
-            row["result"] = json.loads(row["result"]) if row.get("result") else None
-            row["error"] = json.loads(row["error"]) if row.get("error") else None
-        return rows
+            db = self._db()
+            try:
+                where, args = None, None
+                if search:
+                    where, args = "text like ? or action like ?", [f"%{search}%", f"%{search}%"]
+                rows = list(db["runs"].rows_where(where, args, order_by="id desc", limit=limit))
+            finally:
+                db.conn.close()
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                raise HistoryDamaged(f"the history {self.path} cannot be read now: {exc}; try again",
+                                     path=str(self.path)) from None
+            raise HistoryDamaged(
+                f"the history {self.path} is damaged ({exc}), so past runs cannot be shown. Nothing else is "
+                f"affected: your licence, usage and packs are kept elsewhere. The next run moves the file "
+                f"aside to {FILENAME}.damaged-<time> (kept, not deleted) and starts a new history.",
+                path=str(self.path),
+            ) from None
+        return [_row(r) for r in rows]
+
+
+def _row(row: dict[str, Any]) -> dict[str, Any]:
+    """One row as callers expect it, whatever was written into the file by hand."""
+    out = dict(row)
+    for name in _TEXT_COLUMNS:
+        value = out.get(name)
+        out[name] = clean_text(str(value)) if value is not None else ("" if name in ("ts", "text", "status") else None)
+    out["params"] = _json(out.get("params"), {})
+    out["result"] = _json(out.get("result"), None)
+    out["error"] = _json(out.get("error"), None)
+    return out
+
+
+def _json(value: Any, empty: Any) -> Any:
+    if value in (None, ""):
+        return empty
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError):
+        return {"unreadable": clean_text(str(value))[:200]}  # an edited row is shown as what it holds
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """A file that is not (or no longer) our database, as opposed to a busy one."""
+    text = str(exc).lower()
+    if type(exc) is sqlite3.DatabaseError:
+        return True  # "file is not a database", "database disk image is malformed", ...
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        words in text for words in ("no such column", "has no column", "malformed", "not a database"))
+
+
+def clean_text(text: str) -> str:
+    """`text` as valid UTF-8: bytes that were not (argv decoded with surrogateescape) become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value

@@ -1,8 +1,14 @@
-"""Where the terminal keeps its files: INTENT_HOME, else the XDG/platform data directory."""
+"""Where the terminal keeps its files: INTENT_HOME, else the XDG/platform data directory.
+
+Each directory is owner-only (0700) and must be a real directory: a symbolic link in its place is
+refused rather than followed (see intents/safe_files.py).
+"""
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from intents.safe_files import private_dir
 
 
 def home() -> Path:
@@ -14,8 +20,7 @@ def home() -> Path:
         from platformdirs import user_data_dir
 
         path = Path(user_data_dir("intent-terminal", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)
 
 
 def documents_dir(base: Path | None = None) -> Path:
@@ -25,9 +30,7 @@ def documents_dir(base: Path | None = None) -> Path:
 
 
 def cache_dir() -> Path:
-    path = home() / "cache"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(home() / "cache")
 
 
 def config_dir() -> Path:
@@ -36,6 +39,4 @@ def config_dir() -> Path:
         return home()
     from platformdirs import user_config_dir
 
-    path = Path(user_config_dir("intent-terminal", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(Path(user_config_dir("intent-terminal", appauthor=False)))

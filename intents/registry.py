@@ -302,10 +302,10 @@ def _read_json(path: Path) -> dict | None:
 
 def _write_json(path: Path, data: dict) -> None:
     """Write atomically, so two terminals starting at once never read half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, separators=(",", ":")))
-    os.replace(tmp, path)
+    from intents.safe_files import private_dir, write_atomic
+
+    private_dir(path.parent)
+    write_atomic(path, json.dumps(data, separators=(",", ":")))
 
 
 def reset_module_cache(prefixes: Iterable[str]) -> None:

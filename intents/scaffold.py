@@ -10,6 +10,7 @@ from pathlib import Path
 from string import Template
 
 from intents.errors import BadParameters
+from intents.safe_files import open_new
 
 TEMPLATE_DIR = Path(__file__).with_name("scaffold_template")
 
@@ -29,5 +30,6 @@ def scaffold(name: str, parent: Path, publisher: str = "Your name") -> Path:
         rel = Path(str(rel).replace("PACKAGE", name))
         dest = root / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(Template(src.read_text()).substitute(values))
+        with open_new(dest, perms=0o644) as fh:  # never through a planted link, never over a file
+            fh.write(Template(src.read_text()).substitute(values))
     return root

@@ -30,10 +30,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
 from intents.figures import figure
+from intents.safe_files import UnsafePath, new_file_in, open_new, private_dir, write_atomic
 from intents.specs import ActionSpec, Chart, PackManifest, PackSpec, Render, Risk, SlotSpec, to_dict
 
 PACK_API = "1"
@@ -70,13 +72,35 @@ def Slot(
     unit: str | None = None,
     question: str | None = None,
     examples: list[Any] | None = None,
+    min_nonzero: float | None = None,
     **constraints: Any,
 ) -> Any:
     """Declare a parameter (slot). `kind` tells the resolver what entity fills it (money, percent,
     years, date, weight, height, currency, path, text, party, number, integer, choice...), `unit` the
-    catalog unit it is expressed in, `question` what to ask when it is missing."""
+    catalog unit it is expressed in, `question` what to ask when it is missing.
+
+    `constraints` are pydantic's (ge, gt, le, lt, min_length, max_length...): give every slot its
+    plausible range, so that a typo is refused (exit 2, naming the slot and the range) instead of being
+    computed. `min_nonzero` is for a slot where 0 is meaningful but a tiny value is not (a 0% loan, but
+    not 1e-320%): any other value must be at least that large."""
     extra = {k: v for k, v in {"kind": kind, "unit": unit, "question": question}.items() if v}
-    return Field(default, description=description, examples=examples, json_schema_extra=extra or None, **constraints)
+    info = Field(default, description=description, examples=examples, json_schema_extra=extra or None, **constraints)
+    if min_nonzero is not None:
+        info.metadata.append(AfterValidator(MinNonzero(float(min_nonzero))))
+    return info
+
+
+class MinNonzero:
+    """The validator behind Slot(min_nonzero=...); kept as an object so the range can be read back."""
+
+    def __init__(self, smallest: float) -> None:
+        self.smallest = smallest
+
+    def __call__(self, value: Any) -> Any:
+        if value is not None and value != 0 and abs(value) < self.smallest:
+            raise PydanticCustomError("min_nonzero", "Input should be 0, or at least {smallest}",
+                                      {"smallest": self.smallest})
+        return value
 
 
 @dataclass
@@ -90,15 +114,12 @@ class ActionContext:
     options: dict[str, Any] = field(default_factory=dict)
 
     def output_path(self, filename: str) -> Path:
-        """A path in the output directory that does not exist yet: files are never overwritten."""
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        candidate = self.out_dir / filename
-        stem, suffix = candidate.stem, candidate.suffix
-        n = 1
-        while candidate.exists():
-            n += 1
-            candidate = self.out_dir / f"{stem}-{n}{suffix}"
-        return candidate
+        """A new, empty, owner-only (0600) file in the output directory, for the action to write into.
+
+        Files are never overwritten (`nda.docx`, then `nda-2.docx`...); `filename` is reduced to a plain
+        name, so "../../x" is created as `x` inside the directory; a symbolic link is never written
+        through. Write with `path.write_text(...)`, `open(path, "w")` or a library's save(path)."""
+        return new_file_in(self.out_dir, filename)
 
 
 @dataclass
@@ -254,7 +275,8 @@ def _params_model(
         default = param.default if param.default is not inspect.Parameter.empty else ...
         fields[name] = (annotation, default)
     model_name = "".join(part.title() for part in re.split(r"[._]", action_id)) + "Params"
-    model = create_model(model_name, __config__=ConfigDict(extra="forbid"), **fields)
+    # allow_inf_nan=False: no pack, built-in or not, is ever handed inf or NaN (nor computes with it)
+    model = create_model(model_name, __config__=ConfigDict(extra="forbid", allow_inf_nan=False), **fields)
     return model, context_param
 
 
@@ -352,4 +374,8 @@ __all__ = [
     "Risk",
     "Slot",
     "SlotSpec",
+    "UnsafePath",
+    "open_new",
+    "private_dir",
+    "write_atomic",
 ]

@@ -362,7 +362,7 @@ def test_strict_tools_from_the_live_model_with_null_for_not_stated(llm_session, 
     assert params["additionalProperties"] is False
     assert params["required"] == ["principal", "rate_pct", "years", "extra_monthly", "timing"]
     principal = params["properties"]["principal"]["anyOf"]
-    assert {"type": "null"} in principal and any(p.get("exclusiveMinimum") == 0 for p in principal)
+    assert {"type": "null"} in principal and any(p.get("minimum") == 0.01 for p in principal)
     assert all(t["function"].get("strict") for t in sent["tools"])
 
 

@@ -131,8 +131,8 @@ def test_kdigo_categories():
     "values, param, words",
     [
         ({"creatinine_mg_dl": 1.0, "age": 17, "sex": "male"}, "age", "adults"),
-        ({"creatinine_mg_dl": 0, "age": 40, "sex": "male"}, "creatinine_mg_dl", "greater than 0"),
-        ({"creatinine_mg_dl": -1.2, "age": 40, "sex": "male"}, "creatinine_mg_dl", "greater than 0"),
+        ({"creatinine_mg_dl": 0, "age": 40, "sex": "male"}, "creatinine_mg_dl", "0.05 to 2,500 mg/dL"),
+        ({"creatinine_mg_dl": -1.2, "age": 40, "sex": "male"}, "creatinine_mg_dl", "0.05 to 2,500 mg/dL"),
         ({"creatinine_mg_dl": 88, "age": 40, "sex": "male"}, "creatinine_mg_dl", "mol/L"),
         ({"creatinine_mg_dl": 1.0, "age": 40, "sex": "unknown"}, "sex", "female"),
         ({"creatinine_mg_dl": 1.0, "age": 200, "sex": "male"}, "age", "130"),
@@ -198,7 +198,7 @@ def test_bmi_cdc_adult_categories(bmi, category, klass):
     [
         ({"weight_kg": 70, "height_cm": 1800}, "height_cm", "less than or equal"),  # 18 metres
         ({"weight_kg": 70, "height_cm": 1.75}, "height_cm", "175 cm"),  # metres typed as cm
-        ({"weight_kg": 0, "height_cm": 170}, "weight_kg", "greater than 0"),
+        ({"weight_kg": 0, "height_cm": 170}, "weight_kg", "0.2 to 650 kg"),
         ({"weight_kg": 7000, "height_cm": 170}, "weight_kg", "less than or equal"),
     ],
 )

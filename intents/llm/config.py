@@ -217,10 +217,10 @@ def save(key: str, value: str | None, path: Path | None = None) -> Path:
         section[key] = getattr(checked, key)
     # TOML basic strings, numbers, booleans and string arrays are written exactly as JSON writes them
     lines = ["[llm]"] + [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in section.items()]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_replace_section(text, "\n".join(lines) + "\n"), encoding="utf-8")
-    if section.get("api_key"):
-        path.chmod(0o600)  # the key is a secret: readable by its owner only
+    from intents.safe_files import private_dir, write_atomic
+
+    private_dir(path.parent)
+    write_atomic(path, _replace_section(text, "\n".join(lines) + "\n"))  # owner-only: it may hold the key
     return path
 
 

@@ -92,9 +92,11 @@ def _fallback(home: Path, kind: str, detail: dict[str, Any]) -> None:
     import json
     from datetime import datetime, timezone
 
+    from intents.safe_files import append_text
+
     try:
-        with open(Path(home) / "llm-audit.jsonl", "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"at": datetime.now(timezone.utc).isoformat(), "kind": kind, "detail": detail},
-                                default=str, ensure_ascii=False) + "\n")
+        append_text(Path(home) / "llm-audit.jsonl", json.dumps(
+            {"at": datetime.now(timezone.utc).isoformat(), "kind": kind, "detail": detail},
+            default=str, ensure_ascii=False) + "\n")
     except OSError:
         pass

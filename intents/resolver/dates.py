@@ -82,7 +82,7 @@ def find_dates(text: str, today: date | None = None) -> list[tuple[int, int, str
             year_raw = g.get("year")
             if year_raw:
                 year = int(year_raw)
-                if year < 100:
+                if len(year_raw) == 2:  # "3/15/26"; a four-digit "0001" is the year 1, not 2001
                     year += 2000
             else:
                 year = (today or date.today()).year

@@ -12,7 +12,6 @@ from collections import Counter
 import itertools
 import json
 import math
-import os
 import re
 from pathlib import Path
 
@@ -177,12 +176,12 @@ def load_or_build(actions: list, home: Path | None, key: str, negatives: dict[st
         data = build(actions, negatives)
     if path is not None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            from intents.safe_files import private_dir, write_atomic
+
+            private_dir(path.parent)
             for old in path.parent.glob("resolver-*.json"):  # one index per home is enough
                 old.unlink(missing_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data, separators=(",", ":")))
-            os.replace(tmp, path)
+            write_atomic(path, json.dumps(data, separators=(",", ":")))
         except OSError:
             pass  # a read-only home still resolves, it just rebuilds each time
     return data

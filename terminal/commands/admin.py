@@ -65,9 +65,11 @@ def _key(path: Path):
 
 
 def _write(path: Path, token: str) -> None:
+    from intents.safe_files import write_atomic
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(token + "\n", encoding="ascii")
+        write_atomic(path, token + "\n", encoding="ascii")  # a link at --out is refused, not followed
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 

@@ -85,7 +85,9 @@ class IntentApp(App):
         import json
 
         try:
-            self._settings_file().write_text(json.dumps({"theme": theme}) + "\n")
+            from intents.safe_files import write_atomic
+
+            write_atomic(self._settings_file(), json.dumps({"theme": theme}) + "\n")
         except OSError:
             pass  # a read-only home only costs the preference
 
@@ -127,8 +129,9 @@ class IntentApp(App):
             from intents import paths
 
             home = self._session.home if self._session is not None else paths.home()
-            with open(Path(home) / "tui.log", "a") as fh:
-                fh.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {what}: {ms:.1f} ms\n")
+            from intents.safe_files import append_text
+
+            append_text(Path(home) / "tui.log", f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {what}: {ms:.1f} ms\n")
         except OSError:
             pass
 

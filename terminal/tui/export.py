@@ -73,9 +73,10 @@ def copy_text(text: str, fallback_dir: Path, env: dict[str, str] | None = None,
             return Copied(True, tool[0])
         errors.append(f"{tool[0]} exited {proc.returncode}")
     try:
-        fallback_dir.mkdir(parents=True, exist_ok=True)
-        saved = fallback_dir / "clipboard.txt"  # the last copy, replaced each time: a scratch file
-        saved.write_text(text + "\n", encoding="utf-8")
+        from intents.safe_files import output_dir, write_atomic
+
+        saved = output_dir(fallback_dir) / "clipboard.txt"  # the last copy, replaced each time: a scratch file
+        write_atomic(saved, text + "\n")  # owner-only, never through a planted link
     except OSError as exc:
         return Copied(False, "", None, f"no clipboard tool worked and {fallback_dir} is not writable ({exc})")
     return Copied(False, "", saved, "; ".join(errors))

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
 import re
 from collections import Counter, defaultdict
@@ -450,7 +449,9 @@ class Grammar:
 
     def write(self, directory: Path) -> tuple[Path, Path]:
         """The model as files pocketsphinx reads: (lm.arpa, words.dict)."""
-        directory.mkdir(parents=True, exist_ok=True)
+        from intents.safe_files import private_dir
+
+        private_dir(directory)
         lm, dic = directory / f"{self.key}.arpa", directory / f"{self.key}.dict"
         if not lm.exists():
             _atomic(lm, self.arpa)
@@ -495,7 +496,7 @@ def cache_dir(home: Path) -> Path:
 
 
 def _atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
+    from intents.safe_files import private_dir, write_atomic
+
+    private_dir(path.parent)
+    write_atomic(path, text)

@@ -10,12 +10,13 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 from intents.sdk import ParameterError, Render, Result, Slot
 from vertical_packs.finance.manifest import pack
 
 MAX_FLOWS = 1200  # 100 years of monthly flows
+MAX_FLOW = 1e15  # a single cash flow above this is a typo
 
 
 _AMOUNT = re.compile(r"^(?P<neg>-)?\(?(?P<paren>-)?[$€£¥]?(?P<num>\d+(?:\.\d+)?|\.\d+)\s*(?P<scale>k|m|mm|bn|b)?\)?$", re.I)
@@ -39,11 +40,11 @@ def _amounts(value: Any) -> Any:
     return [_amount(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 
-CashFlows = Annotated[list[float], BeforeValidator(_amounts)]
+CashFlows = Annotated[list[Annotated[float, Field(ge=-MAX_FLOW, le=MAX_FLOW)]], BeforeValidator(_amounts)]
 
 
 def _flows(description: str) -> object:
-    return Slot(description, kind="number_list",
+    return Slot(description, kind="number_list", max_length=MAX_FLOWS,
                 question="What are the cash flows, first one now (e.g. -1000, 300, 400, 500)?")
 
 
@@ -52,7 +53,7 @@ def _check_flows(cash_flows: list[float]) -> None:
         raise ParameterError("cash_flows", "give at least one cash flow, the first one at t=0 (now)")
     if len(cash_flows) > MAX_FLOWS:
         raise ParameterError("cash_flows", f"at most {MAX_FLOWS} cash flows, got {len(cash_flows)}")
-    bad = next((v for v in cash_flows if not math.isfinite(v) or abs(v) > 1e15), None)
+    bad = next((v for v in cash_flows if not math.isfinite(v) or abs(v) > MAX_FLOW), None)
     if bad is not None:
         raise ParameterError("cash_flows", f"{bad!r} is not a plausible cash flow")
 
@@ -87,7 +88,7 @@ class NPV(Result):
     render=Render(kind="headline", headline="npv", headline_format="money"),
 )
 def npv(
-    rate_pct: float = Slot("Discount rate per period, in percent", kind="percent", gt=-100, le=100,
+    rate_pct: float = Slot("Discount rate per period, in percent", kind="percent", ge=-99, le=100,
                            question="At what discount rate (%)?"),
     cash_flows: CashFlows = _flows("Cash flows per period, the first one now (t=0); outflows negative"),
 ) -> NPV:
@@ -187,7 +188,7 @@ class XIRR(Result):
 )
 def xirr(
     cash_flows: CashFlows = Slot("Cash flows, outflows negative, one per date", kind="number_list",
-                                 question="What are the cash flows (e.g. -10000, 2750, 4250)?"),
+                                 question="What are the cash flows (e.g. -10000, 2750, 4250)?", max_length=MAX_FLOWS),
     dates: list[date] = Slot("The date of each cash flow (ISO YYYY-MM-DD), as many as there are flows",
                              kind="date_list", min_length=2, max_length=MAX_FLOWS,
                              question="On which dates (one per cash flow, YYYY-MM-DD)?"),

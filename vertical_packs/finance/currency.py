@@ -95,10 +95,11 @@ def convert_currency(
     amount: float = Slot("Amount to convert, in the source currency's units", kind="money", ge=0,
                          le=slots.MAX_MONEY, question="How much?"),
     from_currency: CurrencyCode = Slot("Currency to convert from (ISO 4217 code, e.g. EUR)", kind="currency",
-                              question="From which currency?"),
+                              question="From which currency?", max_length=100),
     to_currency: CurrencyCode = Slot("Currency to convert to (ISO 4217 code, e.g. USD)", kind="currency",
-                            question="Into which currency?"),
-    date: dt.date | None = Slot("Date of the rate (latest available when omitted)", default=None, kind="date"),
+                            question="Into which currency?", max_length=100),
+    date: dt.date | None = Slot("Date of the rate (latest available when omitted)", default=None, kind="date",
+                                ge=dt.date(1900, 1, 1), le=dt.date(2150, 12, 31)),
 ) -> Conversion:
     """Convert an amount between currencies at the ECB euro reference rate of a date (latest by default)."""
     from babel.numbers import format_currency, get_currency_precision

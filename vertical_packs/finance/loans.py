@@ -312,9 +312,9 @@ def amortization_csv(ctx: ActionContext, principal: float = slots.principal(), r
 
     months = slots.months_of(years)
     payment, rows, total_interest = _schedule(principal, rate_pct, months)
-    # a new file every time: the name says the terms, output_path adds -2, -3... rather than overwrite
+    # a new file every time (output_path creates it, adding -2, -3... rather than overwrite)
     path = ctx.output_path(f"amortization-{principal:g}-at-{rate_pct:g}pct-{months}m.csv")
-    with path.open("x", newline="", encoding="utf-8") as handle:
+    with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=["month", "payment", "principal", "interest", "balance"])
         writer.writeheader()
         writer.writerows(rows)

@@ -40,7 +40,7 @@ class CompoundInterest(Result):
     render=Render(kind="headline", headline="future_value", headline_format="money"),
 )
 def compound_interest(
-    principal: float = slots.principal("Starting balance, in the currency's units", gt=None, ge=0,
+    principal: float = slots.principal("Starting balance, in the currency's units", ge=0,
                                        question="How much do you start with?"),
     rate_pct: float = slots.rate(),
     years: float = slots.years("How many years it grows"),
@@ -105,7 +105,7 @@ class SavingsGoal(Result):
     render=Render(kind="headline", headline="monthly_contribution", headline_format="money"),
 )
 def savings_goal(
-    target: float = Slot("The amount to have at the end, in the currency's units", kind="money", gt=0,
+    target: float = Slot("The amount to have at the end, in the currency's units", kind="money", ge=slots.MIN_MONEY,
                          le=slots.MAX_MONEY, question="How much do you want to have?"),
     rate_pct: float = slots.rate("Annual interest rate the savings earn, in percent"),
     years: float = slots.years("How many years until you need it", question="In how many years?"),

@@ -9,16 +9,19 @@ from typing import Any
 from intents.sdk import ParameterError, Slot
 
 MAX_MONEY = 1e12  # above any real loan or balance; catches typos like an extra six zeros
+MIN_MONEY = 0.01  # one cent: a smaller amount is a typo, not a loan
+MIN_RATE_PCT = 0.0001  # a hundredth of a basis point; a smaller rate than that (1e-320%) is a typo, 0% is not
 MAX_YEARS = 100
 
 
 def principal(description: str = "Loan amount, in the currency's units", **kw: Any) -> Any:
-    kw.setdefault("gt", 0)
+    kw.setdefault("ge", MIN_MONEY)
     return Slot(description, kind="money", le=MAX_MONEY, question=kw.pop("question", "How much is the loan?"), **kw)
 
 
 def rate(description: str = "Annual interest rate in percent", **kw: Any) -> Any:
     kw.setdefault("ge", 0)
+    kw.setdefault("min_nonzero", MIN_RATE_PCT)
     return Slot(description, kind="percent", le=100, question=kw.pop("question", "At what annual interest rate (%)?"), **kw)
 
 

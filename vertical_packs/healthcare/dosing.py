@@ -39,9 +39,9 @@ class DoseResult(Result):
 def dose(
     weight_kg: float = WEIGHT,
     dose_mg_per_kg: float = Slot("Dose per kilogram of body weight, in mg/kg", kind="dose_per_kg", unit="mg/kg",
-                                 gt=0, le=1000, question="What is the dose per kilogram (mg/kg)?"),
+                                 ge=0.0001, le=1000, question="What is the dose per kilogram (mg/kg)?"),
     max_dose_mg: float | None = Slot("Optional maximum single dose in mg (from the label or protocol)",
-                                     default=None, kind="dose", unit="mg", gt=0, le=1_000_000),
+                                     default=None, kind="dose", unit="mg", ge=0.0001, le=1_000_000),
 ) -> DoseResult:
     """Single dose from body weight and a mg/kg dose, capped at a maximum dose when one is given."""
     raw = weight_kg * dose_mg_per_kg

@@ -17,10 +17,8 @@ import functools
 import heapq
 import json
 import math
-import os
 import re
 import sys
-import tempfile
 import threading
 from array import array
 from dataclasses import dataclass, field
@@ -401,11 +399,10 @@ def _load(path: Path | None) -> Index:
     index = Index.from_rows(rows_from_library())
     if path is not None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(index.state(), fh, separators=(",", ":"))
-            os.replace(tmp, path)
+            from intents.sdk import private_dir, write_atomic
+
+            private_dir(path.parent)
+            write_atomic(path, json.dumps(index.state(), separators=(",", ":")))
             for stale in path.parent.glob("icd10cm-*.json"):  # other library versions or index formats
                 if stale != path:
                     stale.unlink(missing_ok=True)

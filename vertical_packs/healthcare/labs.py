@@ -97,7 +97,8 @@ def convert_lab(
     analyte: Analyte = Slot("The analyte: glucose, cholesterol, triglycerides, creatinine, urea, bun "
                             "(blood urea nitrogen) or hba1c", kind="choice", question="Which analyte?"),
     unit: str = Slot("The unit the value is given in: mg/dL, mmol/L or umol/L (HbA1c: % or mmol/mol)",
-                     kind="lab_unit", question="In which unit is the value (mg/dL, mmol/L, umol/L, %, mmol/mol)?"),
+                     kind="lab_unit", question="In which unit is the value (mg/dL, mmol/L, umol/L, %, mmol/mol)?",
+                     max_length=40),
 ) -> LabConversion:
     """Convert a lab value between conventional (mg/dL) and SI (mmol/L, µmol/L) units; HbA1c between % (NGSP)
     and mmol/mol (IFCC)."""

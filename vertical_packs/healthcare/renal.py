@@ -136,7 +136,7 @@ def creatinine_clearance(
         "Which weight goes into the equation: actual, ideal (Devine) or adjusted (IBW + 0.4 x excess); ideal "
         "and adjusted need the height.", default="actual", kind="choice"),
     height_cm: float | None = Slot("Body height in centimetres, needed for ideal or adjusted body weight",
-                                   default=None, kind="height", unit="cm", gt=0, le=275),
+                                   default=None, kind="height", unit="cm", ge=0.5, le=275),
 ) -> CrClResult:
     """Creatinine clearance by Cockcroft-Gault, with actual, ideal or adjusted body weight."""
     check_adult("age", age, "Cockcroft-Gault")

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from intents.sdk import Render, Result, Slot
 from vertical_packs.legal.manifest import pack
-from vertical_packs.legal.sources import SOURCE_DESCRIPTION, read_source
+from vertical_packs.legal.sources import MAX_TEXT_CHARS, SOURCE_DESCRIPTION, read_source
 
 # after a citation: an optional pin cite ("347-348", "at 5 n.3", "¶ 12") then the court/year parenthetical
 _PIN = re.compile(r"\s*,?\s*(?:at\s+)?(?:[\d*¶§]+[\d\-–—,&n.\s*]*?)?\s*(?=\()")
@@ -73,7 +73,8 @@ class Citations(Result):
     timeout_s=60,
 )
 def extract_citations(
-    source: str = Slot(SOURCE_DESCRIPTION, kind="source", question="Which file (or paste the text)?"),
+    source: str = Slot(SOURCE_DESCRIPTION, kind="source", question="Which file (or paste the text)?",
+                       max_length=MAX_TEXT_CHARS),
 ) -> Citations:
     """Full case citations in a document or text, with volume, reporter, page and year."""
     src = read_source(source)

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from intents.sdk import Render, Result, Slot
 from vertical_packs.legal import clauses
 from vertical_packs.legal.manifest import pack
-from vertical_packs.legal.sources import SOURCE_DESCRIPTION, read_source
+from vertical_packs.legal.sources import MAX_TEXT_CHARS, SOURCE_DESCRIPTION, read_source
 
 class _Rx:
     """A regex compiled on first use: these patterns take ~0.1 s to compile, which importing the pack (to run
@@ -139,7 +139,8 @@ class ContractSummary(Result):
     timeout_s=60,
 )
 def contract_summary(
-    source: str = Slot(SOURCE_DESCRIPTION, kind="source", question="Which contract (a file path, or paste the text)?"),
+    source: str = Slot(SOURCE_DESCRIPTION, kind="source", question="Which contract (a file path, or paste the text)?",
+                       max_length=MAX_TEXT_CHARS),
 ) -> ContractSummary:
     """Parties, effective date, term, governing law and money amounts of a contract."""
     src = read_source(source)

@@ -75,13 +75,14 @@ class Deadline(Result):
 )
 def deadline(
     start_date: date = Slot("The day of the triggering event (service, entry of judgment, the hearing)", kind="date",
+                            ge=date(1900, 1, 1), le=date(2150, 12, 31),
                             question="From what date (the triggering event)?"),
     days: int = Slot("Length of the period in days; negative counts backward from an event (days before it)",
-                     kind="days", question="How many days?"),
+                     kind="days", question="How many days?", ge=-MAX_DAYS, le=MAX_DAYS),
     day_type: Literal["calendar", "court"] = Slot("calendar (FRCP 6(a)(1)) or court days (weekends and holidays "
                                                   "not counted)", default="calendar", kind="choice"),
     jurisdiction: str = Slot("Whose legal holidays: US-federal, or a state as US-CA", default=FEDERAL,
-                             kind="jurisdiction"),
+                             kind="jurisdiction", max_length=100),
     direction: Literal["after", "before"] = Slot("Whether the period runs after the event or before it (a "
                                                  "filing due N days before a hearing)", default="after",
                                                  kind="choice"),

@@ -42,6 +42,6 @@ def write_deadline_event(deadline, ctx, disclaimers: list[str]) -> Path:
     event.add_component(alarm)
     cal.add_component(event)
     path = ctx.output_path(f"deadline-{deadline.due_date.isoformat()}.ics")
-    with path.open("xb") as handle:  # never overwrite: output_path picked a name that does not exist yet
+    with path.open("wb") as handle:  # output_path created this new, empty file for us: nothing is overwritten
         handle.write(cal.to_ical())
     return path

@@ -84,16 +84,17 @@ class Draft(Result):
 )
 def draft_nda(
     party_a: str = Slot("The first party (the disclosing party in a one-way NDA)", kind="party",
-                        question="Who is the first party?"),
+                        question="Who is the first party?", max_length=1000),
     party_b: str = Slot("The second party (the receiving party in a one-way NDA)", kind="party",
-                        question="Who is the other party?"),
+                        question="Who is the other party?", max_length=1000),
     mutual: bool = Slot("Mutual (both disclose) or one-way (party_a discloses to party_b)", default=True,
                         kind="boolean"),
     term_years: float = Slot("How long the confidentiality obligations last, in years", default=2, kind="years",
                              gt=0, le=25),
     governing_law: str = Slot("Whose law governs: a US state (Delaware, New York, US-CA) or e.g. England and Wales",
-                              default="Delaware", kind="jurisdiction"),
-    effective_date: date | None = Slot("Effective date (default: today)", default=None, kind="date"),
+                              default="Delaware", kind="jurisdiction", max_length=200),
+    effective_date: date | None = Slot("Effective date (default: today)", default=None, kind="date",
+                                       ge=date(1990, 1, 1), le=date(2100, 12, 31)),
     ctx: ActionContext = None,
 ) -> Draft:
     """A mutual or one-way non-disclosure agreement as .docx (and Markdown), ready to review and sign."""
@@ -120,9 +121,7 @@ def draft_nda(
     stem = "NDA-" + "-".join(_slug(p) for p in (a, b))
     docx_path = ctx.output_path(stem + ".docx")
     render_docx(context, docx_path)
-    md_path = docx_path.with_suffix(".md")
-    if md_path.exists():
-        md_path = ctx.output_path(docx_path.stem + ".md")
+    md_path = ctx.output_path(docx_path.stem + ".md")
     md_path.write_text(render_markdown(context), encoding="utf-8")
     return Draft(
         path=str(docx_path),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from intents.sdk import ActionContext, ParameterError, Render, Result, Risk, Slot
 from vertical_packs.legal.manifest import pack
-from vertical_packs.legal.sources import SOURCE_DESCRIPTION, Source, read_source
+from vertical_packs.legal.sources import MAX_TEXT_CHARS, SOURCE_DESCRIPTION, Source, read_source
 
 KINDS = ("ssn", "phone", "email", "card", "iban", "name")
 _SYNONYMS = {
@@ -86,13 +86,14 @@ class Redacted(Result):
     timeout_s=60,
 )
 def redact(
-    source: str = Slot(SOURCE_DESCRIPTION, kind="source", question="Which file (or paste the text)?"),
+    source: str = Slot(SOURCE_DESCRIPTION, kind="source", question="Which file (or paste the text)?",
+                       max_length=MAX_TEXT_CHARS),
     kinds: list[str] = Slot("What to redact: ssn, phone, email, card, iban (default: all of them)",
-                            default=["ssn", "phone", "email", "card", "iban"], kind="list"),
+                            default=["ssn", "phone", "email", "card", "iban"], kind="list", max_length=50),
     names: list[str] = Slot("Names of people or parties to redact too (names are not detected automatically)",
-                            default=[], kind="list"),
+                            default=[], kind="list", max_length=1000),
     region: str = Slot("Country whose phone numbers may be written without +code (ISO 3166, e.g. US, GB)",
-                       default="US", kind="text"),
+                       default="US", kind="text", max_length=40),
     ctx: ActionContext = None,
 ) -> Redacted:
     """A redacted copy of a document: SSNs, phone numbers, emails, card numbers and IBANs, each validated."""
