@@ -17,9 +17,9 @@ import re
 from pathlib import Path
 
 from intents.resolver import entities, oos, templates, text
-from intents.resolver.slots import ENTITY_KINDS
+from intents.resolver.lexicon import Lexicon
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7  # 7: the catalog's lexicon (pack kinds, units, words)
 OOS = "_oos"
 _HERE = Path(__file__).resolve().parent
 
@@ -38,7 +38,7 @@ _OPTIONAL = re.compile(r"\[([^()\[\]]*)\]")
 _SLOT = re.compile(r"\{([a-z_0-9]+)\}")
 
 
-def expand_template(template: str, kinds: dict[str, str | None], limit: int = 4) -> list[str]:
+def expand_template(template: str, kinds: dict[str, str | None], limit: int = 4, lexicon: Lexicon | None = None) -> list[str]:
     """A few sentences a template accepts (first and last alternatives, with and without optionals),
     slots written as their entity placeholder, for the statistical tier to learn from."""
     def alt_of(src: str, pick: int, optional: bool) -> str:
@@ -58,7 +58,7 @@ def expand_template(template: str, kinds: dict[str, str | None], limit: int = 4)
         return src
 
     def slot(m: re.Match) -> str:
-        kinds_ = ENTITY_KINDS.get(kinds.get(m.group(1)) or "", ())
+        kinds_ = (lexicon or Lexicon()).entity_kinds(kinds.get(m.group(1)))
         return f" <{kinds_[0]}> " if kinds_ else " " + m.group(1).replace("_", " ") + " "
 
     out = []
@@ -72,10 +72,10 @@ def expand_template(template: str, kinds: dict[str, str | None], limit: int = 4)
     return out
 
 
-def _doc_tokens(sentence: str, tagged: bool = True) -> list[str]:
+def _doc_tokens(sentence: str, tagged: bool = True, lexicon: Lexicon | None = None) -> list[str]:
     if tagged:
-        sentence = entities.tag(sentence, spell=False).placeholder_text()
-    return text.tokens(sentence)
+        sentence = entities.tag(sentence, spell=False, lexicon=lexicon).placeholder_text()
+    return text.tokens(sentence, lexicon.text_words if lexicon is not None else None)
 
 
 def _add_with_centroid(docs: list, centroids: list, action: int, token_lists: list[list[str]]) -> None:
@@ -95,7 +95,8 @@ def _add_with_centroid(docs: list, centroids: list, action: int, token_lists: li
         docs.append((action, bag))
 
 
-def build(actions: list) -> dict:
+def build(actions: list, lexicon: Lexicon | None = None) -> dict:
+    lexicon = lexicon or Lexicon.build(actions)
     docs: list[tuple[int, dict[str, float]]] = []
     centroids: list[int] = []  # doc numbers of each action's whole-bag document
     ids = [a.id for a in actions] + [OOS]
@@ -104,13 +105,13 @@ def build(actions: list) -> dict:
         kinds = {s.name: s.kind for s in a.slots}
         sentences = [(s, True) for s in a.samples] + [(a.title, False)]
         for tpl in a.templates:
-            src = templates.compile_template(tpl, kinds)
+            src = templates.compile_template(tpl, kinds, lexicon)
             if src:  # the cheap pre-filter is computed once here, not at every start-up
                 compiled.append((a.id, src, sorted(templates.required_words(src)),
                                  [sorted(g) for g in templates.required_groups(src)]))
-            sentences += [(s, False) for s in expand_template(tpl, kinds)]
-        _add_with_centroid(docs, centroids, i, [_doc_tokens(s, tagged) for s, tagged in sentences])
-    _add_with_centroid(docs, centroids, len(actions), [_doc_tokens(s) for s in oos.OUT_OF_SCOPE])
+            sentences += [(s, False) for s in expand_template(tpl, kinds, lexicon=lexicon)]
+        _add_with_centroid(docs, centroids, i, [_doc_tokens(s, tagged, lexicon) for s, tagged in sentences])
+    _add_with_centroid(docs, centroids, len(actions), [_doc_tokens(s, True, lexicon) for s in oos.OUT_OF_SCOPE])
     df: Counter = Counter()
     for _, f in docs:
         df.update(f.keys())
@@ -133,10 +134,11 @@ def build(actions: list) -> dict:
         "postings": postings,
         "templates": compiled,
         "vocab": vocab,
+        "lexicon": lexicon.to_json(),
     }
 
 
-def load_or_build(actions: list, home: Path | None, key: str) -> dict:
+def load_or_build(actions: list, home: Path | None, key: str, lexicon_of=None) -> dict:
     """The cached index for this catalog, building (and caching) it when missing or stale."""
     stamp = f"{key}-{code_stamp()}"
     path = home / "cache" / f"resolver-{stamp}.json" if home else None
@@ -147,7 +149,7 @@ def load_or_build(actions: list, home: Path | None, key: str) -> dict:
                 return data
         except (OSError, ValueError):
             pass
-    data = build(actions)
+    data = build(actions, lexicon_of() if lexicon_of is not None else None)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -26,8 +26,11 @@ class LocalResolver:
         from intents.resolver.classifier import Classifier
         from intents.resolver.templates import Templates
 
+        from intents.resolver.lexicon import Lexicon
+
         self.actions = {a.id: a for a in actions}
-        self.classifier = Classifier(index)
+        self.lexicon = Lexicon.from_json(index.get("lexicon"))
+        self.classifier = Classifier(index, self.lexicon.text_words)
         self.templates = Templates(index["templates"])
         self.packs = packs or {}
         self._action_vocab: set[str] | None = None
@@ -36,7 +39,15 @@ class LocalResolver:
     @classmethod
     def for_registry(cls, registry) -> "LocalResolver":
         actions = registry.actions()
-        index = load_or_build(actions, getattr(registry, "home", None), registry.catalog_key)
+
+        def lexicon():
+            from intents.resolver.lexicon import Lexicon
+
+            vocab, syn = registry.vocabulary() if hasattr(registry, "vocabulary") else ({}, {})
+            kinds = registry.kinds() if hasattr(registry, "kinds") else []
+            return Lexicon.build(actions, kinds, vocab, syn)
+
+        index = load_or_build(actions, getattr(registry, "home", None), registry.catalog_key, lexicon)
         packs: dict[str, str] = {}
         for pid, spec in getattr(registry, "packs", {}).items():
             packs[pid.lower()] = pid
@@ -45,8 +56,21 @@ class LocalResolver:
         return cls(actions, index, packs)
 
     @classmethod
-    def for_actions(cls, actions: list, home=None, key: str = "adhoc") -> "LocalResolver":
-        return cls(actions, load_or_build(actions, home, key))
+    def for_actions(cls, actions: list, home=None, key: str = "adhoc", kinds=None, vocabulary=None,
+                    synonyms=None) -> "LocalResolver":
+        from intents.resolver.lexicon import Lexicon
+
+        return cls(actions, load_or_build(actions, home, key, lambda: Lexicon.build(actions, kinds, vocabulary, synonyms)))
+
+    @classmethod
+    def for_packs(cls, packs: list, home=None) -> "LocalResolver":
+        """A resolver over live `intents.sdk.Pack` objects (a pack under development, a test)."""
+        actions = [a.spec for p in packs for a in p.actions.values()]
+        kinds = [k for p in packs for k in p.kinds.values()]
+        vocab = {k: v for p in packs for k, v in p.vocabulary.items()}
+        syn = {k: v for p in packs for k, v in p.synonyms.items()}
+        key = "packs-" + "-".join(f"{p.id}{p.manifest.version}" for p in packs)
+        return cls.for_actions(actions, home, key, kinds, vocab, syn)
 
     # ---- resolving -----------------------------------------------------------------------------
     def resolve(self, text_in: str) -> Match:
@@ -54,7 +78,7 @@ class LocalResolver:
         if not isinstance(text_in, str):
             text_in = str(text_in)
         clipped = text_in[: entities.MAX_CHARS]
-        tagged = entities.tag(clipped)
+        tagged = entities.tag(clipped, lexicon=self.lexicon)
         placeholder = tagged.placeholder_text()
         explain: dict[str, Any] = {
             "normalized": tagged.text,
@@ -77,7 +101,7 @@ class LocalResolver:
                 # request is the words before the pasted text, whose own words (parties) must not decide;
                 # "the following text" itself says nothing, a contract or brief says what it is
                 doc = pasted.group("doc") or ""
-                head = entities.tag(clipped[: pasted.start()] + ("" if doc.lower() in _GENERIC else " " + doc))
+                head = entities.tag(clipped[: pasted.start()] + ("" if doc.lower() in _GENERIC else " " + doc), lexicon=self.lexicon)
                 action_id, confidence, alts, info = self._classify(head, head.placeholder_text(), pasted=True)
                 info["classified"] = "the request before the pasted text"
             if action_id is None:  # nothing pasted, or the request alone says too little: the whole text
@@ -88,8 +112,8 @@ class LocalResolver:
             return Match(text=text_in, action=None, confidence=confidence, alternatives=alts, explain=explain)
 
         spec = self.actions[action_id]
-        values, reasons = slot_roles.fill(spec, tagged, captures, self.packs)
-        if "source" in {s.kind for s in spec.slots} and len(text_in) > entities.MAX_CHARS:
+        values, reasons = slot_roles.fill(spec, tagged, captures, self.packs, self.lexicon)
+        if {"source", "document"} & {s.kind for s in spec.slots} and len(text_in) > entities.MAX_CHARS:
             self._long_source(spec, text_in, values, reasons)
         missing = [s.name for s in spec.slots if s.required and s.name not in values]
         explain["slots"] = reasons
@@ -128,7 +152,7 @@ class LocalResolver:
                 continue
             if not captures:
                 return action_id, captures, 0.97
-            values, _ = slot_roles.fill(spec, tagged, captures, self.packs)
+            values, _ = slot_roles.fill(spec, tagged, captures, self.packs, self.lexicon)
             filled, sound = True, True
             for name, captured in captures.items():
                 slot = spec.slot(name)
@@ -137,7 +161,7 @@ class LocalResolver:
                 if slot.required and name not in values:
                     filled = False  # "redact a file": the right action, the file still to ask for
                 elif not slot.required and slot.kind == "text":
-                    words = [t for t in text.tokens(captured) if not t.startswith("<")]
+                    words = [t for t in text.tokens(captured, self.lexicon.text_words) if not t.startswith("<")]
                     known = sum(1 for t in words if t in self.action_vocab)
                     sound = not words or known * 2 >= len(words)
             if filled and sound:
@@ -155,7 +179,7 @@ class LocalResolver:
         return self._action_vocab
 
     def _classify(self, tagged, placeholder: str, pasted: bool = False):
-        toks = text.tokens(placeholder)
+        toks = text.tokens(placeholder, self.lexicon.text_words)
         toks, repairs = self.classifier.query_tokens(toks)
         scores, _coverage = self.classifier.scores(toks)
         info: dict[str, Any] = {"tier": "statistical", "tokens": toks}
@@ -186,12 +210,12 @@ class LocalResolver:
         spec = self.actions[a1]
         support = self.classifier.support(toks, self.classifier.ids.index(a1))
         info["support"] = round(support, 3)
-        gives_source = pasted and any(x.kind == "source" for x in spec.slots)  # the pasted text will be its source
+        gives_source = pasted and any(x.kind in ("source", "document") for x in spec.slots)  # the pasted text will be its source
         if s1 < ACCEPT_BARE and support < BARE_SUPPORT and spec.required and not gives_source and \
                 not any(e.kind not in ("number",) for e in tagged.entities):
             # Nothing said fills any of its slots and the words are only loosely alike: "pay my
             # mortgage bill" is not a request to calculate a mortgage payment.
-            values, _ = slot_roles.fill(spec, tagged, None, self.packs)
+            values, _ = slot_roles.fill(spec, tagged, None, self.packs, self.lexicon)
             if not values:
                 info["refused"] = f"loosely like {a1} ({s1:.2f}) with none of its values"
                 conf = round(min(_calibrate(s1, 0), 0.49), 3)
@@ -221,7 +245,7 @@ class LocalResolver:
         adjusted = []
         for s, a in close:
             spec = self.actions[a]
-            values, reasons = slot_roles.fill(spec, tagged, None, self.packs)
+            values, reasons = slot_roles.fill(spec, tagged, None, self.packs, self.lexicon)
             required = [x.name for x in spec.slots if x.required]
             filled = sum(1 for n in required if n in values) / len(required) if required else 0.5
             rejected = sum(1 for r in reasons.values() if r.startswith("rejected"))
@@ -237,17 +261,22 @@ class LocalResolver:
         for k in kinds:
             if k in ("number", "quoted"):
                 continue
-            serving = [sk for sk in wanted if k in slot_roles.ENTITY_KINDS.get(sk, ()) or
-                       (k == "path" and sk == "source") or (k == "lab" and sk == "lab_unit") or
-                       (k == "icd10" and sk == "query") or (k == "days" and sk == "days")]
+            serving = [sk for sk in wanted if k in self.lexicon.entity_kinds(sk) or
+                       (k == "path" and sk in ("source", "document")) or self._unit_serves(k, sk)]
             fit += 1.0 if serving else -0.5
         return fit
+
+    def _unit_serves(self, entity_kind: str, slot_kind: str) -> bool:
+        """A value in one of a pack kind's units serves it ("126 mg/dL" serves the unit slot too)."""
+        spec = self.lexicon.pack_kinds.get(slot_kind)
+        other = self.lexicon.pack_kinds.get(entity_kind)
+        return bool(spec and other and spec.units and set(spec.units) & set(other.units))
 
     @staticmethod
     def _long_source(spec, text_in: str, values: dict, reasons: dict) -> None:
         """A pasted document longer than the matching window: the source is everything after the
         first colon, up to 1 MB."""
-        slot = next(s for s in spec.slots if s.kind == "source")
+        slot = next(s for s in spec.slots if s.kind in ("source", "document"))
         head = text_in[: entities.MAX_CHARS]
         pos = head.find(":")
         if pos >= 0:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from intents.resolver.slots import ENTITY_KINDS
+from intents.resolver.lexicon import Lexicon
+
+_CORE = Lexicon()
 
 _PART = re.compile(r"\[|\]|\(|\)|\||\{[a-z_0-9]+\}|[^\[\]()|{}\s]+|\s+", re.I)
 
@@ -20,7 +22,7 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def compile_template(template: str, kinds: dict[str, str | None]) -> str | None:
+def compile_template(template: str, kinds: dict[str, str | None], lexicon: Lexicon | None = None) -> str | None:
     """Regex source for a template, or None when it does not parse (a pack author's typo must not
     break resolving)."""
     out: list[str] = []
@@ -45,7 +47,7 @@ def compile_template(template: str, kinds: dict[str, str | None]) -> str | None:
                 out.append("|")
             elif tok.startswith("{"):
                 name = tok[1:-1]
-                ent = ENTITY_KINDS.get(kinds.get(name) or "", ())
+                ent = (lexicon or _CORE).entity_kinds(kinds.get(name))
                 if ent:
                     out.append("(?:" + "|".join(f"<{k}>" for k in ent) + ")")
                 else:

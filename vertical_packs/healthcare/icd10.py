@@ -46,9 +46,10 @@ class ICDLookup(Result):
     render=Render(kind="table", table="matches"),
 )
 def icd10_lookup(
-    query: str = Slot("An ICD-10-CM code (E11.9, e119) or words describing the diagnosis", kind="query",
+    query: str = Slot("An ICD-10-CM code (E11.9, e119) or words describing the diagnosis", kind="diagnosis_query",
                       min_length=1, max_length=500, question="Which code or diagnosis?"),
-    limit: int = Slot("Most matches to return", default=10, kind="integer", ge=1, le=100),
+    limit: int = Slot("Most matches to return", default=10, kind="integer", ge=1, le=100,
+                      cues=["top", "first", "limit", "matches", "results", "most"]),
     ctx: ActionContext = None,
 ) -> ICDLookup:
     """Look up an ICD-10-CM code (with its children) or search the codes by words."""

@@ -72,14 +72,19 @@ def deadline(
     days: int = Slot("Length of the period in days; negative counts backward from an event (days before it)",
                      kind="days", question="How many days?"),
     day_type: Literal["calendar", "court"] = Slot("calendar (FRCP 6(a)(1)) or court days (weekends and holidays "
-                                                  "not counted)", default="calendar", kind="choice"),
+                                                  "not counted)", default="calendar", kind="choice",
+                                                  qualifies="days",
+                                                  synonyms={"business": "court", "working": "court",
+                                                            "judicial": "court"}),
     jurisdiction: str = Slot("Whose legal holidays: US-federal, or a state as US-CA", default=FEDERAL,
-                             kind="jurisdiction"),
+                             kind="court_jurisdiction"),
     direction: Literal["after", "before"] = Slot("Whether the period runs after the event or before it (a "
                                                  "filing due N days before a hearing)", default="after",
                                                  kind="choice"),
     mail_service: bool = Slot("Served by mail or another FRCP 6(d) method: 3 days are added", default=False,
-                              kind="boolean"),
+                              kind="boolean", synonyms={"by mail": "true", "mailed": "true", "mail service": "true",
+                                                        "via mail": "true", "posted": "true", "post": "true",
+                                                        "by post": "true"}),
 ) -> Deadline:
     """The last day of a court period counted under FRCP 6(a), rolled past weekends and legal holidays."""
     if days == 0:
