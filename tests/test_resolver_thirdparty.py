@@ -1,5 +1,6 @@
-"""Slot roles for a pack the resolver has no tables for: cue words come from the slot's own name and
-description, before or after the value (the real-estate example pack's actions, loaded from its source)."""
+"""Slot roles for a pack the resolver has no tables for: cue words are the ones the slots declare
+(`Slot(cues=...)`, issue 14: no longer guessed from descriptions) and their names, before or after the
+value (the real-estate example pack's actions, loaded from its source)."""
 from __future__ import annotations
 
 import sys

@@ -159,7 +159,7 @@ def _spelling_rx(spelling: str) -> str:
         if not part:
             continue
         if part == "/":
-            out.append(r"\s*(?:/|per\b|a\b|an\b|each\b|every\b|for\s+each\b)\s*")
+            out.append(r"\s*(?:(?:/|per\b|a\b|an\b|each\b|every\b|for\s+each\b)\s*)?")
         elif part.isspace():
             out.append(r"\s*")
         else:
@@ -198,7 +198,7 @@ class PackTagger:
             return self.unit_of[key]
         # "mg per dl" was declared as "mg/dL"
         alt = re.sub(r"\s*(?:/|\bper\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bfor\s+each\b)\s*", "/", key)
-        return self.unit_of.get(alt)
+        return self.unit_of.get(alt) or self.unit_of.get(re.sub(r"\s+", "/", alt))  # "mg dl" as a recogniser writes it
 
 
 def _norm_unit(s: str) -> str:

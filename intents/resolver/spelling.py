@@ -49,7 +49,8 @@ def _closest(low: str, extra: frozenset = frozenset()) -> str | None:
     letters = set(low)
     found: dict[int, list[str]] = {}
     pool = list(_BY_KEY.get((low[0], len(low)), ()))
-    pool += [w for w in extra if w[0] == low[0] and abs(len(w) - len(low)) <= 1 and len(w) >= 6]
+    pool += [w for w in extra if w[0] == low[0] and abs(len(w) - len(low)) <= 1 and len(w) >= 6
+             and w not in WORDS and w + "s" not in WORDS and w.rstrip("s") not in WORDS]
     for w in pool:
         if len(letters ^ (_LETTERS.get(w) or set(w))) > 2 * limit:
             continue  # each edit changes at most two letters of the set: a cheap reject
