@@ -285,7 +285,7 @@ _NOT_UNITS = {"in", "a", "an", "at", "as", "is", "it", "or", "on", "of", "to", "
               "t", "b", "k", "x", "p", "c", "u", "dozen", "grand", "quid", "bucks", "times", "cup", "cups", "pint",
               "pints", "bar", "bars", "quad", "quads", "gross", "number", "rem", "ton", "tons", "mark", "marks",
               "count", "percentage", "year", "years", "day", "days", "week", "weeks", "month", "months"}
-QTY = lazy(rf"(?P<num>{NUM})(?:\s*(?P<scale>k|thousand|million|mn|bn|billion)(?=\s*[A-Za-z]))?\s*"
+QTY = lazy(rf"(?P<num>{NUM})(?:\s*(?P<scale>k|thousand|million|mn|bn|billion)(?=\s+[A-Za-z]))?\s*"
            rf"(?P<unit>[A-Za-zµμ°][^\s\d,;:()!?]*(?:\s+[A-Za-zµμ°][^\s\d,;:()!?]*){{0,3}})")
 _SCALE_LETTER = {"m": 1e6, "b": 1e9}
 

@@ -305,13 +305,15 @@ class Filler:
             spec is not None and spec.pack is not None and spec.base == "quantity" and not spec.units)
         if e.kind == "quantity" or (target and e.kind in _MEASURED and generic):
             if not target:
-                return self._convert(slot, e, e.value), None
+                return None, None  # "12000 miles" is no year: a value with a unit, for a slot without one
             from intents.resolver import units
 
             value, unit = _measured(e)
             got, why = units.convert(self.lex.units, value, unit, target)
             if got is None:
                 return None, f"rejected: '{e.text}': {why}"
+            if slot.type == "integer":
+                got = round(got)  # "1800 km" for whole miles
             return self._convert(slot, e, got), None
         return self._convert(slot, e, e.value), None
 

@@ -56,7 +56,7 @@ pack.kind("dose_per_kg", base="quantity", unit="mg/kg",
 pack.kind("dose", base="quantity", unit="mg", units={"mg": 1, "milligram": "mg", "milligrams": "mg"},
           cues=["max", "maximum", "cap", "capped", "single", "exceed", "limit"],
           description="A dose in milligrams", examples=["500 mg", "max 1000 mg"], spoken=["milligrams"])
-pack.kind("diagnosis_query", base="text", normalise="upper",
+pack.kind("query", base="text", normalise="upper",
           pattern=r"\b(?P<value>[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b|\b(?P<low>[a-tv-z]\d[0-9a-z]\.[0-9a-z]{1,4}|(?<=code )[a-tv-z]\d[0-9a-z])\b",
           extract=[r"\b(?:code|codes|icd[- ]?10(?:[- ]?cm)?|icd|diagnosis code|dx code|diagnosis)\s+(?:code\s+)?(?:for|of|on|about)\s+(?P<value>.+)$",
                    r"^\s*icd[- ]?10(?:[- ]?cm)?\s+(?:codes?\s+)?(?!for\b|of\b|codes?\b)(?P<value>.+)$",
