@@ -28,7 +28,9 @@ class KindSpec:
     this kind once the action is chosen ("look up {value}"); `strip` patterns removed from what they
     found; `values` words and the value each stands for (a state's name -> its code); `minimum` and
     `maximum` the plausible range of a bare number; `cues` words that, near a value, say it is this
-    kind's; `synonyms` other words for values; `spoken` how the units are said aloud (voice grammar)."""
+    kind's (for a party kind: words that end a name, "between A and B governed by ..."); `pairs`, for a
+    party kind, patterns naming two parties at once with groups `a` and `b`, which may use the building
+    blocks %NAME%, %NAME_REST%, %CAPITALISED%, %NOT_A_NAME% and %END% (where a name ends); `synonyms` other words for values; `spoken` how the units are said aloud (voice grammar)."""
 
     name: str
     base: str = "number"
@@ -37,6 +39,7 @@ class KindSpec:
     ranges: dict[str, list[float]] = field(default_factory=dict)
     pattern: str | None = None
     extract: list[str] = field(default_factory=list)
+    pairs: list[str] = field(default_factory=list)  # party kinds: patterns naming two parties (groups a, b)
     strip: list[str] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)
     normalise: Literal["upper", "lower", "title"] | None = None  # how a recognised value is written

@@ -137,29 +137,62 @@ SEX = lazy(
     re.I)
 _CODES = {c.lower() for c in currencies.CODES}
 _SEX_WORDS = set("female woman women lady girl she her feminine f male man men gentleman guy boy he his him masculine".split())
-# "between Acme Corp and Beta LLC": names end at punctuation, a number or a word that starts the rest
-_PARTY_END = (r"(?=\s*(?:[,.;:!?(]|$|\b(?:for|under|governed|with|lasting|mutual|one-way|covering|effective|term|"
-              r"in|that|using|about|on|starting|valid|through|until|to|please|pursuant|per)\b|\d))")
-PARTIES = lazy(rf"\b(?:between|among|parties)\s+(?:the\s+)?(?P<a>[A-Za-z0-9][\w.&'-]*(?:\s+[\w.&'-]+){{0,5}}?)\s+(?:and|&)\s+(?P<b>[A-Za-z0-9][\w.&'-]*(?:\s+[\w.&'-]+){{0,5}}?){_PARTY_END}", re.I)
-# "for Soylent and Massive Dynamic": only capitalised names, without "between" to anchor them
-NAMED_PAIR = lazy(rf"\b(?:for|with|by)\s+(?P<a>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){{0,4}})\s+(?:and|&)\s+(?P<b>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){{0,4}}){_PARTY_END}")
+# "between Acme Corp and Beta LLC": names end at punctuation, a number or a word that starts the rest (the
+# catalog's party kinds add their own words: `KindSpec.cues` of a party kind)
+_PARTY_END_WORDS = ["for", "under", "with", "in", "that", "using", "about", "on", "starting", "valid", "through",
+                    "until", "to", "please", "per"]
+
+
+def _party_end(words) -> str:
+    alts = "|".join(re.escape(w).replace(r"\-", "[- ]?") for w in sorted(set(words), key=len, reverse=True))
+    return rf"(?=\s*(?:[,.;:!?(]|$|\b(?:{alts})\b|\d))"
+
+
+_PARTY_END = _party_end(_PARTY_END_WORDS)
 _NAME_REST = r"[\w.&'-]*(?:\s+[\w.&'-]+){0,5}?"  # a name: up to six words, as few as the pattern allows
 _NAME = r"[A-Za-z0-9]" + _NAME_REST
-# "party A Vandelay Industries, party B Kramerica"
-LABELLED_PAIR = lazy(rf"\b(?:party\s*(?:a|1|one)|first\s+party|disclosing\s+party)\s*[:=\-–]?\s*(?:is\s+)?(?P<a>{_NAME})"
-                     rf"\s*[,;]?\s*(?:and\s+)?(?:the\s+)?(?:party\s*(?:b|2|two)|second\s+party|receiving\s+party)\s*[:=\-–]?\s*"
-                     rf"(?:is\s+)?(?P<b>{_NAME}){_PARTY_END}", re.I)
-# "Northwind Traders discloses its formulas to Contoso Ltd": the discloser first (capitalised names only)
 CAPITALISED_NAME = r"[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4}"  # "Sakura Technologies K.K."
-DISCLOSES = lazy(rf"(?P<a>{CAPITALISED_NAME})\s+(?:discloses|disclosing|will\s+disclose|is\s+disclosing|shares|will\s+share)\s+"
-                 rf"(?:[a-z]+\s+){{0,3}}?(?:to|with)\s+(?P<b>{CAPITALISED_NAME}){_PARTY_END}")
-# "nda acme corp / initech llc", "NDA: Umbrella Corp & Cyberdyne Systems": joined by & or /, or "and" after a
-# colon ("the nda quota and the reset date" names no parties)
-_AFTER_AGREEMENT = r"\b(?:nda|agreement|contract)\s*"
 _NOT_A_NAME = r"(?!(?:between|among|for|with|and|the|a|an|to|in|of|under|my|our|your)\b)"
-AGREEMENT_PAIR = lazy(rf"{_AFTER_AGREEMENT}(?:(?P<colon>[:\-–])\s*|\s+){_NOT_A_NAME}(?P<a>[A-Za-z]{_NAME_REST})\s*"
-                      rf"(?:&|/|\bvs\.?|(?(colon)\band\b|(?!x)x))\s*{_NOT_A_NAME}(?P<b>[A-Za-z]{_NAME_REST}){_PARTY_END}", re.I)
-_PAIRS = (PARTIES, NAMED_PAIR, LABELLED_PAIR, DISCLOSES, AGREEMENT_PAIR)  # the first that finds a pair is used
+_PARTIES = r"\b(?:between|among|parties)\s+(?:the\s+)?(?P<a>[A-Za-z0-9][\w.&'-]*(?:\s+[\w.&'-]+){0,5}?)\s+(?:and|&)\s+(?P<b>[A-Za-z0-9][\w.&'-]*(?:\s+[\w.&'-]+){0,5}?)%END%"
+# "for Soylent and Massive Dynamic": only capitalised names, without "between" to anchor them
+_NAMED_PAIR = r"\b(?:for|with|by)\s+(?P<a>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4})\s+(?:and|&)\s+(?P<b>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4})%END%"
+# "party A Vandelay Industries, party B Kramerica"
+_LABELLED_PAIR = (r"\b(?:party\s*(?:a|1|one)|first\s+party)\s*[:=\-–]?\s*(?:is\s+)?(?P<a>%NAME%)"
+                  r"\s*[,;]?\s*(?:and\s+)?(?:the\s+)?(?:party\s*(?:b|2|two)|second\s+party)\s*[:=\-–]?\s*"
+                  r"(?:is\s+)?(?P<b>%NAME%)%END%")
+
+
+def expand_pair(src: str, end: str = _PARTY_END) -> str:
+    """A party pattern's building blocks (%NAME%, %CAPITALISED%, %END% ...) as regular expressions."""
+    for token, rx in (("%NAME_REST%", _NAME_REST), ("%NAME%", _NAME), ("%CAPITALISED%", CAPITALISED_NAME),
+                      ("%NOT_A_NAME%", _NOT_A_NAME), ("%END%", end)):
+        src = src.replace(token, rx)
+    return src
+
+
+_PAIRS_OF: dict[int, list] = {}
+
+
+def pair_patterns(lexicon) -> list:
+    """The patterns that name two parties, the first that finds a pair is used: the core's, then the
+    catalog's party kinds' (`KindSpec.pairs`), all ending names at the catalog's words."""
+    key = id(lexicon)
+    if key not in _PAIRS_OF:
+        kinds = [k for k in lexicon.pack_kinds.values() if k.base == "party"] if lexicon is not None else []
+        end = _party_end(_PARTY_END_WORDS + [w for k in kinds for w in k.cues])
+        out = [re.compile(expand_pair(_PARTIES, end), re.I), re.compile(expand_pair(_NAMED_PAIR, end)),
+               re.compile(expand_pair(_LABELLED_PAIR, end), re.I)]
+        for k in kinds:
+            for src in k.pairs:
+                try:
+                    out.append(re.compile(expand_pair(src, end), re.I if "(?-i" not in src else 0))
+                except re.error:
+                    pass
+        _PAIRS_OF.clear() if len(_PAIRS_OF) > 8 else None
+        _PAIRS_OF[key] = out
+    return _PAIRS_OF[key]
+
+
 _NOT_PARTY = {"me", "us", "them", "you", "it", "a", "an", "the", "someone"}
 _DIGIT = re.compile(r"\d")
 _AGE_SEX_HINT = re.compile(r"\d\s*[mfMF]\b")
@@ -210,7 +243,7 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
     for m in PATH.finditer(norm):
         if claims.free(*m.span()) and not re.fullmatch(r"[\d/.\-]+", m.group(0)) and not re.search(r"\d+/(?:l|dl|kg|min)\b", m.group(0), re.I):
             add("path", m.group(0), m)
-    for m in next((found for found in (list(p.finditer(norm)) for p in _PAIRS) if found), []):
+    for m in next((found for found in (list(p.finditer(norm)) for p in pair_patterns(lexicon)) if found), []):
         for g in ("a", "b"):
             name = party_name(m.group(g))
             a = m.start(g) + max(0, m.group(g).find(name))  # after a dropped "my company"

@@ -34,6 +34,7 @@ CORE_ENTITIES: dict[str, tuple[str, ...]] = {
     "list": (),
     "currency": ("currency",),
 }
+_NUMERIC = {"number", "integer", "quantity", "money", "percent", "duration", "years", "days", "weight", "height", "age"}
 _BASE_ENTITIES = {"quantity": ("quantity", "number"), "number": ("number",), "integer": ("number",)}
 
 
@@ -124,6 +125,8 @@ class Lexicon:
             return cached
         if kind in CORE_ENTITIES:
             out = CORE_ENTITIES[kind]
+        elif kind in self.pack_kinds and self.pack_kinds[kind].base not in _NUMERIC:
+            out = ()  # words, names, documents: a template captures them as free text
         elif kind in self.pack_kinds:
             spec = self.pack_kinds[kind]
             own = [spec.name]

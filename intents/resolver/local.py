@@ -261,7 +261,8 @@ class LocalResolver:
         for k in kinds:
             if k in ("number", "quoted"):
                 continue
-            serving = [sk for sk in wanted if k in self.lexicon.entity_kinds(sk) or
+            serving = [sk for sk in wanted if k in self.lexicon.entity_kinds(sk) or k == sk or
+                       (k == "party" and getattr(self.lexicon.kind(sk), "base", None) == "party") or
                        (k == "path" and sk in ("source", "document")) or self._unit_serves(k, sk)]
             fit += 1.0 if serving else -0.5
         return fit

@@ -109,8 +109,8 @@ class Filler:
             return _ROLES[k]
         spec = self.lex.pack_kinds.get(k)
         if spec is not None:
-            if spec.base == "unit":
-                return "unit"
+            if spec.base in ("unit", "party"):
+                return spec.base
             if spec.values:
                 return "values"
             if spec.extract:
@@ -182,7 +182,7 @@ class Filler:
     # ---- typed entities --------------------------------------------------------------------------
     def _typed(self, group) -> None:
         for slot in group:
-            ents = self.free(*self.lex.entity_kinds(slot.kind))
+            ents = self.free(*(self.lex.entity_kinds(slot.kind) or (slot.kind,)))
             if slot.kind == "date" and len(ents) > 1:
                 ents.sort(key=lambda e: -self._cue_score(slot, e))
             if ents:
@@ -410,16 +410,15 @@ class Filler:
                 self._set(slot, e.value, f"party named {'first' if slot is group[0] else 'second'} after 'between'", e)
             return
         names: list[str] = []
-        m = re.search(r"\b(?:between|among)\s+(.+?)\s+(?:and|&)\s+(.+?)(?=\s*(?:[,.;:!?]|$|\b(?:for|under|governed|with|lasting|mutual|one-way|"
-                      r"for|covering|effective|term|in|that|using|about|on)\b|\d))", text, re.I)
+        end = self._party_end(group)
+        m = re.search(rf"\b(?:between|among)\s+(.+?)\s+(?:and|&)\s+(.+?){end}", text, re.I)
         if not m:
-            m = re.search(r"\b(?:for|with|by)\s+(.+?)\s+(?:and|&|with)\s+(.+?)(?=\s*(?:[,.;:!?]|$|\b(?:for|under|governed|lasting|mutual|"
-                          r"one-way|covering|effective|term|in|that|using|about|on)\b|\d))", text, re.I)
+            m = re.search(rf"\b(?:for|with|by)\s+(.+?)\s+(?:and|&|with)\s+(.+?){end}", text, re.I)
         if m:
             names = [_clean_party(m.group(1)), _clean_party(m.group(2))]
         if not m:
-            # already an NDA, so safe here (a conversion says "from EUR to USD" too): "from Müller GmbH to
-            # Sakura K.K." is one-way, discloser first; "Hooli & Pied Piper, 4 years - write the NDA"
+            # the action takes parties, so safe here (a conversion says "from EUR to USD" too): "from Müller
+            # GmbH to Sakura K.K." names the first party first; "Hooli & Pied Piper, 4 years - write it"
             m = _FROM_TO.search(text) or _LEADING_PAIR.search(text)
             if m:
                 names = [_clean_party(m.group(1)), _clean_party(m.group(2))]
@@ -428,19 +427,28 @@ class Filler:
             names = quoted[:2]
         if not names and self.captures:
             names = [self.captures.get(s.name, "") for s in group]
-        if not names:
-            m = re.search(r"\b(?:nda|agreement|contract)\s+(?!between|for|with)(\S.*?)\s+(?:and|&)\s+(.+?)(?=\s*(?:[,.;:!?]|$|\b(?:for|under|governed|lasting|mutual|covering|effective|term|in)\b|\d))", text, re.I)
-            if m:
-                names = [_clean_party(m.group(1)), _clean_party(m.group(2))]
-        if not names:
-            m = re.search(r"\b(?:nda|agreement|contract)\s+(?:for|with)\s+(.+?)(?=\s*(?:[,.;:!?]|$|\b(?:under|governed|lasting|"
-                          r"mutual|for|covering|effective|term|in)\b|\d))", text, re.I)
-            if m:
-                names = [_clean_party(m.group(1))]
+        if not names:  # the party kind's own patterns (a pair, or one name)
+            from intents.resolver.entities import expand_pair
+
+            for rx in (x for s in group for x in getattr(self.lex.kind(s.kind), "extract", ())):
+                m = re.search(expand_pair(rx, end), text, re.I)
+                if m:
+                    found = [g for g in (m.groupdict().get("a"), m.groupdict().get("b")) if g] or [m.group(1)]
+                    names = [_clean_party(g) for g in found]
+                    break
         for slot, name in zip(group, names):
+            spec = self.lex.pack_kinds.get(slot.kind or "")
+            name = self._clean(spec, name) if spec is not None and name else name
             if name and not _is_filler(name):
                 self.slots[slot.name] = name
                 self.reasons[slot.name] = f"party name '{name}' ({'first' if slot is group[0] else 'second'} named)"
+
+    def _party_end(self, group) -> str:
+        """Where a name ends: the core's words and the words the slots' party kinds declare."""
+        from intents.resolver.entities import _PARTY_END_WORDS, _party_end
+
+        extra = [w for s in group for w in getattr(self.lex.pack_kinds.get(s.kind or ""), "cues", ())]
+        return _party_end(_PARTY_END_WORDS + extra)
 
     def _source(self, group) -> None:
         slot = group[0]
@@ -716,7 +724,7 @@ def _clean_party(name: str) -> str:
 
 
 def _is_filler(name: str) -> bool:
-    return name.lower() in {"me", "us", "them", "it", "a", "an", "the", "someone", "my company", "nda", ""}
+    return name.lower() in {"me", "us", "them", "it", "a", "an", "the", "someone", "my company", ""}
 
 
 def fill(spec, tagged: Tagged, captures=None, packs=None, lexicon=None) -> tuple[dict[str, Any], dict[str, str]]:

@@ -45,3 +45,22 @@ pack.kind("court_jurisdiction", base="choice",
 pack.kind("governing_law", base="choice",
           values={**{name: name.title() for name in US_STATES}, **OTHER_LAW},
           description="Whose law governs a contract: a US state or a country", examples=["Delaware", "England"])
+# Contract parties: names end at the words of the rest of a drafting request; a pair can be labelled
+# ("disclosing party X, receiving party Y"), said with a verb ("X discloses ... to Y") or follow the
+# document's name ("NDA: Umbrella Corp & Cyberdyne Systems"); once the action is an NDA, looser forms.
+_AFTER = r"\b(?:nda|agreement|contract)"
+pack.kind("contract_party", base="party",
+          cues=["governed", "lasting", "mutual", "one-way", "covering", "effective", "term", "pursuant"],
+          pairs=[r"\b(?:party\s*(?:a|1|one)|first\s+party|disclosing\s+party)\s*[:=\-–]?\s*(?:is\s+)?(?P<a>%NAME%)"
+                 r"\s*[,;]?\s*(?:and\s+)?(?:the\s+)?(?:party\s*(?:b|2|two)|second\s+party|receiving\s+party)\s*[:=\-–]?\s*"
+                 r"(?:is\s+)?(?P<b>%NAME%)%END%",
+                 r"(?-i:(?P<a>%CAPITALISED%)\s+(?:discloses|disclosing|will\s+disclose|is\s+disclosing|shares|will\s+share)\s+"
+                 r"(?:[a-z]+\s+){0,3}?(?:to|with)\s+(?P<b>%CAPITALISED%))%END%",
+                 _AFTER + r"\s*(?:(?P<colon>[:\-–])\s*|\s+)%NOT_A_NAME%(?P<a>[A-Za-z]%NAME_REST%)\s*"
+                 r"(?:&|/|\bvs\.?|(?(colon)\band\b|(?!x)x))\s*%NOT_A_NAME%(?P<b>[A-Za-z]%NAME_REST%)%END%"],
+          extract=[_AFTER + r"\s+(?!between|for|with)(?P<a>\S.*?)\s+(?:and|&)\s+(?P<b>.+?)%END%",
+                   _AFTER + r"\s+(?:for|with)\s+(?P<a>.+?)%END%"],
+          strip=[r"^(?:nda|agreement|contract)$"],
+          description="A party to a contract: a person's or organisation's name, two of them from 'between A and "
+                      "B', 'party A X, party B Y', 'X discloses to Y' or 'NDA: X & Y'",
+          examples=["between Acme Corp and Beta LLC", "NDA: Umbrella Corp & Cyberdyne Systems"])

@@ -83,9 +83,9 @@ class Draft(Result):
     render=Render(kind="document", document="path"),
 )
 def draft_nda(
-    party_a: str = Slot("The first party (the disclosing party in a one-way NDA)", kind="party",
+    party_a: str = Slot("The first party (the disclosing party in a one-way NDA)", kind="contract_party",
                         question="Who is the first party?"),
-    party_b: str = Slot("The second party (the receiving party in a one-way NDA)", kind="party",
+    party_b: str = Slot("The second party (the receiving party in a one-way NDA)", kind="contract_party",
                         question="Who is the other party?"),
     mutual: bool = Slot("Mutual (both disclose) or one-way (party_a discloses to party_b)", default=True,
                         kind="boolean", synonyms={"one-way": "false", "oneway": "false", "unilateral": "false",
