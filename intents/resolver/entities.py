@@ -114,10 +114,10 @@ MONEY_CODE_FIRST = lazy(
     rf"\b(?P<cur>usd|eur|gbp|jpy|chf|cad|aud|nzd|cny|inr|sek|nok|dkk|mxn|brl|zar|krw|hkd|sgd|pln|czk|huf|ils|thb|idr|myr|ron|bgn|isk)\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?",
     re.I)
 MONEY_SCALED = lazy(rf"(?P<num>{NUM})\s*(?P<scale>k|thousand|grand|mm|mn|million|bn|billion)(?![\w])", re.I)
-# "200 a month", "$150 per month", "300 monthly": a periodic amount (a contribution, not a principal)
+# "200 a month", "$150 per month", "300 monthly": a periodic amount (not a starting one)
 PERIODIC = lazy(
     rf"(?P<num>{NUM})(?:\s*(?P<scale>k|thousand|grand)(?![\w]))?"
-    rf"(?:\s*(?P<cur>[A-Za-z]+(?: [A-Za-z]+)?))??\s*(?:(?:a|per|each|every|/)\s*(?P<per>month|mo|week|year|yr)\b|(?P<per2>monthly|weekly|yearly|annually)\b(?!\s+(?:compound|payment|installment|contribution)))",
+    rf"(?:\s*(?P<cur>[A-Za-z]+(?: [A-Za-z]+)?))??\s*(?:(?:a|per|each|every|/)\s*(?P<per>month|mo|week|year|yr)\b|(?P<per2>monthly|weekly|yearly|annually)\b(?!\s+(?:compound|payment|installment)))",
     re.I)
 MONEY_M = lazy(rf"(?P<num>{NUM})\s*(?P<scale>m|b)(?![\w'])", re.I)
 DURATION = lazy(

@@ -1,9 +1,9 @@
 """Slot roles: which tagged entity fills which parameter of the chosen action, in the catalog's units.
 
 Each slot is filled from entities of the kinds its `kind` accepts. When several slots accept the same
-kind (principal and monthly_contribution; from and to currency; party_a and party_b; age and
-creatinine from plain numbers) cue words near the entity decide: the words just before it, its own
-unit, and words from the slot's name and description. Plain numbers are placed last, by cue and by the
+kind (a starting amount and a monthly one; from and to currency; two parties; an age and a lab value
+from plain numbers) cue words near the entity decide: the words just before it, its own unit, the
+words of the slot's name and the cue words the slot and its kind declare. Plain numbers are placed last, by cue and by the
 range each slot finds plausible. Every choice is recorded with a reason for `--explain`.
 """
 from __future__ import annotations
@@ -226,7 +226,7 @@ class Filler:
         return flows, why
 
     def _typed_numeric(self, group) -> None:
-        # the same kind twice (principal + monthly_contribution): periodic amounts go to the periodic slot
+        # the same kind twice (a starting and a monthly amount): periodic amounts go to the periodic slot
         by_kind: dict[str, list] = {}
         for s in group:
             by_kind.setdefault(s.kind, []).append(s)

@@ -1,9 +1,9 @@
-"""Exact templates, the first tier: "[monthly] (payment|repayment) [on] [a] {principal} loan at {rate_pct}".
+"""Exact templates, the first tier: "[the] (time|duration) to (go|travel) {distance} at {speed}".
 
 Syntax (hassil's, minus its rule references): `[x]` optional, `(a|b)` alternatives, `{slot}` a slot.
 Templates match the tagged text, so a typed slot ({principal}: money) matches only an entity of its
 kind (`<money>`), never a run of words; only free-text slots (party, source, query, topic, pack) take
-words, non-greedily, so "between {party_a} and {party_b}" splits "Acme and Bob" where it should.
+words, non-greedily, so "between {first} and {second}" splits "Acme and Bob" where it should.
 """
 from __future__ import annotations
 
