@@ -73,7 +73,8 @@ CORE_KINDS: dict[str, KindSpec] = {k.name: k for k in [
           maximum=60),
     _core("days", "A number of days (duration), with a qualifier said before 'days' kept", ["10 days", "3 weeks"],
           unit="days", minimum=1, maximum=100000),
-    _core("date", "A calendar date, ISO 8601", ["March 3 2026", "2026-11-20", "tomorrow"], unit="ISO date"),
+    _core("date", "A calendar date, ISO 8601", ["March 3 2026", "2026-11-20", "tomorrow"], unit="ISO date",
+          base="date"),
     _core("quantity", "A physical quantity in the slot's `unit`: any unit pint knows is converted to it; a "
                       "dimension mismatch is refused", ["8 m/s", "30 km/h", "4 metres", "2.5 kWh"], base="quantity"),
     _core("weight", "A body weight (quantity, kg)", ["70 kg", "154 lb", "11 stone 4"], base="quantity", unit="kg",
@@ -82,7 +83,7 @@ CORE_KINDS: dict[str, KindSpec] = {k.name: k for k in [
           minimum=40, maximum=250, units={"cm": 1, "m": 100}, ranges={"m": [1.2, 2.5]}),
     _core("age", "A person's age in years", ["60 year old", "aged 45", "45f"], unit="years", minimum=1, maximum=120),
     _core("sex", "A person's sex: female or male", ["woman", "male", "45f"], base="choice"),
-    _core("choice", "One of the slot's Literal/enum values, or a synonym the slot declares", ["bazett", "court"],
+    _core("choice", "One of the slot's Literal/enum values, or a synonym the slot declares", ["single", "head of household"],
           base="choice"),
     _core("boolean", "Yes or no: the slot's name or cue words said (or negated)", ["mutual", "one-way"],
           base="boolean"),
