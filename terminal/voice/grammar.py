@@ -28,7 +28,7 @@ from pathlib import Path
 
 from intents.resolver.numbers import TENS, UNITS
 
-MODEL_VERSION = 3  # bump when the generated corpus or model changes, so stale caches are rebuilt
+MODEL_VERSION = 4  # bump when the generated corpus or model changes, so stale caches are rebuilt
 EXPANSIONS = 40  # corpus sentences drawn from each template
 SAMPLE_VARIANTS = 6
 SAMPLE_WEIGHT = 8  # copies of each sample as written  # re-spoken copies of each sample with other numbers
@@ -49,10 +49,9 @@ _ORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleve
 MONTHS = "january february march april may june july august september october november december".split()
 CURRENCIES = ["dollars", "us dollars", "euros", "pounds", "british pounds", "yen", "japanese yen", "swiss francs",
               "canadian dollars", "australian dollars", "yuan", "rupees"]
-JURISDICTIONS = ["federal", "us federal", "new york", "california", "delaware", "texas", "florida", "england"]
 PARTIES = ["acme", "acme corporation", "globex", "smith and jones", "northwind", "blue river", "john smith",
            "mary brown", "contoso", "united holdings"]
-FREE_KINDS = {"text", "party", "path", "source", "query", "topic"}
+FREE_KINDS = {"text", "party", "name", "path", "source", "document", "topic"}
 
 _TOKEN = re.compile(r"\[|\]|\(|\)|\||\{[^}]*\}|[^\s\[\]()|{}]+")
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.I)
@@ -228,20 +227,33 @@ KIND_VALUES = {
     "age": lambda r: say_int(r.randrange(18, 95)) + r.choice([" year old", " years old", ""]),
     "weight": lambda r: say_int(r.randrange(40, 130)) + r.choice([" kilos", " kilograms", " kg", " pounds", ""]),
     "height": lambda r: say_int(r.randrange(140, 205)) + r.choice([" centimeters", " cm", ""]),
-    "creatinine": lambda r: _decimal(r, 0.5, 3.0) + r.choice(["", " milligrams per deciliter"]),
-    "qt": lambda r: say_int(r.randrange(320, 520)) + r.choice(["", " milliseconds", " ms"]),
-    "heart_rate": lambda r: say_int(r.randrange(45, 140)) + r.choice(["", " beats per minute", " bpm"]),
-    "dose_per_kg": lambda r: say_int(r.randrange(1, 40)) + r.choice(["", " milligrams per kilogram", " mg per kg"]),
     "number_list": _number_list,
     "list": _number_list,
     "currency": lambda r: r.choice(CURRENCIES),
     "sex": lambda r: r.choice(["female", "male", "woman", "man"]),
-    "jurisdiction": lambda r: r.choice(JURISDICTIONS),
     "party": lambda r: r.choice(PARTIES),
     "boolean": lambda r: r.choice(["mutual", "one way", "unilateral"]),
-    "lab_unit": lambda r: r.choice(["milligrams per deciliter", "millimoles per liter", "micromoles per liter",
-                                    "mg per dl", "mmol per l"]),
 }
+
+
+def pack_kind_value(kind, r: random.Random) -> str:
+    """A spoken value of a kind a pack registers: one of its named values, or a number in its plausible
+    range said with one of its spoken units (`KindSpec.spoken`, its unit spellings), or an example."""
+    if kind.values:
+        return r.choice(sorted(kind.values))
+    if kind.base == "party":
+        return r.choice(PARTIES)
+    said = list(kind.spoken) + [u.replace("/", " per ") for u in kind.units]
+    if kind.base == "unit":
+        return r.choice(said) if said else ""
+    if kind.base in ("quantity", "number", "integer"):
+        lo = kind.minimum if kind.minimum is not None else 1
+        hi = kind.maximum if kind.maximum is not None else max(lo * 10, 100)
+        value = _decimal(r, lo, hi) if hi - lo < 10 else say_int(int(r.uniform(lo, hi)))
+        return value + ((" " + r.choice(said)) if said and r.random() < 0.6 else "")
+    if kind.base in ("text", "document"):
+        return ""  # free words, as for any text slot
+    return r.choice(kind.examples).lower() if kind.examples else ""
 
 
 # ---- corpus: templates and samples, spoken ----------------------------------------------------------
@@ -249,8 +261,9 @@ KIND_VALUES = {
 class _Expander:
     """Draws random sentences from one action's templates ('[opt] (a|b) {slot}')."""
 
-    def __init__(self, spec, packs: list[str], rng: random.Random, free_words: list[str]) -> None:
+    def __init__(self, spec, packs: list[str], rng: random.Random, free_words: list[str], kinds=None) -> None:
         self.spec, self.packs, self.r, self.free = spec, packs, rng, free_words
+        self.kinds = kinds or {}
 
     def expand(self, template: str) -> str:
         tokens = _TOKEN.findall(_loosen(template).lower())
@@ -299,6 +312,10 @@ class _Expander:
         gen = KIND_VALUES.get(kind)
         if gen:
             return gen(self.r)
+        if kind in self.kinds:
+            said = pack_kind_value(self.kinds[kind], self.r)
+            if said:
+                return said
         if kind in FREE_KINDS or (slot is not None and slot.type == "string"):
             return " ".join(self.r.sample(self.free, k=min(len(self.free), self.r.randrange(1, 4))))
         return KIND_VALUES["number"](self.r)
@@ -346,13 +363,15 @@ def _loosen(phrase: str) -> str:
     return re.sub(r"[?!,;:\"]|\.(?!\d)", " ", phrase)
 
 
-def corpus(actions: list, packs: list[str], seed: int = 7) -> list[list[str]]:
-    """Spoken sentences for these actions: each template expanded, each sample spoken and re-spoken."""
+def corpus(actions: list, packs: list[str], seed: int = 7, kinds=None) -> list[list[str]]:
+    """Spoken sentences for these actions: each template expanded, each sample spoken and re-spoken;
+    the packs' own kinds (`kinds`: intents.kinds.KindSpec) say how their values are spoken."""
+    kinds = {k.name: k for k in kinds or ()}
     rng = random.Random(seed)
     sentences: list[list[str]] = []
     for spec in actions:
         free = sorted({w for s in spec.samples for w in re.findall(r"[a-z][a-z']+", s.lower())}) or ["help"]
-        ex = _Expander(spec, packs or ["finance"], rng, free)
+        ex = _Expander(spec, packs or ["finance"], rng, free, kinds)
         for template in spec.templates:
             for _ in range(EXPANSIONS):
                 sentences.append(ex.expand(template).split())
@@ -458,10 +477,10 @@ class Grammar:
         return lm, dic
 
 
-def build(actions: list, packs: list[str], key: str = "") -> Grammar:
+def build(actions: list, packs: list[str], key: str = "", kinds=None) -> Grammar:
     lex = Lexicon(known=dictionary())
     sentences = []
-    for sentence in corpus(actions, packs):
+    for sentence in corpus(actions, packs, kinds=kinds):
         words = [w for w in (lex.word(t) for t in sentence) if w]
         if words:
             sentences.append(words)
@@ -484,7 +503,7 @@ def for_registry(registry) -> Grammar:
     except (OSError, ValueError, KeyError):
         pass
     installed = [p.manifest.id for p in registry.packs.values()]
-    grammar = build(registry.actions(), installed, key=key)
+    grammar = build(registry.actions(), installed, key=key, kinds=registry.kinds())
     _atomic(path, json.dumps(grammar.to_json()))
     return grammar
 
