@@ -230,3 +230,34 @@ def test_the_resolver_core_names_no_built_in_action_slot_or_domain_word(registry
             if w in words and (path.name, "*") not in ALLOWED and (path.name, owner) not in ALLOWED:
                 found.append(f"{where} ({owner}): {w}")
     assert not found, "\n".join(sorted(set(found)))
+
+
+# ---- one template syntax tree ------------------------------------------------------------------------
+def test_the_matcher_accepts_every_sentence_the_index_and_the_voice_grammar_draw_from_a_template(registry):
+    import random
+
+    from intents.resolver import template_tree
+    from intents.resolver.index import expand_template
+    from intents.resolver.templates import Templates, compile_template
+    from terminal.voice.grammar import _Expander
+
+    assert template_tree.slots(template_tree.parse("[the] (a|b {x}) {y}")) == ["x", "y"]
+    with pytest.raises(template_tree.TemplateError):
+        template_tree.parse("broken (x")
+    from intents.resolver.lexicon import Lexicon
+
+    vocab, syn = registry.vocabulary()
+    lex = Lexicon.build(registry.actions(), registry.kinds(), vocab, syn)
+    checked = 0
+    for spec in registry.actions():
+        kinds = {s.name: s.kind for s in spec.slots}
+        for tpl in spec.templates:
+            src = compile_template(tpl, kinds, lex)
+            assert src is not None, tpl
+            matcher = Templates([(spec.id, src)])
+            for sentence in expand_template(tpl, kinds, lexicon=lex):
+                assert matcher.match(sentence) is not None, (tpl, sentence)
+                checked += 1
+            spoken = _Expander(spec, ["finance"], random.Random(3), ["words"]).expand(tpl)
+            assert spoken and "{" not in spoken and "[" not in spoken, (tpl, spoken)
+    assert checked > 50

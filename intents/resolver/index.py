@@ -13,10 +13,9 @@ import itertools
 import json
 import math
 import os
-import re
 from pathlib import Path
 
-from intents.resolver import entities, oos, templates, text
+from intents.resolver import entities, oos, template_tree, templates, text
 from intents.resolver.lexicon import Lexicon
 
 INDEX_VERSION = 7  # 7: the catalog's lexicon (pack kinds, units, words)
@@ -33,38 +32,24 @@ def code_stamp() -> str:
     return h.hexdigest()[:12]
 
 
-_GROUP = re.compile(r"\(([^()\[\]]*)\)")
-_OPTIONAL = re.compile(r"\[([^()\[\]]*)\]")
-_SLOT = re.compile(r"\{([a-z_0-9]+)\}")
-
-
 def expand_template(template: str, kinds: dict[str, str | None], limit: int = 4, lexicon: Lexicon | None = None) -> list[str]:
     """A few sentences a template accepts (first and last alternatives, with and without optionals),
     slots written as their entity placeholder, for the statistical tier to learn from."""
-    def alt_of(src: str, pick: int, optional: bool) -> str:
-        def group(m: re.Match) -> str:
-            opts = m.group(1).split("|")
-            return opts[min(pick, len(opts) - 1)] if pick >= 0 else opts[-1]
+    tree = template_tree.parse(template.lower(), strict=False)
+    lex = lexicon or Lexicon()
 
-        def opt(m: re.Match) -> str:
-            opts = m.group(1).split("|")
-            return opts[min(pick, len(opts) - 1)] if optional else ""
-
-        prev = None
-        while prev != src:
-            prev = src
-            src = _GROUP.sub(group, src)
-            src = _OPTIONAL.sub(opt, src)
-        return src
-
-    def slot(m: re.Match) -> str:
-        kinds_ = (lexicon or Lexicon()).entity_kinds(kinds.get(m.group(1)))
-        return f" <{kinds_[0]}> " if kinds_ else " " + m.group(1).replace("_", " ") + " "
+    def slot(name: str) -> str:
+        kinds_ = lex.entity_kinds(kinds.get(name))
+        return f" <{kinds_[0]}> " if kinds_ else " " + name.replace("_", " ") + " "
 
     out = []
     for pick, optional in itertools.product((0, 1, -1), (True, False)):
-        s = _SLOT.sub(slot, alt_of(template.lower(), pick, optional))
-        s = " ".join(s.split())
+        def choose(g, pick=pick, optional=optional):
+            if g.optional and not optional:
+                return None
+            return g.options[min(pick, len(g.options) - 1)]
+
+        s = " ".join(template_tree.walk(tree, choose, str, slot).split())
         if s and s not in out:
             out.append(s)
         if len(out) >= limit:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 
 from intents.resolver.lexicon import Lexicon
+from intents.resolver.template_tree import Group, Seq, SlotRef, Space, TemplateError, parse
 
 _CORE = Lexicon()
-
-_PART = re.compile(r"\[|\]|\(|\)|\||\{[a-z_0-9]+\}|[^\[\]()|{}\s]+|\s+", re.I)
-
 
 def _normal(text: str) -> str:
     text = re.sub(r"[^\w<>\s'/.-]", " ", text.lower())
@@ -25,41 +23,41 @@ def _normal(text: str) -> str:
 def compile_template(template: str, kinds: dict[str, str | None], lexicon: Lexicon | None = None) -> str | None:
     """Regex source for a template, or None when it does not parse (a pack author's typo must not
     break resolving)."""
-    out: list[str] = []
-    depth = 0
     try:
-        for tok in _PART.findall(template.lower()):
-            if tok.isspace():
+        tree = parse(template.lower())
+    except TemplateError:
+        return None
+    lex = lexicon or _CORE
+    seen: dict[str, int] = {}
+
+    def render(seq: Seq) -> str:
+        out = []
+        for item in seq.items:
+            if isinstance(item, Space):
                 out.append(r"\s*")
-            elif tok == "[":
-                out.append("(?:")
-                depth += 1
-            elif tok == "]":
-                out.append(r")?")
-                depth -= 1
-            elif tok == "(":
-                out.append("(?:")
-                depth += 1
-            elif tok == ")":
-                out.append(")")
-                depth -= 1
-            elif tok == "|":
-                out.append("|")
-            elif tok.startswith("{"):
-                name = tok[1:-1]
-                ent = (lexicon or _CORE).entity_kinds(kinds.get(name))
+            elif isinstance(item, Group):
+                out.append("(?:" + "|".join(render(o) for o in item.options) + ")" + ("?" if item.optional else ""))
+            elif isinstance(item, SlotRef):
+                ent = lex.entity_kinds(kinds.get(item.name))
                 if ent:
                     out.append("(?:" + "|".join(f"<{k}>" for k in ent) + ")")
+                elif re.fullmatch(r"[a-z_][a-z_0-9]*", item.name):
+                    # a slot named twice ("[{formula}] qtc ... [{formula}]") captures under a second name
+                    seen[item.name] = seen.get(item.name, 0) + 1
+                    group = item.name if seen[item.name] == 1 else f"{item.name}__{seen[item.name]}"
+                    out.append(rf"(?P<{group}>[^<>]+?)")
                 else:
-                    out.append(rf"(?P<{name}>[^<>]+?)")
+                    raise TemplateError(item.name)
             else:
+                tok = item.text
                 word = re.escape(_normal(tok))
                 # word boundaries: "(in|from)" must not match inside "finance"
                 out.append((r"\b" if tok[:1].isalnum() else "") + word + (r"\b" if tok[-1:].isalnum() else ""))
-        if depth != 0:
-            return None
         return "".join(out)
-    except ValueError:
+
+    try:
+        return render(tree)
+    except TemplateError:
         return None
 
 
@@ -176,7 +174,10 @@ class Templates:
             rx = self._rx[i]
             m = rx.fullmatch(text) if rx is not None else None
             if m:
-                caps = {k: v.strip() for k, v in m.groupdict().items() if v}
+                caps = {}
+                for k, v in m.groupdict().items():
+                    if v:
+                        caps.setdefault(k.split("__")[0], v.strip())
                 found.append((sum(len(v) for v in caps.values()), i, action, caps))
         found.sort()
         return [(action, caps) for _, _, action, caps in found]

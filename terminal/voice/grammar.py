@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from intents.resolver.numbers import TENS, UNITS
+from intents.resolver.template_tree import Group, SlotRef, Word, parse
 
 MODEL_VERSION = 4  # bump when the generated corpus or model changes, so stale caches are rebuilt
 EXPANSIONS = 40  # corpus sentences drawn from each template
@@ -53,7 +54,6 @@ PARTIES = ["acme", "acme corporation", "globex", "smith and jones", "northwind",
            "mary brown", "contoso", "united holdings"]
 FREE_KINDS = {"text", "party", "name", "path", "source", "document", "topic"}
 
-_TOKEN = re.compile(r"\[|\]|\(|\)|\||\{[^}]*\}|[^\s\[\]()|{}]+")
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.I)
 _NUMERIC = re.compile(r"^[$€£]?(\d[\d,]*(?:\.\d+)?)(k|m|bn)?(%)?$", re.I)
 
@@ -266,41 +266,21 @@ class _Expander:
         self.kinds = kinds or {}
 
     def expand(self, template: str) -> str:
-        tokens = _TOKEN.findall(_loosen(template).lower())
-        words, _ = self._seq(tokens, 0)
-        return " ".join(words)
+        """One spoken sentence, drawn from the template's syntax tree (the one the matcher and the index
+        use: intents.resolver.template_tree); a malformed template is read as far as it goes."""
+        return " ".join(self._words(parse(_loosen(template).lower(), strict=False)))
 
-    def _seq(self, tokens: list[str], i: int) -> tuple[list[str], int]:
+    def _words(self, seq) -> list[str]:
         out: list[str] = []
-        while i < len(tokens):
-            t = tokens[i]
-            if t in ("]", ")", "|"):
-                break
-            if t in ("[", "("):
-                alts, i = self._group(tokens, i + 1)
-                if t == "(" or self.r.random() < 0.5:
-                    out += self.r.choice(alts)
-                continue
-            out += self._atom(t)
-            i += 1
-        return out, i
-
-    def _group(self, tokens: list[str], i: int) -> tuple[list[list[str]], int]:
-        alts = []
-        while True:
-            body, i = self._seq(tokens, i)
-            alts.append(body)
-            if i >= len(tokens):
-                return alts, i
-            if tokens[i] == "|":
-                i += 1
-                continue
-            return alts, i + 1  # the closing bracket (a mismatched one is tolerated)
-
-    def _atom(self, t: str) -> list[str]:
-        if t.startswith("{"):
-            return self.slot_value(t.strip("{}").split(":")[0].strip()).split()
-        return spoken_words(t, self.r)
+        for item in seq.items:
+            if isinstance(item, Group):
+                if not item.optional or self.r.random() < 0.5:
+                    out += self._words(self.r.choice(item.options))
+            elif isinstance(item, SlotRef):
+                out += self.slot_value(item.name).split()
+            elif isinstance(item, Word):
+                out += spoken_words(item.text, self.r)
+        return out
 
     def slot_value(self, name: str) -> str:
         slot = self.spec.slot(name)
