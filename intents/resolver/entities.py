@@ -263,7 +263,7 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
 
     low = norm.lower()
     words = set(re.findall(r"[a-z]+", low))
-    if starts and tagger is not None and tagger.unit_rx is not None and not tagger.words.isdisjoint(re.findall(r"[a-zµμ]+", low)):
+    if starts and tagger is not None and tagger.has_units and not tagger.words.isdisjoint(re.findall(r"[a-zµμ]+", low)):
         _declared(norm, tagger, lexicon, add, at)
     units_table = lexicon.units if lexicon is not None else None
     if starts and units_table:

@@ -186,14 +186,20 @@ class PackTagger:
                 found = canonical_unit(k, spelling)
                 if found:
                     self.unit_of.setdefault(_norm_unit(spelling), (k.name, found[0]))
-        spellings = sorted({s for s in self.unit_of}, key=len, reverse=True)
-        self.unit_rx = None
-        if spellings:
+        self._spellings = sorted({s for s in self.unit_of}, key=len, reverse=True)
+        self._unit_rx = None
+        self.has_units = bool(self._spellings)
+        self.words = {w for s in self._spellings for w in re.findall(r"[a-zµμ]+", s.lower())}
+
+    @property
+    def unit_rx(self):
+        """One pattern of every declared unit, longest first, compiled when a text first needs it."""
+        if self._unit_rx is None and self._spellings:
             from intents.resolver.entities import NUM
 
-            alts = "|".join(_spelling_rx(s) for s in spellings)
-            self.unit_rx = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>{alts})(?![\w/])", re.I)
-        self.words = {w for s in spellings for w in re.findall(r"[a-zµμ]+", s.lower())}
+            alts = "|".join(_spelling_rx(s) for s in self._spellings)
+            self._unit_rx = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>{alts})(?![\w/])", re.I)
+        return self._unit_rx
 
     def unit(self, written: str) -> tuple[str, str] | None:
         key = _norm_unit(written)
