@@ -130,8 +130,6 @@ class Lexicon:
         elif kind in self.pack_kinds:
             spec = self.pack_kinds[kind]
             own = [spec.name]
-            if spec.units:
-                own.append(_tag_of(spec))
             out = tuple(dict.fromkeys(own + list(_BASE_ENTITIES.get(spec.base, ()))))
         else:
             out = ()
@@ -149,10 +147,6 @@ class Lexicon:
         if self._tagger is None:
             self._tagger = PackTagger(list(self.pack_kinds.values()))
         return self._tagger
-
-
-def _tag_of(spec: KindSpec) -> str:
-    return spec.name
 
 
 def _spelling_rx(spelling: str) -> str:

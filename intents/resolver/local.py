@@ -35,6 +35,7 @@ class LocalResolver:
         self.packs = packs or {}
         self._action_vocab: set[str] | None = None
         self.kind_sets = {a.id: {s.kind for s in a.slots if s.kind} for a in actions}
+        self._serving: dict[tuple[str, str], bool] = {}
 
     @classmethod
     def for_registry(cls, registry) -> "LocalResolver":
@@ -152,7 +153,7 @@ class LocalResolver:
                 continue
             if not captures:
                 return action_id, captures, 0.97
-            values, _ = slot_roles.fill(spec, tagged, captures, self.packs, self.lexicon)
+            values, _ = slot_roles.fill(spec, tagged, captures, self.packs, self.lexicon, explain=False)
             filled, sound = True, True
             for name, captured in captures.items():
                 slot = spec.slot(name)
@@ -215,7 +216,7 @@ class LocalResolver:
                 not any(e.kind not in ("number",) for e in tagged.entities):
             # Nothing said fills any of its slots and the words are only loosely alike: "pay my
             # mortgage bill" is not a request to calculate a mortgage payment.
-            values, _ = slot_roles.fill(spec, tagged, None, self.packs, self.lexicon)
+            values, _ = slot_roles.fill(spec, tagged, None, self.packs, self.lexicon, explain=False)
             if not values:
                 info["refused"] = f"loosely like {a1} ({s1:.2f}) with none of its values"
                 conf = round(min(_calibrate(s1, 0), 0.49), 3)
@@ -245,7 +246,7 @@ class LocalResolver:
         adjusted = []
         for s, a in close:
             spec = self.actions[a]
-            values, reasons = slot_roles.fill(spec, tagged, None, self.packs, self.lexicon)
+            values, reasons = slot_roles.fill(spec, tagged, None, self.packs, self.lexicon, explain=False)
             required = [x.name for x in spec.slots if x.required]
             filled = sum(1 for n in required if n in values) / len(required) if required else 0.5
             rejected = sum(1 for r in reasons.values() if r.startswith("rejected"))
@@ -261,11 +262,19 @@ class LocalResolver:
         for k in kinds:
             if k in ("number", "quoted"):
                 continue
-            serving = [sk for sk in wanted if k in self.lexicon.entity_kinds(sk) or k == sk or
-                       (k == "party" and getattr(self.lexicon.kind(sk), "base", None) == "party") or
-                       (k == "path" and sk in ("source", "document")) or self._unit_serves(k, sk)]
-            fit += 1.0 if serving else -0.5
+            fit += 1.0 if any(self._serves(k, sk) for sk in wanted) else -0.5
         return fit
+
+    def _serves(self, k: str, sk: str) -> bool:
+        """Whether an entity of kind `k` can fill a slot of kind `sk` (memoised: asked for every candidate)."""
+        key = (k, sk)
+        found = self._serving.get(key)
+        if found is None:
+            found = self._serving[key] = bool(
+                k in self.lexicon.entity_kinds(sk) or k == sk or
+                (k == "party" and getattr(self.lexicon.kind(sk), "base", None) == "party") or
+                (k == "path" and sk in ("source", "document")) or self._unit_serves(k, sk))
+        return found
 
     def _unit_serves(self, entity_kind: str, slot_kind: str) -> bool:
         """A value in one of a pack kind's units serves it ("126 mg/dL" serves the unit slot too)."""

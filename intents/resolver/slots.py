@@ -40,7 +40,8 @@ class Filler:
     """Fills one action's slots from one tagged text."""
 
     def __init__(self, spec, tagged: Tagged, captures: dict[str, str] | None = None, packs: dict[str, str] | None = None,
-                 lexicon: Lexicon | None = None) -> None:
+                 lexicon: Lexicon | None = None, explain: bool = True) -> None:
+        self.explain = explain  # a reason for every empty slot (the final fill; not the re-ranking ones)
         self.spec = spec
         self.lex = lexicon or _CORE_LEXICON
         self.t = tagged
@@ -144,7 +145,8 @@ class Filler:
             if s.name not in self.slots and roles[s.name] == "text":
                 self._text(s)
         self._validate()
-        self._why_empty(slots)
+        if self.explain:
+            self._why_empty(slots)
         return self.slots, self.reasons
 
     def _why_empty(self, slots) -> None:
@@ -727,5 +729,5 @@ def _is_filler(name: str) -> bool:
     return name.lower() in {"me", "us", "them", "it", "a", "an", "the", "someone", "my company", ""}
 
 
-def fill(spec, tagged: Tagged, captures=None, packs=None, lexicon=None) -> tuple[dict[str, Any], dict[str, str]]:
-    return Filler(spec, tagged, captures, packs, lexicon).fill()
+def fill(spec, tagged: Tagged, captures=None, packs=None, lexicon=None, explain: bool = True) -> tuple[dict[str, Any], dict[str, str]]:
+    return Filler(spec, tagged, captures, packs, lexicon, explain).fill()

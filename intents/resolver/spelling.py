@@ -27,16 +27,15 @@ _LETTERS = {w: set(w) for w in WORDS}
 _WORD = re.compile(r"[A-Za-z]{6,}")
 
 
-_SEEN: dict[str, str | None] = {}  # word -> its repair; the same words come back in every request
+_SEEN: dict = {}  # word -> its repair; the same words come back in every request
 
 
 def _near(word: str, extra: frozenset = frozenset()) -> str | None:
     low = word.lower()
-    if extra:
-        return _closest(low, extra)
-    if low in _SEEN:
-        return _SEEN[low]
-    fixed = _SEEN[low] = _closest(low)
+    key = (low, hash(extra)) if extra else low  # a frozenset keeps its hash: the same catalog, the same key
+    if key in _SEEN:
+        return _SEEN[key]
+    fixed = _SEEN[key] = _closest(low, extra)
     if len(_SEEN) > 50_000:  # bounded: arbitrary input must not grow it without end
         _SEEN.clear()
     return fixed
