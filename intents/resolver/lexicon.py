@@ -84,7 +84,10 @@ class Lexicon:
         return lex
 
     def _derive(self) -> None:
-        self.money_cues = frozenset(getattr(self, "cues", {}).get("money", ()))
+        from intents.resolver.text import STOP
+
+        # words that say money is meant ("loan", "invest"): a money slot's cue words, not its prepositions
+        self.money_cues = frozenset(w for w in getattr(self, "cues", {}).get("money", ()) if len(w) >= 4 and w not in STOP)
         self.spell_words = frozenset(getattr(self, "spelling", ()))
 
     def to_json(self) -> dict[str, Any]:
