@@ -174,7 +174,12 @@ def test_installing_an_installed_pack_upgrades_it_in_place_and_e_installs_it_edi
         assert r.json["pack"] == "kinds_upgrade_demo"
         listed = {p["id"]: p for p in cli("packs", "--json").json["packs"]}
         assert listed["kinds_upgrade_demo"]["version"] == "0.2.0"
-        r = cli("packs", "install", "-e", str(root), "--json")
+        # from inside the project, as a pack author would (with `python -m`, the working folder comes first
+        # on sys.path, and from the project's parent its folder would shadow the editable package)
+        r = cli("packs", "install", "-e", str(root), "--json", cwd=root)
         assert r.code == 0, r.out + r.err
+        init.write_text(init.read_text().replace('version="0.2.0"', 'version="0.3.0"'))
+        listed = {p["id"]: p for p in cli("packs", "--json", cwd=root).json["packs"]}
+        assert listed["kinds_upgrade_demo"]["version"] == "0.3.0"  # an edit shows without reinstalling
     finally:
-        cli("packs", "remove", "kinds_upgrade_demo")
+        cli("packs", "remove", "kinds_upgrade_demo", cwd=root)
