@@ -12,7 +12,6 @@ resolver reads it from the registry cache without importing any pack's code.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -104,6 +103,8 @@ CORE_KINDS: dict[str, KindSpec] = {k.name: k for k in [
 
 
 def closest(name: str, known: list[str] | set[str]) -> str | None:
+    import difflib
+
     found = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
     return found[0] if found else None
 

@@ -102,7 +102,7 @@ WEIGHT = lazy(
     rf"(?P<num>{NUM})\s*(?P<unit>kgs?|kilo(?:gram)?s?|kilogrammes?|lbs?|pounds?|st|stones?|g|grams?)(?!\w)", re.I)
 AGE = lazy(
     rf"(?<![\d.,])(?P<num>\d{{1,3}})\s*(?:-\s*)?(?:years?|yrs?|y)\s*(?:-\s*)?old\b|(?<![\d.,])(?P<num2>\d{{1,3}})\s*(?:yo|y/o|y\.o\.)(?:\s*(?P<sexl2>[mf])\b)?(?!\w)"
-    rf"|\b(?:aged|age(?:\s+of|\s+is|:)?)\s*(?P<num3>\d{{1,3}})\b|(?<![\d.,])(?P<num4>\d{{1,3}})\s*(?P<sexl>[mf])(?![\w'.])",
+    rf"|\b(?:aged|age(?:\s+of|\s+is|:)?)\s*(?P<num3>\d{{1,3}})\b|(?<![\d.,])(?P<num4>\d{{1,3}})\s*(?P<sexl>[mf])(?![\w'./²³^])",
     re.I)
 PERCENT = lazy(rf"(?P<num>{NUM})\s*(?:%|percent\b|per\s*cent\b|pct\b|percentage\b)", re.I)
 MONEY_SYMBOL = lazy(
@@ -173,6 +173,23 @@ def expand_pair(src: str, end: str = _PARTY_END) -> str:
 _PAIRS_OF: dict[int, list] = {}
 
 
+class _Guarded:
+    """A party pattern, compiled on first use and tried only when one of its anchor words is said."""
+
+    def __init__(self, src: str, flags: int, needs: tuple[str, ...]) -> None:
+        self.src, self.flags, self.needs, self._rx = src, flags, needs, None
+
+    def finditer(self, text: str, words: set[str]):
+        if self.needs and words.isdisjoint(self.needs):
+            return iter(())
+        if self._rx is None:
+            try:
+                self._rx = re.compile(self.src, self.flags)
+            except re.error:
+                self._rx = re.compile(r"(?!x)x")  # a broken pack pattern never breaks tagging
+        return self._rx.finditer(text)
+
+
 def pair_patterns(lexicon) -> list:
     """The patterns that name two parties, the first that finds a pair is used: the core's, then the
     catalog's party kinds' (`KindSpec.pairs`), all ending names at the catalog's words."""
@@ -180,14 +197,13 @@ def pair_patterns(lexicon) -> list:
     if key not in _PAIRS_OF:
         kinds = [k for k in lexicon.pack_kinds.values() if k.base == "party"] if lexicon is not None else []
         end = _party_end(_PARTY_END_WORDS + [w for k in kinds for w in k.cues])
-        out = [re.compile(expand_pair(_PARTIES, end), re.I), re.compile(expand_pair(_NAMED_PAIR, end)),
-               re.compile(expand_pair(_LABELLED_PAIR, end), re.I)]
+        # the core's patterns are compiled only when their anchor word is in the text (start-up cost)
+        out = [_Guarded(expand_pair(_PARTIES, end), re.I, ("between", "among", "parties")),
+               _Guarded(expand_pair(_NAMED_PAIR, end), 0, ("for", "with", "by")),
+               _Guarded(expand_pair(_LABELLED_PAIR, end), re.I, ("party",))]
         for k in kinds:
             for src in k.pairs:
-                try:
-                    out.append(re.compile(expand_pair(src, end), re.I if "(?-i" not in src else 0))
-                except re.error:
-                    pass
+                out.append(_Guarded(expand_pair(src, end), re.I if "(?-i" not in src else 0, ()))
         _PAIRS_OF.clear() if len(_PAIRS_OF) > 8 else None
         _PAIRS_OF[key] = out
     return _PAIRS_OF[key]
@@ -195,6 +211,7 @@ def pair_patterns(lexicon) -> list:
 
 _NOT_PARTY = {"me", "us", "them", "you", "it", "a", "an", "the", "someone"}
 _DIGIT = re.compile(r"\d")
+_WORDS_RX = re.compile(r"[a-z]+")  # ASCII only: a charset beyond Latin-1 (Greek mu) costs ms to compile
 _AGE_SEX_HINT = re.compile(r"\d\s*[mfMF]\b")
 NUM_START = lazy(rf"(?<![\d.,]){NUM}")
 NEGATIVE_WORD = lazy(rf"\b(?:minus|negative)\s+(?={NUM})", re.I)
@@ -243,7 +260,8 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
     for m in PATH.finditer(norm):
         if claims.free(*m.span()) and not re.fullmatch(r"[\d/.\-]+", m.group(0)) and not re.search(r"\d+/(?:l|dl|kg|min)\b", m.group(0), re.I):
             add("path", m.group(0), m)
-    for m in next((found for found in (list(p.finditer(norm)) for p in pair_patterns(lexicon)) if found), []):
+    said = set(_WORDS_RX.findall(norm.lower()))
+    for m in next((found for found in (list(p.finditer(norm, said)) for p in pair_patterns(lexicon)) if found), []):
         for g in ("a", "b"):
             name = party_name(m.group(g))
             a = m.start(g) + max(0, m.group(g).find(name))  # after a dropped "my company"
@@ -263,7 +281,7 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
 
     low = norm.lower()
     words = set(re.findall(r"[a-z]+", low))
-    if starts and tagger is not None and tagger.has_units and not tagger.words.isdisjoint(re.findall(r"[a-zµμ]+", low)):
+    if starts and tagger is not None and tagger.has_units and not tagger.words.isdisjoint(_WORDS_RX.findall(low)):
         _declared(norm, tagger, lexicon, add, at)
     units_table = lexicon.units if lexicon is not None else None
     if starts and units_table:
@@ -319,7 +337,7 @@ _NOT_UNITS = {"in", "a", "an", "at", "as", "is", "it", "or", "on", "of", "to", "
               "pints", "bar", "bars", "quad", "quads", "gross", "number", "rem", "ton", "tons", "mark", "marks",
               "count", "percentage", "year", "years", "day", "days", "week", "weeks", "month", "months"}
 QTY = lazy(rf"(?P<num>{NUM})(?:\s*(?P<scale>k|thousand|million|mn|bn|billion)(?=\s+[A-Za-z]))?\s*"
-           rf"(?P<unit>[A-Za-zµμ°][^\s\d,;:()!?]*(?:\s+[A-Za-zµμ°][^\s\d,;:()!?]*){{0,3}})")
+           rf"(?P<unit>[A-Za-zµ°][^\s\d,;:()!?]*(?:\s+[A-Za-zµ°][^\s\d,;:()!?]*){{0,3}})")
 _SCALE_LETTER = {"m": 1e6, "b": 1e9}
 
 

@@ -186,7 +186,7 @@ class PackTagger:
         self._spellings = sorted({s for s in self.unit_of}, key=len, reverse=True)
         self._unit_rx = None
         self.has_units = bool(self._spellings)
-        self.words = {w for s in self._spellings for w in re.findall(r"[a-zµμ]+", s.lower())}
+        self.words = {w for s in self._spellings for w in re.findall(r"[a-z]+", s.lower())}
 
     @property
     def unit_rx(self):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from intents.resolver.lexicon import Lexicon
-from intents.resolver.template_tree import Group, Seq, SlotRef, Space, TemplateError, parse
 
 _CORE = Lexicon()
 
@@ -22,7 +21,9 @@ def _normal(text: str) -> str:
 
 def compile_template(template: str, kinds: dict[str, str | None], lexicon: Lexicon | None = None) -> str | None:
     """Regex source for a template, or None when it does not parse (a pack author's typo must not
-    break resolving)."""
+    break resolving). Only an index build compiles templates: the tree module stays off the start-up path."""
+    from intents.resolver.template_tree import Group, Seq, SlotRef, Space, TemplateError, parse
+
     try:
         tree = parse(template.lower())
     except TemplateError:
@@ -30,7 +31,7 @@ def compile_template(template: str, kinds: dict[str, str | None], lexicon: Lexic
     lex = lexicon or _CORE
     seen: dict[str, int] = {}
 
-    def render(seq: Seq) -> str:
+    def render(seq) -> str:
         out = []
         for item in seq.items:
             if isinstance(item, Space):
