@@ -45,12 +45,12 @@ def split(resolver, text: str) -> list[Match] | None:
     return None
 
 
-def _words_only(part: str) -> str:
+def _words_only(part: str, lexicon=None) -> str:
     """The part without the values in it: what is left must still name the action ("irr of ..."), not
     merely describe values ("weight 160 lbs, height 5 foot 8" is the rest of a BSA request)."""
     from intents.resolver import entities
 
-    tagged = entities.tag(part)
+    tagged = entities.tag(part, lexicon=lexicon)  # the catalog's kinds: a pack's units are values too
     out, pos = [], 0
     for e in sorted(tagged.entities, key=lambda e: e.start):
         a, b = e.start, e.end
@@ -66,7 +66,7 @@ def _steps(resolver, parts: list[str], sure: float) -> list[Match] | None:
     for i, m in enumerate(matches):
         if m.action is None or m.confidence < sure:
             return None
-        bare = resolver.resolve(_words_only(parts[i]))
+        bare = resolver.resolve(_words_only(parts[i], getattr(resolver, "lexicon", None)))
         if bare.action != m.action or bare.confidence < sure:
             return None
         if m.action.startswith("system."):

@@ -128,16 +128,17 @@ class LocalResolver:
         spec = self.actions.get(action_id)
         if spec is None:
             return {}, {}
-        return slot_roles.fill(spec, entities.tag(str(text_in)[: entities.MAX_CHARS]), None, self.packs)
+        tagged = entities.tag(str(text_in)[: entities.MAX_CHARS], lexicon=self.lexicon)
+        return slot_roles.fill(spec, tagged, None, self.packs, self.lexicon)
 
     def foreign_words(self, action_id: str, text_in: str) -> tuple[list[str], bool]:
         """The content words of `text_in` that the action's own sentences never use, and whether every
         value in it is a bare number: a follow-up made of a value and follow-up words ("no, 5.5%") is
         about the last action, while "book me a table for two" only happens to hold a number."""
         idx = self.classifier.ids.index(action_id) if action_id in self.classifier.ids else None
-        tagged = entities.tag(str(text_in)[: entities.MAX_CHARS])
+        tagged = entities.tag(str(text_in)[: entities.MAX_CHARS], lexicon=self.lexicon)
         vocab = self.classifier.vocab_of(idx) if idx is not None else set()
-        words = [t for t in text.tokens(tagged.placeholder_text()) if not t.startswith("<")]
+        words = [t for t in text.tokens(tagged.placeholder_text(), self.lexicon.text_words) if not t.startswith("<")]
         strange = [t for t in words if t not in vocab and t not in text.FOLLOW_UP_WORDS]
         bare = all(e.kind == "number" for e in tagged.entities)
         return strange, bare
