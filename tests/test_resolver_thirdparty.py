@@ -15,6 +15,10 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "realestate_pack
 
 @pytest.fixture(scope="module")
 def resolver():
+    from intents.registry import reset_module_cache
+
+    # the shared environment may hold another checkout's copy, imported earlier through its entry point
+    reset_module_cache(["realestate_pack"])
     sys.path.insert(0, str(EXAMPLE))
     try:
         from realestate_pack import pack

@@ -35,7 +35,7 @@ class LocalResolver:
         self.packs = packs or {}
         self._action_vocab: set[str] | None = None
         self.kind_sets = {a.id: {s.kind for s in a.slots if s.kind} for a in actions}
-        self._serving: dict[tuple[str, str], bool] = {}
+        self._served: dict[str, set[str]] = {}
 
     @classmethod
     def for_registry(cls, registry) -> "LocalResolver":
@@ -258,30 +258,34 @@ class LocalResolver:
     def _kind_fit(self, action_id: str, kinds: set[str]) -> float:
         """How well the entities said fit the action's slots: +1 per slot kind served, -0.5 per
         distinctive entity the action cannot use."""
-        wanted = self.kind_sets.get(action_id, set())
+        served = self._served.get(action_id)
+        if served is None:  # asked for every candidate of every request: the set is built once per action
+            served = self._served[action_id] = self._served_by(self.kind_sets.get(action_id, set()))
         fit = 0.0
         for k in kinds:
             if k in ("number", "quoted"):
                 continue
-            fit += 1.0 if any(self._serves(k, sk) for sk in wanted) else -0.5
+            fit += 1.0 if k in served else -0.5
         return fit
 
-    def _serves(self, k: str, sk: str) -> bool:
-        """Whether an entity of kind `k` can fill a slot of kind `sk` (memoised: asked for every candidate)."""
-        key = (k, sk)
-        found = self._serving.get(key)
-        if found is None:
-            found = self._serving[key] = bool(
-                k in self.lexicon.entity_kinds(sk) or k == sk or
-                (k == "party" and getattr(self.lexicon.kind(sk), "base", None) == "party") or
-                (k == "path" and sk in ("source", "document")) or self._unit_serves(k, sk))
-        return found
-
-    def _unit_serves(self, entity_kind: str, slot_kind: str) -> bool:
-        """A value in one of a pack kind's units serves it ("126 mg/dL" serves the unit slot too)."""
-        spec = self.lexicon.pack_kinds.get(slot_kind)
-        other = self.lexicon.pack_kinds.get(entity_kind)
-        return bool(spec and other and spec.units and set(spec.units) & set(other.units))
+    def _served_by(self, wanted: set[str]) -> set[str]:
+        """The entity kinds that can fill one of these slot kinds: their own entities, a pack kind's
+        values, names for party kinds, paths for documents, and values in a unit a slot's kind knows
+        ("126 mg/dL" serves a unit slot too)."""
+        out: set[str] = set()
+        pack_kinds = self.lexicon.pack_kinds
+        for sk in wanted:
+            out.update(self.lexicon.entity_kinds(sk))
+            out.add(sk)
+            spec = self.lexicon.kind(sk)
+            if spec is not None and spec.base == "party":
+                out.add("party")
+            if sk in ("source", "document"):
+                out.add("path")
+            if sk in pack_kinds and pack_kinds[sk].units:
+                units = set(pack_kinds[sk].units)
+                out.update(n for n, other in pack_kinds.items() if other.units and units & set(other.units))
+        return out
 
     @staticmethod
     def _long_source(spec, text_in: str, values: dict, reasons: dict) -> None:
