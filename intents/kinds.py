@@ -74,6 +74,8 @@ CORE_KINDS: dict[str, KindSpec] = {k.name: k for k in [
           unit="days", minimum=1, maximum=100000),
     _core("date", "A calendar date, ISO 8601", ["March 3 2026", "2026-11-20", "tomorrow"], unit="ISO date",
           base="date"),
+    _core("date_list", "Several dates, in the order said (with the amount said before each, for a list of "
+                       "numbers beside it)", ["2024-01-15, 2024-06-30"], base="list"),
     _core("quantity", "A physical quantity in the slot's `unit`: any unit pint knows is converted to it; a "
                       "dimension mismatch is refused", ["8 m/s", "30 km/h", "4 metres", "2.5 kWh"], base="quantity"),
     _core("weight", "A body weight (quantity, kg)", ["70 kg", "154 lb", "11 stone 4"], base="quantity", unit="kg",

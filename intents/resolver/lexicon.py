@@ -23,6 +23,7 @@ CORE_ENTITIES: dict[str, tuple[str, ...]] = {
     "duration": ("duration", "number"),
     "days": ("days", "number"),
     "date": ("date",),
+    "date_list": ("date",),
     "weight": ("weight", "number"),
     "height": ("height", "number"),
     "age": ("age", "number"),
@@ -180,6 +181,8 @@ class PackTagger:
                 except re.error:
                     pass  # checked at declaration; a cache written by an older SDK must not break resolving
             for spelling in k.units:
+                if not re.search(r"[A-Za-z]", spelling):
+                    continue  # "%": the core's percent tagger reads it; the kind still accepts it
                 found = canonical_unit(k, spelling)
                 if found:
                     self.unit_of.setdefault(_norm_unit(spelling), (k.name, found[0]))

@@ -82,10 +82,15 @@ class Filler:
         for w in after:
             if w in cues and after_ok:
                 score += 0.3
-        # "84k net operating income", "12000 business miles": a declared cue named right after the value
-        for dist, w in enumerate(self._after_until_value(e, 3)):
+        # "84k net operating income", "4000 in fees", "6,000 of closing costs": a declared cue named right
+        # after the value (past a linking in/of) says more than a preposition before it
+        after = self._after_until_value(e, 4)
+        if after and after[0] in ("in", "of") and len(after) > 1:
+            after = after[1:]
+        for dist, w in enumerate(after[:3]):
             if _names(w, slot.cues):
-                score += 0.8 / (1 + dist)
+                score += (1.2 if dist == 0 else 0.8 / (1 + dist))
+                break
         return score
 
     def _after_until_value(self, e: Entity, n: int) -> list[str]:
@@ -128,6 +133,7 @@ class Filler:
             ("party", self._parties), ("currency", self._currencies), ("source", self._source),
             ("extract", self._extract), ("pack", self._pack), ("values", self._values),
             ("boolean", self._boolean), ("choice", self._choice), ("unit", self._unit), ("typed", self._typed),
+            ("date_list", self._date_list),
         ]
         roles = {s.name: self.role(s) for s in slots}
         done = set()
@@ -194,6 +200,37 @@ class Filler:
                 self._set(slot, value, why, ents[0])
             elif slot.kind == "number_list":
                 self._level_flows(slot)
+
+    def _date_list(self, group) -> None:
+        """A list of dates is every date said, in order ("XIRR of ... on 2008-01-01, 2008-03-01, ...")."""
+        slot = group[0]
+        dates = self.free("date")
+        if len(dates) >= 2:
+            for e in dates:
+                self.used.add(id(e))
+            self.slots[slot.name] = [e.value for e in dates]
+            self.reasons[slot.name] = f"the {len(dates)} dates said, in order"
+            self._dated_amounts(dates)
+
+    def _dated_amounts(self, dates: list[Entity]) -> None:
+        """ "-5000 on 2024-01-15, 1500 on 2024-06-30": an amount said before each date fills the list of
+        numbers that goes with the dates (money going out, "invested 20000 on ...", is negative)."""
+        lists = [s for s in self.spec.slots if s.kind == "number_list" and s.name not in self.slots]
+        if not lists or self.free("number_list"):
+            return
+        amounts = []
+        for d in dates:
+            before = [x for x in self.free("money", "number") if x.end <= d.start]
+            if not before or not re.fullmatch(r"[\s,;:]*(?:on|at|dated|as of)?[\s,;:]*", self.low[before[-1].end:d.start]):
+                return
+            amounts.append(before[-1])
+        values = [float(a.value) for a in amounts]
+        if values and values[0] > 0 and _says_outlay(self._before(amounts[0], 3)):
+            values[0] = -values[0]
+        for a in amounts:
+            self.used.add(id(a))
+        self.slots[lists[0].name] = values
+        self.reasons[lists[0].name] = "the amount said before each date"
 
     def _level_flows(self, slot) -> None:
         """Cash flows said as an outlay and a level yearly amount: "an initial investment of 1.2 million,
@@ -542,9 +579,15 @@ class Filler:
             if words and any(re.search(rf"\b(?:not|no|without)\s+{w}", self.low) for w in words):
                 self.slots[slot.name] = False
                 self.reasons[slot.name] = "negated slot word"
-            elif words and any(re.search(rf"\b{w}", self.low) for w in words):
+            elif words and any(self._said_alone(w) for w in words):
                 self.slots[slot.name] = True
                 self.reasons[slot.name] = "slot word said"
+
+    def _said_alone(self, word: str) -> bool:
+        """The word is said outside every tagged value: "calendar" in "30 calendar days" qualifies the days
+        and does not turn on a boolean slot named calendar; "add it to my calendar" does."""
+        spans = [(e.start, e.end) for e in self.t.entities]
+        return any(not any(a <= m.start() < b for a, b in spans) for m in re.finditer(rf"\b{word}", self.low))
 
     def _choice(self, group) -> None:
         for slot in group:
@@ -581,14 +624,14 @@ class Filler:
                 self.reasons[slot.name] = f"choice '{found}' named" + (f" ('{word}')" if word != found else "")
 
     def _qualifier(self, slot, choices: list[str], synonyms: dict[str, str]) -> None:
-        """ "10 court days": a choice said just before another slot's value, and only there."""
+        """ "10 court days": a choice said as part of another slot's value, and only there."""
         target = self.spec.slot(slot.qualifies)
         kinds = self.lex.entity_kinds(target.kind) if target is not None else ()
         for e in self.t.entities:
             if e.kind not in kinds:
                 continue
+            # only the value itself says it ("10 court days"): "california state court: 10 days" is not
             words = [e.extra["qualifier"]] if e.extra.get("qualifier") else []
-            words += self._before(e, 2)
             for w in words:
                 value = w if w in choices else synonyms.get(w)
                 if value in choices:
@@ -601,10 +644,15 @@ class Filler:
         for slot in group:
             spec = self.lex.pack_kinds[slot.kind]
             for e in self.t.entities:
-                found = canonical_unit(spec, e.unit) if e.unit else None
+                written = e.unit or ("%" if e.kind == "percent" else None)  # "hba1c 7%": a value in percent
+                found = canonical_unit(spec, written) if written else None
                 if found:
                     self.slots[slot.name] = found[0]
                     self.reasons[slot.name] = f"unit of '{e.text}'"
+                    if e.kind == "percent":  # the value slot takes it, as said
+                        value = next((s for s in self.spec.slots if s.kind == "number" and s.name not in self.slots), None)
+                        if value is not None:
+                            self._set(value, e.value, "the value given in percent", e)
                     break
 
     def _text(self, slot) -> None:
@@ -651,7 +699,7 @@ class Filler:
 
 _ROLES = {"party": "party", "name": "party", "currency": "currency", "source": "source", "document": "source",
           "pack": "pack", "boolean": "boolean", "choice": "choice", "sex": "typed", "date": "typed",
-          "number_list": "typed", "text": "text", "list": "list", "unit": "unit"}
+          "number_list": "typed", "text": "text", "list": "list", "unit": "unit", "date_list": "date_list"}
 _MEASURED = {"quantity", "height", "weight", "duration", "days"}
 # words that make the amount after them money going out: invest(ed/ment), cost(s/ing), pay(ing), spend ...
 _OUTLAY = ("invest", "outlay", "cost", "initial", "pay", "spen", "upfront", "up-front", "buy", "purchas", "put",

@@ -229,6 +229,7 @@ KIND_VALUES = {
     "height": lambda r: say_int(r.randrange(140, 205)) + r.choice([" centimeters", " cm", ""]),
     "number_list": _number_list,
     "list": _number_list,
+    "date_list": lambda r: " and ".join(_date(r) for _ in range(r.randrange(2, 4))),
     "currency": lambda r: r.choice(CURRENCIES),
     "sex": lambda r: r.choice(["female", "male", "woman", "man"]),
     "party": lambda r: r.choice(PARTIES),

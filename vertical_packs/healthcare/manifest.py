@@ -25,7 +25,7 @@ _MMOL = {"mmol/L": 1, "mmol": "mmol/L", "millimole/liter": "mmol/L", "millimoles
          "millimole/litre": "mmol/L", "millimoles/litre": "mmol/L"}
 _UMOL = {"umol/L": 1, "µmol/L": "umol/L", "umol": "umol/L", "micromol/L": "umol/L", "micromole/liter": "umol/L",
          "micromoles/liter": "umol/L", "micromole/litre": "umol/L", "micromoles/litre": "umol/L"}
-pack.kind("lab_unit", base="unit", units={**_MG_DL, **_MMOL, **_UMOL},
+pack.kind("lab_unit", base="unit", units={**_MG_DL, **_MMOL, **_UMOL, "mmol/mol": 1, "%": 1},
           description="The unit a lab value is written in: mg/dL, mmol/L or umol/L",
           examples=["126 mg/dL", "7 mmol/L", "88 umol/L"], spoken=["milligrams per decilitre", "millimoles per litre"])
 pack.kind("creatinine", base="quantity", unit="mg/dL",
