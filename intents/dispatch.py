@@ -132,6 +132,17 @@ class Dispatcher:
             data.setdefault("disclaimer", " ".join(pack.manifest.disclaimers))
         return Outcome(action=spec.id, params=params.model_dump(mode="json"), result=data)
 
+    def refusal(self, action_id: str) -> NotEntitled | None:
+        """The NotEntitled a run of `action_id` would raise now, checked without consuming anything
+        (previews, help and confirmations say it before Enter); None when the plan allows it."""
+        spec = self.registry.spec(action_id)
+        pack = self.registry.packs[spec.pack].manifest.feature_key
+        for feature in dict.fromkeys(filter(None, (pack, spec.feature))):
+            decision = self.gate.check(feature, 1)
+            if not decision.allowed:
+                return NotEntitled.from_decision(decision, feature)
+        return None
+
     def _gate(self, feature: str, consume: bool, key: str | None = None) -> None:
         if consume:
             # reserve: counted now, given back by the next gate if this process dies before delivering

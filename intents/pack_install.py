@@ -274,7 +274,11 @@ def _pip(verb: str, target: str, editable: bool = False, upgrade: bool = False) 
         cmd += ["--force-reinstall", "--no-deps"]  # the same version edited in place is installed again
     cmd += ["-y", target] if verb == "uninstall" else (["-e", target] if editable else [target])
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
+        from intents.progress import status
+
+        doing = {"install": "installing", "uninstall": "removing"}.get(verb, verb)
+        with status(f"{doing} {target} with pip (from the package index when it is a name)…"):
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         raise ActionFailed(f"pip {verb} {target} did not finish in {PIP_TIMEOUT_S} s") from None
     if proc.returncode != 0:

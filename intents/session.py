@@ -59,9 +59,9 @@ class Session:
         from intents.dispatch import Dispatcher
         from intents.sdk import ActionContext
 
-        ctx = ActionContext(home=self.home, services={"session": self})
-        if self.out_dir is not None:
-            ctx.out_dir = self.out_dir
+        # Files go to one place: --out DIR when given, else documents/ under the data dir (never the cwd)
+        ctx = ActionContext(home=self.home, out_dir=Path(self.out_dir or paths.documents_dir(self.home)),
+                            services={"session": self})
         return Dispatcher(self.registry, self.gate, self.history, ctx)
 
     def reload(self, registry: bool = True) -> None:

@@ -134,7 +134,10 @@ def load_or_build(actions: list, home: Path | None, key: str, lexicon_of=None) -
                 return data
         except (OSError, ValueError):
             pass
-    data = build(actions, lexicon_of() if lexicon_of is not None else None)
+    from intents.progress import status
+
+    with status(f"building the resolver index over {len(actions)} actions (once per set of packs)…"):
+        data = build(actions, lexicon_of() if lexicon_of is not None else None)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

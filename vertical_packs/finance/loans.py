@@ -6,7 +6,7 @@ from typing import Literal
 
 from typing_extensions import TypedDict  # pydantic needs this one, not typing's, before Python 3.12
 
-from intents.sdk import ActionContext, ParameterError, Render, Result, Slot
+from intents.sdk import ActionContext, Chart, ParameterError, Render, Result, Slot
 from vertical_packs.finance import slots
 from vertical_packs.finance.manifest import pack
 
@@ -230,7 +230,11 @@ class Amortization(Result):
         "(amortize|amortise) {principal} at {rate_pct} (over|for) {years}",
         "[show] [the] (amortization|amortisation) [schedule|table]",
     ],
-    render=Render(kind="table", headline="monthly_payment", headline_format="money", table="rows"),
+    render=Render(kind="table", headline="monthly_payment", headline_format="money", table="rows", charts=[
+        Chart(kind="line", title="balance", table="rows", x="month", y=["balance"]),
+        Chart(kind="stacked", title="principal and interest in each payment", table="rows", x="month",
+              y=["principal", "interest"]),
+    ]),
 )
 def amortization(principal: float = slots.principal(), rate_pct: float = slots.rate(),
                  years: float = slots.years("Term of the loan in years")) -> Amortization:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from intents.sdk import ParameterError, Render, Result, Slot
+from intents.sdk import Chart, ParameterError, Render, Result, Slot
 from vertical_packs.healthcare.body import adjusted_body_weight, ideal_body_weight
 from vertical_packs.healthcare.manifest import pack
 from vertical_packs.healthcare.slots import AGE, CREATININE, SEX, WEIGHT, check_adult, check_creatinine_mg_dl, check_height_cm
@@ -64,7 +64,11 @@ def ckd_stage(egfr: float) -> str:
         "(egfr|gfr) (creatinine|scr|cr) {creatinine_mg_dl} age {age} {sex}",
     ],
     render=Render(kind="headline", headline="egfr", headline_format="number",
-                  units={"egfr": "mL/min/1.73 m²"}),
+                  units={"egfr": "mL/min/1.73 m²"},
+                  charts=[Chart(kind="bands", title="KDIGO GFR categories", value="egfr", unit="mL/min/1.73 m²",
+                                bands=[{"label": "G5", "from": 0, "to": 15}, {"label": "G4", "from": 15, "to": 30},
+                                       {"label": "G3b", "from": 30, "to": 45}, {"label": "G3a", "from": 45, "to": 60},
+                                       {"label": "G2", "from": 60, "to": 90}, {"label": "G1", "from": 90, "to": 130}])]),
 )
 def egfr(
     creatinine_mg_dl: float = CREATININE,
