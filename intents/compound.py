@@ -92,14 +92,15 @@ def _names_action(resolver, m: Match, part: str, sure: float, strict: bool, firs
     alone must name it; for "then" one of them must be the action's own."""
     if m.action is None or m.confidence < sure:
         return False
-    bare = _words_only(part)
+    bare = _words_only(part, getattr(resolver, "lexicon", None))
     if strict:
         alone = resolver.resolve(bare)
         return alone.action == m.action and alone.confidence >= sure
     strange, _ = resolver.foreign_words(m.action, bare)
     from intents.resolver import text as words
 
-    content = [t for t in words.tokens(bare) if not t.startswith("<")]
+    lex = getattr(resolver, "lexicon", None)
+    content = [t for t in words.tokens(bare, lex.text_words if lex is not None else None) if not t.startswith("<")]
     if not content:
         return first  # values alone ("21 days from 2025-09-02") name an action only as the first request
     return len(strange) < len(content)
@@ -132,12 +133,12 @@ def _again(resolver, specs, prev: Match, part: str) -> Match | None:
                  changed=sorted(values))
 
 
-def _words_only(part: str) -> str:
+def _words_only(part: str, lexicon=None) -> str:
     """The part without the values in it: what is left must still name the action ("irr of ..."), not
     merely describe values ("weight 160 lbs, height 5 foot 8" is the rest of a BSA request)."""
     from intents.resolver import entities
 
-    tagged = entities.tag(part)
+    tagged = entities.tag(part, lexicon=lexicon)  # the catalog's kinds: a pack's units are values too
     out, pos = [], 0
     for e in sorted(tagged.entities, key=lambda e: e.start):
         if e.start >= pos:

@@ -112,3 +112,47 @@ def reference_markdown(registry) -> str:
             if a.samples:
                 out += ["Say it like:", ""] + [f"- {_cell(s)}" for s in a.samples[:5]] + [""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def kinds_markdown(registry) -> str:
+    """The SDK reference of value kinds: the core's and those the built-in packs register, with units,
+    plausible ranges and examples (generated: scripts/gen_docs.py)."""
+    from intents.kinds import CORE_KINDS
+
+    def rng(k) -> str:
+        if k.base not in ("number", "integer", "quantity"):
+            return ""
+        if k.minimum is None and k.maximum is None:
+            return "whole range (the slot's ge/le)"
+        return f"{k.minimum:g} .. {k.maximum:g}" if k.minimum is not None and k.maximum is not None else (
+            f">= {k.minimum:g}" if k.minimum is not None else f"<= {k.maximum:g}")
+
+    def units(k) -> str:
+        named = [u for u, f in k.units.items() if not isinstance(f, str)]
+        return ", ".join(f"`{u}`" for u in named) or (f"`{k.unit}`" if k.unit else "")
+
+    out = ["# Value kinds (SDK reference)", "",
+           "Generated from `intents.kinds` and the built-in packs by `python scripts/gen_docs.py`; do not edit.", "",
+           "A slot names its kind: `Slot(\"...\", kind=\"quantity\", unit=\"m/s\")`. A pack registers its own with "
+           "`pack.kind(name, base=..., units=..., pattern=..., values=..., minimum=..., maximum=..., cues=..., "
+           "synonyms=..., spoken=...)` (fields: `intents.kinds.KindSpec`), and a slot can declare `cues=[...]`, "
+           "`synonyms={...}` (for choices and booleans: word -> value) and `qualifies=\"other_slot\"` itself. "
+           "`intent packs check` rejects an unknown kind and names the closest.", "",
+           "A bare number fills a slot only inside the kind's plausible range (after a cue word, a kind's `ranges` "
+           "read it in another unit); a value said with a unit is converted. Integers keep their whole range. "
+           "`quantity` takes any unit pint knows, converted to the slot's `unit`, and refuses another dimension "
+           "(\"8 kg\" for a speed), saying why in `intent resolve --explain`.", "",
+           "## Core kinds", "", "| kind | base | unit | plausible range of a bare number | examples | what it is |",
+           "|---|---|---|---|---|---|"]
+    for k in CORE_KINDS.values():
+        out.append(f"| `{k.name}` | {k.base} | {units(k)} | {rng(k)} | {', '.join(_cell(e) for e in k.examples)} | "
+                   f"{_cell(k.description)} |")
+    out += ["", "## Kinds the built-in packs register", "",
+            "| kind | pack | base | units | plausible range | cue words | examples | what it is |",
+            "|---|---|---|---|---|---|---|---|"]
+    for k in sorted(registry.kinds(), key=lambda k: (k.pack or "", k.name)):
+        cues = ", ".join(k.cues[:8])
+        extra = f" ({len(k.values)} named values)" if k.values else ""
+        out.append(f"| `{k.name}` | {k.pack} | {k.base} | {units(k)} | {rng(k)} | "
+                   f"{_cell(cues)} | {', '.join(_cell(e) for e in k.examples)} | {_cell(k.description)}{extra} |")
+    return "\n".join(out) + "\n"

@@ -73,7 +73,64 @@ def check_spec(spec: PackSpec, known_features: Iterable[str] = (), taken_ids: It
     for action in spec.actions:
         p.extend(_check_action(action, m.id, seen, taken, known, own_feature))
         seen.add(action.id)
+    p.extend(check_language(spec))
     return report
+
+
+_TEMPLATE_SLOT = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def check_language(spec: PackSpec) -> list[str]:
+    """What the resolver needs the pack's words to be: every slot's kind known (a core kind or one the
+    pack registers; the closest named), every template slot a parameter, every kind's patterns valid."""
+    from intents.kinds import CORE_KINDS, closest
+
+    out = []
+    kinds = {**CORE_KINDS, **{k.name: k for k in getattr(spec, "kinds", ())}}
+    for k in getattr(spec, "kinds", ()):
+        if k.base not in CORE_KINDS:
+            out.append(f"kind {k.name}: unknown base kind '{k.base}'")
+        for rx in [k.pattern or "", *k.extract, *k.strip]:
+            try:
+                re.compile(rx)
+            except re.error as exc:
+                out.append(f"kind {k.name}: pattern {rx!r} does not compile: {exc}")
+    for a in spec.actions:
+        names = {s.name for s in a.slots}
+        for s in a.slots:
+            if s.kind and s.kind not in kinds:
+                near = closest(s.kind, set(kinds))
+                out.append(f"action {a.id}: parameter '{s.name}' has unknown kind '{s.kind}'"
+                           + (f" (did you mean '{near}'?)" if near else "")
+                           + "; register it with pack.kind() or use a core kind (docs/sdk-kinds.md)")
+            if s.qualifies and s.qualifies not in names:
+                out.append(f"action {a.id}: parameter '{s.name}' qualifies '{s.qualifies}', which is not a parameter")
+        for tpl in a.templates:
+            for slot in _TEMPLATE_SLOT.findall(tpl):
+                if slot not in names:
+                    near = closest(slot, names)
+                    out.append(f"action {a.id}: template {tpl!r} names slot '{{{slot}}}', which is not a parameter"
+                               + (f" (did you mean '{near}'?)" if near else ""))
+    return out
+
+
+def check_samples(spec: PackSpec, catalog: list | None = None, catalog_kinds: list | None = None) -> list[str]:
+    """Each sample, resolved beside the installed catalog, must come back as its own action: a sample
+    that resolves to another action means users saying it will get that one."""
+    from intents.resolver.local import LocalResolver
+
+    own = {a.id for a in spec.actions}
+    actions = [a for a in catalog or () if a.id not in own and a.pack != spec.manifest.id] + list(spec.actions)
+    kinds = [k for k in catalog_kinds or () if k.pack != spec.manifest.id] + list(getattr(spec, "kinds", ()))
+    resolver = LocalResolver.for_actions(actions, kinds=kinds, vocabulary=getattr(spec, "vocabulary", {}),
+                                         synonyms=getattr(spec, "synonyms", {}))
+    out = []
+    for a in spec.actions:
+        for sample in a.samples:
+            got = resolver.resolve(sample).action
+            if got is not None and got != a.id:
+                out.append(f"action {a.id}: sample {sample!r} resolves to {got}; reword it or the action's other samples")
+    return out
 
 
 def _check_action(a: ActionSpec, pack_id: str, seen: set[str], taken: set[str], known: set[str], own: str) -> list[str]:

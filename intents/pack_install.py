@@ -150,25 +150,38 @@ def inspect_folder(folder: Path, timeout_s: float = 30) -> tuple[list[PackSpec],
     return specs, problems
 
 
-def check_folder(folder: Path, taken_ids: set[str] = frozenset()) -> list[CheckReport]:
+def check_folder(folder: Path, taken_ids: set[str] = frozenset(), registry=None) -> list[CheckReport]:
+    """Check a pack project folder. The folder's own packs' ids are not "taken" (installing it again
+    upgrades it in place); with `registry`, samples are also resolved beside the installed catalog."""
     specs, problems = inspect_folder(folder)
+    ids = {s.manifest.id for s in specs}
+    taken_ids = {t for t in taken_ids if t.split(".", 1)[0] not in ids}
     reports = [check_spec(s, known_features(), taken_ids) for s in specs]
+    if registry is not None:
+        from intents.pack_check import check_samples
+
+        for spec, report in zip(specs, reports):
+            report.problems.extend(check_samples(spec, registry.actions(), registry.kinds()))
     if problems:
         reports.insert(0, CheckReport(pack=None, problems=problems))
     return reports
 
 
 # ---- install / remove -----------------------------------------------------------------------------------
-def install(session, target: str, confirm: Callable[[Declaration], bool] | None = None) -> InstallResult:
+def install(session, target: str, confirm: Callable[[Declaration], bool] | None = None,
+            editable: bool = False) -> InstallResult:
     """Install a built-in name, a folder, a wheel or a PyPI name. `confirm` is asked when the pack
-    declares risky actions or sensitive data; without it such a pack is refused."""
+    declares risky actions or sensitive data; without it such a pack is refused. A folder whose pack is
+    installed already is upgraded in place; `editable` installs a folder in development mode (pip -e)."""
     reg = session.registry
     path = Path(target).expanduser()
     if target in reg.packs:
         return _enable(session, target, "builtin", confirm)
+    folder_ids: set[str] = set()
     if path.exists():
         if path.is_dir():
-            reports = check_folder(path, taken_ids={a.id for a in reg.actions()})
+            reports = check_folder(path, taken_ids={a.id for a in reg.actions()}, registry=reg)
+            folder_ids = {r.pack for r in reports if r.pack}
             bad = [p for r in reports for p in r.problems]
             if bad:
                 audit(session.home, "pack.install_refused", {"source": str(path), "problems": bad})
@@ -184,10 +197,11 @@ def install(session, target: str, confirm: Callable[[Declaration], bool] | None 
             raise BadParameters(f"no such file or folder: {target}", param="pack")
         source, spec_target = "pypi", target
     before = set(reg.packs)
-    _pip("install", spec_target)
+    upgrade = bool(folder_ids & before)
+    _pip("install", spec_target, editable=editable and source == "path", upgrade=upgrade)
     session.reload()  # the cached registry predates the new distribution
     reg = session.registry
-    new = sorted(set(reg.packs) - before)
+    new = sorted((set(reg.packs) - before) | (folder_ids & set(reg.packs)))
     broken = [b for b in reg.broken.values() if b.entry_point and source != "builtin"]
     if not new:
         msg = "pip installed it, but it registers no new pack"
@@ -254,9 +268,11 @@ def remove(session, pack_id: str) -> InstallResult:
     return InstallResult(pack=pack_id, installed=False, source=state)
 
 
-def _pip(verb: str, target: str) -> None:
+def _pip(verb: str, target: str, editable: bool = False, upgrade: bool = False) -> None:
     cmd = [sys.executable, "-m", "pip", verb, "--disable-pip-version-check", "-q"]
-    cmd += ["-y", target] if verb == "uninstall" else [target]
+    if verb == "install" and upgrade:
+        cmd += ["--force-reinstall", "--no-deps"]  # the same version edited in place is installed again
+    cmd += ["-y", target] if verb == "uninstall" else (["-e", target] if editable else [target])
     try:
         from intents.progress import status
 

@@ -35,7 +35,7 @@ def entry_points(group: str):
 
 
 GROUP = "intent_terminal.packs"
-CACHE_VERSION = 2  # 2: packs' negatives
+CACHE_VERSION = 3  # 2: packs' negatives; 3: packs' value kinds and vocabulary
 IMPORT_TIMEOUT_S = 10.0  # a pack whose import hangs is reported broken instead of freezing start-up
 
 
@@ -142,6 +142,19 @@ class Registry:
     # ---- queries -------------------------------------------------------------------------------
     def installed_packs(self) -> list:
         return [p for pid, p in self.packs.items() if pid not in self.disabled]
+
+    def kinds(self) -> list:
+        """The value kinds installed packs register (intents.kinds.KindSpec)."""
+        return [k for p in self.installed_packs() for k in getattr(p, "kinds", ())]
+
+    def vocabulary(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Installed packs' words: (word -> words it stands for, word -> the word replacing it)."""
+        vocab: dict[str, str] = {}
+        syn: dict[str, str] = {}
+        for p in self.installed_packs():
+            vocab.update(getattr(p, "vocabulary", {}) or {})
+            syn.update(getattr(p, "synonyms", {}) or {})
+        return vocab, syn
 
     def is_installed(self, pack_id: str) -> bool:
         return pack_id in self.packs and pack_id not in self.disabled

@@ -36,6 +36,7 @@ from pydantic_core import PydanticCustomError
 
 from intents.figures import figure
 from intents.safe_files import UnsafePath, new_file_in, open_new, private_dir, write_atomic
+from intents.kinds import KindSpec
 from intents.specs import ActionSpec, Chart, PackManifest, PackSpec, Render, Risk, SlotSpec, to_dict
 
 PACK_API = "1"
@@ -73,17 +74,26 @@ def Slot(
     question: str | None = None,
     examples: list[Any] | None = None,
     min_nonzero: float | None = None,
+    cues: list[str] | None = None,
+    synonyms: dict[str, str] | None = None,
+    qualifies: str | None = None,
     **constraints: Any,
 ) -> Any:
-    """Declare a parameter (slot). `kind` tells the resolver what entity fills it (money, percent,
-    years, date, weight, height, currency, path, text, party, number, integer, choice...), `unit` the
-    catalog unit it is expressed in, `question` what to ask when it is missing.
+    """Declare a parameter (slot). `kind` tells the resolver what value fills it: a general kind
+    (number, integer, money, percent, duration/years/days, date, quantity, choice, boolean, list, text,
+    document, party; see docs/sdk-kinds.md) or one the pack registers with `pack.kind`. `unit` is the
+    unit the action receives (`kind="quantity", unit="m/s"`: any unit pint knows is converted to it).
+    `cues` are words that, near a value, say it is this slot's ("miles", "driven"); nothing is guessed
+    from the description. `synonyms` map other words to a choice ({"jointly": "married_joint"});
+    `qualifies` names the slot whose value a choice qualifies ("10 court days"): the choice is then
+    read only from the words just before that value. `question` is what to ask when it is missing.
 
     `constraints` are pydantic's (ge, gt, le, lt, min_length, max_length...): give every slot its
     plausible range, so that a typo is refused (exit 2, naming the slot and the range) instead of being
     computed. `min_nonzero` is for a slot where 0 is meaningful but a tiny value is not (a 0% loan, but
     not 1e-320%): any other value must be at least that large."""
-    extra = {k: v for k, v in {"kind": kind, "unit": unit, "question": question}.items() if v}
+    extra = {k: v for k, v in {"kind": kind, "unit": unit, "question": question, "cues": list(cues or []),
+                               "synonyms": dict(synonyms or {}), "qualifies": qualifies}.items() if v}
     info = Field(default, description=description, examples=examples, json_schema_extra=extra or None, **constraints)
     if min_nonzero is not None:
         info.metadata.append(AfterValidator(MinNonzero(float(min_nonzero))))
@@ -171,6 +181,38 @@ class Pack:
         self.negatives: list[str] = TypeAdapter(list[str]).validate_python(list(negatives or []))
         self.actions: dict[str, Action] = {}
         self.formats: dict[str, OutputFormat] = {}
+        self.kinds: dict[str, KindSpec] = {}
+        self.vocabulary: dict[str, str] = {}
+        self.synonyms: dict[str, str] = {}
+
+    def kind(self, name: str, *, base: str = "number", **fields: Any) -> KindSpec:
+        """Register a value kind this pack's slots can name (`Slot(kind=name)`): its recogniser
+        (`pattern`, `extract`, `values`), its units and how a bare number is read (`unit`, `units`,
+        `ranges`), its plausible range (`minimum`, `maximum`), `cues`, `synonyms`, `spoken` forms for
+        the voice grammar, a `description` and `examples` for the generated SDK reference. The fields
+        are those of `intents.kinds.KindSpec`; they are checked here, where the declaration enters."""
+        import re as _re
+
+        from intents.kinds import CORE_KINDS
+
+        if not _re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise ValueError(f"kind name '{name}' must be lower-case letters, digits and _")
+        if name in CORE_KINDS:
+            raise ValueError(f"kind '{name}' is a core kind; give the pack's kind its own name")
+        if base not in CORE_KINDS:
+            raise ValueError(f"kind '{name}': unknown base kind '{base}'")
+        for rx in [fields.get("pattern") or "", *fields.get("extract", ()), *fields.get("strip", ())]:
+            _re.compile(rx)  # a broken recogniser fails at declaration, not at resolve time
+        spec = TypeAdapter(KindSpec).validate_python({"name": name, "base": base, **fields, "pack": self.id})
+        self.kinds[name] = spec
+        return spec
+
+    def words(self, vocabulary: dict[str, str] | None = None, synonyms: dict[str, str] | None = None) -> None:
+        """Words this pack's users say that its samples may not: `vocabulary` maps a word or
+        abbreviation to the words it stands for (both are kept: "bsa" -> "body surface area"),
+        `synonyms` a word to the one it is replaced by ("mortgage" -> "loan")."""
+        self.vocabulary.update({k.lower(): v.lower() for k, v in (vocabulary or {}).items()})
+        self.synonyms.update({k.lower(): v.lower() for k, v in (synonyms or {}).items()})
 
     @property
     def id(self) -> str:
@@ -255,6 +297,9 @@ class Pack:
             entry_point=entry_point,
             distribution=distribution,
             negatives=list(self.negatives),
+            kinds=list(self.kinds.values()),
+            vocabulary=dict(self.vocabulary),
+            synonyms=dict(self.synonyms),
         )
 
 
@@ -308,6 +353,9 @@ def slot_specs(model: type[BaseModel]) -> list[SlotSpec]:
                 choices=_choices(prop),
                 minimum=prop.get("minimum", prop.get("exclusiveMinimum")),
                 maximum=prop.get("maximum", prop.get("exclusiveMaximum")),
+                cues=[c.lower() for c in extra.get("cues", [])],
+                synonyms={k.lower(): v for k, v in extra.get("synonyms", {}).items()},
+                qualifies=extra.get("qualifies"),
             )
         )
     return out
@@ -363,6 +411,7 @@ __all__ = [
     "Chart",
     "Field",
     "FieldInfo",
+    "KindSpec",
     "OutputFormat",
     "figure",
     "Pack",

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
 from typing import Any, List, Literal
 
+from intents.kinds import KindSpec, kind_from_dict
+
 
 class Risk(str, Enum):
     """MCP-style annotation: what running the action may do to the user's world."""
@@ -71,6 +73,9 @@ class SlotSpec:
     choices: list[Any] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    cues: list[str] = field(default_factory=list)  # words that, near a value, say it is this slot's
+    synonyms: dict[str, str] = field(default_factory=dict)  # other words for its choices: word -> choice
+    qualifies: str | None = None  # a choice read only from the words just before another slot's value
 
     def ask(self) -> str:
         return self.question or (self.description.rstrip(".") + "?" if self.description else f"{self.name}?")
@@ -132,6 +137,11 @@ class PackSpec:
     # Near-domain requests the pack does not serve ("pay my mortgage bill" for a pack that calculates
     # payments): the resolver learns them as examples of refusal, in the pack's own words.
     negatives: list[str] = field(default_factory=list)
+    kinds: list[KindSpec] = field(default_factory=list)  # value kinds the pack registers (intents.kinds)
+    # words the pack's users say: word -> the words it stands for (added beside it) or, in `synonyms`,
+    # the word it is replaced by ("mortgage" -> "loan"); the resolver's index learns them
+    vocabulary: dict[str, str] = field(default_factory=dict)
+    synonyms: dict[str, str] = field(default_factory=dict)
 
 
 def to_dict(spec: Any) -> dict[str, Any]:
@@ -165,6 +175,9 @@ def pack_from_dict(data: dict[str, Any]) -> PackSpec:
         entry_point=data.get("entry_point", ""),
         distribution=data.get("distribution"),
         negatives=[str(n) for n in data.get("negatives", [])],
+        kinds=[kind_from_dict(k) for k in data.get("kinds", [])],
+        vocabulary=dict(data.get("vocabulary") or {}),
+        synonyms=dict(data.get("synonyms") or {}),
     )
 
 

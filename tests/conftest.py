@@ -73,3 +73,23 @@ def unlocked(home, monkeypatch):
 
     activate_plan(home, "enterprise", monkeypatch=monkeypatch)
     return home
+
+
+def builtin_lexicon():
+    """The resolver lexicon of the built-in packs: their kinds, units and words (the taggers know a
+    pack's units, such as mg/dL, only through it)."""
+    global _BUILTIN_LEXICON
+    if _BUILTIN_LEXICON is None:
+        import tempfile
+        from pathlib import Path
+
+        from intents.registry import Registry
+        from intents.resolver.lexicon import Lexicon
+
+        reg = Registry.load(Path(tempfile.mkdtemp(prefix="intent-lexicon-")))
+        vocab, syn = reg.vocabulary()
+        _BUILTIN_LEXICON = Lexicon.build(reg.actions(), reg.kinds(), vocab, syn)
+    return _BUILTIN_LEXICON
+
+
+_BUILTIN_LEXICON = None

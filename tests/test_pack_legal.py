@@ -44,9 +44,10 @@ CATALOG = {
     "legal.redact": (["source"], ["path", "redactions"]),
     "legal.contract_summary": (["source"], ["parties", "effective_date", "term", "governing_law", "amounts"]),
 }
-KINDS = {"start_date": "date", "days": "days", "day_type": "choice", "jurisdiction": "jurisdiction",
-         "source": "source", "party_a": "party", "party_b": "party", "mutual": "boolean", "term_years": "years",
-         "governing_law": "jurisdiction"}
+# issue 14: jurisdictions are the legal pack's own kinds (registered with pack.kind), one per value form
+KINDS = {"start_date": "date", "days": "days", "day_type": "choice", "jurisdiction": "court_jurisdiction",
+         "source": "source", "party_a": "contract_party", "party_b": "contract_party", "mutual": "boolean", "term_years": "years",
+         "governing_law": "governing_law"}
 DEFAULTS = {"day_type": "calendar", "jurisdiction": "US-federal", "mutual": True, "term_years": 2,
             "governing_law": "Delaware"}
 

@@ -157,3 +157,29 @@ def test_example_pack_installs_and_runs_from_words(cli):
         assert r.json["result"]["cap_rate_pct"] == 7.0
     finally:
         cli("packs", "remove", "realestate")
+
+
+@pytest.mark.slow
+def test_installing_an_installed_pack_upgrades_it_in_place_and_e_installs_it_editable(cli, tmp_path):
+    """Issue 14: re-installing an edited pack used to fail with 'already provided by another installed
+    pack' (itself)."""
+    root = Path(cli("packs", "new", "kinds_upgrade_demo", "--dir", str(tmp_path), "--json").json["path"])
+    init = next(root.rglob("__init__.py"))
+    try:
+        assert cli("packs", "install", str(root), "--json").code == 0
+        source = init.read_text()
+        init.write_text(source.replace('version="0.1.0"', 'version="0.2.0"'))
+        r = cli("packs", "install", str(root), "--json")
+        assert r.code == 0, r.out + r.err
+        assert r.json["pack"] == "kinds_upgrade_demo"
+        listed = {p["id"]: p for p in cli("packs", "--json").json["packs"]}
+        assert listed["kinds_upgrade_demo"]["version"] == "0.2.0"
+        # from inside the project, as a pack author would (with `python -m`, the working folder comes first
+        # on sys.path, and from the project's parent its folder would shadow the editable package)
+        r = cli("packs", "install", "-e", str(root), "--json", cwd=root)
+        assert r.code == 0, r.out + r.err
+        init.write_text(init.read_text().replace('version="0.2.0"', 'version="0.3.0"'))
+        listed = {p["id"]: p for p in cli("packs", "--json", cwd=root).json["packs"]}
+        assert listed["kinds_upgrade_demo"]["version"] == "0.3.0"  # an edit shows without reinstalling
+    finally:
+        cli("packs", "remove", "kinds_upgrade_demo", cwd=root)

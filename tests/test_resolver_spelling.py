@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from intents.resolver import entities, spelling
+from tests.conftest import builtin_lexicon
 
 
 @pytest.mark.parametrize("typed, meant", [
@@ -15,7 +16,9 @@ from intents.resolver import entities, spelling
     ("30 calender days", "30 calendar days"),
 ])
 def test_misspelt_unit_words_are_repaired(typed, meant):
-    assert spelling.repair(typed) == meant
+    # issue 14: analytes and day types are the packs' words (their choices), given through the lexicon
+    lex = builtin_lexicon()
+    assert spelling.repair(typed, lex.spell_words, lex.abbreviations) == meant
 
 
 @pytest.mark.parametrize("text", ["under indiana law", "the governing law is indian", "Thousands of dollars",
@@ -37,4 +40,5 @@ def test_a_packs_own_samples_are_taken_as_written():
 @pytest.mark.parametrize("said, written", [("b m i for 70 kg", "bmi for 70 kg"), ("e g f r please", "egfr please"),
                                            ("q.t.c. 400", "qtc 400"), ("a b testing", "a b testing")])
 def test_abbreviations_spelled_letter_by_letter_are_joined(said, written):
-    assert spelling.repair(said) == written
+    lex = builtin_lexicon()  # issue 14: the abbreviations are the packs' own (pack.words)
+    assert spelling.repair(said, lex.spell_words, lex.abbreviations) == written

@@ -1,5 +1,6 @@
-"""Slot roles for a pack the resolver has no tables for: cue words come from the slot's own name and
-description, before or after the value (the real-estate example pack's actions, loaded from its source)."""
+"""Slot roles for a pack the resolver has no tables for: cue words are the ones the slots declare
+(`Slot(cues=...)`, issue 14: no longer guessed from descriptions) and their names, before or after the
+value (the real-estate example pack's actions, loaded from its source)."""
 from __future__ import annotations
 
 import sys
@@ -14,6 +15,10 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "realestate_pack
 
 @pytest.fixture(scope="module")
 def resolver():
+    from intents.registry import reset_module_cache
+
+    # the shared environment may hold another checkout's copy, imported earlier through its entry point
+    reset_module_cache(["realestate_pack"])
     sys.path.insert(0, str(EXAMPLE))
     try:
         from realestate_pack import pack

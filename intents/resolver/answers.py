@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 # Kinds whose answer is the words themselves when no recogniser claims them (a name, a topic, a path).
-_FREE_TEXT = {"text", "party", "query", "source", "jurisdiction", "pack", "document", "name"}
+# A pack's own kinds (not core ones) of string type are answered in words too; the action validates them.
+_FREE_TEXT = {"text", "party", "source", "pack", "document", "name"}
 
 # What a number of each general kind is, for the sentence about a wrong answer (pack kinds fall back to
 # their unit: "a number in mg/dL").
@@ -106,10 +107,13 @@ def _free(slot, text: str) -> bool:
     """Whether the words themselves can be the value (a name, a topic; not a number nobody could read)."""
     if slot.choices or slot.type in ("number", "integer", "boolean"):
         return False
-    if (slot.kind or "") in ("date", "sex", "currency", "number_list", "lab_unit"):
+    if (slot.kind or "") in ("date", "sex", "currency", "number_list", "date_list"):
         return False
+    from intents.kinds import CORE_KINDS
+
+    own_kind = slot.kind is not None and slot.kind not in CORE_KINDS
     return slot.type in ("string", "array") and ((slot.kind or "text") in _FREE_TEXT or slot.kind is None
-                                                 or slot.type == "array")
+                                                 or own_kind or slot.type == "array")
 
 
 _YES = {"y", "yes", "yeah", "true", "on", "1"}

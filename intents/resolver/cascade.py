@@ -87,7 +87,7 @@ class Cascade(Interactive):
 
     def refine(self, local: Match, context: str | None = None) -> Match:
         """The LLM step for a local answer (the TUI runs this in an exclusive worker). Never raises.
-        `context` is the previous turn, one line ("loan_payment(principal=300000, ...) from '...'"): the
+        `context` is the previous turn, one line ("travel_time(distance=100, ...) from '...'"): the
         model reads the request against it, and values it carries count as said."""
         if not self.wants_llm(local):
             return local

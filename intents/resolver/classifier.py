@@ -17,7 +17,8 @@ NEAREST = 0.7  # weight of the best single sentence; the rest is the action's wh
 
 
 class Classifier:
-    def __init__(self, index: dict) -> None:
+    def __init__(self, index: dict, words=None) -> None:
+        self.words = words
         self.ids: list[str] = index["ids"]
         self.doc_action: list[int] = index["doc_action"]
         self.idf: dict[str, float] = index["idf"]
@@ -67,9 +68,11 @@ class Classifier:
             # The words a typo may have meant: the vocabulary, and the spellings the tokenizer maps onto
             # it ("mortage" meant "mortgage", which the index knows as "loan")
             surface = {w: w for w in self.vocab}
-            for raw in (*text.SYNONYMS, *text.ABBREVIATIONS):
-                if text.stem(raw) in self.vocab_set:
-                    surface.setdefault(raw, text.stem(raw))
+            own = self.words.synonyms if self.words is not None else {}
+            for raw in (*text.SYNONYMS, *own, *(self.words.expansions if self.words is not None else ())):
+                tok = text.stem(own.get(raw, raw))
+                if tok in self.vocab_set:
+                    surface.setdefault(raw, tok)
             # a misspelt function word ("shwo", "waht") is a function word, not an unknown content word that
             # makes the request look foreign: it repairs to nothing
             for w in text.STOP:

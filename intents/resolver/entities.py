@@ -91,8 +91,6 @@ QUOTED = lazy(r"\"([^\"]{1,5000})\"|“([^”]{1,5000})”|(?<![\w])'([^']{2,500
 PATH = lazy(
     r"(?<![\w/])(?:~|\.{1,2})?/[\w.\-/]*[\w]|(?<![\w/])[\w\-]+(?:/[\w.\-]+)*\.(?:pdf|docx?|txt|md|rtf|html?|odt|csv)\b",
     re.I)
-ICD10 = lazy(r"\b([A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
-ICD10_LOWER = lazy(r"\b([a-tv-z]\d[0-9a-z]\.[0-9a-z]{1,4}|(?<=code )[a-tv-z]\d[0-9a-z])\b")
 FEET_INCHES = lazy(
     rf"(?P<ft>\d(?:\.\d+)?)\s*(?:'|’|ft\.?|feet|foot)\s*(?:(?:and\s+)?(?P<inch>\d{{1,2}}(?:\.\d+)?)\s*(?:\"|”|''|in\.?|inch|inches)?)?(?!\w)",
     re.I)
@@ -102,20 +100,9 @@ HEIGHT_METRIC = lazy(
 STONE_LB = lazy(rf"(?P<st>\d{{1,2}})\s*(?:st|stones?)\s*(?:and\s+)?(?P<lb>\d{{1,2}}(?:\.\d+)?)\s*(?:lbs?|pounds?)(?!\w)", re.I)
 WEIGHT = lazy(
     rf"(?P<num>{NUM})\s*(?P<unit>kgs?|kilo(?:gram)?s?|kilogrammes?|lbs?|pounds?|st|stones?|g|grams?)(?!\w)", re.I)
-LAB = lazy(
-    rf"(?P<num>{NUM})\s*(?P<unit>mg\s*/?\s*dl|mg\s*per\s*dl|mg\s*per\s*deciliter|milligrams?\s+per\s+decilit(?:er|re)|mgdl|"
-    rf"mmol\s*/\s*l|mmol\s+per\s+l|mmol|millimoles?\s+per\s+lit(?:er|re)|[uµμ]mol\s*/\s*l|umol|micromoles?\s+per\s+lit(?:er|re)|"
-    rf"micromol\s*/\s*l)(?!\w)", re.I)
-DOSE = lazy(
-    rf"(?P<num>{NUM})\s*(?P<unit>mg\s*/?\s*kg|mg\s*per\s*kg|mg\s+(?:for\s+)?(?:each|every)\s+(?:kg|kilo(?:gram)?)|mg\s+per\s+kilo(?:gram)?|milligrams?\s+(?:per|a)\s+kilo(?:gram)?s?|mg\s+a\s+kilo|mgkg)(?!\w)",
-    re.I)
-MG = lazy(rf"(?P<num>{NUM})\s*(?P<unit>mg|milligrams?)(?!\w)(?!\s*(?:/|per\b|a\s+k))", re.I)
-SECONDS = lazy(rf"(?P<num>{NUM})\s*(?:s|secs?|seconds?)(?!\w)", re.I)
-MS = lazy(rf"(?P<num>{NUM})\s*(?P<unit>ms|msec|millisec(?:ond)?s?)(?!\w)", re.I)
-BPM = lazy(rf"(?P<num>{NUM})\s*(?P<unit>bpm|beats?\s+(?:per|a|each)\s+min(?:ute)?|/min)(?!\w)", re.I)
 AGE = lazy(
     rf"(?<![\d.,])(?P<num>\d{{1,3}})\s*(?:-\s*)?(?:years?|yrs?|y)\s*(?:-\s*)?old\b|(?<![\d.,])(?P<num2>\d{{1,3}})\s*(?:yo|y/o|y\.o\.)(?:\s*(?P<sexl2>[mf])\b)?(?!\w)"
-    rf"|\b(?:aged|age(?:\s+of|\s+is|:)?)\s*(?P<num3>\d{{1,3}})\b|(?<![\d.,])(?P<num4>\d{{1,3}})\s*(?P<sexl>[mf])(?![\w'.])",
+    rf"|\b(?:aged|age(?:\s+of|\s+is|:)?)\s*(?P<num3>\d{{1,3}})\b|(?<![\d.,])(?P<num4>\d{{1,3}})\s*(?P<sexl>[mf])(?![\w'./²³^])",
     re.I)
 PERCENT = lazy(rf"(?P<num>{NUM})\s*(?:%|percent\b|per\s*cent\b|pct\b|percentage\b)", re.I)
 MONEY_SYMBOL = lazy(
@@ -127,14 +114,15 @@ MONEY_CODE_FIRST = lazy(
     rf"\b(?P<cur>usd|eur|gbp|jpy|chf|cad|aud|nzd|cny|inr|sek|nok|dkk|mxn|brl|zar|krw|hkd|sgd|pln|czk|huf|ils|thb|idr|myr|ron|bgn|isk)\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?",
     re.I)
 MONEY_SCALED = lazy(rf"(?P<num>{NUM})\s*(?P<scale>k|thousand|grand|mm|mn|million|bn|billion)(?![\w])", re.I)
-# "200 a month", "$150 per month", "300 monthly": a periodic amount (a contribution, not a principal)
+# "200 a month", "$150 per month", "300 monthly": a periodic amount (not a starting one)
 PERIODIC = lazy(
     rf"(?P<num>{NUM})(?:\s*(?P<scale>k|thousand|grand)(?![\w]))?"
-    rf"(?:\s*(?P<cur>[A-Za-z]+(?: [A-Za-z]+)?))??\s*(?:(?:a|per|each|every|/)\s*(?P<per>month|mo|week|year|yr)\b|(?P<per2>monthly|weekly|yearly|annually)\b(?!\s+(?:compound|payment|installment|contribution)))",
+    rf"(?:\s*(?P<cur>[A-Za-z]+(?: [A-Za-z]+)?))??\s*(?:(?:a|per|each|every|/)\s*(?P<per>month|mo|week|year|yr)\b|(?P<per2>monthly|weekly|yearly|annually)\b(?!\s+(?:compound|payment|installment)))",
     re.I)
 MONEY_M = lazy(rf"(?P<num>{NUM})\s*(?P<scale>m|b)(?![\w'])", re.I)
 DURATION = lazy(
-    rf"(?P<num>{NUM})\s*(?:-\s*)?(?P<qual>(?:court|business|working|calendar|judicial)\s+)?(?P<unit>years?|yrs?|yr|y(?=\b)|months?|mos?|mo|weeks?|wks?|days?)(?!\w)",
+    rf"(?P<num>{NUM})\s*(?:-\s*)?(?P<qual>(?!(?:and|or|to|of|a|an|the|more|than|per|each|every|other|first|last)\s)[A-Za-z]{{4,}}\s+)?"
+    rf"(?P<unit>years?|yrs?|yr|y(?=\b)|months?|mos?|mo|weeks?|wks?|days?)(?!\w)",
     re.I)
 # "for a year" is a duration; "how much a month", "save 500 a month" is a rate, not one
 A_UNIT = lazy(r"(?<!much )(?<!\d )(?<!\d)(?<!k )\b(?P<lead>a|an|one)\s+(?P<unit>year|month|week|decade)\b(?!\s+old)", re.I)
@@ -149,45 +137,99 @@ SEX = lazy(
     re.I)
 _CODES = {c.lower() for c in currencies.CODES}
 _SEX_WORDS = set("female woman women lady girl she her feminine f male man men gentleman guy boy he his him masculine".split())
-# "between Acme Corp and Beta LLC": names end at punctuation, a number or a word that starts the rest
-_PARTY_END = (r"(?=\s*(?:[,.;:!?(]|$|\b(?:for|under|governed|with|lasting|mutual|one-way|covering|effective|term|"
-              r"in|that|using|about|on|starting|valid|through|until|to|please|pursuant|per)\b|\d))")
-PARTIES = lazy(rf"\b(?:between|among|parties)\s+(?:the\s+)?(?P<a>[A-Za-z0-9][\w.&'-]*(?:\s+[\w.&'-]+){{0,5}}?)\s+(?:and|&)\s+(?P<b>[A-Za-z0-9][\w.&'-]*(?:\s+[\w.&'-]+){{0,5}}?){_PARTY_END}", re.I)
-# "for Soylent and Massive Dynamic": only capitalised names, without "between" to anchor them
-NAMED_PAIR = lazy(rf"\b(?:for|with|by)\s+(?P<a>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){{0,4}})\s+(?:and|&)\s+(?P<b>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){{0,4}}){_PARTY_END}")
+# "between Acme Corp and Beta LLC": names end at punctuation, a number or a word that starts the rest (the
+# catalog's party kinds add their own words: `KindSpec.cues` of a party kind)
+_PARTY_END_WORDS = ["for", "under", "with", "in", "that", "using", "about", "on", "starting", "valid", "through",
+                    "until", "to", "please", "per"]
+
+
+def _party_end(words) -> str:
+    alts = "|".join(re.escape(w).replace(r"\-", "[- ]?") for w in sorted(set(words), key=len, reverse=True))
+    return rf"(?=\s*(?:[,.;:!?(]|$|\b(?:{alts})\b|\d))"
+
+
+_PARTY_END = _party_end(_PARTY_END_WORDS)
 _NAME_REST = r"[\w.&'-]*(?:\s+[\w.&'-]+){0,5}?"  # a name: up to six words, as few as the pattern allows
 _NAME = r"[A-Za-z0-9]" + _NAME_REST
-# "party A Vandelay Industries, party B Kramerica"
-LABELLED_PAIR = lazy(rf"\b(?:party\s*(?:a|1|one)|first\s+party|disclosing\s+party)\s*[:=\-–]?\s*(?:is\s+)?(?P<a>{_NAME})"
-                     rf"\s*[,;]?\s*(?:and\s+)?(?:the\s+)?(?:party\s*(?:b|2|two)|second\s+party|receiving\s+party)\s*[:=\-–]?\s*"
-                     rf"(?:is\s+)?(?P<b>{_NAME}){_PARTY_END}", re.I)
-# "Northwind Traders discloses its formulas to Contoso Ltd": the discloser first (capitalised names only)
 CAPITALISED_NAME = r"[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4}"  # "Sakura Technologies K.K."
-DISCLOSES = lazy(rf"(?P<a>{CAPITALISED_NAME})\s+(?:discloses|disclosing|will\s+disclose|is\s+disclosing|shares|will\s+share)\s+"
-                 rf"(?:[a-z]+\s+){{0,3}}?(?:to|with)\s+(?P<b>{CAPITALISED_NAME}){_PARTY_END}")
-# "nda acme corp / initech llc", "NDA: Umbrella Corp & Cyberdyne Systems": joined by & or /, or "and" after a
-# colon ("the nda quota and the reset date" names no parties)
-_AFTER_AGREEMENT = r"\b(?:nda|agreement|contract)\s*"
 _NOT_A_NAME = r"(?!(?:between|among|for|with|and|the|a|an|to|in|of|under|my|our|your)\b)"
-AGREEMENT_PAIR = lazy(rf"{_AFTER_AGREEMENT}(?:(?P<colon>[:\-–])\s*|\s+){_NOT_A_NAME}(?P<a>[A-Za-z]{_NAME_REST})\s*"
-                      rf"(?:&|/|\bvs\.?|(?(colon)\band\b|(?!x)x))\s*{_NOT_A_NAME}(?P<b>[A-Za-z]{_NAME_REST}){_PARTY_END}", re.I)
-_PAIRS = (PARTIES, NAMED_PAIR, LABELLED_PAIR, DISCLOSES, AGREEMENT_PAIR)  # the first that finds a pair is used
+_PARTIES = r"\b(?:between|among|parties)\s+(?:the\s+)?(?P<a>[A-Za-z0-9][\w.&'-]*(?:\s+[\w.&'-]+){0,5}?)\s+(?:and|&)\s+(?P<b>[A-Za-z0-9][\w.&'-]*(?:\s+[\w.&'-]+){0,5}?)%END%"
+# "for Soylent and Massive Dynamic": only capitalised names, without "between" to anchor them
+_NAMED_PAIR = r"\b(?:for|with|by)\s+(?P<a>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4})\s+(?:and|&)\s+(?P<b>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4})%END%"
+# "party A Vandelay Industries, party B Kramerica"
+_LABELLED_PAIR = (r"\b(?:party\s*(?:a|1|one)|first\s+party)\s*[:=\-–]?\s*(?:is\s+)?(?P<a>%NAME%)"
+                  r"\s*[,;]?\s*(?:and\s+)?(?:the\s+)?(?:party\s*(?:b|2|two)|second\s+party)\s*[:=\-–]?\s*"
+                  r"(?:is\s+)?(?P<b>%NAME%)%END%")
+
+
+def expand_pair(src: str, end: str = _PARTY_END) -> str:
+    """A party pattern's building blocks (%NAME%, %CAPITALISED%, %END% ...) as regular expressions."""
+    for token, rx in (("%NAME_REST%", _NAME_REST), ("%NAME%", _NAME), ("%CAPITALISED%", CAPITALISED_NAME),
+                      ("%NOT_A_NAME%", _NOT_A_NAME), ("%END%", end)):
+        src = src.replace(token, rx)
+    return src
+
+
+_PAIRS_OF: dict[int, list] = {}
+
+
+class _Guarded:
+    """A party pattern, compiled on first use and tried only when one of its anchor words is said."""
+
+    def __init__(self, src: str, flags: int, needs: tuple[str, ...]) -> None:
+        self.src, self.flags, self.needs, self._rx = src, flags, needs, None
+
+    def finditer(self, text: str, words: set[str]):
+        if self.needs and words.isdisjoint(self.needs):
+            return iter(())
+        if self._rx is None:
+            try:
+                self._rx = re.compile(self.src, self.flags)
+            except re.error:
+                self._rx = re.compile(r"(?!x)x")  # a broken pack pattern never breaks tagging
+        return self._rx.finditer(text)
+
+
+def pair_patterns(lexicon) -> list:
+    """The patterns that name two parties, the first that finds a pair is used: the core's, then the
+    catalog's party kinds' (`KindSpec.pairs`), all ending names at the catalog's words."""
+    key = id(lexicon)
+    if key not in _PAIRS_OF:
+        kinds = [k for k in lexicon.pack_kinds.values() if k.base == "party"] if lexicon is not None else []
+        end = _party_end(_PARTY_END_WORDS + [w for k in kinds for w in k.cues])
+        # the core's patterns are compiled only when their anchor word is in the text (start-up cost)
+        out = [_Guarded(expand_pair(_PARTIES, end), re.I, ("between", "among", "parties")),
+               _Guarded(expand_pair(_NAMED_PAIR, end), 0, ("for", "with", "by")),
+               _Guarded(expand_pair(_LABELLED_PAIR, end), re.I, ("party",))]
+        for k in kinds:
+            for src in k.pairs:
+                out.append(_Guarded(expand_pair(src, end), re.I if "(?-i" not in src else 0, ()))
+        _PAIRS_OF.clear() if len(_PAIRS_OF) > 8 else None
+        _PAIRS_OF[key] = out
+    return _PAIRS_OF[key]
+
+
 _NOT_PARTY = {"me", "us", "them", "you", "it", "a", "an", "the", "someone"}
 _DIGIT = re.compile(r"\d")
+_WORDS_RX = re.compile(r"[a-z]+")  # ASCII only: a charset beyond Latin-1 (Greek mu) costs ms to compile
 _AGE_SEX_HINT = re.compile(r"\d\s*[mfMF]\b")
 NUM_START = lazy(rf"(?<![\d.,]){NUM}")
 NEGATIVE_WORD = lazy(rf"\b(?:minus|negative)\s+(?={NUM})", re.I)
-NUMBER = lazy(rf"(?<![\w.]){NUM}(?![\w]|\.\d)|\({NUM}\)")
+# a number, not part of a code glued to letters by a hyphen ("1040-ES", "W-2", "I-9")
+NUMBER = lazy(rf"(?<![\w.])(?<![A-Za-z]-){NUM}(?![\w]|\.\d|-[A-Za-z])|\({NUM}\)")
 # between list items: commas, "and", "then", "followed by", or a cash-flow label ("cf1", "CF 2:")
 LIST_SEP = lazy(r"^\s*(?:,|;|and|then|,\s*and|,\s*then|/|,?\s*followed\s+by|,?\s*and\s+then|,?\s*c\.?f\.?\s*\d{1,2}\s*[:=]?)?\s*$", re.I)
 
 
-def tag(text: str, today: date | None = None, spell: bool = True) -> Tagged:
+def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) -> Tagged:
     """Tag `text` (clipped to MAX_CHARS): misspelt unit words are repaired (`spell`; a pack's own
     samples are taken as written) and spoken numbers become digits first, then each tagger claims its
-    spans, most specific first."""
+    spans, most specific first. `lexicon` (intents.resolver.lexicon) brings the installed packs'
+    kinds: their recognisers and declared units, and the unit table of quantity slots."""
     raw = text[:MAX_CHARS]
-    norm = words_to_digits(plain_numbers(spelling.repair(raw) if spell else raw))
+    spell_words = lexicon.spell_words if lexicon is not None else frozenset()
+    known = lexicon.abbreviations if lexicon is not None else frozenset()
+    norm = words_to_digits(plain_numbers(spelling.repair(raw, spell_words, known) if spell else raw))
     norm = NEGATIVE_WORD.sub("-", norm)
     claims = _Claims(len(norm))
     ents: list[Entity] = []
@@ -218,7 +260,8 @@ def tag(text: str, today: date | None = None, spell: bool = True) -> Tagged:
     for m in PATH.finditer(norm):
         if claims.free(*m.span()) and not re.fullmatch(r"[\d/.\-]+", m.group(0)) and not re.search(r"\d+/(?:l|dl|kg|min)\b", m.group(0), re.I):
             add("path", m.group(0), m)
-    for m in next((found for found in (list(p.finditer(norm)) for p in _PAIRS) if found), []):
+    said = set(_WORDS_RX.findall(norm.lower()))
+    for m in next((found for found in (list(p.finditer(norm, said)) for p in pair_patterns(lexicon)) if found), []):
         for g in ("a", "b"):
             name = party_name(m.group(g))
             a = m.start(g) + max(0, m.group(g).find(name))  # after a dropped "my company"
@@ -228,26 +271,107 @@ def tag(text: str, today: date | None = None, spell: bool = True) -> Tagged:
         if claims.free(a, b):
             ents.append(Entity("date", iso, a, b, norm[a:b]))
             claims.take(a, b)
-    for pattern in (ICD10, ICD10_LOWER):
-        for m in pattern.finditer(norm):
-            if claims.free(*m.span()):
-                add("icd10", m.group(1).upper(), m)
+    tagger = lexicon.tagger if lexicon is not None else None
+    for kind, rx in (tagger.patterns if tagger is not None else ()):
+        spec = lexicon.kind(kind)
+        for m in rx.finditer(norm):
+            span = m.span("value") if "value" in rx.groupindex and m.group("value") else m.span()
+            if span[1] > span[0] and claims.free(*span):
+                add(kind, _normalised(norm[span[0]:span[1]], spec.normalise), m, span=span)
 
     low = norm.lower()
     words = set(re.findall(r"[a-z]+", low))
+    if starts and tagger is not None and tagger.has_units and not tagger.words.isdisjoint(_WORDS_RX.findall(low)):
+        _declared(norm, tagger, lexicon, add, at)
+    units_table = lexicon.units if lexicon is not None else None
+    if starts and units_table:
+        _quantities(norm, units_table, claims, add, at, deferred=False)
     if starts:
-        _measures(norm, low, claims, add, at)
+        _measures(norm, low, claims, add, at, lexicon)
+        if units_table:
+            _quantities(norm, units_table, claims, add, at, deferred=True)
         _amounts(norm, low, words, claims, add, at)
     _rest(norm, low, words, claims, add, ents)
     ents.sort(key=lambda e: e.start)
     return Tagged(raw=raw, text=norm, entities=ents)
 
 
+def _normalised(value: str, how: str | None) -> str:
+    return {"upper": value.upper(), "lower": value.lower(), "title": value.title()}.get(how or "", value)
+
+
+def _declared(norm: str, tagger, lexicon, add, at) -> None:
+    """Values in the units the packs' kinds declare ("1.1 mg/dL", "72 bpm"): tagged as the kind."""
+    for m in at(_Compiled(tagger.unit_rx)):
+        found = tagger.unit(m.group("unit"))
+        value = _num(m.group("num"))
+        if found is None or value is None:
+            continue
+        kind, unit = found
+        add(kind, value, m, unit=unit, extra={"declared": True})
+
+
+class _Compiled:
+    """A compiled pattern in the shape `at` expects (lazy patterns have `compiled()`)."""
+
+    def __init__(self, rx) -> None:
+        self.rx = rx
+
+    def compiled(self):
+        return self.rx
+
+
+# core measure words: their own taggers read them (a height, a weight, a duration); a quantity slot
+# converts those entities, and only what they leave is read as a generic quantity
+_DEFERRED = {"kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "lb", "lbs", "pound", "pounds", "g", "gram",
+             "grams", "st", "stone", "stones", "cm", "cms", "centimetre", "centimetres", "centimeter", "centimeters",
+             "m", "metre", "metres", "meter", "meters", "mm", "in", "inch", "inches", "ft", "foot", "feet", "year",
+             "years", "yr", "yrs", "y", "month", "months", "mo", "mos", "week", "weeks", "wk", "wks", "day", "days"}
+# durations are read by the duration tagger, whose entity a quantity slot of time converts
+_TIME_WORDS = {"year", "years", "yr", "yrs", "y", "month", "months", "mo", "mos", "week", "weeks", "wk", "wks", "day",
+               "days"}
+# spellings pint knows that are everyday words, never units after a number here
+_NOT_UNITS = {"in", "a", "an", "at", "as", "is", "it", "or", "on", "of", "to", "by", "per", "are", "point", "and", "the",
+              "for", "from", "with", "over", "into", "mil", "pi", "percent", "month", "each", "every", "sec", "e", "d",
+              "t", "b", "k", "x", "p", "c", "u", "dozen", "grand", "quid", "bucks", "times", "cup", "cups", "pint",
+              "pints", "bar", "bars", "quad", "quads", "gross", "number", "rem", "ton", "tons", "mark", "marks",
+              "count", "percentage", "year", "years", "day", "days", "week", "weeks", "month", "months"}
+QTY = lazy(rf"(?P<num>{NUM})(?:\s*(?P<scale>k|thousand|million|mn|bn|billion)(?=\s+[A-Za-z]))?\s*"
+           rf"(?P<unit>[A-Za-zµ°][^\s\d,;:()!?]*(?:\s+[A-Za-zµ°][^\s\d,;:()!?]*){{0,3}})")
+_SCALE_LETTER = {"m": 1e6, "b": 1e9}
+
+
+def _quantities(norm: str, table: dict, claims: _Claims, add, at, deferred: bool) -> None:
+    """Numbers with a unit pint knows ("8 m/s", "9k miles", "2.5 kWh"), for quantity slots. The first
+    pass leaves the core measure words to their taggers; the second reads what they left."""
+    from intents.resolver import units
+
+    for m in at(QTY):
+        words = m.group("unit").split()
+        for k in range(len(words), 0, -1):
+            phrase = " ".join(words[:k]).rstrip(".")
+            first = re.split(r"[/\-]", phrase)[0].lower()
+            if not phrase or first in _NOT_UNITS or (first in _DEFERRED) != deferred or first in _TIME_WORDS:
+                continue
+            parsed = units.parse(table, phrase)
+            if parsed is None:
+                continue
+            value = _scaled(m.group("num"), m.group("scale"))
+            if value is None:
+                break
+            end = m.start("unit") + len(" ".join(words[:k]).rstrip("."))
+            if not claims.free(m.start(), end):
+                break
+            alts = [("money", value * _SCALE_LETTER[phrase])] if phrase in _SCALE_LETTER else []
+            add("quantity", value, m, unit=phrase, alts=alts, extra={"dims": parsed[0]}, span=(m.start(), end))
+            break
+
+
 def _has(low: str, *needles: str) -> bool:
     return any(n in low for n in needles)
 
 
-def _measures(norm: str, low: str, claims: _Claims, add, at) -> None:
+def _measures(norm: str, low: str, claims: _Claims, add, at, lexicon=None) -> None:
     # Each unit pattern is only tried (and compiled, on first use) when its unit can be in the text.
     for m in (at(FEET_INCHES) if _has(low, "'", "’", "ft", "feet", "foot") else ()):
         ft = float(m.group("ft"))
@@ -255,23 +379,6 @@ def _measures(norm: str, low: str, claims: _Claims, add, at) -> None:
         if not (2 <= ft <= 8) or inch >= 12:
             continue
         add("height", round((ft * 12 + inch) * 2.54, 1), m, unit="ft/in")
-    for m in (at(LAB) if _has(low, "mol", "mg", "dl", "decilit") else ()):
-        unit = m.group("unit").lower().replace(" ", "")
-        unit = "mg/dL" if unit.startswith(("mg", "milli")) and "mol" not in unit else (
-            "mmol/L" if "mmol" in unit or "millimol" in unit else "umol/L")
-        add("lab", _num(m.group("num")), m, unit=unit)
-    for m in (at(DOSE) if _has(low, "kg", "kilo") else ()):
-        add("dose_per_kg", _num(m.group("num")), m, unit="mg/kg")
-    for m in (at(MG) if _has(low, "mg", "milligram") else ()):
-        add("mg", _num(m.group("num")), m, unit="mg")
-    for m in (at(MS) if _has(low, "ms", "msec", "millisec") else ()):
-        add("ms", _num(m.group("num")), m, unit="ms")
-    for m in (at(SECONDS) if _has(low, "sec", " s") else ()):
-        value = _num(m.group("num"))
-        if value is not None and 0 < value < 3:  # a QT of "0.42 seconds"
-            add("ms", round(value * 1000, 1), m, unit="s")
-    for m in (at(BPM) if _has(low, "bpm", "beat", "/min") else ()):
-        add("bpm", _num(m.group("num")), m, unit="bpm")
     for m in (AGE.finditer(norm) if _has(low, "old", "yo", "y/o", "y.o", "age") or _AGE_SEX_HINT.search(norm) else ()):
         if not claims.free(*m.span()):
             continue
@@ -286,7 +393,7 @@ def _measures(norm: str, low: str, claims: _Claims, add, at) -> None:
             continue
         if m.group("num4"):
             # "60 m" / "45f": an age with a sex, as clinicians write it
-            if value < 12 or _near_money(norm, m.start()):
+            if value < 12 or _near_money(norm, m.start(), lexicon):
                 continue
             sex = "male" if m.group("sexl").lower() == "m" else "female"
             a = m.start("num4")
@@ -391,9 +498,8 @@ def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> 
         elif unit.startswith("w"):
             add("duration", round(value * 7 / 365, 4), m, unit="weeks", extra={"days": value * 7})
         else:
-            day_type = "court" if qual in ("court", "business", "working", "judicial") else (
-                "calendar" if qual == "calendar" else None)
-            add("days", int(value) if value == int(value) else value, m, unit="days", extra={"day_type": day_type})
+            # "10 court days": the word said before "days" is kept for a choice that qualifies it
+            add("days", int(value) if value == int(value) else value, m, unit="days", extra={"qualifier": qual or None})
     for m in (A_UNIT.finditer(norm) if words & {"year", "month", "week", "decade"} else ()):
         if claims.free(*m.span()):
             unit = m.group("unit").lower()
@@ -471,9 +577,14 @@ def party_name(raw: str) -> str:
 
 def _near_clinical(text: str, pos: int) -> bool:
     window = text[max(0, pos - 25):pos + 25].lower()
-    return bool(re.search(r"\d|sex|gender|age|egfr|crcl|creat", window))
+    return bool(re.search(r"\d|sex|gender|\bage", window))
 
 
-def _near_money(text: str, pos: int) -> bool:
+def _near_money(text: str, pos: int, lexicon=None) -> bool:
+    """ "60 m" near words of money ("$", "budget", or a cue word of a money slot in the catalog) is an
+    amount, not a 60-year-old man."""
     window = text[max(0, pos - 30):pos + 30].lower()
-    return bool(re.search(r"loan|mortgage|[$€£¥]|dollar|euro|invest|sav|principal|budget|fund|npv|irr|cash", window))
+    if re.search(r"[$€£¥]|dollar|euro|money|budget|fund|cash|invest|sav", window):
+        return True
+    cues = lexicon.money_cues if lexicon is not None else ()
+    return any(w in cues for w in re.findall(r"[a-z]+", window))

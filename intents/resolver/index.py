@@ -13,12 +13,13 @@ import itertools
 import json
 import math
 import re
+import os
 from pathlib import Path
 
-from intents.resolver import entities, oos, templates, text
-from intents.resolver.slots import ENTITY_KINDS
+from intents.resolver import entities, oos, template_tree, templates, text
+from intents.resolver.lexicon import Lexicon
 
-INDEX_VERSION = 7
+INDEX_VERSION = 8  # 7: the catalog's lexicon (pack kinds, units, words); 8: packs' negatives too
 OOS = "_oos"
 _HERE = Path(__file__).resolve().parent
 
@@ -32,38 +33,24 @@ def code_stamp() -> str:
     return h.hexdigest()[:12]
 
 
-_GROUP = re.compile(r"\(([^()\[\]]*)\)")
-_OPTIONAL = re.compile(r"\[([^()\[\]]*)\]")
-_SLOT = re.compile(r"\{([a-z_0-9]+)\}")
-
-
-def expand_template(template: str, kinds: dict[str, str | None], limit: int = 4) -> list[str]:
+def expand_template(template: str, kinds: dict[str, str | None], limit: int = 4, lexicon: Lexicon | None = None) -> list[str]:
     """A few sentences a template accepts (first and last alternatives, with and without optionals),
     slots written as their entity placeholder, for the statistical tier to learn from."""
-    def alt_of(src: str, pick: int, optional: bool) -> str:
-        def group(m: re.Match) -> str:
-            opts = m.group(1).split("|")
-            return opts[min(pick, len(opts) - 1)] if pick >= 0 else opts[-1]
+    tree = template_tree.parse(template.lower(), strict=False)
+    lex = lexicon or Lexicon()
 
-        def opt(m: re.Match) -> str:
-            opts = m.group(1).split("|")
-            return opts[min(pick, len(opts) - 1)] if optional else ""
-
-        prev = None
-        while prev != src:
-            prev = src
-            src = _GROUP.sub(group, src)
-            src = _OPTIONAL.sub(opt, src)
-        return src
-
-    def slot(m: re.Match) -> str:
-        kinds_ = ENTITY_KINDS.get(kinds.get(m.group(1)) or "", ())
-        return f" <{kinds_[0]}> " if kinds_ else " " + m.group(1).replace("_", " ") + " "
+    def slot(name: str) -> str:
+        kinds_ = lex.entity_kinds(kinds.get(name))
+        return f" <{kinds_[0]}> " if kinds_ else " " + name.replace("_", " ") + " "
 
     out = []
     for pick, optional in itertools.product((0, 1, -1), (True, False)):
-        s = _SLOT.sub(slot, alt_of(template.lower(), pick, optional))
-        s = " ".join(s.split())
+        def choose(g, pick=pick, optional=optional):
+            if g.optional and not optional:
+                return None
+            return g.options[min(pick, len(g.options) - 1)]
+
+        s = " ".join(template_tree.walk(tree, choose, str, slot).split())
         if s and s not in out:
             out.append(s)
         if len(out) >= limit:
@@ -71,10 +58,10 @@ def expand_template(template: str, kinds: dict[str, str | None], limit: int = 4)
     return out
 
 
-def _doc_tokens(sentence: str, tagged: bool = True) -> list[str]:
+def _doc_tokens(sentence: str, tagged: bool = True, lexicon: Lexicon | None = None) -> list[str]:
     if tagged:
-        sentence = entities.tag(sentence, spell=False).placeholder_text()
-    return text.tokens(sentence)
+        sentence = entities.tag(sentence, spell=False, lexicon=lexicon).placeholder_text()
+    return text.tokens(sentence, lexicon.text_words if lexicon is not None else None)
 
 
 def _add_with_centroid(docs: list, centroids: list, action: int, token_lists: list[list[str]]) -> None:
@@ -97,24 +84,25 @@ def _add_with_centroid(docs: list, centroids: list, action: int, token_lists: li
 MAX_PACK_NEGATIVES = 500  # per pack: examples of refusal, not a second catalog
 
 
-def pack_negatives(actions: list, negatives: dict[str, list[str]]) -> list[str]:
+def pack_negatives(actions: list, negatives: dict[str, list[str]], lexicon: Lexicon | None = None) -> list[str]:
     """The installed packs' own negatives that may join the out-of-scope class. A pack's negative that
     says what an action of the catalog says (its tokens equal a sample's) is dropped: a pack author cannot
     make the resolver refuse another pack's requests by declaring them foreign."""
     said = set()
     for a in actions:
         for sample in (*a.samples, a.title):
-            said.add(tuple(_doc_tokens(sample)))
+            said.add(tuple(_doc_tokens(sample, True, lexicon)))
     out = []
     for lines in negatives.values():
         for line in list(lines)[:MAX_PACK_NEGATIVES]:
-            toks = tuple(_doc_tokens(str(line)[:500]))
+            toks = tuple(_doc_tokens(str(line)[:500], True, lexicon))
             if toks and toks not in said:
                 out.append(str(line)[:500])
     return out
 
 
-def build(actions: list, negatives: dict[str, list[str]] | None = None) -> dict:
+def build(actions: list, lexicon: Lexicon | None = None, negatives: dict[str, list[str]] | None = None) -> dict:
+    lexicon = lexicon or Lexicon.build(actions)
     docs: list[tuple[int, dict[str, float]]] = []
     centroids: list[int] = []  # doc numbers of each action's whole-bag document
     ids = [a.id for a in actions] + [OOS]
@@ -123,14 +111,14 @@ def build(actions: list, negatives: dict[str, list[str]] | None = None) -> dict:
         kinds = {s.name: s.kind for s in a.slots}
         sentences = [(s, True) for s in a.samples] + [(a.title, False)]
         for tpl in a.templates:
-            src = templates.compile_template(tpl, kinds)
+            src = templates.compile_template(tpl, kinds, lexicon)
             if src:  # the cheap pre-filter is computed once here, not at every start-up
                 compiled.append((a.id, src, sorted(templates.required_words(src)),
                                  [sorted(g) for g in templates.required_groups(src)]))
-            sentences += [(s, False) for s in expand_template(tpl, kinds)]
-        _add_with_centroid(docs, centroids, i, [_doc_tokens(s, tagged) for s, tagged in sentences])
-    refusals = [*oos.OUT_OF_SCOPE, *pack_negatives(actions, negatives or {})]
-    _add_with_centroid(docs, centroids, len(actions), [_doc_tokens(s) for s in refusals])
+            sentences += [(s, False) for s in expand_template(tpl, kinds, lexicon=lexicon)]
+        _add_with_centroid(docs, centroids, i, [_doc_tokens(s, tagged, lexicon) for s, tagged in sentences])
+    refusals = [*oos.OUT_OF_SCOPE, *pack_negatives(actions, negatives or {}, lexicon)]
+    _add_with_centroid(docs, centroids, len(actions), [_doc_tokens(s, True, lexicon) for s in refusals])
     df: Counter = Counter()
     for _, f in docs:
         df.update(f.keys())
@@ -153,10 +141,12 @@ def build(actions: list, negatives: dict[str, list[str]] | None = None) -> dict:
         "postings": postings,
         "templates": compiled,
         "vocab": vocab,
+        "lexicon": lexicon.to_json(),
     }
 
 
-def load_or_build(actions: list, home: Path | None, key: str, negatives: dict[str, list[str]] | None = None) -> dict:
+def load_or_build(actions: list, home: Path | None, key: str, lexicon_of=None,
+                  negatives: dict[str, list[str]] | None = None) -> dict:
     """The cached index for this catalog (packs' negatives included), building (and caching) it when
     missing or stale."""
     stamp = f"{key}-{code_stamp()}"
@@ -173,7 +163,7 @@ def load_or_build(actions: list, home: Path | None, key: str, negatives: dict[st
     from intents.progress import status
 
     with status(f"building the resolver index over {len(actions)} actions (once per set of packs)…"):
-        data = build(actions, negatives)
+        data = build(actions, lexicon_of() if lexicon_of is not None else None, negatives)
     if path is not None:
         try:
             from intents.safe_files import private_dir, write_atomic

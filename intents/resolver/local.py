@@ -28,21 +28,33 @@ class LocalResolver(Interactive):
         from intents.resolver.classifier import Classifier
         from intents.resolver.templates import Templates
 
+        from intents.resolver.lexicon import Lexicon
+
         self.actions = {a.id: a for a in actions}
-        self.classifier = Classifier(index)
+        self.lexicon = Lexicon.from_json(index.get("lexicon"))
+        self.classifier = Classifier(index, self.lexicon.text_words)
         self.templates = Templates(index["templates"])
         self.packs = packs or {}
         self._action_vocab: set[str] | None = None
         self.kind_sets = {a.id: {s.kind for s in a.slots if s.kind} for a in actions}
         # action -> its slot that takes a pasted document
         self.document_slots = {a.id: s.name for a in actions for s in a.slots if s.kind in document.DOCUMENT_KINDS}
+        self._served: dict[str, set[str]] = {}
 
     @classmethod
     def for_registry(cls, registry) -> "LocalResolver":
         actions = registry.actions()
         installed = getattr(registry, "installed_packs", lambda: [])()
         negatives = {p.manifest.id: list(getattr(p, "negatives", [])) for p in installed if getattr(p, "negatives", None)}
-        index = load_or_build(actions, getattr(registry, "home", None), registry.catalog_key, negatives)
+
+        def lexicon():
+            from intents.resolver.lexicon import Lexicon
+
+            vocab, syn = registry.vocabulary() if hasattr(registry, "vocabulary") else ({}, {})
+            kinds = registry.kinds() if hasattr(registry, "kinds") else []
+            return Lexicon.build(actions, kinds, vocab, syn)
+
+        index = load_or_build(actions, getattr(registry, "home", None), registry.catalog_key, lexicon, negatives)
         packs: dict[str, str] = {}
         for pid, spec in getattr(registry, "packs", {}).items():
             packs[pid.lower()] = pid
@@ -51,9 +63,23 @@ class LocalResolver(Interactive):
         return cls(actions, index, packs)
 
     @classmethod
-    def for_actions(cls, actions: list, home=None, key: str = "adhoc",
-                    negatives: dict[str, list[str]] | None = None) -> "LocalResolver":
-        return cls(actions, load_or_build(actions, home, key, negatives))
+    def for_actions(cls, actions: list, home=None, key: str = "adhoc", kinds=None, vocabulary=None,
+                    synonyms=None, negatives: dict[str, list[str]] | None = None) -> "LocalResolver":
+        from intents.resolver.lexicon import Lexicon
+
+        return cls(actions, load_or_build(actions, home, key, lambda: Lexicon.build(actions, kinds, vocabulary, synonyms),
+                                          negatives))
+
+    @classmethod
+    def for_packs(cls, packs: list, home=None) -> "LocalResolver":
+        """A resolver over live `intents.sdk.Pack` objects (a pack under development, a test)."""
+        actions = [a.spec for p in packs for a in p.actions.values()]
+        kinds = [k for p in packs for k in p.kinds.values()]
+        vocab = {k: v for p in packs for k, v in p.vocabulary.items()}
+        syn = {k: v for p in packs for k, v in p.synonyms.items()}
+        negatives = {p.id: list(p.negatives) for p in packs if getattr(p, "negatives", None)}
+        key = "packs-" + "-".join(f"{p.id}{p.manifest.version}" for p in packs)
+        return cls.for_actions(actions, home, key, kinds, vocab, syn, negatives)
 
     # ---- resolving -----------------------------------------------------------------------------
     def resolve(self, text_in: str) -> Match:
@@ -61,7 +87,7 @@ class LocalResolver(Interactive):
         if not isinstance(text_in, str):
             text_in = str(text_in)
         clipped = text_in[: entities.MAX_CHARS]
-        tagged = entities.tag(clipped)
+        tagged = entities.tag(clipped, lexicon=self.lexicon)
         placeholder = tagged.placeholder_text()
         explain: dict[str, Any] = {
             "normalized": tagged.text,
@@ -75,7 +101,7 @@ class LocalResolver(Interactive):
             # the instruction decided the action; its options fill from its own words, the payload is the document
             action_id, confidence, alts, info, head, at = doc
             spec = self.actions[action_id]
-            values, reasons = slot_roles.fill(spec, head, None, self.packs)
+            values, reasons = slot_roles.fill(spec, head, None, self.packs, self.lexicon)
             slot = self.document_slots[action_id]
             values[slot] = text_in[at: at + 1_000_000].strip()
             reasons[slot] = f"the text after the request ({len(values[slot])} characters)"
@@ -97,7 +123,7 @@ class LocalResolver(Interactive):
                 # request is the words before the pasted text, whose own words (parties) must not decide;
                 # "the following text" itself says nothing, a contract or brief says what it is
                 doc = pasted.group("doc") or ""
-                head = entities.tag(clipped[: pasted.start()] + ("" if doc.lower() in _GENERIC else " " + doc))
+                head = entities.tag(clipped[: pasted.start()] + ("" if doc.lower() in _GENERIC else " " + doc), lexicon=self.lexicon)
                 action_id, confidence, alts, info = self._classify(head, head.placeholder_text(), pasted=True)
                 info["classified"] = "the request before the pasted text"
             if action_id is None:  # nothing pasted, or the request alone says too little: the whole text
@@ -108,8 +134,8 @@ class LocalResolver(Interactive):
             return Match(text=text_in, action=None, confidence=confidence, alternatives=alts, explain=explain)
 
         spec = self.actions[action_id]
-        values, reasons = slot_roles.fill(spec, tagged, captures, self.packs)
-        if "source" in {s.kind for s in spec.slots} and len(text_in) > entities.MAX_CHARS:
+        values, reasons = slot_roles.fill(spec, tagged, captures, self.packs, self.lexicon)
+        if {"source", "document"} & {s.kind for s in spec.slots} and len(text_in) > entities.MAX_CHARS:
             self._long_source(spec, text_in, values, reasons)
         return self._match(text_in, spec, values, reasons, confidence, alts, explain, t0)
 
@@ -132,16 +158,17 @@ class LocalResolver(Interactive):
         spec = self.actions.get(action_id)
         if spec is None:
             return {}, {}
-        return slot_roles.fill(spec, entities.tag(str(text_in)[: entities.MAX_CHARS]), None, self.packs)
+        tagged = entities.tag(str(text_in)[: entities.MAX_CHARS], lexicon=self.lexicon)
+        return slot_roles.fill(spec, tagged, None, self.packs, self.lexicon)
 
     def foreign_words(self, action_id: str, text_in: str) -> tuple[list[str], bool]:
         """The content words of `text_in` that the action's own sentences never use, and whether every
         value in it is a bare number: a follow-up made of a value and follow-up words ("no, 5.5%") is
         about the last action, while "book me a table for two" only happens to hold a number."""
         idx = self.classifier.ids.index(action_id) if action_id in self.classifier.ids else None
-        tagged = entities.tag(str(text_in)[: entities.MAX_CHARS])
+        tagged = entities.tag(str(text_in)[: entities.MAX_CHARS], lexicon=self.lexicon)
         vocab = self.classifier.vocab_of(idx) if idx is not None else set()
-        words = [t for t in text.tokens(tagged.placeholder_text()) if not t.startswith("<")]
+        words = [t for t in text.tokens(tagged.placeholder_text(), self.lexicon.text_words) if not t.startswith("<")]
         strange = [t for t in words if t not in vocab and t not in text.FOLLOW_UP_WORDS]
         bare = all(e.kind == "number" for e in tagged.entities)
         return strange, bare
@@ -151,7 +178,7 @@ class LocalResolver(Interactive):
         intents/resolver/document.py), classified on its own words: (action, confidence, alternatives,
         explain info, the instruction tagged, where the payload starts), or None."""
         for head_text, at in document.candidates(clipped):
-            head = entities.tag(head_text)
+            head = entities.tag(head_text, lexicon=self.lexicon)
             placeholder = head.placeholder_text()
             hit = self._template(head, placeholder)
             if hit is not None and hit[0] in self.document_slots:
@@ -173,7 +200,7 @@ class LocalResolver(Interactive):
                 continue
             if not captures:
                 return action_id, captures, 0.97
-            values, _ = slot_roles.fill(spec, tagged, captures, self.packs)
+            values, _ = slot_roles.fill(spec, tagged, captures, self.packs, self.lexicon, explain=False)
             filled, sound = True, True
             for name, captured in captures.items():
                 slot = spec.slot(name)
@@ -182,7 +209,7 @@ class LocalResolver(Interactive):
                 if slot.required and name not in values:
                     filled = False  # "redact a file": the right action, the file still to ask for
                 elif not slot.required and slot.kind == "text":
-                    words = [t for t in text.tokens(captured) if not t.startswith("<")]
+                    words = [t for t in text.tokens(captured, self.lexicon.text_words) if not t.startswith("<")]
                     known = sum(1 for t in words if t in self.action_vocab)
                     sound = not words or known * 2 >= len(words)
                     if captured.split()[:1] and captured.split()[0].lower() in _OBJECTS:
@@ -202,7 +229,7 @@ class LocalResolver(Interactive):
         return self._action_vocab
 
     def _classify(self, tagged, placeholder: str, pasted: bool = False):
-        toks = text.tokens(placeholder)
+        toks = text.tokens(placeholder, self.lexicon.text_words)
         toks, repairs = self.classifier.query_tokens(toks)
         scores, _coverage = self.classifier.scores(toks)
         info: dict[str, Any] = {"tier": "statistical", "tokens": toks}
@@ -233,12 +260,12 @@ class LocalResolver(Interactive):
         spec = self.actions[a1]
         support = self.classifier.support(toks, self.classifier.ids.index(a1))
         info["support"] = round(support, 3)
-        gives_source = pasted and any(x.kind == "source" for x in spec.slots)  # the pasted text will be its source
+        gives_source = pasted and any(x.kind in ("source", "document") for x in spec.slots)  # the pasted text will be its source
         if s1 < ACCEPT_BARE and support < BARE_SUPPORT and spec.required and not gives_source and \
                 not any(e.kind not in ("number",) for e in tagged.entities):
             # Nothing said fills any of its slots and the words are only loosely alike: "pay my
             # mortgage bill" is not a request to calculate a mortgage payment.
-            values, _ = slot_roles.fill(spec, tagged, None, self.packs)
+            values, _ = slot_roles.fill(spec, tagged, None, self.packs, self.lexicon, explain=False)
             if not values:
                 info["refused"] = f"loosely like {a1} ({s1:.2f}) with none of its values"
                 conf = round(min(_calibrate(s1, 0), 0.49), 3)
@@ -248,7 +275,7 @@ class LocalResolver(Interactive):
             # One word of the action's own, the rest not its words, and no value said that fills any of
             # its slots: "show my browsing history", "a cheaper dental plan", "run the dishwasher" share
             # one word with an action and ask for something else.
-            values, _ = slot_roles.fill(spec, tagged, None, self.packs)
+            values, _ = slot_roles.fill(spec, tagged, None, self.packs, self.lexicon, explain=False)
             if not values:
                 info["refused"] = f"one word in common with {a1} ({s1:.2f}), no value for it"
                 conf = round(min(_calibrate(s1, 0), 0.49), 3)
@@ -289,8 +316,8 @@ class LocalResolver(Interactive):
         ranked by the same general signals it resolves with, however far below its acceptance line: word
         similarity to the samples (with typo repair), the kinds of the values said that the action's
         slots take, and the share of the request's words the action uses. No pack is favoured."""
-        tagged = entities.tag(str(text_in)[: entities.MAX_CHARS])
-        toks, _ = self.classifier.query_tokens(text.tokens(tagged.placeholder_text()))
+        tagged = entities.tag(str(text_in)[: entities.MAX_CHARS], lexicon=self.lexicon)
+        toks, _ = self.classifier.query_tokens(text.tokens(tagged.placeholder_text(), self.lexicon.text_words))
         if not toks:
             return []  # nothing to rank by ("what can you do" is all function words): the caller's fallback
         scores, _ = self.classifier.scores(toks)
@@ -321,7 +348,7 @@ class LocalResolver(Interactive):
         adjusted = []
         for s, a in close:
             spec = self.actions[a]
-            values, reasons = slot_roles.fill(spec, tagged, None, self.packs)
+            values, reasons = slot_roles.fill(spec, tagged, None, self.packs, self.lexicon, explain=False)
             required = [x.name for x in spec.slots if x.required]
             filled = sum(1 for n in required if n in values) / len(required) if required else 1.0  # nothing to ask for
             rejected = sum(1 for r in reasons.values() if r.startswith("rejected"))
@@ -332,22 +359,40 @@ class LocalResolver(Interactive):
     def _kind_fit(self, action_id: str, kinds: set[str]) -> float:
         """How well the entities said fit the action's slots: +1 per slot kind served, -0.5 per
         distinctive entity the action cannot use."""
-        wanted = self.kind_sets.get(action_id, set())
+        served = self._served.get(action_id)
+        if served is None:  # asked for every candidate of every request: the set is built once per action
+            served = self._served[action_id] = self._served_by(self.kind_sets.get(action_id, set()))
         fit = 0.0
         for k in kinds:
             if k in ("number", "quoted"):
                 continue
-            serving = [sk for sk in wanted if k in slot_roles.ENTITY_KINDS.get(sk, ()) or
-                       (k == "path" and sk == "source") or (k == "lab" and sk == "lab_unit") or
-                       (k == "icd10" and sk == "query") or (k == "days" and sk == "days")]
-            fit += 1.0 if serving else -0.5
+            fit += 1.0 if k in served else -0.5
         return fit
+
+    def _served_by(self, wanted: set[str]) -> set[str]:
+        """The entity kinds that can fill one of these slot kinds: their own entities, a pack kind's
+        values, names for party kinds, paths for documents, and values in a unit a slot's kind knows
+        ("126 mg/dL" serves a unit slot too)."""
+        out: set[str] = set()
+        pack_kinds = self.lexicon.pack_kinds
+        for sk in wanted:
+            out.update(self.lexicon.entity_kinds(sk))
+            out.add(sk)
+            spec = self.lexicon.kind(sk)
+            if spec is not None and spec.base == "party":
+                out.add("party")
+            if sk in ("source", "document"):
+                out.add("path")
+            if sk in pack_kinds and pack_kinds[sk].units:
+                units = set(pack_kinds[sk].units)
+                out.update(n for n, other in pack_kinds.items() if other.units and units & set(other.units))
+        return out
 
     @staticmethod
     def _long_source(spec, text_in: str, values: dict, reasons: dict) -> None:
         """A pasted document longer than the matching window: the source is everything after the
         first colon, up to 1 MB."""
-        slot = next(s for s in spec.slots if s.kind == "source")
+        slot = next(s for s in spec.slots if s.kind in ("source", "document"))
         head = text_in[: entities.MAX_CHARS]
         pos = head.find(":")
         if pos >= 0:

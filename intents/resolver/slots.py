@@ -1,9 +1,9 @@
 """Slot roles: which tagged entity fills which parameter of the chosen action, in the catalog's units.
 
 Each slot is filled from entities of the kinds its `kind` accepts. When several slots accept the same
-kind (principal and monthly_contribution; from and to currency; party_a and party_b; age and
-creatinine from plain numbers) cue words near the entity decide: the words just before it, its own
-unit, and words from the slot's name and description. Plain numbers are placed last, by cue and by the
+kind (a starting amount and a monthly one; from and to currency; two parties; an age and a lab value
+from plain numbers) cue words near the entity decide: the words just before it, its own unit, the
+words of the slot's name and the cue words the slot and its kind declare. Plain numbers are placed last, by cue and by the
 range each slot finds plausible. Every choice is recorded with a reason for `--explain`.
 """
 from __future__ import annotations
@@ -11,104 +11,39 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from intents.kinds import canonical_unit
 from intents.resolver.entities import CAPITALISED_NAME, Entity, Tagged, party_name
 from intents.resolver.lazyre import lazy
+from intents.resolver.lexicon import CORE_ENTITIES, Lexicon
 from intents.resolver.text import STOP
 
-# slot kind -> entity kinds that can fill it (in order of preference)
-ENTITY_KINDS: dict[str, tuple[str, ...]] = {
-    "money": ("money", "number"),
-    "percent": ("percent", "number"),
-    "years": ("duration", "number"),
-    "days": ("days", "number"),
-    "date": ("date",),
-    "date_list": ("date",),
-    "weight": ("weight", "number"),
-    "height": ("height", "number"),
-    "creatinine": ("lab", "number"),
-    "age": ("age", "number"),
-    "sex": ("sex",),
-    "qt": ("ms", "number"),
-    "heart_rate": ("bpm", "number"),
-    "dose_per_kg": ("dose_per_kg", "number"),
-    "number": ("lab", "number", "money", "percent"),
-    "integer": ("frequency", "number"),
-    "number_list": ("number_list",),
-    "list": (),
-    "dose": ("mg",),
-    "currency": ("currency",),
-    "icd10": ("icd10",),
-}
+ENTITY_KINDS = CORE_ENTITIES  # the core kinds' entities; a catalog's own kinds come from its Lexicon
 
-# Words that, just before a value, say which slot it is for (by slot kind or name).
+# Words that, just before a value, say which slot it is for, by core kind. A pack's slots and kinds
+# declare their own (`Slot(cues=...)`, `pack.kind(cues=...)`); nothing is guessed from descriptions.
 CUES: dict[str, tuple[str, ...]] = {
-    "principal": ("loan", "borrow", "principal", "mortgage", "invest", "deposit", "of", "on", "start", "initial",
-                  "lump", "put", "starting", "with", "have"),
-    "monthly_contribution": ("monthly", "month", "contribute", "contributing", "adding", "add", "plus", "deposit", "each"),
-    "target": ("save", "goal", "target", "reach", "need", "have", "accumulate", "up", "for", "get", "hit", "of", "to"),
-    "amount": ("convert", "exchange", "change", "much", "is"),
-    "percent": ("rate", "at", "interest", "apr", "discount", "yield", "return"),
+    "percent": ("rate", "at"),
     "years": ("for", "over", "term", "in", "after", "lasting", "length", "period"),
+    "duration": ("for", "over", "term", "in", "after", "lasting", "length", "period"),
     "days": ("within", "after", "in", "of", "plus", "before"),
     "age": ("age", "aged", "old", "year"),
-    "creatinine": ("creatinine", "cr", "scr", "creat", "serum"),
     "weight": ("weight", "weighs", "weighing", "weigh", "wt", "kg"),
     "height": ("height", "tall", "ht", "cm"),
-    "qt": ("qt", "interval"),
-    "heart_rate": ("hr", "heart", "rate", "pulse", "bpm", "rr"),
-    "dose_per_kg": ("dose", "dosing", "mg"),
-    "compounds_per_year": ("compounded", "compounding", "times", "per"),
 }
-# Words too common in slot descriptions to say which slot a value is for.
-_DESCRIPTION_STOP = {
-    "the", "and", "for", "per", "with", "from", "that", "this", "your", "its", "year", "years", "month",
-    "months", "amount", "number", "value", "units", "unit", "currency", "total", "each", "any", "are", "was",
-    "how", "much", "what", "which", "will", "not", "all", "one", "two", "default",
-}
-# Plausible ranges for plain numbers without a unit, by slot kind.
-RANGES: dict[str, tuple[float, float]] = {
-    "money": (1, 1e12), "percent": (0, 40), "years": (0.25, 60), "days": (1, 400), "age": (1, 120),
-    "creatinine": (0.1, 20), "weight": (2, 350), "height": (40, 250), "qt": (200, 700),
-    "heart_rate": (20, 250), "dose_per_kg": (0.01, 100), "number": (-1e12, 1e12), "integer": (1, 400),
-}
-US_STATES = {
-    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA", "colorado": "CO",
-    "connecticut": "CT", "delaware": "DE", "florida": "FL", "georgia": "GA", "hawaii": "HI", "idaho": "ID",
-    "illinois": "IL", "indiana": "IN", "iowa": "IA", "kansas": "KS", "kentucky": "KY", "louisiana": "LA",
-    "maine": "ME", "maryland": "MD", "massachusetts": "MA", "michigan": "MI", "minnesota": "MN",
-    "mississippi": "MS", "missouri": "MO", "montana": "MT", "nebraska": "NE", "nevada": "NV",
-    "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM", "new york": "NY", "north carolina": "NC",
-    "north dakota": "ND", "ohio": "OH", "oklahoma": "OK", "oregon": "OR", "pennsylvania": "PA",
-    "rhode island": "RI", "south carolina": "SC", "south dakota": "SD", "tennessee": "TN", "texas": "TX",
-    "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA", "west virginia": "WV",
-    "wisconsin": "WI", "wyoming": "WY", "district of columbia": "DC",
-}
-OTHER_LAW = {"england": "England and Wales", "english": "England and Wales", "uk": "England and Wales",
-             "scotland": "Scotland", "scottish": "Scotland", "ontario": "Ontario", "ireland": "Ireland",
-             "germany": "Germany", "german": "Germany", "france": "France", "french": "France",
-             "singapore": "Singapore", "switzerland": "Switzerland", "swiss": "Switzerland"}
-_STATE_RE = lazy(r"\b(" + "|".join(sorted(list(US_STATES) + list(OTHER_LAW), key=len, reverse=True)) + r")\b", re.I)
-# words that make the amount after them money going out: invest(ed/ment), cost(s/ing), pay(ing), spend ...
-_OUTLAY = ("invest", "outlay", "cost", "initial", "pay", "spen", "upfront", "up-front", "buy", "purchas", "put",
-           "capex", "deposit")
+# the kinds whose cue words may also follow the value ("60 years old", "70 kg weight")
+_CUED_AFTER = {"age", "years", "weight", "height", "quantity"}
 _WORD = lazy(r"[a-z]+")
-LAB_CHOICE_SYNONYMS = {"sugar": "glucose", "blood sugar": "glucose", "bg": "glucose", "tg": "triglycerides",
-                       "trigs": "triglycerides", "triglyceride": "triglycerides", "bun": "urea", "chol": "cholesterol",
-                       "ldl": "cholesterol", "hdl": "cholesterol", "creat": "creatinine"}
-CHOICE_SYNONYMS = {"business": "court", "working": "court", "judicial": "court", "qtcb": "bazett",
-                   "qtcf": "fridericia", "qtcfra": "framingham", "qtch": "hodges", **LAB_CHOICE_SYNONYMS,
-                   # payment timing (annuity due), Cockcroft-Gault weight basis, HbA1c (until packs declare these)
-                   "in advance": "begin", "beginning": "begin", "start of each": "begin", "annuity due": "begin",
-                   "in arrears": "end", "ibw": "ideal", "abw": "adjusted", "adjbw": "adjusted",
-                   "total body weight": "actual", "tbw": "actual", "a1c": "hba1c", "glycated": "hba1c",
-                   "glycosylated": "hba1c"}
+_CORE_LEXICON = Lexicon()
 
 
 class Filler:
     """Fills one action's slots from one tagged text."""
 
-    def __init__(self, spec, tagged: Tagged, captures: dict[str, str] | None = None, packs: dict[str, str] | None = None) -> None:
+    def __init__(self, spec, tagged: Tagged, captures: dict[str, str] | None = None, packs: dict[str, str] | None = None,
+                 lexicon: Lexicon | None = None, explain: bool = True) -> None:
+        self.explain = explain  # a reason for every empty slot (the final fill; not the re-ranking ones)
         self.spec = spec
+        self.lex = lexicon or _CORE_LEXICON
         self.t = tagged
         self.low = tagged.text.lower()
         self.captures = captures or {}
@@ -116,6 +51,7 @@ class Filler:
         self.used: set[int] = set()
         self.slots: dict[str, Any] = {}
         self.reasons: dict[str, str] = {}
+        self.refused: dict[str, str] = {}  # slot -> why a value seen for it was not taken
 
     # ---- helpers ---------------------------------------------------------------------------------
     def _before(self, e: Entity, n: int = 4) -> list[str]:
@@ -125,38 +61,34 @@ class Filler:
         return _WORD.findall(self.low[e.end:e.end + 30])[:n]
 
     def _cues(self, slot) -> set[str]:
-        words = set(CUES.get(slot.name, ())) | set(CUES.get(slot.kind or "", ()))
+        """Declared cue words: the slot's own, its kind's, and the words of its name."""
+        words = set(slot.cues or ()) | set(CUES.get(slot.kind or "", ()))
+        spec = self.lex.pack_kinds.get(slot.kind or "")
+        if spec is not None:
+            words |= set(spec.cues)
         words |= {w for w in _WORD.findall(slot.name.lower()) if len(w) > 2 and w not in ("pct", "num")}
         return words
 
-    @staticmethod
-    def _described(slot) -> set[str]:
-        """Cue words from a slot the built-in tables do not know (a third-party pack's `noi`, `price`):
-        the content words of its name and description."""
-        if slot.name in CUES:
-            return set()
-        text = f"{slot.name.replace('_', ' ')} {slot.description}".lower()
-        return {w for w in _WORD.findall(text) if len(w) > 2 and w not in _DESCRIPTION_STOP}
-
     def _cue_score(self, slot, e: Entity) -> float:
         cues = self._cues(slot)
-        described = self._described(slot)
         before = self._before(e)
         score = 0.0
         for dist, w in enumerate(reversed(before)):
-            if w in cues or _names(w, described):
+            if w in cues or _names(w, slot.cues):
                 score += 1.0 / (1 + dist)
         after = self._after(e, 2)
+        spec = self.lex.kind(slot.kind)
+        after_ok = slot.kind in _CUED_AFTER or (spec is not None and spec.base == "quantity") or bool(slot.cues)
         for w in after:
-            if w in cues and slot.kind in ("age", "years", "weight", "height", "heart_rate", "creatinine"):
+            if w in cues and after_ok:
                 score += 0.3
-        # "84k net operating income", "4000 in fees", "6,000 of closing costs": a described slot named right
+        # "84k net operating income", "4000 in fees", "6,000 of closing costs": a declared cue named right
         # after the value (past a linking in/of) says more than a preposition before it
         after = self._after_until_value(e, 4)
         if after and after[0] in ("in", "of") and len(after) > 1:
             after = after[1:]
         for dist, w in enumerate(after[:3]):
-            if _names(w, described):
+            if _names(w, slot.cues):
                 score += (1.2 if dist == 0 else 0.8 / (1 + dist))
                 break
         return score
@@ -176,31 +108,73 @@ class Filler:
         return [e for e in self.t.entities if e.kind in kinds and id(e) not in self.used]
 
     # ---- main ------------------------------------------------------------------------------------
+    def role(self, slot) -> str:
+        """How a slot of this kind is filled: by which handler below."""
+        k = slot.kind or ""
+        if k in _ROLES:
+            return _ROLES[k]
+        spec = self.lex.pack_kinds.get(k)
+        if spec is not None:
+            if spec.base in ("unit", "party"):
+                return spec.base
+            if spec.values:
+                return "values"
+            if spec.extract:
+                return "extract"
+            if spec.base in ("choice", "boolean", "list", "document", "party"):
+                return _ROLES[spec.base]
+            if spec.base == "text":
+                return "typed" if spec.pattern else "text"
+        return "numeric"
+
     def fill(self) -> tuple[dict[str, Any], dict[str, str]]:
         slots = list(self.spec.slots)
         handlers = [
             ("party", self._parties), ("currency", self._currencies), ("source", self._source),
-            ("query", self._query), ("pack", self._pack), ("jurisdiction", self._jurisdiction),
-            ("boolean", self._boolean), ("choice", self._choice), ("lab_unit", self._lab_unit),
-            ("sex", self._typed), ("date", self._typed), ("date_list", self._date_list), ("number_list", self._typed),
-            ("icd10", self._typed),
+            ("extract", self._extract), ("pack", self._pack), ("values", self._values),
+            ("boolean", self._boolean), ("choice", self._choice), ("unit", self._unit), ("typed", self._typed),
+            ("date_list", self._date_list),
         ]
+        roles = {s.name: self.role(s) for s in slots}
         done = set()
-        for kind, handler in handlers:
-            group = [s for s in slots if (s.kind or "") == kind]
+        for role, handler in handlers:
+            group = [s for s in slots if roles[s.name] == role]
             if group:
                 handler(group)
                 done.update(s.name for s in group)
         # typed numeric slots: their own entity kind first (a weight entity for a weight slot)
-        numeric = [s for s in slots if s.name not in done and ENTITY_KINDS.get(s.kind or "")]
+        numeric = [s for s in slots if roles[s.name] == "numeric"]
         self._typed_numeric(numeric)
         self._age_in_years(numeric)
         self._plain_numbers([s for s in numeric if s.name not in self.slots])
         for s in slots:
-            if s.name not in self.slots and s.name not in done and s.kind in ("text",):
+            if s.name not in self.slots and roles[s.name] == "text":
                 self._text(s)
         self._validate()
+        if self.explain:
+            self._why_empty(slots)
         return self.slots, self.reasons
+
+    def _why_empty(self, slots) -> None:
+        """A reason for every slot left empty (`--explain`)."""
+        for s in slots:
+            if s.name in self.slots or self.reasons.get(s.name, "").startswith("rejected"):
+                continue
+            if s.name in self.refused:
+                self.reasons[s.name] = "empty: " + self.refused[s.name].removeprefix("rejected: ")
+                continue
+            kinds = [k for k in self.lex.entity_kinds(s.kind) if k != "number"]
+            seen = [e for e in self.t.entities if e.kind in kinds]
+            if seen:
+                self.reasons[s.name] = (f"empty: the {s.kind} values said ({', '.join(repr(e.text) for e in seen[:3])}) "
+                                        "went to other slots")
+            elif self.role(s) == "numeric" and any(e.kind == "number" for e in self.t.entities):
+                lo, hi = self.lex.plausible(s.kind)
+                self.reasons[s.name] = (f"empty: no {s.kind} value said, and no free number in the plausible "
+                                        f"{lo:g}..{hi:g} with a cue word for it")
+            else:
+                self.reasons[s.name] = f"empty: nothing in the text is a {s.kind or 'value'} for it" + (
+                    "" if s.required else " (the default applies)")
 
     def _age_in_years(self, numeric) -> None:
         """ "a woman, 81 years, creatinine 2.3": where nothing else takes a number of years, a whole
@@ -216,7 +190,7 @@ class Filler:
     # ---- typed entities --------------------------------------------------------------------------
     def _typed(self, group) -> None:
         for slot in group:
-            ents = self.free(*ENTITY_KINDS.get(slot.kind, ()))
+            ents = self.free(*(self.lex.entity_kinds(slot.kind) or (slot.kind,)))
             if slot.kind == "date" and len(ents) > 1:
                 ents.sort(key=lambda e: -self._cue_score(slot, e))
             if ents:
@@ -291,61 +265,105 @@ class Filler:
         return flows, why
 
     def _typed_numeric(self, group) -> None:
-        # the same kind twice (principal + monthly_contribution): periodic amounts go to the periodic slot
+        # the same kind twice (a starting and a monthly amount): periodic amounts go to the periodic slot
         by_kind: dict[str, list] = {}
         for s in group:
             by_kind.setdefault(s.kind, []).append(s)
         for kind, slots in by_kind.items():
-            primary = ENTITY_KINDS[kind][0]
-            if primary == "number":
-                continue
-            ents = [e for e in self.free(primary) if self._unit_ok(kind, e)]
-            if kind == "money":
-                ents += [e for e in self.free("weight", "height") if any(k == "money" for k, _ in e.alts)
-                         and not self._wants("weight", "height")]
+            ents = self._own_entities(kind, slots)
             if not ents:
                 continue
             pairs = []
             for s in slots:
                 for e in ents:
+                    value, why = self._value_for(s, e)
+                    if value is None:
+                        if why:
+                            self.refused.setdefault(s.name, why)
+                        continue
                     score = self._cue_score(s, e)
                     periodic = e.extra.get("per") == "month"
-                    wants_periodic = "month" in s.name or "contribution" in s.name
+                    wants_periodic = "month" in s.name or "monthly" in (s.cues or ())
                     if kind == "money":
                         score += 3 if periodic == wants_periodic else -3
-                        if e.extra.get("per") == "year" and ("annual" in s.name or "per year" in s.description.lower()):
+                        if e.extra.get("per") == "year" and ("annual" in s.name or "yearly" in (s.cues or ())):
                             score += 1.5  # "40k a year" is the yearly amount
                         score += 0.5 if s.required else 0.0  # "current savings" only when cued
-                    pairs.append((score, s, e))
+                    pairs.append((score, s, e, value))
             pairs.sort(key=lambda p: (-p[0], p[2].start))
             taken_s, taken_e = set(), set()
-            for score, s, e in pairs:
+            for score, s, e, value in pairs:
                 if s.name in taken_s or id(e) in taken_e or s.name in self.slots:
                     continue
                 if kind == "money" and len(slots) > 1 and score < -1:
                     continue
-                value = e.value
-                if e.kind != primary:
-                    value = next(v for k, v in e.alts if k == "money")
-                self._set(s, self._convert(s, e, value), f"{e.kind} entity, cue score {score:.2f}", e)
+                self._set(s, value, f"{e.kind} entity, cue score {score:.2f}", e)
                 taken_s.add(s.name)
                 taken_e.add(id(e))
+
+    def _own_entities(self, kind: str, slots) -> list[Entity]:
+        """The tagged values (not bare numbers) a slot of `kind` can take."""
+        spec = self.lex.kind(kind)
+        base = spec.base if spec is not None else "number"
+        if kind in ("number", "integer") or (spec is not None and spec.pack is None and base in ("number", "integer")
+                                              and kind not in CORE_ENTITIES):
+            kinds = [k for k in self.lex.entity_kinds(kind) if k not in ("number", "money", "percent")]
+            ents = [e for e in self.t.entities if id(e) not in self.used and
+                    (e.kind in kinds or e.extra.get("declared"))]
+            if not any(s.unit for s in slots):
+                ents = [e for e in ents if e.kind != "quantity"]
+            return ents
+        if spec is not None and spec.pack is not None:  # a pack's kind: its own, or in one of its units
+            return [e for e in self.t.entities if id(e) not in self.used and
+                    (e.kind == kind or (e.unit and spec.units and canonical_unit(spec, e.unit)) or
+                     (base == "quantity" and e.kind == "quantity"))]
+        own = [k for k in self.lex.entity_kinds(kind) if k != "number"]
+        if not own:
+            return []
+        if kind == "quantity":
+            return self.free(*own)
+        ents = self.free(own[0])
+        if kind == "money":
+            ents += [e for e in self.free("weight", "height", "quantity") if any(k == "money" for k, _ in e.alts)
+                     and not self._wants("weight", "height")]
+        return ents
+
+    def _value_for(self, slot, e: Entity) -> tuple[Any, str | None]:
+        """The value entity `e` gives slot `slot`, in the slot's unit; or (None, why it cannot)."""
+        spec = self.lex.kind(slot.kind)
+        if slot.kind == "money" and e.kind != "money":
+            return next((v for k, v in e.alts if k == "money"), None), None
+        if spec is not None and spec.pack is not None and spec.units and e.unit:
+            found = canonical_unit(spec, e.unit)
+            if found is not None:
+                return self._convert(slot, e, round(e.value * found[1], 6)), None
+            if e.kind == spec.name:
+                return None, f"'{e.text}' is not in one of {sorted(spec.units)}"
+        target = slot.unit or (spec.unit if spec is not None else None)
+        generic = slot.kind in ("quantity", "integer", "number") or (
+            spec is not None and spec.pack is not None and spec.base == "quantity" and not spec.units)
+        if e.kind == "quantity" or (target and e.kind in _MEASURED and generic):
+            if not target:
+                return None, None  # "12000 miles" is no year: a value with a unit, for a slot without one
+            from intents.resolver import units
+
+            value, unit = _measured(e)
+            got, why = units.convert(self.lex.units, value, unit, target)
+            if got is None:
+                return None, f"rejected: '{e.text}': {why}"
+            if slot.type == "integer":
+                got = round(got)  # "1800 km" for whole miles
+            return self._convert(slot, e, got), None
+        return self._convert(slot, e, e.value), None
 
     def _wants(self, *kinds: str) -> bool:
         return any(s.kind in kinds for s in self.spec.slots)
 
-    def _unit_ok(self, kind: str, e: Entity) -> bool:
-        if kind == "creatinine":
-            return e.unit in ("mg/dL", "umol/L")
-        return True
-
     def _convert(self, slot, e: Entity, value: Any) -> Any:
-        if slot.kind == "creatinine" and e.unit == "umol/L":
-            return round(value / 88.42, 3)
         if slot.kind == "years" and e.kind == "duration" and slot.type == "integer":
             return int(round(value))
-        if slot.type == "integer" and isinstance(value, float) and value == int(value):
-            return int(value)
+        if slot.type == "integer" and isinstance(value, float) and abs(value - round(value)) < 1e-6:
+            return int(round(value))
         return value
 
     def _plain_numbers(self, group) -> None:
@@ -354,12 +372,16 @@ class Filler:
             return
         pairs = []
         for s in group:
-            lo, hi = RANGES.get(s.kind or "", (-1e12, 1e12))
+            lo, hi = self.lex.plausible(s.kind)
+            spec = self.lex.kind(s.kind)
             for e in nums:
                 v = e.value
                 plausible = lo <= v <= hi
                 cue = self._cue_score(s, e)
-                if not plausible and not (s.kind == "height" and 1.2 <= v <= 2.5 and cue > 0):
+                read = _bare_unit(spec, v) if not plausible and cue > 0 else None
+                if not plausible and read is None:
+                    if s.required and cue > 0:
+                        self.refused.setdefault(s.name, f"'{e.text}' is outside the plausible {lo:g}..{hi:g} of kind {s.kind}")
                     continue
                 score = cue + 0.1
                 if s.kind == "money" and v >= 1000:
@@ -370,21 +392,19 @@ class Filler:
                     score += 0.1
                 if s.kind == "number":
                     score += 0.05
-                pairs.append((score, s, e))
+                pairs.append((score, s, e, read))
         pairs.sort(key=lambda p: (-p[0], p[2].start))
-        for score, s, e in pairs:
+        for score, s, e, read in pairs:
             if s.name in self.slots or id(e) in self.used:
                 continue
             value = e.value
-            if s.kind == "height" and value < 3:
-                value = round(value * 100, 1)  # metres said without the unit
-            if s.kind == "creatinine" and value > 20:
-                value = round(value / 88.42, 3)  # µmol/L said without the unit
+            if read is not None:
+                value = round(value * read[1], 6)  # "1.75" for a height is metres; creatinine 88 is µmol/L
             if s.type == "integer":
                 if value != int(value):
                     continue
                 value = int(value)
-            self._set(s, value, f"plain number, cue score {score:.2f}", e)
+            self._set(s, value, f"plain number, cue score {score:.2f}" + (f", read in {read[0]}" if read else ""), e)
 
     # ---- words -----------------------------------------------------------------------------------
     def _currencies(self, group) -> None:
@@ -429,16 +449,15 @@ class Filler:
                 self._set(slot, e.value, f"party named {'first' if slot is group[0] else 'second'} after 'between'", e)
             return
         names: list[str] = []
-        m = re.search(r"\b(?:between|among)\s+(.+?)\s+(?:and|&)\s+(.+?)(?=\s*(?:[,.;:!?]|$|\b(?:for|under|governed|with|lasting|mutual|one-way|"
-                      r"for|covering|effective|term|in|that|using|about|on)\b|\d))", text, re.I)
+        end = self._party_end(group)
+        m = re.search(rf"\b(?:between|among)\s+(.+?)\s+(?:and|&)\s+(.+?){end}", text, re.I)
         if not m:
-            m = re.search(r"\b(?:for|with|by)\s+(.+?)\s+(?:and|&|with)\s+(.+?)(?=\s*(?:[,.;:!?]|$|\b(?:for|under|governed|lasting|mutual|"
-                          r"one-way|covering|effective|term|in|that|using|about|on)\b|\d))", text, re.I)
+            m = re.search(rf"\b(?:for|with|by)\s+(.+?)\s+(?:and|&|with)\s+(.+?){end}", text, re.I)
         if m:
             names = [_clean_party(m.group(1)), _clean_party(m.group(2))]
         if not m:
-            # already an NDA, so safe here (a conversion says "from EUR to USD" too): "from Müller GmbH to
-            # Sakura K.K." is one-way, discloser first; "Hooli & Pied Piper, 4 years - write the NDA"
+            # the action takes parties, so safe here (a conversion says "from EUR to USD" too): "from Müller
+            # GmbH to Sakura K.K." names the first party first; "Hooli & Pied Piper, 4 years - write it"
             m = _FROM_TO.search(text) or _LEADING_PAIR.search(text)
             if m:
                 names = [_clean_party(m.group(1)), _clean_party(m.group(2))]
@@ -447,19 +466,28 @@ class Filler:
             names = quoted[:2]
         if not names and self.captures:
             names = [self.captures.get(s.name, "") for s in group]
-        if not names:
-            m = re.search(r"\b(?:nda|agreement|contract)\s+(?!between|for|with)(\S.*?)\s+(?:and|&)\s+(.+?)(?=\s*(?:[,.;:!?]|$|\b(?:for|under|governed|lasting|mutual|covering|effective|term|in)\b|\d))", text, re.I)
-            if m:
-                names = [_clean_party(m.group(1)), _clean_party(m.group(2))]
-        if not names:
-            m = re.search(r"\b(?:nda|agreement|contract)\s+(?:for|with)\s+(.+?)(?=\s*(?:[,.;:!?]|$|\b(?:under|governed|lasting|"
-                          r"mutual|for|covering|effective|term|in)\b|\d))", text, re.I)
-            if m:
-                names = [_clean_party(m.group(1))]
+        if not names:  # the party kind's own patterns (a pair, or one name)
+            from intents.resolver.entities import expand_pair
+
+            for rx in (x for s in group for x in getattr(self.lex.kind(s.kind), "extract", ())):
+                m = re.search(expand_pair(rx, end), text, re.I)
+                if m:
+                    found = [g for g in (m.groupdict().get("a"), m.groupdict().get("b")) if g] or [m.group(1)]
+                    names = [_clean_party(g) for g in found]
+                    break
         for slot, name in zip(group, names):
+            spec = self.lex.pack_kinds.get(slot.kind or "")
+            name = self._clean(spec, name) if spec is not None and name else name
             if name and not _is_filler(name):
                 self.slots[slot.name] = name
                 self.reasons[slot.name] = f"party name '{name}' ({'first' if slot is group[0] else 'second'} named)"
+
+    def _party_end(self, group) -> str:
+        """Where a name ends: the core's words and the words the slots' party kinds declare."""
+        from intents.resolver.entities import _PARTY_END_WORDS, _party_end
+
+        extra = [w for s in group for w in getattr(self.lex.pack_kinds.get(s.kind or ""), "cues", ())]
+        return _party_end(_PARTY_END_WORDS + extra)
 
     def _source(self, group) -> None:
         slot = group[0]
@@ -484,28 +512,35 @@ class Filler:
             self.slots[slot.name] = m.group("body").strip()
             self.reasons[slot.name] = "the text after 'the following'"
 
-    def _query(self, group) -> None:
-        slot = group[0]
-        codes = self.free("icd10")
-        if codes:
-            self._set(slot, codes[0].value, "ICD-10 code", codes[0])
-            return
-        text = self.t.text
-        m = re.search(r"\b(?:code|codes|icd[- ]?10(?:[- ]?cm)?|icd|diagnosis code|dx code|diagnosis)\s+(?:code\s+)?(?:for|of|on|about)\s+(.+)$", text, re.I) or \
-            re.search(r"^\s*icd[- ]?10(?:[- ]?cm)?\s+(?:codes?\s+)?(?!for\b|of\b|codes?\b)(.+)$", text, re.I) or \
-            re.search(r"\b(?:look ?up|lookup|search|find|search for|what is the code for|code for|codes for|icd[- ]?10 for|icd for)\s+(.+?)(?:\s+(?:in|on)\s+icd[- ]?10.*)?$", text, re.I)
-        if m:
-            q = re.sub(r"^(?:the|a|an)\s+", "", m.group(1).strip(" ?.!"), flags=re.I)
-            q = re.sub(r"\s+(?:in|on|using)\s+icd[- ]?10.*$|\s+(?:icd[- ]?10\s*)?codes?$|\s+please$", "", q, flags=re.I)
-            if q and not re.fullmatch(r"(?:icd[- ]?10|code|codes|a code|diagnosis)", q, re.I):
-                self.slots[slot.name] = q
-                self.reasons[slot.name] = "words after 'code for' / 'look up'"
-                return
-        if slot.name in self.captures:
-            q = re.sub(r"^(?:10\s+|cm\s+)?(?:for|of|about|on)\s+", "", self.captures[slot.name], flags=re.I).strip()
-            if q:
-                self.slots[slot.name] = q
-                self.reasons[slot.name] = "template capture"
+    def _extract(self, group) -> None:
+        """A pack kind's own recogniser: a value it tagged ("E11.9"), else its `extract` patterns
+        ("code for {value}"), else the template's capture; each cleaned by its `strip` patterns."""
+        for slot in group:
+            spec = self.lex.pack_kinds[slot.kind]
+            own = self.free(spec.name)
+            if own:
+                self._set(slot, own[0].value, f"{spec.name} value", own[0])
+                continue
+            for rx in spec.extract:
+                m = re.search(rx, self.t.text, re.I | re.S)
+                if not m:
+                    continue
+                value = self._clean(spec, (m.groupdict().get("value") or m.group(m.re.groups and 1 or 0)).strip(" ?.!"))
+                if value:
+                    self.slots[slot.name] = value
+                    self.reasons[slot.name] = f"words {spec.name} reads: /{rx[:40]}/"
+                    break
+            if slot.name not in self.slots and slot.name in self.captures:
+                value = self._clean(spec, self.captures[slot.name])
+                if value:
+                    self.slots[slot.name] = value
+                    self.reasons[slot.name] = "template capture"
+
+    @staticmethod
+    def _clean(spec, value: str) -> str:
+        for rx in spec.strip:
+            value = re.sub(rx, "", value, flags=re.I).strip()
+        return value.strip()
 
     def _pack(self, group) -> None:
         slot = group[0]
@@ -521,47 +556,32 @@ class Filler:
             self.slots[slot.name] = named[-1]
             self.reasons[slot.name] = "template capture"
 
-    def _jurisdiction(self, group) -> None:
+    def _values(self, group) -> None:
+        """A kind with a table of words (a state's name -> its code): the first one named."""
         for slot in group:
-            code_form = isinstance(slot.default, str) and slot.default.upper().startswith("US")
-            m = _STATE_RE.search(self.t.text)
-            if not m:
-                if code_form and re.search(r"\bfederal\b|\bfrcp\b", self.low):
-                    self.slots[slot.name] = "US-federal"
-                    self.reasons[slot.name] = "'federal' named"
-                continue
-            word = m.group(1).lower()
-            if word in US_STATES:
-                value = f"US-{US_STATES[word]}" if code_form else word.title()
-            elif code_form:
-                continue
-            else:
-                value = OTHER_LAW[word]
-            self.slots[slot.name] = value
-            self.reasons[slot.name] = f"jurisdiction '{m.group(1)}' named"
+            spec = self.lex.pack_kinds[slot.kind]
+            rx = _values_rx(spec)
+            m = rx.search(self.t.text) if rx is not None else None
+            if m:
+                word = m.group(1).lower()
+                self.slots[slot.name] = spec.values.get(word) or next(v for k, v in spec.values.items() if k.lower() == word)
+                self.reasons[slot.name] = f"{spec.name} '{m.group(1)}' named"
 
     def _boolean(self, group) -> None:
         for slot in group:
-            name = slot.name.lower()
-            if "mutual" in name:
-                if re.search(r"\b(?:one[- ]?way|unilateral|one[- ]sided|non[- ]?mutual|not mutual)\b", self.low):
-                    self.slots[slot.name] = False
-                    self.reasons[slot.name] = "'one-way'/'unilateral' said"
-                elif re.search(r"\b(?:mutual|two[- ]?way|bilateral|reciprocal)\b", self.low):
-                    self.slots[slot.name] = True
-                    self.reasons[slot.name] = "'mutual'/'two-way' said"
-            elif "mail" in name:
-                if re.search(r"\b(?:by mail|mailed|mail service|via mail|post(?:ed)?|by post)\b", self.low):
-                    self.slots[slot.name] = True
-                    self.reasons[slot.name] = "service by mail said"
-            else:
-                words = [w for w in _WORD.findall(name) if len(w) > 2]
-                if words and any(re.search(rf"\b(?:not|no|without)\s+{w}", self.low) for w in words):
-                    self.slots[slot.name] = False
-                    self.reasons[slot.name] = "negated slot word"
-                elif words and any(self._said_alone(w) for w in words):
-                    self.slots[slot.name] = True
-                    self.reasons[slot.name] = "slot word said"
+            said = _synonym_said(self.low, slot.synonyms, ("false", "true"))
+            if said is not None:
+                word, value = said
+                self.slots[slot.name] = value == "true"
+                self.reasons[slot.name] = f"'{word}' said"
+                continue
+            words = [w for w in _WORD.findall(slot.name.lower()) if len(w) > 2]
+            if words and any(re.search(rf"\b(?:not|no|without)\s+{w}", self.low) for w in words):
+                self.slots[slot.name] = False
+                self.reasons[slot.name] = "negated slot word"
+            elif words and any(self._said_alone(w) for w in words):
+                self.slots[slot.name] = True
+                self.reasons[slot.name] = "slot word said"
 
     def _said_alone(self, word: str) -> bool:
         """The word is said outside every tagged value: "calendar" in "30 calendar days" qualifies the days
@@ -574,52 +594,66 @@ class Filler:
             choices = [str(c) for c in (slot.choices or [])]
             if not choices:
                 continue
-            if slot.kind == "choice" and set(choices) >= {"calendar", "court"}:
-                days = [e for e in self.t.entities if e.kind == "days" and e.extra.get("day_type")]
-                if days:
-                    self.slots[slot.name] = days[0].extra["day_type"]
-                    self.reasons[slot.name] = f"'{days[0].text}'"
-                # only the days themselves say the day type: "california state court: 10 days" is calendar days
+            spec = self.lex.pack_kinds.get(slot.kind or "")
+            synonyms = {**(spec.synonyms if spec else {}), **(slot.synonyms or {})}
+            if slot.qualifies:
+                self._qualifier(slot, choices, synonyms)
                 continue
             found = None
-            for c in choices:
-                if re.search(rf"\b{re.escape(c.lower())}\b", self.low):
-                    found = c
+            # the longest phrase first: "married filing jointly" before "single"
+            for c in sorted(choices, key=len, reverse=True):
+                if re.search(rf"\b{_phrase_rx(c.lower())}\b", self.low):
+                    found, word = c, c
                     break
             if found is None:
-                for word, canon in CHOICE_SYNONYMS.items():
-                    if canon in choices and re.search(rf"\b{re.escape(word)}\b", self.low):
-                        found = canon
-                        break
+                said = _synonym_said(self.low, synonyms, choices)
+                if said is not None:
+                    word, found = said
             if found is None:
-                for c in choices:  # a typo of a choice word ("fridericia" as "fredericia")
-                    from intents.resolver.text import edit_distance
+                from intents.resolver.text import edit_distance
 
+                for c in choices:  # a typo of a choice word ("fridericia" as "fredericia")
                     for w in _WORD.findall(self.low):
                         if len(w) >= 6 and edit_distance(w, c.lower(), 2) <= 2:
-                            found = c
+                            found, word = c, w
                             break
                     if found:
                         break
             if found is not None:
                 self.slots[slot.name] = found
-                self.reasons[slot.name] = f"choice '{found}' named"
+                self.reasons[slot.name] = f"choice '{found}' named" + (f" ('{word}')" if word != found else "")
 
-    def _lab_unit(self, group) -> None:
-        slot = group[0]
-        labs = [e for e in self.t.entities if e.kind == "lab"]
-        if labs:
-            per_mol = re.match(r"\s*/\s*mol\b", self.low[labs[0].end:])  # "53 mmol/mol": HbA1c, IFCC
-            self.slots[slot.name] = "mmol/mol" if per_mol and labs[0].unit == "mmol/L" else labs[0].unit
-            self.reasons[slot.name] = f"unit of '{labs[0].text}'"
-            return
-        percents = self.free("percent")
-        if percents and "choice" in {s.kind for s in self.spec.slots}:  # "hba1c 7%": the value is in percent
-            self.slots[slot.name] = "%"
-            self.reasons[slot.name] = f"unit of '{percents[0].text}'"
-            value = next((s for s in self.spec.slots if s.kind == "number" and s.name not in self.slots), None)
-            if value is not None:
-                self._set(value, percents[0].value, "the value given in percent", percents[0])
+    def _qualifier(self, slot, choices: list[str], synonyms: dict[str, str]) -> None:
+        """ "10 court days": a choice said as part of another slot's value, and only there."""
+        target = self.spec.slot(slot.qualifies)
+        kinds = self.lex.entity_kinds(target.kind) if target is not None else ()
+        for e in self.t.entities:
+            if e.kind not in kinds:
+                continue
+            # only the value itself says it ("10 court days"): "california state court: 10 days" is not
+            words = [e.extra["qualifier"]] if e.extra.get("qualifier") else []
+            for w in words:
+                value = w if w in choices else synonyms.get(w)
+                if value in choices:
+                    self.slots[slot.name] = value
+                    self.reasons[slot.name] = f"'{w}' qualifies '{e.text}'"
+                    return
+
+    def _unit(self, group) -> None:
+        """The unit a value is written in, among the kind's units ("126 mg/dL to mmol/L" -> mg/dL)."""
+        for slot in group:
+            spec = self.lex.pack_kinds[slot.kind]
+            for e in self.t.entities:
+                written = e.unit or ("%" if e.kind == "percent" else None)  # "hba1c 7%": a value in percent
+                found = canonical_unit(spec, written) if written else None
+                if found:
+                    self.slots[slot.name] = found[0]
+                    self.reasons[slot.name] = f"unit of '{e.text}'"
+                    if e.kind == "percent":  # the value slot takes it, as said
+                        value = next((s for s in self.spec.slots if s.kind == "number" and s.name not in self.slots), None)
+                        if value is not None:
+                            self._set(value, e.value, "the value given in percent", e)
+                    break
 
     def _text(self, slot) -> None:
         if slot.name in self.captures:
@@ -663,6 +697,62 @@ class Filler:
                 self.reasons[slot.name] = "rejected: " + bad
 
 
+_ROLES = {"party": "party", "name": "party", "currency": "currency", "source": "source", "document": "source",
+          "pack": "pack", "boolean": "boolean", "choice": "choice", "sex": "typed", "date": "typed",
+          "number_list": "typed", "text": "text", "list": "list", "unit": "unit", "date_list": "date_list"}
+_MEASURED = {"quantity", "height", "weight", "duration", "days"}
+# words that make the amount after them money going out: invest(ed/ment), cost(s/ing), pay(ing), spend ...
+_OUTLAY = ("invest", "outlay", "cost", "initial", "pay", "spen", "upfront", "up-front", "buy", "purchas", "put",
+           "capex", "deposit")
+
+
+def _measured(e: Entity) -> tuple[float, str]:
+    """An entity's value and the unit it is held in (the core measures are held in kg, cm, years, days)."""
+    if e.kind == "quantity":
+        return e.value, e.unit or ""
+    if e.kind == "days":
+        return float(e.value), "day"
+    return float(e.value), {"height": "cm", "weight": "kg", "duration": "year"}[e.kind]
+
+
+def _bare_unit(spec, value: float) -> tuple[str, float] | None:
+    """The unit a bare number is read in by its size (`KindSpec.ranges`), and its factor."""
+    if spec is None:
+        return None
+    for unit, (lo, hi) in spec.ranges.items():
+        if lo <= value <= hi:
+            found = canonical_unit(spec, unit)
+            if found:
+                return found
+    return None
+
+
+def _phrase_rx(phrase: str) -> str:
+    """A phrase whose spaces, hyphens and underscores match any of them ("one-way", "one way")."""
+    return r"[\s_-]?".join(re.escape(p) for p in re.split(r"[\s_-]+", phrase.strip()))
+
+
+def _synonym_said(low: str, synonyms: dict[str, str], values) -> tuple[str, str] | None:
+    """The first synonym said, trying values in the order given (so "not mutual" is read before "mutual")
+    and the longest phrases first."""
+    for value in values:
+        for word in sorted((w for w, v in synonyms.items() if str(v) == str(value)), key=len, reverse=True):
+            if re.search(rf"(?<![\w-]){_phrase_rx(word.lower())}(?![\w-])", low):
+                return word, str(value)
+    return None
+
+
+_VALUES_RX: dict[int, Any] = {}
+
+
+def _values_rx(spec):
+    key = id(spec)
+    if key not in _VALUES_RX:
+        words = sorted(spec.values, key=len, reverse=True)
+        _VALUES_RX[key] = re.compile(r"\b(" + "|".join(_phrase_rx(w.lower()) for w in words) + r")\b", re.I) if words else None
+    return _VALUES_RX[key]
+
+
 def _says_outlay(words: list[str]) -> bool:
     return any(w.startswith(_OUTLAY) for w in words)
 
@@ -684,8 +774,8 @@ def _clean_party(name: str) -> str:
 
 
 def _is_filler(name: str) -> bool:
-    return name.lower() in {"me", "us", "them", "it", "a", "an", "the", "someone", "my company", "nda", ""}
+    return name.lower() in {"me", "us", "them", "it", "a", "an", "the", "someone", "my company", ""}
 
 
-def fill(spec, tagged: Tagged, captures=None, packs=None) -> tuple[dict[str, Any], dict[str, str]]:
-    return Filler(spec, tagged, captures, packs).fill()
+def fill(spec, tagged: Tagged, captures=None, packs=None, lexicon=None, explain: bool = True) -> tuple[dict[str, Any], dict[str, str]]:
+    return Filler(spec, tagged, captures, packs, lexicon, explain).fill()

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 
 from intents.resolver import currencies
-from intents.resolver.text import ABBREVIATIONS, edit_distance
+from intents.resolver.text import edit_distance
 
 _UNITS = """kilograms kilogram kilos pounds centimeters centimetres centimeter centimetre meters metres inches
 milligrams milligram milliliters millilitres millimoles millimole micromoles deciliter decilitre deciliters
 decilitres milliseconds millisecond minute minutes percent thousand million billion hundred
 daily weekly monthly quarterly annually yearly annual semiannually biannually continuously compounded
-compounding glucose cholesterol triglycerides creatinine years months weeks calendar business""".split()
+compounding years months weeks""".split()
 # currency nouns only ("dollars", "rupees"): a nationality is too close to other words ("indiana", "indian")
 WORDS = frozenset(_UNITS) | {name.split()[-1] for name in currencies.NAMES if len(name.split()[-1]) >= 5}
 _BY_KEY: dict[tuple[str, int], list[str]] = {}
@@ -27,27 +27,31 @@ _LETTERS = {w: set(w) for w in WORDS}
 _WORD = re.compile(r"[A-Za-z]{6,}")
 
 
-_SEEN: dict[str, str | None] = {}  # word -> its repair; the same words come back in every request
+_SEEN: dict = {}  # word -> its repair; the same words come back in every request
 
 
-def _near(word: str) -> str | None:
+def _near(word: str, extra: frozenset = frozenset()) -> str | None:
     low = word.lower()
-    if low in _SEEN:
-        return _SEEN[low]
-    fixed = _SEEN[low] = _closest(low)
+    key = (low, hash(extra)) if extra else low  # a frozenset keeps its hash: the same catalog, the same key
+    if key in _SEEN:
+        return _SEEN[key]
+    fixed = _SEEN[key] = _closest(low, extra)
     if len(_SEEN) > 50_000:  # bounded: arbitrary input must not grow it without end
         _SEEN.clear()
     return fixed
 
 
-def _closest(low: str) -> str | None:
-    if low in WORDS or low.rstrip("s") in WORDS or low + "s" in WORDS:
+def _closest(low: str, extra: frozenset = frozenset()) -> str | None:
+    if low in WORDS or low.rstrip("s") in WORDS or low + "s" in WORDS or low in extra or low.rstrip("s") in extra:
         return None  # the word itself, or its plural or singular
     limit = 2 if len(low) >= 9 else 1
     letters = set(low)
     found: dict[int, list[str]] = {}
-    for w in _BY_KEY.get((low[0], len(low)), ()):
-        if len(letters ^ _LETTERS[w]) > 2 * limit:
+    pool = list(_BY_KEY.get((low[0], len(low)), ()))
+    pool += [w for w in extra if w[0] == low[0] and abs(len(w) - len(low)) <= 1 and len(w) >= 6
+             and w not in WORDS and w + "s" not in WORDS and w.rstrip("s") not in WORDS]
+    for w in pool:
+        if len(letters ^ (_LETTERS.get(w) or set(w))) > 2 * limit:
             continue  # each edit changes at most two letters of the set: a cheap reject
         d = edit_distance(low, w, limit)
         if d <= limit:
@@ -58,20 +62,21 @@ def _closest(low: str) -> str | None:
     return closest[0] if len(closest) == 1 else None  # two words as close: not ours to choose
 
 
-def repair(text: str) -> str:
-    """`text` with misspelt unit, currency and frequency words written right, and abbreviations spelled
-    letter by letter joined (other words untouched)."""
-    return join_letters(_WORD.sub(lambda m: _near(m.group(0)) or m.group(0), text))
+def repair(text: str, extra: frozenset = frozenset(), known: frozenset = frozenset()) -> str:
+    """`text` with misspelt unit, currency and frequency words written right (and the packs' own words,
+    `extra`: their analytes, choices, units), and abbreviations spelled letter by letter joined when
+    they are ones the packs declare (`known`); other words untouched."""
+    return join_letters(_WORD.sub(lambda m: _near(m.group(0), extra) or m.group(0), text), known)
 
 
 # "b m i", "e g f r": an abbreviation said (or dictated) letter by letter is joined when it is one we know
 _SPELLED = re.compile(r"\b[A-Za-z](?:[ .][A-Za-z]\b){1,4}\.?")
-_KNOWN = frozenset(ABBREVIATIONS) | {"icd", "scr", "ckd"}
+def join_letters(text: str, known: frozenset = frozenset()) -> str:
+    if not known:
+        return text
 
-
-def join_letters(text: str) -> str:
     def join(m: re.Match) -> str:
         word = re.sub(r"[ .]", "", m.group(0))
-        return word if word.lower() in _KNOWN else m.group(0)
+        return word if word.lower() in known else m.group(0)
 
     return _SPELLED.sub(join, text) if " " in text else text

@@ -1,18 +1,17 @@
-"""Exact templates, the first tier: "[monthly] (payment|repayment) [on] [a] {principal} loan at {rate_pct}".
+"""Exact templates, the first tier: "[the] (time|duration) to (go|travel) {distance} at {speed}".
 
 Syntax (hassil's, minus its rule references): `[x]` optional, `(a|b)` alternatives, `{slot}` a slot.
 Templates match the tagged text, so a typed slot ({principal}: money) matches only an entity of its
 kind (`<money>`), never a run of words; only free-text slots (party, source, query, topic, pack) take
-words, non-greedily, so "between {party_a} and {party_b}" splits "Acme and Bob" where it should.
+words, non-greedily, so "between {first} and {second}" splits "Acme and Bob" where it should.
 """
 from __future__ import annotations
 
 import re
 
-from intents.resolver.slots import ENTITY_KINDS
+from intents.resolver.lexicon import Lexicon
 
-_PART = re.compile(r"\[|\]|\(|\)|\||\{[a-z_0-9]+\}|[^\[\]()|{}\s]+|\s+", re.I)
-
+_CORE = Lexicon()
 
 def _normal(text: str) -> str:
     text = re.sub(r"[^\w<>\s'/.-]", " ", text.lower())
@@ -20,44 +19,46 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def compile_template(template: str, kinds: dict[str, str | None]) -> str | None:
+def compile_template(template: str, kinds: dict[str, str | None], lexicon: Lexicon | None = None) -> str | None:
     """Regex source for a template, or None when it does not parse (a pack author's typo must not
-    break resolving)."""
-    out: list[str] = []
-    depth = 0
+    break resolving). Only an index build compiles templates: the tree module stays off the start-up path."""
+    from intents.resolver.template_tree import Group, Seq, SlotRef, Space, TemplateError, parse
+
     try:
-        for tok in _PART.findall(template.lower()):
-            if tok.isspace():
+        tree = parse(template.lower())
+    except TemplateError:
+        return None
+    lex = lexicon or _CORE
+    seen: dict[str, int] = {}
+
+    def render(seq) -> str:
+        out = []
+        for item in seq.items:
+            if isinstance(item, Space):
                 out.append(r"\s*")
-            elif tok == "[":
-                out.append("(?:")
-                depth += 1
-            elif tok == "]":
-                out.append(r")?")
-                depth -= 1
-            elif tok == "(":
-                out.append("(?:")
-                depth += 1
-            elif tok == ")":
-                out.append(")")
-                depth -= 1
-            elif tok == "|":
-                out.append("|")
-            elif tok.startswith("{"):
-                name = tok[1:-1]
-                ent = ENTITY_KINDS.get(kinds.get(name) or "", ())
+            elif isinstance(item, Group):
+                out.append("(?:" + "|".join(render(o) for o in item.options) + ")" + ("?" if item.optional else ""))
+            elif isinstance(item, SlotRef):
+                ent = lex.entity_kinds(kinds.get(item.name))
                 if ent:
                     out.append("(?:" + "|".join(f"<{k}>" for k in ent) + ")")
+                elif re.fullmatch(r"[a-z_][a-z_0-9]*", item.name):
+                    # a slot named twice ("[{formula}] qtc ... [{formula}]") captures under a second name
+                    seen[item.name] = seen.get(item.name, 0) + 1
+                    group = item.name if seen[item.name] == 1 else f"{item.name}__{seen[item.name]}"
+                    out.append(rf"(?P<{group}>[^<>]+?)")
                 else:
-                    out.append(rf"(?P<{name}>[^<>]+?)")
+                    raise TemplateError(item.name)
             else:
+                tok = item.text
                 word = re.escape(_normal(tok))
                 # word boundaries: "(in|from)" must not match inside "finance"
                 out.append((r"\b" if tok[:1].isalnum() else "") + word + (r"\b" if tok[-1:].isalnum() else ""))
-        if depth != 0:
-            return None
         return "".join(out)
-    except ValueError:
+
+    try:
+        return render(tree)
+    except TemplateError:
         return None
 
 
@@ -174,7 +175,10 @@ class Templates:
             rx = self._rx[i]
             m = rx.fullmatch(text) if rx is not None else None
             if m:
-                caps = {k: v.strip() for k, v in m.groupdict().items() if v}
+                caps = {}
+                for k, v in m.groupdict().items():
+                    if v:
+                        caps.setdefault(k.split("__")[0], v.strip())
                 found.append((sum(len(v) for v in caps.values()), i, action, caps))
         found.sort()
         return [(action, caps) for _, _, action, caps in found]

@@ -9,17 +9,13 @@ STOP = set("""a an the of for to in on at by with and or is are be was it its th
 we you your our us please can could would will shall should do does did i'd i'm im let lets let's just
 some any about from into as so then than there here what whats what's how much many tell give get show
 need want like kindly quick quickly now also up out okay ok hey hi hello oh um uh er hmm have has had""".split())
-# Words that carry the request's meaning but come in many spellings or near-synonyms.
+# Words that carry the request's meaning but come in many spellings or near-synonyms, in any domain.
+# A pack's own words ("mortgage" -> "loan", "bsa" -> "body surface area") come from `pack.words()`.
 SYNONYMS = {
-    "repayment": "payment", "repayments": "payment", "installment": "payment", "instalment": "payment",
-    "installments": "payment", "instalments": "payment", "payments": "payment", "pay": "payment",
-    "mortgage": "loan", "mortgages": "loan", "loans": "loan", "borrow": "loan", "borrowing": "loan",
     "figure": "calculate", "compute": "calculate", "calc": "calculate", "estimate": "calculate",
     "determine": "calculate", "calculation": "calculate", "calculator": "calculate",
     "kilos": "kg", "kilograms": "kg", "pounds": "lb", "lbs": "lb",
     "convert": "convert", "conversion": "convert", "exchange": "convert",
-    "nda": "nda", "ndas": "nda", "non-disclosure": "nda", "nondisclosure": "nda", "confidentiality": "nda",
-    "cites": "citation", "cited": "citation", "citations": "citation", "cases": "case",
     "remove": "remove", "uninstall": "remove", "delete": "remove", "disable": "remove",
     "install": "install", "enable": "install", "activate": "install",
 }
@@ -64,35 +60,37 @@ def _phrase(m: re.Match) -> str:
     return {"get rid of": "remove", "set up": "install"}.get(re.sub(r"\s+", " ", word), word)
 
 
-# Abbreviations professionals type, and the words they stand for: both are added, so "bsa" finds
-# samples that say "body surface area" and the other way round.
-ABBREVIATIONS = {
-    "bmi": "body mass index", "bsa": "body surface area", "crcl": "creatinine clearance",
-    "egfr": "glomerular filtration rate", "gfr": "glomerular filtration rate", "qtc": "corrected qt interval",
-    "npv": "net present value", "irr": "internal rate return", "fv": "future value", "pmt": "payment",
-    "nda": "non disclosure agreement", "pii": "personal information", "apr": "interest rate",
-    "icd": "diagnosis code", "dob": "date birth", "fx": "currency exchange", "roi": "return investment",
-}
-CONCEPTS = {  # words that point at a concept the samples may name differently
+ABBREVIATIONS: dict[str, str] = {}  # the packs declare theirs (pack.words(vocabulary=...))
+CONCEPTS = {  # words that point at a concept the system pack's samples may name differently
     "earlier": "history", "previously": "history", "past": "history", "ran": "history", "recently": "history",
-    "log": "history", "capabilities": "help", "commands": "help", "yield": "irr", "growth": "grow",
+    "log": "history", "capabilities": "help", "commands": "help",
 }
-_EXPANSIONS = {k: v.split() for k, v in ABBREVIATIONS.items()}
+_EXPANSIONS = {k: v.split() for k, v in CONCEPTS.items()}
 
 
-def tokens(text: str) -> list[str]:
+class Words:
+    """A catalog's own words: replacements (`synonyms`) and words added beside (`expansions`)."""
+
+    def __init__(self, expansions: dict[str, str] | None = None, synonyms: dict[str, str] | None = None) -> None:
+        self.synonyms = dict(synonyms or {})
+        self.expansions = {**_EXPANSIONS, **{k: v.split() for k, v in (expansions or {}).items()}}
+
+
+_CORE_WORDS = Words()
+
+
+def tokens(text: str, words: Words | None = None) -> list[str]:
+    words = words or _CORE_WORDS
     low = PHRASES.sub(_phrase, text.lower().replace("’", "'"))
     out = []
+    syn, exp = words.synonyms, words.expansions
     for t in TOKEN.findall(low):
         if t in STOP:
             continue
-        out.append(stem(t))
-        extra = _EXPANSIONS.get(t)
+        out.append(stem(syn.get(t, t)))
+        extra = exp.get(t)
         if extra:
-            out.extend(stem(w) for w in extra if w not in STOP)
-        concept = CONCEPTS.get(t)
-        if concept:
-            out.append(concept)
+            out.extend(stem(syn.get(w, w)) for w in extra if w not in STOP)
     return out
 
 

@@ -15,6 +15,8 @@ def register(sub) -> None:
     inst = verbs.add_parser("install", help="install a pack: a built-in name, a folder, a .whl or a PyPI name")
     inst.add_argument("pack")
     inst.add_argument("--yes", "-y", action="store_true", help="accept what the pack declares without asking")
+    inst.add_argument("--editable", "-e", action="store_true",
+                      help="install a pack folder in development mode: edits take effect without reinstalling")
     inst.add_argument("--json", action="store_true")
     rm = verbs.add_parser("remove", help="remove a pack (built-in packs are disabled)")
     rm.add_argument("pack")
@@ -72,7 +74,7 @@ def _install(args) -> int:
 
     if not args.json:
         con.print(f"installing {args.pack} …")
-    result = install(Session(), args.pack, confirm=confirm)
+    result = install(Session(), args.pack, confirm=confirm, editable=args.editable)
     if args.json:
         emit_json(to_json(result))
         return 0
@@ -114,7 +116,9 @@ def _check(args) -> int:
 
     if not args.path.is_dir():
         raise UsageError(f"{args.path} is not a folder")
-    reports = check_folder(args.path)
+    from intents.session import Session
+
+    reports = check_folder(args.path, registry=Session().registry)
     ok = all(r.ok for r in reports) and bool(reports)
     if args.json:
         emit_json({"ok": ok, "reports": [r.model_dump() for r in reports]})

@@ -26,8 +26,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from intents.resolver.numbers import TENS, UNITS
+from intents.resolver.template_tree import Group, SlotRef, Word, parse
 
-MODEL_VERSION = 3  # bump when the generated corpus or model changes, so stale caches are rebuilt
+MODEL_VERSION = 4  # bump when the generated corpus or model changes, so stale caches are rebuilt
 EXPANSIONS = 40  # corpus sentences drawn from each template
 SAMPLE_VARIANTS = 6
 SAMPLE_WEIGHT = 8  # copies of each sample as written  # re-spoken copies of each sample with other numbers
@@ -48,12 +49,10 @@ _ORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleve
 MONTHS = "january february march april may june july august september october november december".split()
 CURRENCIES = ["dollars", "us dollars", "euros", "pounds", "british pounds", "yen", "japanese yen", "swiss francs",
               "canadian dollars", "australian dollars", "yuan", "rupees"]
-JURISDICTIONS = ["federal", "us federal", "new york", "california", "delaware", "texas", "florida", "england"]
 PARTIES = ["acme", "acme corporation", "globex", "smith and jones", "northwind", "blue river", "john smith",
            "mary brown", "contoso", "united holdings"]
-FREE_KINDS = {"text", "party", "path", "source", "query", "topic"}
+FREE_KINDS = {"text", "party", "name", "path", "source", "document", "topic"}
 
-_TOKEN = re.compile(r"\[|\]|\(|\)|\||\{[^}]*\}|[^\s\[\]()|{}]+")
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.I)
 _NUMERIC = re.compile(r"^[$€£]?(\d[\d,]*(?:\.\d+)?)(k|m|bn)?(%)?$", re.I)
 
@@ -227,21 +226,34 @@ KIND_VALUES = {
     "age": lambda r: say_int(r.randrange(18, 95)) + r.choice([" year old", " years old", ""]),
     "weight": lambda r: say_int(r.randrange(40, 130)) + r.choice([" kilos", " kilograms", " kg", " pounds", ""]),
     "height": lambda r: say_int(r.randrange(140, 205)) + r.choice([" centimeters", " cm", ""]),
-    "creatinine": lambda r: _decimal(r, 0.5, 3.0) + r.choice(["", " milligrams per deciliter"]),
-    "qt": lambda r: say_int(r.randrange(320, 520)) + r.choice(["", " milliseconds", " ms"]),
-    "heart_rate": lambda r: say_int(r.randrange(45, 140)) + r.choice(["", " beats per minute", " bpm"]),
-    "dose_per_kg": lambda r: say_int(r.randrange(1, 40)) + r.choice(["", " milligrams per kilogram", " mg per kg"]),
     "number_list": _number_list,
     "list": _number_list,
     "date_list": lambda r: " and ".join(_date(r) for _ in range(r.randrange(2, 4))),
     "currency": lambda r: r.choice(CURRENCIES),
     "sex": lambda r: r.choice(["female", "male", "woman", "man"]),
-    "jurisdiction": lambda r: r.choice(JURISDICTIONS),
     "party": lambda r: r.choice(PARTIES),
     "boolean": lambda r: r.choice(["mutual", "one way", "unilateral"]),
-    "lab_unit": lambda r: r.choice(["milligrams per deciliter", "millimoles per liter", "micromoles per liter",
-                                    "mg per dl", "mmol per l"]),
 }
+
+
+def pack_kind_value(kind, r: random.Random) -> str:
+    """A spoken value of a kind a pack registers: one of its named values, or a number in its plausible
+    range said with one of its spoken units (`KindSpec.spoken`, its unit spellings), or an example."""
+    if kind.values:
+        return r.choice(sorted(kind.values))
+    if kind.base == "party":
+        return r.choice(PARTIES)
+    said = list(kind.spoken) + [u.replace("/", " per ") for u in kind.units]
+    if kind.base == "unit":
+        return r.choice(said) if said else ""
+    if kind.base in ("quantity", "number", "integer"):
+        lo = kind.minimum if kind.minimum is not None else 1
+        hi = kind.maximum if kind.maximum is not None else max(lo * 10, 100)
+        value = _decimal(r, lo, hi) if hi - lo < 10 else say_int(int(r.uniform(lo, hi)))
+        return value + ((" " + r.choice(said)) if said and r.random() < 0.6 else "")
+    if kind.base in ("text", "document"):
+        return ""  # free words, as for any text slot
+    return r.choice(kind.examples).lower() if kind.examples else ""
 
 
 # ---- corpus: templates and samples, spoken ----------------------------------------------------------
@@ -249,45 +261,26 @@ KIND_VALUES = {
 class _Expander:
     """Draws random sentences from one action's templates ('[opt] (a|b) {slot}')."""
 
-    def __init__(self, spec, packs: list[str], rng: random.Random, free_words: list[str]) -> None:
+    def __init__(self, spec, packs: list[str], rng: random.Random, free_words: list[str], kinds=None) -> None:
         self.spec, self.packs, self.r, self.free = spec, packs, rng, free_words
+        self.kinds = kinds or {}
 
     def expand(self, template: str) -> str:
-        tokens = _TOKEN.findall(_loosen(template).lower())
-        words, _ = self._seq(tokens, 0)
-        return " ".join(words)
+        """One spoken sentence, drawn from the template's syntax tree (the one the matcher and the index
+        use: intents.resolver.template_tree); a malformed template is read as far as it goes."""
+        return " ".join(self._words(parse(_loosen(template).lower(), strict=False)))
 
-    def _seq(self, tokens: list[str], i: int) -> tuple[list[str], int]:
+    def _words(self, seq) -> list[str]:
         out: list[str] = []
-        while i < len(tokens):
-            t = tokens[i]
-            if t in ("]", ")", "|"):
-                break
-            if t in ("[", "("):
-                alts, i = self._group(tokens, i + 1)
-                if t == "(" or self.r.random() < 0.5:
-                    out += self.r.choice(alts)
-                continue
-            out += self._atom(t)
-            i += 1
-        return out, i
-
-    def _group(self, tokens: list[str], i: int) -> tuple[list[list[str]], int]:
-        alts = []
-        while True:
-            body, i = self._seq(tokens, i)
-            alts.append(body)
-            if i >= len(tokens):
-                return alts, i
-            if tokens[i] == "|":
-                i += 1
-                continue
-            return alts, i + 1  # the closing bracket (a mismatched one is tolerated)
-
-    def _atom(self, t: str) -> list[str]:
-        if t.startswith("{"):
-            return self.slot_value(t.strip("{}").split(":")[0].strip()).split()
-        return spoken_words(t, self.r)
+        for item in seq.items:
+            if isinstance(item, Group):
+                if not item.optional or self.r.random() < 0.5:
+                    out += self._words(self.r.choice(item.options))
+            elif isinstance(item, SlotRef):
+                out += self.slot_value(item.name).split()
+            elif isinstance(item, Word):
+                out += spoken_words(item.text, self.r)
+        return out
 
     def slot_value(self, name: str) -> str:
         slot = self.spec.slot(name)
@@ -299,6 +292,10 @@ class _Expander:
         gen = KIND_VALUES.get(kind)
         if gen:
             return gen(self.r)
+        if kind in self.kinds:
+            said = pack_kind_value(self.kinds[kind], self.r)
+            if said:
+                return said
         if kind in FREE_KINDS or (slot is not None and slot.type == "string"):
             return " ".join(self.r.sample(self.free, k=min(len(self.free), self.r.randrange(1, 4))))
         return KIND_VALUES["number"](self.r)
@@ -346,13 +343,15 @@ def _loosen(phrase: str) -> str:
     return re.sub(r"[?!,;:\"]|\.(?!\d)", " ", phrase)
 
 
-def corpus(actions: list, packs: list[str], seed: int = 7) -> list[list[str]]:
-    """Spoken sentences for these actions: each template expanded, each sample spoken and re-spoken."""
+def corpus(actions: list, packs: list[str], seed: int = 7, kinds=None) -> list[list[str]]:
+    """Spoken sentences for these actions: each template expanded, each sample spoken and re-spoken;
+    the packs' own kinds (`kinds`: intents.kinds.KindSpec) say how their values are spoken."""
+    kinds = {k.name: k for k in kinds or ()}
     rng = random.Random(seed)
     sentences: list[list[str]] = []
     for spec in actions:
         free = sorted({w for s in spec.samples for w in re.findall(r"[a-z][a-z']+", s.lower())}) or ["help"]
-        ex = _Expander(spec, packs or ["finance"], rng, free)
+        ex = _Expander(spec, packs or ["finance"], rng, free, kinds)
         for template in spec.templates:
             for _ in range(EXPANSIONS):
                 sentences.append(ex.expand(template).split())
@@ -460,10 +459,10 @@ class Grammar:
         return lm, dic
 
 
-def build(actions: list, packs: list[str], key: str = "") -> Grammar:
+def build(actions: list, packs: list[str], key: str = "", kinds=None) -> Grammar:
     lex = Lexicon(known=dictionary())
     sentences = []
-    for sentence in corpus(actions, packs):
+    for sentence in corpus(actions, packs, kinds=kinds):
         words = [w for w in (lex.word(t) for t in sentence) if w]
         if words:
             sentences.append(words)
@@ -486,7 +485,7 @@ def for_registry(registry) -> Grammar:
     except (OSError, ValueError, KeyError):
         pass
     installed = [p.manifest.id for p in registry.packs.values()]
-    grammar = build(registry.actions(), installed, key=key)
+    grammar = build(registry.actions(), installed, key=key, kinds=registry.kinds())
     _atomic(path, json.dumps(grammar.to_json()))
     return grammar
 

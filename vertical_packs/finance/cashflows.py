@@ -89,6 +89,7 @@ class NPV(Result):
 )
 def npv(
     rate_pct: float = Slot("Discount rate per period, in percent", kind="percent", ge=-99, le=100,
+                           cues=["rate", "at", "interest", "discount", "yield", "return"],
                            question="At what discount rate (%)?"),
     cash_flows: CashFlows = _flows("Cash flows per period, the first one now (t=0); outflows negative"),
 ) -> NPV:

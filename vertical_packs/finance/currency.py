@@ -93,7 +93,7 @@ class Conversion(Result):
 )
 def convert_currency(
     amount: float = Slot("Amount to convert, in the source currency's units", kind="money", ge=0,
-                         le=slots.MAX_MONEY, question="How much?"),
+                         le=slots.MAX_MONEY, question="How much?", cues=["convert", "exchange", "change", "much", "is"]),
     from_currency: CurrencyCode = Slot("Currency to convert from (ISO 4217 code, e.g. EUR)", kind="currency",
                               question="From which currency?", max_length=100),
     to_currency: CurrencyCode = Slot("Currency to convert to (ISO 4217 code, e.g. USD)", kind="currency",

@@ -86,10 +86,15 @@ def loan_payment(
     rate_pct: float = slots.rate(),
     years: float = slots.years("Term of the loan in years"),
     extra_monthly: float = Slot("Extra paid every month on top of the scheduled amount, to overpay and clear the "
-                                "balance sooner", default=0, kind="money", ge=0, le=slots.MAX_MONEY),
+                                "balance sooner", default=0, kind="money", ge=0, le=slots.MAX_MONEY,
+                                cues=["extra", "overpay", "overpaying", "additional", "more", "sooner", "month",
+                                      "monthly"]),
     timing: Literal["end", "begin"] = Slot("When each payment is made: end of the month (in arrears, the usual "
                                            "loan) or begin (in advance, an annuity due).", default="end",
-                                           kind="choice"),
+                                           kind="choice",
+                                           synonyms={"in advance": "begin", "beginning": "begin",
+                                                     "start of each": "begin", "annuity due": "begin",
+                                                     "in arrears": "end"}),
 ) -> LoanPayment:
     """Monthly payment on an amortising loan, with total interest and total paid; an extra monthly payment
     gives the months to payoff and the interest saved."""
@@ -159,7 +164,8 @@ def apr(
     years: float = slots.years("Term of the loan in years"),
     fees: float = Slot("Up-front fees (any fee, points, closing costs: prepaid finance charges), taken out of "
                        "what the borrower receives", kind="money", ge=0, le=slots.MAX_MONEY,
-                       question="How much are the fees (closing costs, points)?"),
+                       question="How much are the fees (closing costs, points)?",
+                       cues=["fee", "fees", "points", "closing", "costs", "charges", "origination", "prepaid"]),
 ) -> APR:
     """The actuarial annual percentage rate of a loan whose fees are paid out of its proceeds."""
     import numpy_financial as npf

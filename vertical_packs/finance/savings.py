@@ -45,9 +45,12 @@ def compound_interest(
     rate_pct: float = slots.rate(),
     years: float = slots.years("How many years it grows"),
     monthly_contribution: float = Slot("Added at the end of every month", default=0.0, kind="money",
-                                       ge=0, le=slots.MAX_MONEY),
+                                       ge=0, le=slots.MAX_MONEY,
+                                       cues=["monthly", "month", "contribute", "contributing", "adding", "add",
+                                             "plus", "deposit", "each"]),
     compounds_per_year: int = Slot("How often interest compounds per year (1 yearly, 4 quarterly, "
-                                   "12 monthly, 365 daily)", default=12, kind="integer", ge=1, le=365),
+                                   "12 monthly, 365 daily)", default=12, kind="integer", ge=1, le=365,
+                                   cues=["compounded", "compounding", "times", "per"]),
 ) -> CompoundInterest:
     """Future value of a starting balance plus monthly contributions, with interest compounded n times a year."""
     import numpy_financial as npf
@@ -106,11 +109,14 @@ class SavingsGoal(Result):
 )
 def savings_goal(
     target: float = Slot("The amount to have at the end, in the currency's units", kind="money", ge=slots.MIN_MONEY,
-                         le=slots.MAX_MONEY, question="How much do you want to have?"),
+                         le=slots.MAX_MONEY, question="How much do you want to have?",
+                         cues=["save", "goal", "target", "reach", "need", "have", "accumulate", "up", "for", "get",
+                               "hit", "of", "to"]),
     rate_pct: float = slots.rate("Annual interest rate the savings earn, in percent"),
     years: float = slots.years("How many years until you need it", question="In how many years?"),
     current_savings: float = Slot("What is already saved towards it", default=0.0, kind="money", ge=0,
-                                  le=slots.MAX_MONEY),
+                                  le=slots.MAX_MONEY, cues=["already", "saved", "current", "currently", "savings",
+                                                            "existing", "towards"]),
 ) -> SavingsGoal:
     """Monthly contribution needed to reach a target, with interest compounded monthly."""
     import numpy_financial as npf

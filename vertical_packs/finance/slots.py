@@ -16,12 +16,15 @@ MAX_YEARS = 100
 
 def principal(description: str = "Loan amount, in the currency's units", **kw: Any) -> Any:
     kw.setdefault("ge", MIN_MONEY)
+    kw.setdefault("cues", ["loan", "borrow", "principal", "mortgage", "invest", "deposit", "of", "on", "start", "initial",
+                           "lump", "put", "starting", "with", "have"])
     return Slot(description, kind="money", le=MAX_MONEY, question=kw.pop("question", "How much is the loan?"), **kw)
 
 
 def rate(description: str = "Annual interest rate in percent", **kw: Any) -> Any:
     kw.setdefault("ge", 0)
     kw.setdefault("min_nonzero", MIN_RATE_PCT)
+    kw.setdefault("cues", ["rate", "at", "interest", "apr", "discount", "yield", "return"])
     return Slot(description, kind="percent", le=100, question=kw.pop("question", "At what annual interest rate (%)?"), **kw)
 
 

@@ -65,7 +65,8 @@ def qtc(
     heart_rate_bpm: float = Slot("Heart rate in beats per minute", kind="heart_rate", unit="bpm", ge=20, le=300,
                                  question="What is the heart rate (bpm)?"),
     formula: Formula = Slot("Correction formula: bazett, fridericia, framingham or hodges", default="bazett",
-                            kind="choice"),
+                            kind="choice", synonyms={"qtcb": "bazett", "qtcf": "fridericia", "qtcfra": "framingham",
+                                                     "qtch": "hodges"}),
 ) -> QTcResult:
     """QT interval corrected for heart rate (Bazett by default; Fridericia, Framingham or Hodges on request)."""
     value = correct_qt(qt_ms, heart_rate_bpm, formula)

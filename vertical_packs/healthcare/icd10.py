@@ -48,7 +48,8 @@ class ICDLookup(Result):
 def icd10_lookup(
     query: str = Slot("An ICD-10-CM code (E11.9, e119) or words describing the diagnosis", kind="query",
                       min_length=1, max_length=500, question="Which code or diagnosis?"),
-    limit: int = Slot("Most matches to return", default=10, kind="integer", ge=1, le=100),
+    limit: int = Slot("Most matches to return", default=10, kind="integer", ge=1, le=100,
+                      cues=["top", "first", "limit", "matches", "results", "most"]),
     ctx: ActionContext = None,
 ) -> ICDLookup:
     """Look up an ICD-10-CM code (with its children) or search the codes by words."""

@@ -92,10 +92,15 @@ def normalise_unit(unit: str) -> str:
     render=Render(kind="headline", headline="converted", headline_format="number"),
 )
 def convert_lab(
-    value: float = Slot("The lab value to convert", kind="number", ge=0, le=100_000,
+    value: float = Slot("The lab value to convert", kind="number", ge=0, le=100_000, cues=["value", "convert", "of"],
                         question="What is the lab value?"),
     analyte: Analyte = Slot("The analyte: glucose, cholesterol, triglycerides, creatinine, urea, bun "
-                            "(blood urea nitrogen) or hba1c", kind="choice", question="Which analyte?"),
+                            "(blood urea nitrogen) or hba1c", kind="choice", question="Which analyte?",
+                            synonyms={"sugar": "glucose", "blood sugar": "glucose", "bg": "glucose", "tg": "triglycerides",
+                                      "trigs": "triglycerides", "triglyceride": "triglycerides", "bun": "urea",
+                                      "chol": "cholesterol", "ldl": "cholesterol", "hdl": "cholesterol",
+                                      "creat": "creatinine", "a1c": "hba1c", "glycated": "hba1c",
+                                      "glycosylated": "hba1c"}),
     unit: str = Slot("The unit the value is given in: mg/dL, mmol/L or umol/L (HbA1c: % or mmol/mol)",
                      kind="lab_unit", question="In which unit is the value (mg/dL, mmol/L, umol/L, %, mmol/mol)?",
                      max_length=40),

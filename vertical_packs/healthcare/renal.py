@@ -134,7 +134,9 @@ def creatinine_clearance(
     sex: Literal["female", "male"] = SEX,
     weight_basis: Literal["actual", "ideal", "adjusted"] = Slot(
         "Which weight goes into the equation: actual, ideal (Devine) or adjusted (IBW + 0.4 x excess); ideal "
-        "and adjusted need the height.", default="actual", kind="choice"),
+        "and adjusted need the height.", default="actual", kind="choice",
+        synonyms={"ibw": "ideal", "abw": "adjusted", "adjbw": "adjusted", "total body weight": "actual",
+                  "tbw": "actual"}),
     height_cm: float | None = Slot("Body height in centimetres, needed for ideal or adjusted body weight",
                                    default=None, kind="height", unit="cm", ge=0.5, le=275),
 ) -> CrClResult:

@@ -14,7 +14,8 @@ pack = Pack(
     disclaimers=["Not investment advice."],
 )
 
-PRICE = Slot("Purchase price or value of the property", kind="money", gt=0, question="What is the price?")
+PRICE = Slot("Purchase price or value of the property", kind="money", gt=0, question="What is the price?",
+             cues=["price", "priced", "building", "property", "house", "home", "value", "worth", "costing"])
 
 
 class CapRate(Result):
@@ -34,7 +35,8 @@ class CapRate(Result):
     render=Render(kind="headline", headline="cap_rate_pct", headline_format="percent"),
 )
 def cap_rate(
-    noi: float = Slot("Net operating income per year", kind="money", question="What is the yearly NOI?"),
+    noi: float = Slot("Net operating income per year", kind="money", question="What is the yearly NOI?",
+                      cues=["noi", "net", "operating", "income"]),
     price: float = PRICE,
 ) -> CapRate:
     """Capitalization rate: net operating income divided by the property's price."""
@@ -57,7 +59,8 @@ class RentMultiplier(Result):
 )
 def rent_multiplier(
     price: float = PRICE,
-    annual_rent: float = Slot("Gross rent per year", kind="money", gt=0, question="What is the gross yearly rent?"),
+    annual_rent: float = Slot("Gross rent per year", kind="money", gt=0, question="What is the gross yearly rent?",
+                              cues=["rent", "rents", "renting", "rental", "yearly"]),
 ) -> RentMultiplier:
     """Gross rent multiplier: price divided by gross annual rent."""
     return RentMultiplier(grm=round(price / annual_rent, 2), basis=f"GRM = price / gross annual rent = {price:g} / {annual_rent:g}")
@@ -78,8 +81,9 @@ class CashOnCash(Result):
     render=Render(kind="headline", headline="cash_on_cash_pct", headline_format="percent"),
 )
 def cash_on_cash(
-    annual_cash_flow: float = Slot("Pre-tax cash flow per year", kind="money"),
-    cash_invested: float = Slot("Cash invested (down payment and costs)", kind="money"),
+    annual_cash_flow: float = Slot("Pre-tax cash flow per year", kind="money", cues=["cash", "flow", "yearly"]),
+    cash_invested: float = Slot("Cash invested (down payment and costs)", kind="money",
+                                cues=["invested", "investing", "invest", "down", "payment", "costs"]),
 ) -> CashOnCash:
     """Cash-on-cash return: yearly pre-tax cash flow divided by the cash invested."""
     if cash_invested <= 0:
