@@ -225,7 +225,7 @@ def _enable(session, pack_id: str, source: str, confirm) -> InstallResult:
                 pack=pack_id,
             )
     reg.set_installed(pack_id, True)
-    decision = session.gate.check(spec.manifest.feature_key)
+    decision = session.gate.check(reg.pack_feature(pack_id))
     upgrade = getattr(decision, "upgrade", None)
     audit(session.home, "pack.install", {"pack": pack_id, "source": source, "version": spec.manifest.version,
                                          "entitled": decision.allowed})

@@ -59,10 +59,13 @@ class Session:
         from intents.dispatch import Dispatcher
         from intents.sdk import ActionContext
 
-        ctx = ActionContext(home=self.home, services={"session": self})
+        ctx = ActionContext(home=self.home)
         if self.out_dir is not None:
             ctx.out_dir = self.out_dir
-        return Dispatcher(self.registry, self.gate, self.history, ctx)
+        # The system pack's actions get these by name (intents.system_pack.SystemContext); no other pack does.
+        services = {"registry": lambda: self.registry, "gate": lambda: self.gate,
+                    "history": lambda: self.history, "session": lambda: self}
+        return Dispatcher(self.registry, self.gate, self.history, ctx, system_services=services)
 
     def reload(self, registry: bool = True) -> None:
         """Forget what was built from the installed packs (after an install or removal); the next use

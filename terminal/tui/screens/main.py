@@ -350,8 +350,8 @@ class MainScreen(Screen):
         from intents.errors import NotEntitled
 
         try:
-            pack = self.session.registry.packs[spec.pack].manifest.feature_key
-            for feature in filter(None, (pack, spec.feature)):
+            # from the pack's code, like the dispatcher's gate: the cached spec is the user's to edit
+            for feature in self.session.registry.gate_features(spec.id):
                 decision = self.session.gate.check(feature, 1)
                 if not decision.allowed:
                     return NotEntitled.from_decision(decision, feature)
