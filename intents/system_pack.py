@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from intents.sdk import ActionContext, Pack, Render, Result, Risk, Slot
+from intents.sdk import ActionContext, Pack, ParameterError, Render, Result, Risk, Slot
 
 pack = Pack(
     id="system",
@@ -128,8 +128,16 @@ def install_pack(ctx: SystemContext, pack: str = Slot("The pack to install: a na
     """Install (enable) a pack; a folder, wheel or PyPI name is pip-installed and validated first."""
     from intents.pack_install import install
 
-    # Running a writes-files action already passed the front end's confirmation, which is the consent.
-    result = install(ctx.need("session"), pack, confirm=lambda declaration: True)
+    # Running a writes-files action already passed the front end's confirmation, which is the consent for a
+    # built-in pack. That confirmation never showed a third-party pack's manifest, so such a pack is refused
+    # here: `intent packs install` shows what it declares and asks.
+    def confirm(declaration) -> bool:
+        if declaration.third_party:
+            raise ParameterError("pack", f"{declaration.pack} is a third-party pack: review what it declares "
+                                         f"with `intent packs install {pack}`")
+        return True
+
+    result = install(ctx.need("session"), pack, confirm=confirm)
     return PackChange(pack=result.pack, installed=True, entitled=result.entitled, unlock=result.unlock)
 
 

@@ -121,7 +121,7 @@ def test_install_scaffold_resolve_run_remove(cli, tmp_path):
     """The issue's done-when line: new -> install -> its sample resolves to its action -> remove."""
     root = Path(cli("packs", "new", "weather_demo", "--dir", str(tmp_path), "--json").json["path"])
     try:
-        r = cli("packs", "install", str(root), "--json")
+        r = cli("packs", "install", str(root), "--yes", "--json")
         assert r.code == 0, r.out + r.err
         assert r.json["pack"] == "weather_demo" and r.json["source"] == "path"
         r = cli("resolve", "--json", "convert 20 celsius to fahrenheit")
@@ -149,7 +149,7 @@ def test_example_pack_passes_check_and_its_tests(cli):
 def test_example_pack_installs_and_runs_from_words(cli):
     """The third-party example, pip-installed into this environment, works from plain words."""
     try:
-        r = cli("packs", "install", str(EXAMPLE), "--json")
+        r = cli("packs", "install", str(EXAMPLE), "--yes", "--json")
         assert r.code == 0, r.out + r.err
         r = cli("run", "--json", "cap rate for a 1.2 million building with 84k net operating income")
         assert r.code == 0, r.out + r.err
