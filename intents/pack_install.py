@@ -287,7 +287,8 @@ def install(session, target: str, confirm: Callable[[Declaration], bool] | None 
             static = read(artefact)
         except ManifestError as exc:
             _refuse(session, str(artefact), [str(exc)])
-        _refuse(session, str(artefact), static_problems(static, reg))
+        _refuse(session, str(artefact), static_problems(static, reg)
+                + (wheel_problems(artefact) if source != "path" else []))
         decls = [declaration_of(m) for m in static.manifests.values()]
         for decl in decls:
             accepted = bool(confirm and confirm(decl))
@@ -296,6 +297,22 @@ def install(session, target: str, confirm: Callable[[Declaration], bool] | None 
             if not accepted:
                 raise UsageError(f"installing {decl.pack} needs your consent; nothing was installed "
                                  "(run interactively, or pass --yes after reading what it declares)", pack=decl.pack)
+        if source == "path":
+            # Building runs the project's build backend, i.e. its author's code: only now, after consent.
+            # The wheel it builds is inspected like any other and is what gets installed.
+            built = Path(download) / "built"
+            _pip_run(["wheel", "--no-deps", "-w", str(built), str(artefact)], f"build {target}")
+            artefact = next(built.glob("*.whl"), None)
+            if artefact is None:
+                raise ActionFailed(f"building {target} gave no wheel")
+            try:
+                rebuilt = pack_manifest.from_wheel(artefact)
+            except ManifestError as exc:
+                _refuse(session, str(artefact), [f"the built wheel: {exc}"])
+            if rebuilt.manifests != static.manifests or rebuilt.entry_points != static.entry_points:
+                _refuse(session, str(artefact), ["the built wheel's manifest or entry points differ from the "
+                                                 "project's (is intent-pack.toml listed as package data?)"])
+        _refuse(session, str(artefact), wheel_problems(artefact))
         taken = {a.id for a in reg.actions()}
         before = _distributions()
         _pip_run(["install", str(artefact)], f"install {target}")
@@ -309,6 +326,38 @@ def install(session, target: str, confirm: Callable[[Declaration], bool] | None 
             _rollback(session, added or [static.distribution])
             raise
     return results[-1]
+
+
+TERMINAL_PACKAGES = {"intents", "terminal", "entitlements", "vertical_packs"}
+
+
+def wheel_problems(wheel: Path) -> list[str]:
+    """What in a wheel's file list would reach past its own pack: code run at every Python start (.pth),
+    files inside the terminal's own packages (the gate is there), or a replacement `intent` command."""
+    import configparser
+    import io
+    import re
+    import zipfile
+
+    problems: set[str] = set()
+    with zipfile.ZipFile(wheel) as zf:
+        for name in zf.namelist():
+            rel = re.sub(r"^[^/]+\.data/(purelib|platlib)/", "", name)
+            top = rel.split("/", 1)[0]
+            if "/" not in rel and rel.endswith(".pth"):
+                problems.add(f"it installs {rel}, a .pth file (code that runs at every Python start)")
+            if top in TERMINAL_PACKAGES or top in {f"{p}.py" for p in TERMINAL_PACKAGES}:
+                problems.add(f"it installs files into the terminal's own package '{top}'")
+            if re.fullmatch(r"[^/]+\.data/scripts/intent(\.exe)?", name):
+                problems.add("it installs a script called 'intent', which would replace the terminal's command")
+            if re.fullmatch(r"[^/]+\.dist-info/entry_points\.txt", name):
+                parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
+                parser.optionxform = str
+                parser.read_file(io.StringIO(zf.read(name).decode("utf-8", "replace")))
+                for section in ("console_scripts", "gui_scripts"):
+                    if parser.has_section(section) and "intent" in {k.strip() for k, _ in parser.items(section)}:
+                        problems.add("it declares a command called 'intent', which would replace the terminal's")
+    return sorted(problems)
 
 
 def _builtin_entry_point(pack_id: str) -> str | None:
