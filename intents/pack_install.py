@@ -454,7 +454,12 @@ def remove(session, pack_id: str) -> InstallResult:
         state = "disabled"
     elif dist and dist != BUILTIN_DISTRIBUTION:
         recorded = _read_added(session.home).pop(pack_id, {})
-        for extra in [dist] + [d for d in recorded.get("added", []) if d != dist and not _required_by_others(d, dist)]:
+        # The record is a file the user (or any process) can edit: only what the pack's distribution really
+        # requires, and nothing the terminal itself runs on, is ever taken away with it.
+        closure = _closure(dist) - {BUILTIN_DISTRIBUTION, "pip", "setuptools", "wheel"}
+        extras = [d for d in recorded.get("added", []) if isinstance(d, str) and d in closure and d != dist
+                  and not _required_by_others(d, dist)]
+        for extra in [dist] + extras:
             if _installed_version(extra):
                 _pip("uninstall", extra)
         _forget_added(session.home, pack_id)

@@ -53,3 +53,18 @@ def test_remove_uninstalls_a_broken_pip_installed_pack(env, tmp_path):
     assert r.code == 0, r.out + r.err
     assert env.leftovers() == [], env.leftovers()
     assert "broken_pack" not in {p["id"] for p in env.cli("packs", "--json").json["packs"]}
+
+
+def test_an_edited_install_record_cannot_make_remove_uninstall_other_things(env, tmp_path):
+    import json
+
+    other = write_project(tmp_path / "other", "other_pack", pack_source("other"), manifest_toml("other", {"double": {}}))
+    assert env.pip("install", "-q", str(other)).code == 0  # an unrelated distribution
+    root = write_project(tmp_path / "proj", "demo_pack", pack_source("demo"), manifest_toml("demo", {"double": {}}))
+    assert env.cli("packs", "install", str(root), "--yes", "--json").code == 0
+    record = env.home / "pack-installs.json"
+    data = json.loads(record.read_text())
+    data["demo"]["added"] += ["other-pack", "intent-terminal", "pip"]
+    record.write_text(json.dumps(data))
+    assert env.cli("packs", "remove", "demo", "--json").code == 0
+    assert "other-pack" in env.installed() and "demo-pack" not in env.installed()
