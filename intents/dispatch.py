@@ -125,7 +125,7 @@ class Dispatcher:
         if trusted.feature:
             self._gate(trusted.feature, consume=trusted.metered, key=key)
         try:
-            result = self._call(action, params, self.context_for(action))
+            result = self._call(action, params)
         except ActionTimeout:
             self._settle(trusted, key)  # it may still finish and deliver (a file, say): the use stays counted
             raise
@@ -168,9 +168,10 @@ class Dispatcher:
         if spec.feature and spec.metered and hasattr(self.gate, "settle"):
             self.gate.settle(spec.feature, key)
 
-    def _call(self, action, params: BaseModel, ctx: ActionContext | None = None) -> BaseModel:
+    def _call(self, action, params: BaseModel) -> BaseModel:
         """Run the action in a worker thread with its timeout; every exception becomes ActionFailed."""
         box: dict[str, Any] = {}
+        ctx = self.context_for(action) if action.context_param else None
 
         def target() -> None:
             try:
