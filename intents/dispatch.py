@@ -154,6 +154,16 @@ class Dispatcher:
             return SystemContext(**common, services=self.system_services)
         return ActionContext(**common)
 
+    def refusal(self, action_id: str) -> NotEntitled | None:
+        """The NotEntitled a run of `action_id` would raise now, checked without consuming anything
+        (previews, help and confirmations say it before Enter); None when the plan allows it. The feature
+        keys come from the pack's code, as the run's own gate takes them (the cache is the user's to edit)."""
+        for feature in dict.fromkeys(self.registry.gate_features(action_id)):
+            decision = self.gate.check(feature, 1)
+            if not decision.allowed:
+                return NotEntitled.from_decision(decision, feature)
+        return None
+
     def _gate(self, feature: str, consume: bool, key: str | None = None) -> None:
         if consume:
             # reserve: counted now, given back by the next gate if this process dies before delivering

@@ -575,7 +575,11 @@ def _pip(verb: str, target: str) -> None:
 def _pip_run(args: list[str], what: str) -> None:
     cmd = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", *args]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
+        from intents.progress import status
+
+        doing = {"install": "installing", "uninstall": "removing"}.get(verb, verb)
+        with status(f"{doing} {target} with pip (from the package index when it is a name)…"):
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         raise ActionFailed(f"pip {what} did not finish in {PIP_TIMEOUT_S} s") from None
     if proc.returncode != 0:

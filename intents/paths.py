@@ -18,6 +18,12 @@ def home() -> Path:
     return path
 
 
+def documents_dir(base: Path | None = None) -> Path:
+    """Where actions write files (NDAs, redacted copies, CSV and ICS exports) unless `--out DIR` says
+    otherwise: `documents/` under the data directory. Not created until something is written there."""
+    return Path(base or home()) / "documents"
+
+
 def cache_dir() -> Path:
     path = home() / "cache"
     path.mkdir(parents=True, exist_ok=True)

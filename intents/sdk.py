@@ -34,7 +34,8 @@ from typing import Any, Callable, Literal, Mapping, get_type_hints
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from pydantic.fields import FieldInfo
 
-from intents.specs import ActionSpec, PackManifest, PackSpec, Render, Risk, SlotSpec, to_dict
+from intents.figures import figure
+from intents.specs import ActionSpec, Chart, PackManifest, PackSpec, Render, Risk, SlotSpec, to_dict
 
 PACK_API = "1"
 """Version of this SDK's contract; packs declare the range they support in `pack_api`."""
@@ -113,6 +114,21 @@ class ActionContext:
 
 
 @dataclass
+class OutputFormat:
+    """Another way to print an action's outcome, supplied by its pack: `intent do ... --format NAME`.
+    `render(outcome)` gets the Outcome (action, params, result) and returns JSON-able data or text; it
+    raises UsageError when this outcome has no such form."""
+
+    name: str
+    description: str
+    render: Callable[[Any], Any]
+    actions: tuple[str, ...] | None = None  # None: every action of the pack
+
+    def applies(self, action_id: str) -> bool:
+        return self.actions is None or action_id in self.actions
+
+
+@dataclass
 class Action:
     """A live action: its spec plus the callable and models (only exists once the pack is imported)."""
 
@@ -121,6 +137,7 @@ class Action:
     params_model: type[BaseModel]
     result_model: type[BaseModel]
     context_param: str | None = None
+    formats: dict[str, OutputFormat] = field(default_factory=dict)
 
     def call(self, params: BaseModel, ctx: ActionContext | None = None) -> BaseModel:
         kwargs = {name: getattr(params, name) for name in type(params).model_fields}
@@ -141,6 +158,7 @@ class Pack:
         # Validated by pydantic here, where a pack author's declaration enters the system.
         self.manifest = TypeAdapter(PackManifest).validate_python(manifest)
         self.actions: dict[str, Action] = {}
+        self.formats: dict[str, OutputFormat] = {}
 
     @property
     def id(self) -> str:
@@ -185,9 +203,38 @@ class Pack:
                 timeout_s=timeout_s,
             )
             self.actions[action_id] = Action(spec, func, params_model, result_model, context_param)
+            for fmt in self.formats.values():
+                self._attach(fmt, self.actions[action_id])
             return func
 
         return decorate
+
+    def output_format(self, name: str, *, description: str, actions: list[str] | None = None
+                      ) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+        """Declare an output format for this pack's actions (all, or the ids in `actions`):
+
+            @pack.output_format("fhir", description="a FHIR R4B Observation")
+            def to_observation(outcome) -> dict: ...
+
+        The CLI prints it with `--format NAME`; the action reference lists it."""
+        if not re.fullmatch(r"[a-z][a-z0-9_-]*", name):
+            raise ValueError(f"output format name {name!r}: lowercase letters, digits, - and _")
+
+        def decorate(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+            fmt = OutputFormat(name, description, func, tuple(actions) if actions is not None else None)
+            self.formats[name] = fmt
+            for action in self.actions.values():
+                self._attach(fmt, action)
+            return func
+
+        return decorate
+
+    @staticmethod
+    def _attach(fmt: OutputFormat, action: Action) -> None:
+        if fmt.applies(action.spec.id):
+            action.formats[fmt.name] = fmt
+            if fmt.name not in action.spec.formats:
+                action.spec.formats.append(fmt.name)
 
     def spec(self, entry_point: str = "", distribution: str | None = None) -> PackSpec:
         return PackSpec(
@@ -299,8 +346,11 @@ __all__ = [
     "Action",
     "ActionContext",
     "ActionSpec",
+    "Chart",
     "Field",
     "FieldInfo",
+    "OutputFormat",
+    "figure",
     "Pack",
     "PackManifest",
     "PackSpec",

@@ -59,9 +59,8 @@ class Session:
         from intents.dispatch import Dispatcher
         from intents.sdk import ActionContext
 
-        ctx = ActionContext(home=self.home)
-        if self.out_dir is not None:
-            ctx.out_dir = self.out_dir
+        # Files go to one place: --out DIR when given, else documents/ under the data dir (never the cwd)
+        ctx = ActionContext(home=self.home, out_dir=Path(self.out_dir or paths.documents_dir(self.home)))
         # The system pack's actions get these by name (intents.system_pack.SystemContext); no other pack does.
         services = {"registry": lambda: self.registry, "gate": lambda: self.gate,
                     "history": lambda: self.history, "session": lambda: self}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, List, Literal
 
 
 class Risk(str, Enum):
@@ -21,6 +21,26 @@ class Risk(str, Enum):
     READ_ONLY = "read-only"
     WRITES_FILES = "writes-files"
     DESTRUCTIVE = "destructive"
+
+
+@dataclass
+class Chart:
+    """A picture of a result, declared by its action (Render.charts); front ends draw it their way (the
+    TUI as a plot beside the numbers). Kinds:
+
+    - "line": columns `y` of the table field `table` against its column `x` (a balance over time);
+    - "stacked": the same as stacked bars (principal and interest in each payment);
+    - "bands": the scalar result field `value` placed among labelled ranges `bands` ([{label, from, to}],
+      an eGFR among the CKD stages)."""
+
+    kind: Literal["line", "stacked", "bands"] = "line"
+    title: str = ""
+    table: str | None = None
+    x: str | None = None
+    y: list[str] = field(default_factory=list)
+    value: str | None = None
+    bands: list[dict[str, Any]] = field(default_factory=list)
+    unit: str = ""
 
 
 @dataclass
@@ -34,6 +54,8 @@ class Render:
     list: str | None = None  # field name holding a list of items
     document: str | None = None  # field name holding a file path or Markdown text
     units: dict[str, str] = field(default_factory=dict)  # field -> unit label
+    # typing.List and a lambda: this class has a field named `list`, which a bare `list` here would mean
+    charts: List[Chart] = field(default_factory=lambda: [])  # pictures of the result (see Chart)
 
 
 @dataclass
@@ -72,6 +94,7 @@ class ActionSpec:
     feature: str | None = None  # extra feature key gating this action (metered ones default to the id)
     render: Render = field(default_factory=Render)
     timeout_s: float = 30.0
+    formats: list[str] = field(default_factory=list)  # output formats its pack supplies (`--format NAME`)
 
     @property
     def required(self) -> list[str]:
@@ -126,7 +149,9 @@ def _only_known(cls, data: dict[str, Any]) -> dict[str, Any]:
 def action_from_dict(data: dict[str, Any]) -> ActionSpec:
     d = dict(_only_known(ActionSpec, data))
     d["slots"] = [SlotSpec(**_only_known(SlotSpec, s)) for s in d.get("slots", [])]
-    d["render"] = Render(**_only_known(Render, d.get("render") or {}))
+    render = dict(_only_known(Render, d.get("render") or {}))
+    render["charts"] = [c if isinstance(c, Chart) else Chart(**_only_known(Chart, c)) for c in render.get("charts") or []]
+    d["render"] = Render(**render)
     d["risk"] = Risk(d.get("risk", Risk.READ_ONLY))
     return ActionSpec(**d)
 

@@ -1,6 +1,6 @@
 """`intent`: the command line. With no arguments it opens the terminal UI.
 
-Exit codes (../shared/CATALOG.md): 0 done, 1 action failed, 2 bad usage or parameters, 3 not understood,
+Exit codes (README.md, docs/actions.md): 0 done, 1 action failed, 2 bad usage or parameters, 3 not understood,
 4 parameters missing, 5 not entitled.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 # Command modules in help order; each registers its own sub-commands.
-COMMANDS = ("resolve", "run", "packs", "history", "plan", "license", "admin", "config", "listen")
+COMMANDS = ("resolve", "run", "packs", "history", "plan", "license", "admin", "config", "listen", "serve")
 
 EPILOG = """examples:
   intent run "monthly payment on a 300k loan at 6.5% over 30 years"
@@ -23,7 +23,8 @@ EPILOG = """examples:
   intent resolve --json "egfr for a 60 year old woman with creatinine 1.1"
 
 exit codes: 0 done, 1 action failed, 2 bad usage, 3 not understood, 4 missing parameters, 5 not entitled.
-INTENT_HOME overrides where the store, history and generated files live."""
+INTENT_HOME overrides where the store and history live; files actions write go to its documents/
+folder unless --out DIR says otherwise."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,7 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     from intents.errors import IntentError
+    from terminal import progress
     from terminal.output import error
+
+    progress.install()  # a spinner on a terminal's stderr while the core does slow work
 
     try:
         return int(args.func(args) or 0)

@@ -12,10 +12,44 @@ def emit_json(data: Any, stream=None) -> None:
     stream.flush()
 
 
+PIPE_WIDTH = 10_000  # piped output is never wrapped: a line of a table stays one line for grep and awk
+
+
 def console(stderr: bool = False):
+    """Rich for a person at a terminal; unwrapped plain text (no colour, no box lines) into a pipe."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not (hasattr(stream, "isatty") and stream.isatty())
+    con = Console(stderr=stderr, highlight=False, soft_wrap=False, width=PIPE_WIDTH if piped else None,
+                  no_color=True if piped else None)
+    con.piped = piped
+    return con
+
+
+def show(con, renderable) -> None:
+    """Print a table or text; into a pipe, without the padding rich adds after the last column."""
+    if not getattr(con, "piped", False):
+        con.print(renderable)
+        return
+    with con.capture() as captured:
+        con.print(renderable)
+    con.file.write("\n".join(line.rstrip() for line in captured.get().splitlines()) + "\n")
+
+
+def article(word: str) -> str:
+    """ "a" or "an" for the word that follows: an enterprise licence, a pro licence, an NDA, a user."""
+    w = str(word).strip()
+    if not w:
+        return "a"
+    if w[:2].isupper() and w[0] in "AEFHILMNORSX":  # read as letters: an NDA, an SSN, an ICS file
+        return "an"
+    low = w.lower()
+    if low.startswith(("uni", "use", "usu", "eu", "one", "once")):
+        return "a"  # a user, a unit, a euro, a one-off
+    if low.startswith(("hour", "honest", "heir")):
+        return "an"
+    return "an" if low[0] in "aeiou" else "a"
 
 
 def error(err, as_json: bool) -> int:

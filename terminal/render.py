@@ -34,8 +34,11 @@ def fmt(value: Any, kind: str = "number", key: str = "") -> str:
 
 def outcome(out, spec, con) -> None:
     """Print an Outcome for a person."""
+    from rich import box
     from rich.table import Table
     from rich.text import Text
+
+    from terminal.output import show
 
     result = dict(out.result)
     basis = result.pop("basis", None)
@@ -56,23 +59,42 @@ def outcome(out, spec, con) -> None:
         for key, value in scalars.items():
             unit = hints.units.get(key, "")
             grid.add_row(key.replace("_", " "), fmt(value, key=key) + (f" {unit}" if unit else ""))
-        con.print(grid)
+        show(con, grid)
+    piped = getattr(con, "piped", False)
     for key, rows in tables.items():
-        table = Table(title=key.replace("_", " "), title_justify="left", show_lines=False)
-        cols = list(rows[0].keys())
+        # Into a pipe: every row, columns aligned by spaces, no box lines (grep, awk and sort read it)
+        table = Table(title=key.replace("_", " "), title_justify="left", show_lines=False,
+                      box=None if piped else box.HEAVY_HEAD, pad_edge=not piped)
+        cols = list(dict.fromkeys(c for r in rows for c in r))
         for col in cols:
-            numeric = all(isinstance(r.get(col), (int, float)) and not isinstance(r.get(col), bool) for r in rows)
-            table.add_column(col, justify="right" if numeric else "left")
-        limit = 400
+            numeric = all(isinstance(r.get(col), (int, float)) and not isinstance(r.get(col), bool) for r in rows
+                          if r.get(col) is not None)
+            table.add_column(col, justify="right" if numeric else "left", overflow="fold" if piped else "ellipsis")
+        limit = len(rows) if piped else 400
         for row in rows[:limit]:
             table.add_row(*(fmt(row.get(c), key=c) for c in cols))
-        con.print(table)
+        show(con, table)
         if len(rows) > limit:
-            con.print(f"[dim]… {len(rows) - limit} more rows (use --json for all)[/]")
+            con.print(f"[dim]… {len(rows) - limit} more rows (pipe it, or use --json, for all)[/]")
     if basis:
         con.print(Text(f"basis: {basis}", style="dim"))
     if disclaimer:
         con.print(Text(disclaimer, style="italic yellow"))
+    for path in written_files(out.result):
+        con.print(Text.assemble(("saved ", "bold"), (str(path), "underline"),
+                                ("  (files go to the documents folder, or --out DIR)", "dim")))
+
+
+def written_files(result: dict) -> list:
+    """The files a result says it wrote: string fields named path or *_path that exist as files."""
+    from pathlib import Path
+
+    out = []
+    for key, value in result.items():
+        if (key == "path" or key.endswith("_path")) and isinstance(value, str) and len(value) < 4096 \
+                and "\n" not in value and Path(value).is_file():
+            out.append(Path(value))
+    return out
 
 
 def match(m, con, registry=None) -> None:

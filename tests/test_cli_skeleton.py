@@ -9,7 +9,9 @@ def test_do_loan_payment_json(cli):
     assert r.code == 0, r.err
     assert r.json["action"] == "finance.loan_payment"
     assert r.json["result"]["monthly_payment"] == 1896.20
-    assert r.json["params"] == {"principal": 300000.0, "rate_pct": 6.5, "years": 30.0}
+    # issue 17 added the optional extra_monthly and timing, reported with their defaults
+    assert r.json["params"] == {"principal": 300000.0, "rate_pct": 6.5, "years": 30.0, "extra_monthly": 0.0,
+                                "timing": "end"}
 
 
 def test_run_utterance_gives_same_answer(cli):

@@ -122,7 +122,8 @@ def test_cli_continue_reads_the_last_run(cli):
     assert isinstance(data["follows"], int)
     run = cli("run", "-c", "--json", "and over 15 years")
     assert run.code == 0
-    assert run.json["params"] == {"principal": 300000.0, "rate_pct": 6.5, "years": 15.0}
+    assert run.json["params"] == {"principal": 300000.0, "rate_pct": 6.5, "years": 15.0,
+                                  "extra_monthly": 0.0, "timing": "end"}  # issue 17's optional parameters
     plain = cli("resolve", "--json", "what about at 7%?")
     assert plain.json["follows"] is None and plain.json["missing"]
 

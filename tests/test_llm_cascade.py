@@ -60,7 +60,8 @@ def test_llm_answer_is_validated_and_coerced(llm_session, llm_env):  # noqa: F81
     assert len(names) <= 5 + 1  # top-k candidates plus none_of_these, not the whole catalog
     loan_tool = next(t for t in sent["tools"] if t["function"]["name"] == "finance__loan_payment")
     params = loan_tool["function"]["parameters"]
-    assert set(params["properties"]) == {"principal", "rate_pct", "years"}
+    # issue 17 added the optional extra_monthly and timing: offered, not required
+    assert set(params["properties"]) == {"principal", "rate_pct", "years", "extra_monthly", "timing"}
     assert params["required"] == ["principal", "rate_pct", "years"]
     assert "kind" not in params["properties"]["principal"]  # SDK hints folded into the description
     assert sent["messages"][-1] == {"role": "user", "content": LOAN}
@@ -357,7 +358,9 @@ def test_strict_tools_from_the_live_model_with_null_for_not_stated(llm_session, 
     loan = next(t["function"] for t in sent["tools"] if t["function"]["name"] == "finance__loan_payment")
     assert loan["strict"] is True
     params = loan["parameters"]
-    assert params["additionalProperties"] is False and params["required"] == ["principal", "rate_pct", "years"]
+    # strict mode lists every property as required (optional ones accept null); issue 17 added two optional ones
+    assert params["additionalProperties"] is False
+    assert params["required"] == ["principal", "rate_pct", "years", "extra_monthly", "timing"]
     principal = params["properties"]["principal"]["anyOf"]
     assert {"type": "null"} in principal and any(p.get("exclusiveMinimum") == 0 for p in principal)
     assert all(t["function"].get("strict") for t in sent["tools"])

@@ -42,6 +42,8 @@ CATALOG = {  # action -> (slots with kind and unit, result fields), from shared/
     "dose": ({"weight_kg": ("weight", "kg"), "dose_mg_per_kg": ("dose_per_kg", "mg/kg")}, ["dose_mg"]),
     "convert_lab": ({"value": ("number", None), "analyte": ("choice", None), "unit": ("lab_unit", None)},
                     ["converted", "unit"]),
+    "body_weight": ({"weight_kg": ("weight", "kg"), "height_cm": ("height", "cm"), "sex": ("sex", None)},
+                    ["ibw_kg", "adjusted_kg"]),
 }
 
 
@@ -85,7 +87,7 @@ def test_listing_the_pack_imports_no_heavy_library():
         "print(len(h.pack.actions), heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "8 []"
+    assert out.strip() == "9 []"  # issue 17 added healthcare.body_weight
 
 
 # ---- eGFR, CKD-EPI 2021 ------------------------------------------------------------------------------
@@ -330,7 +332,8 @@ def test_icd_word_search_ranks_the_specific_code_first(run):
     assert result(run, "icd10_lookup", query="high blood pressure")["matches"][0]["code"] == "I10"
     assert result(run, "icd10_lookup", query="uti")["matches"][0]["code"] == "N39.0"
     out = result(run, "icd10_lookup", query="acute kidney failure", limit=5)
-    assert out["mode"] == "search" and out["count"] == 5 and out["matches"][0]["code"] == "N17"
+    # issue 17: billable codes before their category, the unspecified (general) form first
+    assert out["mode"] == "search" and out["count"] == 5 and out["matches"][0]["code"] == "N17.9"
 
 
 def test_icd_rejects_a_code_that_does_not_exist(run):

@@ -96,6 +96,30 @@ def test_deadline_committee_note_forward(session, unlocked):
     assert DISCLAIMER in r["disclaimer"]
 
 
+def test_deadline_calendar_event_round_trips(session, unlocked):
+    # RFC 5545: an all-day event is DTSTART;VALUE=DATE with DTEND the next day; icalendar parses it back
+    from icalendar import Calendar
+
+    r = run(session, "deadline", start_date="2007-08-02", days=30)
+    assert r["ics_path"] is None and r["due_date"] == "2007-09-04"
+    r = run(session, "deadline", start_date="2007-08-02", days=30, calendar=True)
+    path = Path(r["ics_path"])
+    assert path.suffix == ".ics" and path.name == "deadline-2007-09-04.ics"
+    raw = path.read_bytes()
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and b"DTSTART;VALUE=DATE:20070904\r\n" in raw
+    cal = Calendar.from_ical(raw)
+    assert str(cal["version"]) == "2.0" and "Intent Terminal" in str(cal["prodid"])
+    (event,) = cal.walk("VEVENT")
+    assert event.decoded("dtstart") == date(2007, 9, 4) and event.decoded("dtend") == date(2007, 9, 5)
+    assert str(event["summary"]) == "Deadline: 30 calendar days after 2007-08-02"
+    assert "FRCP 6(a)" in str(event["description"]) and DISCLAIMER in str(event["description"])
+    assert event["uid"] and event.decoded("dtstamp").tzinfo is not None
+    (alarm,) = event.walk("VALARM")
+    assert str(alarm["action"]) == "DISPLAY"
+    again = run(session, "deadline", start_date="2007-08-02", days=30, calendar=True)
+    assert Path(again["ics_path"]) != path and path.read_bytes() == raw  # never overwritten
+
+
 def test_deadline_committee_note_backward(session, unlocked):
     # Same Note: 21 days *before* an event landing on Saturday 2007-09-01 -> due Friday 2007-08-31
     # (6(a)(5): the "next day" is found by counting backward).
@@ -577,3 +601,49 @@ def test_cli_redact_relative_path_into_out_dir(cli, unlocked, tmp_path):
 def test_legal_pack_needs_an_entitlement(cli):
     r = cli("do", "legal.deadline", "start_date=2026-12-11", "days=21", "--json")
     assert r.code == 5 and r.json["error"]["feature"] == "pack.legal"
+
+
+def test_redact_names_everywhere_in_any_case(session, unlocked, tmp_path):
+    # issue 17: names the user gives are redacted wherever they occur, in any case and spacing, ' or ’
+    text = ("Kevin O'Brien signed. KEVIN O’BRIEN, kevin\n o'brien and Mr. O'Brien's lawyer; Annex A lists "
+            "Ann Lee. Acme Inc. paid.")
+    r = run(session, "redact", source=text, names=["Kevin O'Brien", "ann lee", "ACME INC."], kinds=["email"])
+    out = r["redacted_text"]
+    assert out.count("[REDACTED NAME]") == 5 and "Annex A" in out and "Mr. O'Brien's" in out
+    assert r["redactions"] == {"name": 5}
+
+
+def test_redact_names_in_docx_metadata_and_file_name(session, unlocked, tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Client: Jane Roe")
+    doc.sections[0].header.paragraphs[0].text = "Privileged - JANE ROE matter"
+    doc.core_properties.author = "jane roe"
+    doc.core_properties.title = "Intake for Jane Roe"
+    doc.save(tmp_path / "jane_roe-intake.docx")
+    r = run(session, "redact", source=str(tmp_path / "jane_roe-intake.docx"), names=["Jane Roe"])
+    assert Path(r["path"]).name == "name-intake.redacted.docx"
+    out = Document(r["path"])
+    assert "Roe" not in out.paragraphs[0].text and "ROE" not in out.sections[0].header.paragraphs[0].text
+    assert out.core_properties.author == "[REDACTED NAME]" and "Roe" not in out.core_properties.title
+    assert r["redactions"] == {"name": 4}
+
+
+def test_citations_short_names(session, unlocked):
+    # Bluebook 10.9 short forms: the first party's name, unless it is a government (United States, People),
+    # then the other party's; "In re Gault" -> Gault. eyecite gives Nixon and Anderson an earlier case's
+    # name (it reads back past the sentence end); the names written right before them are used instead.
+    text = ("See Bush v. Gore, 531 U.S. 98 (2000); Lissner v. Saad, 1 F.4th 1 (1st Cir. 2021). In re Gault, "
+            "387 U.S. 1 (1967). United States v. Nixon, 418 U.S. 683 (1974). Roe v. Wade, 410 U.S. 113, 93 S. Ct. "
+            "705 (1973). People v. Anderson, 6 Cal. 3d 628 (1972).")
+    r = run(session, "extract_citations", source=text)
+    got = {c["text"]: (c["case_name"], c["short_name"]) for c in r["citations"]}
+    assert got == {
+        "531 U.S. 98": ("Bush v. Gore", "Bush"), "1 F.4th 1": ("Lissner v. Saad", "Lissner"),
+        "387 U.S. 1": ("In re Gault", "Gault"), "418 U.S. 683": ("United States v. Nixon", "Nixon"),
+        "410 U.S. 113": ("Roe v. Wade", "Roe"), "93 S. Ct. 705": ("Roe v. Wade", "Roe"),
+        "6 Cal. 3d 628": ("People v. Anderson", "Anderson"),
+    }
+    nixon = next(c for c in r["citations"] if c["text"] == "418 U.S. 683")
+    assert "earlier citation" in nixon["name_note"]

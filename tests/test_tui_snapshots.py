@@ -5,6 +5,8 @@ changes only when the TUI's own rendering does. Update with `pytest tests/test_t
 --snapshot-update` after checking the new frames by eye."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from terminal.tui.app import IntentApp
@@ -12,9 +14,14 @@ from terminal.tui.messages import RunRequested
 from tests.test_tui_support import demo_session, settle
 
 
+# A fixed documents folder: the confirmation says where files go, so the frame must not carry a random
+# tmp path. No snapshot runs an action that writes there.
+OUT = Path("/tmp/intent-terminal-snapshots/documents")
+
+
 @pytest.fixture
-def app(home, tmp_path):
-    return IntentApp(session=demo_session(home, tmp_path / "out"))
+def app(home):
+    return IntentApp(session=demo_session(home, OUT))
 
 
 

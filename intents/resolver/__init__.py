@@ -81,6 +81,59 @@ class Resolver(Protocol):
     def resolve(self, text: str) -> Match: ...
 
 
+class Interactive:
+    """What an interactive front end (the TUI, the CLI's questions) asks of a resolver, beyond `resolve`:
+
+    - `resolve_local(text)`: the local tier only, cheap enough for every keystroke;
+    - `wants_llm(match)`: whether a slower tier should be asked on Enter (in a worker);
+    - `refine(match, context=None)`: that slower tier's answer, given the previous turn (never raises);
+    - `answer(spec, slot, text)`: an answer to one question, read by the same kind parsers as a request.
+
+    Resolvers may inherit these defaults; `interactive(r)` gives any `resolve`-only resolver them too, so
+    front ends call the interface rather than probing for methods."""
+
+    packs: dict[str, str] | None = None
+
+    def resolve(self, text: str) -> Match:  # pragma: no cover - every resolver defines it
+        raise NotImplementedError
+
+    def resolve_local(self, text: str) -> Match:
+        return self.resolve(text)
+
+    def wants_llm(self, match: Match) -> bool:
+        return False
+
+    def refine(self, match: Match, context: str | None = None) -> Match:
+        """`context`: the previous turn, for a tier that can use it (a follow-up)."""
+        return match
+
+    def answer(self, spec, slot: str, text: str):
+        """An `answers.Answer`: the value for `slot`, or one sentence saying what is expected."""
+        from intents.resolver.answers import read
+
+        return read(spec, slot, text, getattr(self, "packs", None))
+
+
+class _Adapted(Interactive):
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.packs = getattr(inner, "packs", None)
+
+    def resolve(self, text: str) -> Match:
+        return self.inner.resolve(text)
+
+
+def interactive(resolver) -> Interactive:
+    """`resolver` with the whole Interactive interface (its own methods where it has them)."""
+    if isinstance(resolver, Interactive):
+        return resolver
+    adapted = _Adapted(resolver)
+    for name in ("resolve_local", "wants_llm", "refine", "answer"):  # its own, over the defaults
+        if callable(getattr(resolver, name, None)):
+            setattr(adapted, name, getattr(resolver, name))
+    return adapted
+
+
 def local_resolver(registry) -> Resolver:
     """The offline resolver over the installed packs' samples and templates."""
     from intents.resolver.local import LocalResolver

@@ -16,7 +16,7 @@ import os
 import threading
 from typing import Annotated, Any
 
-from intents.resolver import Alternative, Match
+from intents.resolver import Alternative, Interactive, Match
 
 
 def cascade_for(session, local):
@@ -36,7 +36,7 @@ def cascade_for(session, local):
     return Cascade(local, session.registry, session.gate, cfg, session.home, mode=session.mode, unavailable=reason)
 
 
-class Cascade:
+class Cascade(Interactive):
     def __init__(self, local, registry, gate, cfg, home, mode: str = "auto", llm=None,
                  unavailable: str | None = None) -> None:
         self.local = local
@@ -63,6 +63,9 @@ class Cascade:
     def resolve(self, text: str) -> Match:
         """Local first, then the LLM if it is wanted: blocks up to the timeout when it calls the server."""
         return self.refine(self.local.resolve(text))
+
+    def answer(self, spec, slot: str, text: str):
+        return self.local.answer(spec, slot, text)  # one question's answer: the local kind parsers
 
     def resolve_local(self, text: str) -> Match:
         """The local tier's answer alone, in milliseconds: for previews on every keystroke."""

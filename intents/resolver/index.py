@@ -147,7 +147,10 @@ def load_or_build(actions: list, home: Path | None, key: str) -> dict:
                 return data
         except (OSError, ValueError):
             pass
-    data = build(actions)
+    from intents.progress import status
+
+    with status(f"building the resolver index over {len(actions)} actions (once per set of packs)…"):
+        data = build(actions)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ import math
 import time
 from typing import Any
 
-from intents.resolver import Alternative, Match, entities, slots as slot_roles, text
+from intents.resolver import Alternative, Interactive, Match, entities, slots as slot_roles, text
 from intents.resolver.index import OOS, load_or_build
 
 ACCEPT = 0.30  # below this similarity nothing is close enough
@@ -21,7 +21,7 @@ RERANK_GAP = 0.10  # candidates this close to the best are re-ranked by how well
 ALTERNATIVE_GAP = 0.12  # actions scoring within this of the best are offered as alternatives
 
 
-class LocalResolver:
+class LocalResolver(Interactive):
     def __init__(self, actions: list, index: dict, packs: dict[str, str] | None = None) -> None:
         from intents.resolver.classifier import Classifier
         from intents.resolver.templates import Templates

@@ -22,6 +22,7 @@ ENTITY_KINDS: dict[str, tuple[str, ...]] = {
     "years": ("duration", "number"),
     "days": ("days", "number"),
     "date": ("date",),
+    "date_list": ("date",),
     "weight": ("weight", "number"),
     "height": ("height", "number"),
     "creatinine": ("lab", "number"),
@@ -95,7 +96,12 @@ LAB_CHOICE_SYNONYMS = {"sugar": "glucose", "blood sugar": "glucose", "bg": "gluc
                        "trigs": "triglycerides", "triglyceride": "triglycerides", "bun": "urea", "chol": "cholesterol",
                        "ldl": "cholesterol", "hdl": "cholesterol", "creat": "creatinine"}
 CHOICE_SYNONYMS = {"business": "court", "working": "court", "judicial": "court", "qtcb": "bazett",
-                   "qtcf": "fridericia", "qtcfra": "framingham", "qtch": "hodges", **LAB_CHOICE_SYNONYMS}
+                   "qtcf": "fridericia", "qtcfra": "framingham", "qtch": "hodges", **LAB_CHOICE_SYNONYMS,
+                   # payment timing (annuity due), Cockcroft-Gault weight basis, HbA1c (until packs declare these)
+                   "in advance": "begin", "beginning": "begin", "start of each": "begin", "annuity due": "begin",
+                   "in arrears": "end", "ibw": "ideal", "abw": "adjusted", "adjbw": "adjusted",
+                   "total body weight": "actual", "tbw": "actual", "a1c": "hba1c", "glycated": "hba1c",
+                   "glycosylated": "hba1c"}
 
 
 class Filler:
@@ -144,10 +150,15 @@ class Filler:
         for w in after:
             if w in cues and slot.kind in ("age", "years", "weight", "height", "heart_rate", "creatinine"):
                 score += 0.3
-        # "84k net operating income": a described slot named right after the value
-        for dist, w in enumerate(self._after_until_value(e, 3)):
+        # "84k net operating income", "4000 in fees", "6,000 of closing costs": a described slot named right
+        # after the value (past a linking in/of) says more than a preposition before it
+        after = self._after_until_value(e, 4)
+        if after and after[0] in ("in", "of") and len(after) > 1:
+            after = after[1:]
+        for dist, w in enumerate(after[:3]):
             if _names(w, described):
-                score += 0.8 / (1 + dist)
+                score += (1.2 if dist == 0 else 0.8 / (1 + dist))
+                break
         return score
 
     def _after_until_value(self, e: Entity, n: int) -> list[str]:
@@ -171,7 +182,8 @@ class Filler:
             ("party", self._parties), ("currency", self._currencies), ("source", self._source),
             ("query", self._query), ("pack", self._pack), ("jurisdiction", self._jurisdiction),
             ("boolean", self._boolean), ("choice", self._choice), ("lab_unit", self._lab_unit),
-            ("sex", self._typed), ("date", self._typed), ("number_list", self._typed), ("icd10", self._typed),
+            ("sex", self._typed), ("date", self._typed), ("date_list", self._date_list), ("number_list", self._typed),
+            ("icd10", self._typed),
         ]
         done = set()
         for kind, handler in handlers:
@@ -214,6 +226,37 @@ class Filler:
                 self._set(slot, value, why, ents[0])
             elif slot.kind == "number_list":
                 self._level_flows(slot)
+
+    def _date_list(self, group) -> None:
+        """A list of dates is every date said, in order ("XIRR of ... on 2008-01-01, 2008-03-01, ...")."""
+        slot = group[0]
+        dates = self.free("date")
+        if len(dates) >= 2:
+            for e in dates:
+                self.used.add(id(e))
+            self.slots[slot.name] = [e.value for e in dates]
+            self.reasons[slot.name] = f"the {len(dates)} dates said, in order"
+            self._dated_amounts(dates)
+
+    def _dated_amounts(self, dates: list[Entity]) -> None:
+        """ "-5000 on 2024-01-15, 1500 on 2024-06-30": an amount said before each date fills the list of
+        numbers that goes with the dates (money going out, "invested 20000 on ...", is negative)."""
+        lists = [s for s in self.spec.slots if s.kind == "number_list" and s.name not in self.slots]
+        if not lists or self.free("number_list"):
+            return
+        amounts = []
+        for d in dates:
+            before = [x for x in self.free("money", "number") if x.end <= d.start]
+            if not before or not re.fullmatch(r"[\s,;:]*(?:on|at|dated|as of)?[\s,;:]*", self.low[before[-1].end:d.start]):
+                return
+            amounts.append(before[-1])
+        values = [float(a.value) for a in amounts]
+        if values and values[0] > 0 and _says_outlay(self._before(amounts[0], 3)):
+            values[0] = -values[0]
+        for a in amounts:
+            self.used.add(id(a))
+        self.slots[lists[0].name] = values
+        self.reasons[lists[0].name] = "the amount said before each date"
 
     def _level_flows(self, slot) -> None:
         """Cash flows said as an outlay and a level yearly amount: "an initial investment of 1.2 million,
@@ -516,9 +559,15 @@ class Filler:
                 if words and any(re.search(rf"\b(?:not|no|without)\s+{w}", self.low) for w in words):
                     self.slots[slot.name] = False
                     self.reasons[slot.name] = "negated slot word"
-                elif words and any(re.search(rf"\b{w}", self.low) for w in words):
+                elif words and any(self._said_alone(w) for w in words):
                     self.slots[slot.name] = True
                     self.reasons[slot.name] = "slot word said"
+
+    def _said_alone(self, word: str) -> bool:
+        """The word is said outside every tagged value: "calendar" in "30 calendar days" qualifies the days
+        and does not turn on a boolean slot named calendar; "add it to my calendar" does."""
+        spans = [(e.start, e.end) for e in self.t.entities]
+        return any(not any(a <= m.start() < b for a, b in spans) for m in re.finditer(rf"\b{word}", self.low))
 
     def _choice(self, group) -> None:
         for slot in group:
@@ -530,7 +579,8 @@ class Filler:
                 if days:
                     self.slots[slot.name] = days[0].extra["day_type"]
                     self.reasons[slot.name] = f"'{days[0].text}'"
-                    continue
+                # only the days themselves say the day type: "california state court: 10 days" is calendar days
+                continue
             found = None
             for c in choices:
                 if re.search(rf"\b{re.escape(c.lower())}\b", self.low):
@@ -559,8 +609,17 @@ class Filler:
         slot = group[0]
         labs = [e for e in self.t.entities if e.kind == "lab"]
         if labs:
-            self.slots[slot.name] = labs[0].unit
+            per_mol = re.match(r"\s*/\s*mol\b", self.low[labs[0].end:])  # "53 mmol/mol": HbA1c, IFCC
+            self.slots[slot.name] = "mmol/mol" if per_mol and labs[0].unit == "mmol/L" else labs[0].unit
             self.reasons[slot.name] = f"unit of '{labs[0].text}'"
+            return
+        percents = self.free("percent")
+        if percents and "choice" in {s.kind for s in self.spec.slots}:  # "hba1c 7%": the value is in percent
+            self.slots[slot.name] = "%"
+            self.reasons[slot.name] = f"unit of '{percents[0].text}'"
+            value = next((s for s in self.spec.slots if s.kind == "number" and s.name not in self.slots), None)
+            if value is not None:
+                self._set(value, percents[0].value, "the value given in percent", percents[0])
 
     def _text(self, slot) -> None:
         if slot.name in self.captures:

@@ -85,7 +85,9 @@ def issue(args) -> int:
     if args.json:
         emit_json({"out": str(args.out), "plan": args.plan, "days": args.days, "subject": args.subject})
     else:
-        print(f"wrote a {args.plan} licence for {args.subject}, {args.days:g} days, to {args.out}")
+        from terminal.output import article
+
+        print(f"wrote {article(args.plan)} {args.plan} licence for {args.subject}, {args.days:g} days, to {args.out}")
     return 0
 
 

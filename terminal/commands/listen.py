@@ -17,7 +17,7 @@ def register(sub) -> None:
     p.add_argument("--engine", choices=("sphinx", "whisper", "openai"), default=None,
                    help="speech engine: sphinx (offline, default), whisper (offline, extra voice-whisper), "
                         "openai (cloud; opt in with INTENT_VOICE_CLOUD=1)")
-    p.add_argument("--out", type=Path, help="directory for files the action writes (default: current directory)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="directory for files the action writes (default: documents/ in the data dir, e.g. $INTENT_HOME/documents)")
     p.add_argument("-c", "--continue", dest="follow", action="store_true",
                    help="read what was said as a follow-up of the last run ('same for a man')")
     p.add_argument("--timeout", type=float, default=8.0, help="microphone: seconds to wait for speech")

@@ -24,9 +24,12 @@ def register(sub) -> None:
 
 def _common(p) -> None:
     p.add_argument("--json", action="store_true", help="print JSON: {action, params, result} or {error}")
-    p.add_argument("--out", type=Path, help="directory for files the action writes (default: current directory)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="directory for files the action writes (default: documents/ in the data dir, e.g. $INTENT_HOME/documents)")
     p.add_argument("--no-input", action="store_true", help="never ask for missing parameters (exit 4 instead)")
-    p.add_argument("--fhir", action="store_true", help="healthcare: print the result as a FHIR R4B Observation")
+    p.add_argument("--format", metavar="NAME", dest="format",
+                   help="print the result in an output format the action's pack supplies (see docs/actions.md)")
+    p.add_argument("--fhir", dest="format", action="store_const", const="fhir",
+                   help="the same as --format fhir (healthcare: a FHIR R4B Observation)")
     tier = p.add_mutually_exclusive_group()
     tier.add_argument("--llm", dest="mode", action="store_const", const="llm", help="ask the LLM tier even when the local one is sure")
     tier.add_argument("--local", dest="mode", action="store_const", const="local", help="never call an LLM")
@@ -38,15 +41,30 @@ def _session(args):
     return Session(out_dir=args.out, mode=getattr(args, "mode", None) or "auto")
 
 
-def _asker(args):
+def _asker(args, session):
+    """Ask a missing parameter at the terminal; the answer is read by the resolver's kind parsers (as in
+    the TUI: "thirty", "6 and a half percent", "5 ft 9"), a wrong one is asked again with one sentence."""
     if args.json or args.no_input or not interactive():
         return None
 
     def ask(slot, action_id):
-        try:
-            return input(f"{slot.ask()} ") or None
-        except EOFError:
-            return None
+        import sys
+
+        from intents.resolver import interactive as interactive_resolver
+
+        spec = session.registry.spec(action_id)
+        for _ in range(3):
+            try:
+                raw = input(f"{slot.ask()} ")
+            except EOFError:
+                return None
+            if not raw.strip():
+                return None
+            answer = interactive_resolver(session.resolver).answer(spec, slot.name, raw)
+            if answer.ok:
+                return answer.value
+            sys.stderr.write(answer.error + "\n")
+        return None
 
     return ask
 
@@ -54,7 +72,7 @@ def _asker(args):
 def run_text(args) -> int:
     session = _session(args)
     text = read_text(args.text)
-    outcome = session.run_text(text, ask=_asker(args), follow=args.follow)
+    outcome = session.run_text(text, ask=_asker(args, session), follow=args.follow)
     return _show(session, outcome, args)
 
 
@@ -62,15 +80,13 @@ def run_do(args) -> int:
     from intents.params import parse_pairs
 
     session = _session(args)
-    outcome = session.run_action(args.action, parse_pairs(args.params), ask=_asker(args))
+    outcome = session.run_action(args.action, parse_pairs(args.params), ask=_asker(args, session))
     return _show(session, outcome, args)
 
 
 def _show(session, outcome, args) -> int:
-    if args.fhir:
-        from vertical_packs.healthcare.fhir import to_observation
-
-        emit_json(to_observation(outcome))
+    if args.format:
+        _print_format(session, outcome, args.format)
     elif args.json:
         emit_json(outcome.to_json())
     else:
@@ -87,3 +103,19 @@ def _show(session, outcome, args) -> int:
         else:
             render.outcome(outcome, session.registry.spec(outcome.action), con)
     return 0
+
+
+def _print_format(session, outcome, name: str) -> None:
+    """An output format the action's pack supplies through the SDK (`Pack.output_format`)."""
+    from intents.errors import UsageError
+
+    action = session.registry.action(outcome.action)
+    fmt = action.formats.get(name)
+    if fmt is None:
+        have = ", ".join(sorted(action.formats)) or "none"
+        raise UsageError(f"{outcome.action} has no output format '{name}' (its formats: {have})")
+    data = fmt.render(outcome)
+    if isinstance(data, str):
+        print(data)
+    else:
+        emit_json(data)

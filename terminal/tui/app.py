@@ -166,7 +166,8 @@ def run_app(session=None) -> int:
     """Open the terminal UI; returns the process exit status."""
     import sys
 
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    served = os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")  # `intent serve`: a browser tab
+    if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
         # Piped or scripted: a full-screen app would only print escape codes.
         sys.stderr.write("intent: the terminal UI needs a terminal; for scripts use `intent run TEXT` "
                          "or `intent --help`\n")

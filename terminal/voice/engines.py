@@ -173,7 +173,10 @@ def _new_decoder(grammar, home):
     config = Config(lm=str(lm), dict=str(dic), loglevel="FATAL", dither=True, cmn="batch", lw=10.0,
                     beam=1e-80, wbeam=1e-60, pbeam=1e-80, lpbeam=1e-60, lponlybeam=1e-50)
     config["samprate"] = RATE
-    return Decoder(config)
+    from intents.progress import status
+
+    with status("loading the speech model (pocketsphinx, with the installed packs' words)…"):
+        return Decoder(config)
 
 
 class WhisperEngine(Engine):
@@ -210,9 +213,12 @@ class WhisperEngine(Engine):
             if key not in self._models:
                 from faster_whisper import WhisperModel
 
+                from intents.progress import status
+
                 threads = int(os.environ.get("INTENT_WHISPER_THREADS", "2"))
-                self._models[key] = WhisperModel(key, device="cpu", compute_type="int8", cpu_threads=threads,
-                                                 local_files_only=True)
+                with status("loading the Whisper speech model…"):
+                    self._models[key] = WhisperModel(key, device="cpu", compute_type="int8", cpu_threads=threads,
+                                                     local_files_only=True)
             return self._models[key]
 
     def _transcribe(self, clip: Clip) -> str:

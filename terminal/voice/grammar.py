@@ -234,6 +234,7 @@ KIND_VALUES = {
     "dose_per_kg": lambda r: say_int(r.randrange(1, 40)) + r.choice(["", " milligrams per kilogram", " mg per kg"]),
     "number_list": _number_list,
     "list": _number_list,
+    "date_list": lambda r: " and ".join(_date(r) for _ in range(r.randrange(2, 4))),
     "currency": lambda r: r.choice(CURRENCIES),
     "sex": lambda r: r.choice(["female", "male", "woman", "man"]),
     "jurisdiction": lambda r: r.choice(JURISDICTIONS),

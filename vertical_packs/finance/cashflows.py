@@ -1,4 +1,4 @@
-"""Discounted cash flow actions: NPV and IRR on numpy-financial.
+"""Discounted cash flow actions: NPV and IRR on numpy-financial, XIRR (dated flows) on pyxirr.
 
 Convention (numpy-financial's): the first cash flow happens now, at t=0, and is not discounted. Excel's
 NPV() starts at t=1, so Excel's value is ours divided by (1+rate); the result carries both.
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -154,3 +155,77 @@ def irr(cash_flows: CashFlows = _flows("Cash flows per period, the first one now
         basis=f"IRR solves sum CF_t/(1+irr)^t = 0 for t = 0..{len(cash_flows) - 1}, the first flow at t=0 "
         f"(numpy-financial irr), per period{note}",
     )
+
+
+class XIRR(Result):
+    xirr_pct: float
+    days: int  # from the first date to the last
+    sign_changes: int
+
+
+@pack.action(
+    title="XIRR (irregular dates)",
+    samples=[
+        "xirr of -10000, 2750, 4250, 3250, 2750 on 2008-01-01, 2008-03-01, 2008-10-30, 2009-02-15, 2009-04-01",
+        "XIRR with these dates: -5000 on 2024-01-15, 1500 on 2024-06-30, 4200 on 2025-03-01",
+        "annualised return of cash flows on irregular dates",
+        "irr with dates: invested 20000 on 1 March 2023, got 5000 on 1 September 2023 and 18000 on 15 May 2025",
+        "money weighted return of -1000 on 2022-01-01 and 1150 on 2023-03-15",
+        "calculate xirr",
+        "xirr for -25000 2021-02-01, 3000 2021-12-31, 3000 2022-12-31, 26000 2023-06-30",
+        "what's the internal rate of return when the flows are on these dates",
+        "extended irr of -100k on Jan 5 2024, 40k on Aug 1 2024, 75k on Jul 1 2025",
+        "xirr please",
+        "dated cash flows irr: -50000 2020-03-01, 10000 2020-09-01, 60000 2022-01-15",
+        "excel xirr of my investment flows",
+    ],
+    templates=[
+        "(xirr|extended irr|dated irr) [of|for] {cash_flows} (on|at|dated) {dates}",
+        "(xirr|irr) with [these] dates [of|for] {cash_flows} {dates}",
+    ],
+    render=Render(kind="headline", headline="xirr_pct", headline_format="percent"),
+)
+def xirr(
+    cash_flows: CashFlows = Slot("Cash flows, outflows negative, one per date", kind="number_list",
+                                 question="What are the cash flows (e.g. -10000, 2750, 4250)?"),
+    dates: list[date] = Slot("The date of each cash flow (ISO YYYY-MM-DD), as many as there are flows",
+                             kind="date_list", min_length=2, max_length=MAX_FLOWS,
+                             question="On which dates (one per cash flow, YYYY-MM-DD)?"),
+) -> XIRR:
+    """Annualised internal rate of return of cash flows on irregular dates (Excel's XIRR), via pyxirr."""
+    from pyxirr import InvalidPaymentsError, xirr as _xirr
+
+    _check_flows(cash_flows)
+    if len(dates) != len(cash_flows):
+        raise ParameterError("dates", f"{len(dates)} dates for {len(cash_flows)} cash flows; give one date per flow")
+    if not all(1900 <= d.year <= 2200 for d in dates):
+        raise ParameterError("dates", "dates must fall between the years 1900 and 2200")
+    signs = [v > 0 for v in cash_flows if v != 0]
+    changes = sum(1 for a, b in zip(signs, signs[1:]) if a != b)
+    if changes == 0:
+        raise ParameterError("cash_flows", "an XIRR needs at least one negative and one positive cash flow")
+    try:
+        value = _xirr(dates, cash_flows)
+    except InvalidPaymentsError as exc:
+        raise ParameterError("cash_flows", str(exc)) from None
+    if value is None or not math.isfinite(value):
+        raise ParameterError("cash_flows", "these dated cash flows have no internal rate of return")
+    first, last = min(dates), max(dates)
+    note = "" if changes == 1 else f"; the flows change sign {changes} times, so more than one rate may solve it"
+    return XIRR(
+        xirr_pct=round(value * 100, 4),
+        days=(last - first).days,
+        sign_changes=changes,
+        basis=f"XIRR solves sum CF_i/(1+x)^((d_i - d_0)/365) = 0 over {len(dates)} dated flows from "
+        f"{first.isoformat()} to {last.isoformat()} (actual days / 365, Excel's XIRR convention; pyxirr "
+        f"{_version('pyxirr')}){note}",
+    )
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "?"

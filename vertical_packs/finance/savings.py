@@ -4,7 +4,7 @@ Contributions are made monthly at the end of each month (numpy-financial's defau
 """
 from __future__ import annotations
 
-from intents.sdk import ParameterError, Render, Result, Slot
+from intents.sdk import ParameterError, Render, Result, Slot, figure
 from vertical_packs.finance import slots
 from vertical_packs.finance.manifest import pack
 
@@ -68,8 +68,8 @@ def compound_interest(
         future_value=round(future, 2),
         total_contributions=round(paid_in, 2),
         interest_earned=round(future - paid_in, 2),
-        basis=f"FV = P(1+r/n)^(n*t) + C*((1+i)^m-1)/i with P = {principal:g}, r = {rate_pct:g}%, "
-        f"n = {n} compoundings a year, t = {years:g} years, C = {monthly_contribution:g} at the end of each "
+        basis=f"FV = P(1+r/n)^(n*t) + C*((1+i)^m-1)/i with P = {figure(principal)}, r = {rate_pct:g}%, "
+        f"n = {n} compoundings a year, t = {years:g} years, C = {figure(monthly_contribution)} at the end of each "
         f"of m = {months} months{equivalent}; total contributions include the starting balance",
     )
 
@@ -122,11 +122,11 @@ def savings_goal(
     paid_in = current_savings + needed * months
     # with deposits the balance lands exactly on the target; without, the savings alone grow past it
     final = target if needed else float(npf.fv(r, months, 0, -current_savings))
-    start = f", starting from {current_savings:g} already saved" if current_savings else ""
+    start = f", starting from {figure(current_savings)} already saved" if current_savings else ""
     return SavingsGoal(
         monthly_contribution=round(needed, 2),
         total_contributions=round(paid_in, 2),
         interest_earned=round(final - paid_in, 2),
-        basis=f"PMT = (FV - PV(1+r)^n)*r/((1+r)^n-1) with FV = {target:g}, r = {rate_pct:g}%/12, "
+        basis=f"PMT = (FV - PV(1+r)^n)*r/((1+r)^n-1) with FV = {figure(target)}, r = {rate_pct:g}%/12, "
         f"n = {months} monthly deposits at the end of each month{start} (numpy-financial pmt)",
     )

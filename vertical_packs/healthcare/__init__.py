@@ -7,6 +7,6 @@ FD&C Act §520(o)(1)(E)).
 from __future__ import annotations
 
 from vertical_packs.healthcare.manifest import pack
-from vertical_packs.healthcare import body, cardio, dosing, icd10, labs, renal  # noqa: F401  (register actions)
+from vertical_packs.healthcare import body, cardio, dosing, fhir, icd10, labs, renal  # noqa: F401  (register actions, the fhir format)
 
 __all__ = ["pack"]

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from intents.errors import ActionFailed, UsageError
+from vertical_packs.healthcare.manifest import pack
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -134,6 +135,7 @@ def _components(params: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+@pack.output_format("fhir", description="the result as a validated FHIR R4B Observation (JSON)")
 def to_observation(outcome: Any, *, effective: datetime | None = None) -> dict[str, Any]:
     """A validated FHIR R4B Observation (as JSON-ready dict) for a healthcare outcome.
 

@@ -67,7 +67,7 @@ def icd10_lookup(
     elif code and dotted:  # written as a code (E11.99): searching its pieces as words would mislead
         raise ParameterError("query", f"{code} is not a code in the {RELEASE}")
     else:
-        hits = index.search(text, limit)
+        hits = clinical_order(index, text, index.search(text, max(5 * limit, 60)))[:limit]
         if not hits and code:
             raise ParameterError("query", f"{code} is not a code in the {RELEASE}")
     matches = [ICDMatch(code=index.codes[i], description=index.descriptions[i], billable=index.billable[i]) for i in hits]
@@ -76,7 +76,10 @@ def icd10_lookup(
     elif mode == "code":
         how = f"codes beginning {code}"
     else:
-        how = "keyword search over code descriptions and inclusion terms, exact words ranked first, then shorter descriptions"
+        how = ("keyword search over code descriptions and inclusion terms; what a clinician usually means first: "
+               "codes with more of the words asked, then billable codes, then the general form (unspecified, "
+               "essential, uncomplicated) before specific or rare ones; perinatal, pregnancy, congenital, history "
+               "and screening codes only when the words ask for them")
     return ICDLookup(
         matches=matches,
         count=len(matches),
@@ -85,3 +88,43 @@ def icd10_lookup(
         basis=f"{RELEASE}, via simple-icd-10-cm {library_version()}; {how}. 'billable' = a leaf code "
         "(valid for claims). Verify the final code against the official tabular list and guidelines.",
     )
+
+
+# Codes for a particular setting: perinatal (P), pregnancy (O), congenital malformations (Q), encounters and
+# history (Z). A clinician asking for "pneumonia" means J18.9, not P23 congenital pneumonia, unless the words
+# say newborn, pregnancy ... (ICD-10-CM chapters 15-17 and 21 are only used in those settings).
+_SETTINGS = {  # setting -> (its chapters, the words that ask for it)
+    "perinatal": ("PQ", frozenset("newborn newborns neonatal neonate neonates perinatal congenital fetal fetus "
+                                  "utero birth infant".split())),
+    "pregnancy": ("O", frozenset("pregnancy pregnant puerperium puerperal postpartum obstetric maternal "
+                                 "childbirth delivery antepartum gestational".split())),
+    "history": ("Z", frozenset("history screening encounter family sequela examination".split())),
+}
+# qualifiers of the default form of a condition: they do not make a code more specific than what was asked
+_DEFAULT_FORM = frozenset("unspecified specified not elsewhere classified nos site organism without complications "
+                          "uncomplicated essential primary initial encounter".split())
+
+
+def clinical_order(index, query: str, hits: list[int]) -> list[int]:
+    """Re-rank search hits the way a clinician reads them (stable within equal keys)."""
+    from vertical_packs.healthcare.icd10_index import expand, tokens
+
+    asked = set(expand(query))
+    settings_asked = {name for name, (_ch, words) in _SETTINGS.items() if asked & words}
+
+    def setting_of(i: int, words: set[str]) -> str | None:
+        chapter = index.codes[i][:1]
+        by_chapter = next((name for name, (chapters, _cue) in _SETTINGS.items() if chapter in chapters), None)
+        return by_chapter or next((name for name, (_ch, cue) in _SETTINGS.items() if words & cue), None)
+
+    def key(pos_and_i):
+        pos, i = pos_and_i
+        words = set(tokens(index.descriptions[i]))
+        setting = setting_of(i, words)
+        # the setting asked for ("newborn pneumonia") first, general codes next, other settings last
+        place = 0 if setting in settings_asked else (1 if setting is None else 2)
+        matched = sum(1 for w in asked if w in words or any(x.startswith(w) for x in words if len(w) >= 4))
+        extra = len(words - asked - _DEFAULT_FORM)
+        return (place, -matched, not index.billable[i], extra, pos)
+
+    return [i for _pos, i in sorted(enumerate(hits), key=key)]

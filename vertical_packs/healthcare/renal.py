@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from intents.sdk import Render, Result
+from intents.sdk import Chart, ParameterError, Render, Result, Slot
+from vertical_packs.healthcare.body import adjusted_body_weight, ideal_body_weight
 from vertical_packs.healthcare.manifest import pack
-from vertical_packs.healthcare.slots import AGE, CREATININE, SEX, WEIGHT, check_adult, check_creatinine_mg_dl
+from vertical_packs.healthcare.slots import AGE, CREATININE, SEX, WEIGHT, check_adult, check_creatinine_mg_dl, check_height_cm
 
 # CKD-EPI 2021 creatinine equation constants by sex: (kappa, alpha, sex factor).
 # Inker LA et al., N Engl J Med 2021;385:1737-49 (the creatinine equation, eGFRcr).
@@ -27,6 +28,8 @@ class EGFRResult(Result):
 
 class CrClResult(Result):
     crcl_ml_min: float
+    weight_basis: str = "actual"
+    weight_used_kg: float | None = None
 
 
 def ckd_stage(egfr: float) -> str:
@@ -61,7 +64,11 @@ def ckd_stage(egfr: float) -> str:
         "(egfr|gfr) (creatinine|scr|cr) {creatinine_mg_dl} age {age} {sex}",
     ],
     render=Render(kind="headline", headline="egfr", headline_format="number",
-                  units={"egfr": "mL/min/1.73 m²"}),
+                  units={"egfr": "mL/min/1.73 m²"},
+                  charts=[Chart(kind="bands", title="KDIGO GFR categories", value="egfr", unit="mL/min/1.73 m²",
+                                bands=[{"label": "G5", "from": 0, "to": 15}, {"label": "G4", "from": 15, "to": 30},
+                                       {"label": "G3b", "from": 30, "to": 45}, {"label": "G3a", "from": 45, "to": 60},
+                                       {"label": "G2", "from": 60, "to": 90}, {"label": "G1", "from": 90, "to": 130}])]),
 )
 def egfr(
     creatinine_mg_dl: float = CREATININE,
@@ -105,11 +112,17 @@ def egfr(
         "clcr for a 50 year old woman 70 kg serum creatinine 0.8 mg/dl",
         "what's his creatinine clearance: 63 years, 85 kg, creatinine 1.3",
         "creatinine clearance",
+        "crcl using ideal body weight, 70 year old man, 120 kg, 180 cm, creatinine 1.2",
+        "cockcroft gault with adjusted body weight for an obese woman 55 years 110 kg 163 cm scr 0.9",
+        "creatinine clearance on ibw: male 64 y 95 kg 175 cm cr 1.4",
+        "crcl with adjusted weight 82 yo male 130 kg 178 cm creatinine 1.1",
     ],
     templates=[
         "(crcl|creatinine clearance|cockcroft gault|cockcroft-gault) [for] [a] {age} [year old] {sex} {weight_kg} "
         "[with] creatinine {creatinine_mg_dl}",
         "(crcl|creatinine clearance) age {age} weight {weight_kg} creatinine {creatinine_mg_dl} {sex}",
+        "(crcl|creatinine clearance|cockcroft gault) (using|with|on) {weight_basis} [body] weight [for] [a] {age} "
+        "[year old] {sex} {weight_kg} {height_cm} [with] creatinine {creatinine_mg_dl}",
     ],
     render=Render(kind="headline", headline="crcl_ml_min", headline_format="number",
                   units={"crcl_ml_min": "mL/min"}),
@@ -119,17 +132,36 @@ def creatinine_clearance(
     weight_kg: float = WEIGHT,
     creatinine_mg_dl: float = CREATININE,
     sex: Literal["female", "male"] = SEX,
+    weight_basis: Literal["actual", "ideal", "adjusted"] = Slot(
+        "Which weight goes into the equation: actual, ideal (Devine) or adjusted (IBW + 0.4 x excess); ideal "
+        "and adjusted need the height.", default="actual", kind="choice"),
+    height_cm: float | None = Slot("Body height in centimetres, needed for ideal or adjusted body weight",
+                                   default=None, kind="height", unit="cm", gt=0, le=275),
 ) -> CrClResult:
-    """Creatinine clearance by Cockcroft-Gault, with actual body weight."""
+    """Creatinine clearance by Cockcroft-Gault, with actual, ideal or adjusted body weight."""
     check_adult("age", age, "Cockcroft-Gault")
     check_creatinine_mg_dl(creatinine_mg_dl)
+    used, how = weight_kg, f"{weight_kg:g} kg actual body weight"
+    if weight_basis != "actual":
+        if height_cm is None:
+            raise ParameterError("height_cm", f"{weight_basis} body weight needs the patient's height (cm)")
+        check_height_cm(height_cm)
+        ibw = ideal_body_weight(height_cm, sex)
+        if weight_basis == "ideal":
+            used, how = ibw, f"{ibw:.2f} kg ideal body weight (Devine, {height_cm:g} cm {sex})"
+        else:
+            used = adjusted_body_weight(weight_kg, ibw)
+            how = (f"{used:.2f} kg adjusted body weight (IBW {ibw:.2f} + 0.4 x ({weight_kg:g} - {ibw:.2f}), Devine, "
+                   f"{height_cm:g} cm {sex})")
     factor = 0.85 if sex == "female" else 1.0
-    value = (140 - age) * weight_kg / (72 * creatinine_mg_dl) * factor
+    value = (140 - age) * used / (72 * creatinine_mg_dl) * factor
     return CrClResult(
         crcl_ml_min=round(value, 1),
+        weight_basis=weight_basis,
+        weight_used_kg=round(used, 2),
         basis=f"CrCl = (140 - age) x weight / (72 x Scr){' x 0.85' if sex == 'female' else ''} = "
-        f"(140 - {age:g} y) x {weight_kg:g} kg / (72 x {creatinine_mg_dl:g} mg/dL)"
-        f"{' x 0.85' if sex == 'female' else ''} = {value:.1f} mL/min (actual body weight, not normalised to "
-        "BSA). Source: Cockcroft DW, Gault MH, 'Prediction of creatinine clearance from serum creatinine', "
-        "Nephron 1976;16:31-41.",
+        f"(140 - {age:g} y) x {used:.2f} kg / (72 x {creatinine_mg_dl:g} mg/dL)"
+        f"{' x 0.85' if sex == 'female' else ''} = {value:.1f} mL/min, with {how}; not normalised to BSA. "
+        "Source: Cockcroft DW, Gault MH, 'Prediction of creatinine clearance from serum creatinine', "
+        "Nephron 1976;16:31-41" + ("; Devine BJ, Drug Intell Clin Pharm 1974;8:650-5." if weight_basis != "actual" else "."),
     )

@@ -30,10 +30,12 @@ class Citation(BaseModel):
     page: str | None = None
     year: int | None = None
     case_name: str | None = None
+    short_name: str | None = None  # the short form of the case name (Bluebook 10.9): "Bush" for Bush v. Gore
     court: str | None = None  # eyecite's court id: scotus, ca1 ...
     pin_cite: str | None = None
     parallel_to: str | None = None  # the citation this one is a parallel of, if any
     year_note: str | None = None  # set when our year differs from eyecite's
+    name_note: str | None = None  # set when eyecite's case name belonged to an earlier citation
 
 
 class Citations(Result):
@@ -124,6 +126,8 @@ def find_citations(text: str) -> tuple[list[Citation], dict[str, int]]:
         for key, value in links.items():
             parallel.setdefault(key, value)
     out = []
+    previous_end = 0
+    primary_names: tuple[str | None, str | None] = (None, None)
     for c, year in zip(full, years):
         groups = c.groups
         eyecite_year = _int(getattr(c.metadata, "year", None))
@@ -132,7 +136,12 @@ def find_citations(text: str) -> tuple[list[Citation], dict[str, int]]:
             year = eyecite_year if _year_is_local(text, c, starts) else None
         elif eyecite_year is not None and eyecite_year != year:
             note = f"eyecite read {eyecite_year}; the parenthetical after this citation says {year}"
-        plaintiff, defendant = c.metadata.plaintiff, c.metadata.defendant
+        if parallel.get(id(c)) is None:
+            plaintiff, defendant, name_note = _case_name(text, c, previous_end)
+            primary_names = (plaintiff, defendant)
+            previous_end = _end_with_pin(c)
+        else:  # a parallel citation names the same case as the one it follows
+            (plaintiff, defendant), name_note = primary_names, None
         out.append(
             Citation(
                 text=c.matched_text(),
@@ -140,7 +149,11 @@ def find_citations(text: str) -> tuple[list[Citation], dict[str, int]]:
                 reporter=c.corrected_reporter() or groups.get("reporter"),
                 page=groups.get("page"),
                 year=year,
-                case_name=f"{plaintiff} v. {defendant}" if plaintiff and defendant else None,
+                case_name=f"{plaintiff} v. {defendant}" if plaintiff and defendant else (
+                    f"In re {defendant}" if defendant and _IN_RE.search(text[max(0, c.span()[0] - 120):c.span()[0]])
+                    else None),
+                short_name=short_name(plaintiff, defendant),
+                name_note=name_note,
                 court=c.metadata.court,
                 pin_cite=c.metadata.pin_cite,
                 parallel_to=parallel.get(id(c)),
@@ -148,6 +161,48 @@ def find_citations(text: str) -> tuple[list[Citation], dict[str, int]]:
             )
         )
     return out, other
+
+
+# Bluebook 10.9: a short form names the first party, unless it is a government or a common litigant
+_GOVERNMENT = re.compile(r"^(?:the\s+)?(?:United\s+States(?:\s+of\s+America)?|U\.\s?S\.|State(?:\s+of\s+\w+(?:\s\w+)?)?|"
+                         r"People(?:\s+of\s+.*)?|Commonwealth(?:\s+of\s+.*)?|Government(?:\s+of\s+.*)?|"
+                         r"City\s+of\s+.*|County\s+of\s+.*|Town\s+of\s+.*|Village\s+of\s+.*|"
+                         r"Commissioner(?:\s+of\s+.*)?|Secretary\s+of\s+.*|Attorney\s+General.*)$", re.I)
+_IN_RE = re.compile(r"\b(?:In\s+re|Ex\s+parte|In\s+the\s+Matter\s+of|Matter\s+of)\s+[^,;()]{1,80},?\s*$")
+_V_NAME = re.compile(r"((?:[A-Z][\w.'’&-]*\s+){0,5}[A-Z][\w.'’&-]*)\s+v\.\s+((?:[A-Z][\w.'’&,-]*\s+){0,5}[A-Z][\w.'’&-]*),?\s*$")
+
+
+def short_name(plaintiff: str | None, defendant: str | None) -> str | None:
+    """'Bush' for Bush v. Gore, 'Nixon' for United States v. Nixon, 'Gault' for In re Gault."""
+    if plaintiff and not _GOVERNMENT.match(plaintiff.strip()):
+        return _first_words(plaintiff)
+    if defendant:
+        return _first_words(defendant)
+    return _first_words(plaintiff) if plaintiff else None
+
+
+def _first_words(name: str) -> str:
+    """Drop the tail a short form leaves off: 'Brown, et al.' -> 'Brown'; 'Ashcroft' stays."""
+    name = re.sub(r",?\s+(?:et\s+al\.?|Inc\.?|LLC|Corp\.?|Co\.?|Ltd\.?)$", "", name.strip())
+    return name.strip(" ,")
+
+
+def _case_name(text: str, c, previous_end: int) -> tuple[str | None, str | None, str | None]:
+    """(plaintiff, defendant, note): eyecite's names when they are written before this citation and after the
+    previous one; when its names belong to an earlier case (it walks back past a sentence end), the
+    'X v. Y,' written right before the citation instead, else none."""
+    plaintiff, defendant = c.metadata.plaintiff, c.metadata.defendant
+    if not (plaintiff or defendant):
+        return plaintiff, defendant, None
+    window = text[previous_end:c.span()[0]]
+    if all(n is None or n in window for n in (plaintiff, defendant)):
+        return plaintiff, defendant, None
+    m = _V_NAME.search(window[-200:])
+    note = (f"eyecite named this case {(plaintiff + ' v. ') if plaintiff else ''}{defendant}, a name from an "
+            "earlier citation")
+    if m:
+        return m.group(1), m.group(2).rstrip(","), note + f"; the text before it names {m.group(1)} v. {m.group(2)}"
+    return None, None, note
 
 
 _KIND = {"FullLawCitation": "statute", "FullJournalCitation": "journal", "IdCitation": "id", "SupraCitation": "supra",

@@ -13,6 +13,7 @@ from datetime import date
 from pydantic import BaseModel
 
 from intents.sdk import Render, Result, Slot
+from vertical_packs.legal import clauses
 from vertical_packs.legal.manifest import pack
 from vertical_packs.legal.sources import SOURCE_DESCRIPTION, read_source
 
@@ -38,34 +39,18 @@ _EFFECTIVE = [
     _Rx(rf"[\"“”']Effective\s+Date[\"“”']\s+(?:means|shall\s+mean|is)\s+({DATE})", re.I),
     _Rx(rf"\bEffective\s+Date\s*[:\-]\s*({DATE})", re.I),
     _Rx(rf"\beffective\s+(?:as\s+of\s+|on\s+|from\s+)?({DATE})", re.I),
-    _Rx(rf"\b(?:made|entered\s+into|executed)(?:\s+and\s+entered\s+into)?\s+(?:as\s+of\s+|on\s+|this\s+)({DATE})", re.I),
+    _Rx(rf"\b(?:made|entered\s+into|executed)(?:\s+and\s+entered\s+into)?\s+(?:as\s+of\s+|on\s+|this\s+)(?:this\s+)?({DATE})", re.I),
     _Rx(rf"\bdated\s+(?:as\s+of\s+)?({DATE})", re.I),
     _Rx(rf"\bcommenc\w*\s+(?:on\s+)?({DATE})", re.I),
 ]
-_NUM_WORD = r"(?:[a-z]+(?:-[a-z]+)?\s+)?\(?\d+(?:\.\d+)?\)?"
-_TERM = [
-    _Rx(rf"\b(?:initial\s+)?term\s+of\s+(?:this\s+\w+\s+)?(?:shall\s+be\s+|is\s+|will\s+be\s+)?(?:for\s+)?(?:a\s+period\s+of\s+)?"
-               rf"({_NUM_WORD}\s+(?:years?|months?|weeks?|days?))", re.I),
-    _Rx(rf"\bfor\s+a\s+(?:term|period)\s+of\s+({_NUM_WORD}\s+(?:years?|months?|weeks?|days?))", re.I),
-    _Rx(rf"\bobligations\s+(?:hereunder\s+|under\s+this\s+\w+\s+)?(?:shall\s+|will\s+)?(?:continue|survive|remain\s+in\s+effect)\s+for\s+"
-               rf"(?:a\s+period\s+of\s+)?({_NUM_WORD}\s+(?:years?|months?))", re.I),
-    _Rx(rf"\b(?:continue|remain)\s+in\s+(?:full\s+force\s+and\s+)?effect\s+for\s+({_NUM_WORD}\s+(?:years?|months?|weeks?|days?))", re.I),
-    _Rx(rf"\b(?:term|period)\s+of\s+([a-z]+(?:-[a-z]+)?\s+(?:years?|months?))", re.I),
-]
-_LAW = [
-    _Rx(r"\bgoverned\s+by(?:,?\s+and\s+(?:shall\s+be\s+)?(?:construed|interpreted)(?:\s+and\s+enforced)?\s+in\s+accordance\s+with,?)?"
-               r"\s+(?:the\s+)?(?:internal\s+|substantive\s+)?laws?\s+of\s+(?:the\s+)?(?:State|Commonwealth|Province)?\s*(?:of\s+)?"
-               r"([A-Z][A-Za-z.]*(?:\s+(?:and\s+)?[A-Z][A-Za-z.]*){0,3})"),
-    _Rx(r"\b(?:construed|interpreted)(?:\s+and\s+enforced)?\s+in\s+accordance\s+with\s+(?:the\s+)?laws?\s+of\s+(?:the\s+)?"
-               r"(?:State|Commonwealth|Province)?\s*(?:of\s+)?([A-Z][A-Za-z.]*(?:\s+(?:and\s+)?[A-Z][A-Za-z.]*){0,3})"),
-    _Rx(r"\bgoverned\s+by\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+law\b"),
-]
 # where the preamble's party list ends: a full stop that does not close "Inc." or "Ltd.", or one that is
 # followed by a new sentence, a blank line or the recitals
-_ABBREV = "".join(rf"(?<!\b{a})" for a in ("Inc", "Ltd", "Corp", "Co", "LLC", "LLP", "PLC", "N\\.A", "S\\.A", "Jr",
-                                           "Sr", "St", "No", "Mr", "Ms", "Mrs", "Dr", "L\\.P", "P\\.C", "U\\.S"))
+_ABBREV = "".join(rf"(?<!\b{a})(?<!\b{a.upper()})" for a in ("Inc", "Ltd", "Corp", "Co", "LLC", "LLP", "PLC", "N\\.A", "S\\.A", "Jr",
+                                           "Sr", "St", "No", "Mr", "Ms", "Mrs", "Dr", "L\\.P", "P\\.C", "U\\.S", "Pte", "Pty", "K\\.K",
+                                           "B\\.V", "N\\.V", "A\\.G", "S\\.L", "S\\.p\\.A", "S\\.A\\.S"))
+_INITIAL = r"(?<!\b[A-Z])"  # "JANE R. DOE": a middle initial does not end the party list
 _SENTENCE = r"(?:The|This|Each|In|It|All|Both|Whereas|Now|WHEREAS|NOW|RECITALS|Recitals)\b"
-_BETWEEN = _Rx(rf"\b(?i:by\s+and\s+)?(?i:between):?\s+(.{{3,700}}?)(?:{_ABBREV}\.(?:\s|$)|\.\s+(?={_SENTENCE})|\n\s*\n"
+_BETWEEN = _Rx(rf"\b(?i:by\s+and\s+)?(?i:between):?\s+(.{{3,700}}?)(?:{_ABBREV}{_INITIAL}\.(?:\s|$)|\.\s+(?={_SENTENCE})|\n\s*\n"
                r"|\bWHEREAS\b|\bWITNESSETH\b|\bRECITALS\b)", re.S)
 _ROLE = _Rx(r"\(\s*(?:each\s+a\s+|together\s+|collectively\s+)?(?:the\s+|hereinafter(?:\s+(?:referred\s+to\s+as|called))?\s+(?:the\s+)?)?"
             r"[\"“”']([^\"“”']{2,40})[\"“”'][^)]{0,80}\)"
@@ -77,6 +62,13 @@ _DESCRIPTOR = _Rx(r",\s*(?:an?|the)\s+[A-Za-z ]*(?:company|corporation|partnersh
 _ROLE_LINE = _Rx(r"^\s*(Landlord|Tenant|Lessor|Lessee|Buyer|Seller|Purchaser|Licensor|Licensee|Employer|Employee|"
                         r"Company|Consultant|Client|Contractor|Vendor|Customer|Borrower|Lender|Discloser|Recipient|"
                         r"Service Provider|Supplier|Party A|Party B)\s*:\s*([^\n]{2,120})$", re.M)
+_PARTIES_BLOCK = _Rx(r"^\s*PARTIES\s*:?\s*$(.{10,3000}?)(?=^\s*(?:BACKGROUND|RECITALS|WHEREAS|AGREED\s+TERMS|IT\s+IS\s+AGREED|"
+                     r"NOW|1\.\s)|\Z)", re.M | re.S)
+_NUMBERED_ITEM = _Rx(r"^\s*\(?(?:\d{1,2}|[ivx]{1,4}|[a-d])\)\.?\s+|^\s*\d{1,2}\.\s+", re.M)
+_NAMED_ROLE = _Rx(r"((?:[A-Z][\w&'’.-]*,?\s+){0,5}[A-Z][\w&'’.-]*)\s*\(\s*(?:the\s+|hereinafter\s+)?[\"“]([A-Z][\w ]{1,30})[\"”]\s*\)")
+_NOT_PARTY_ROLES = {"agreement", "effective date", "lease", "note", "term", "initial term", "services", "territory",
+                    "products", "premises", "confidential information", "commencement date", "schedule", "contract",
+                    "license", "licence", "fees", "work", "deliverables", "plan", "policy", "property", "loan"}
 _CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _AMOUNT_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _AMOUNT = _Rx(
@@ -104,7 +96,16 @@ class ContractSummary(Result):
     term: str | None
     term_text: str | None = None
     governing_law: str | None
+    governing_law_text: str | None = None
     amounts: list[Amount]
+    renewal: str | None = None  # "renews automatically for successive terms of 1 year, unless ..."
+    renewal_text: str | None = None
+    termination_notice: str | None = None  # "30 days": the notice a party gives to end the agreement
+    termination_notice_text: str | None = None
+    liability_cap: str | None = None  # the cap as the contract words it ("the fees paid in the 12 months ...")
+    liability_cap_amount: float | None = None  # when the cap is a sum of money
+    liability_cap_currency: str | None = None
+    liability_cap_text: str | None = None
     source: str
     not_found: list[str] = []
 
@@ -146,8 +147,12 @@ def contract_summary(
     parties, roles = find_parties(text)
     eff_text, eff = find_effective_date(text)
     term_raw, term = find_term(text)
-    law = find_governing_law(text)
+    law = clauses.find_governing_law(text)
     amounts = find_amounts(text)
+    renewal = clauses.find_renewal(text)
+    notice = clauses.find_termination_notice(text)
+    cap = clauses.find_liability_cap(text)
+    cap_amounts = find_amounts(cap.value, limit=1) if cap else []
     summary = ContractSummary(
         parties=parties,
         roles=roles,
@@ -155,13 +160,27 @@ def contract_summary(
         effective_date_text=eff_text,
         term=term,
         term_text=term_raw,
-        governing_law=law,
+        governing_law=law.value if law else None,
+        governing_law_text=law.text if law else None,
         amounts=amounts,
+        renewal=renewal.value if renewal else None,
+        renewal_text=renewal.text if renewal else None,
+        termination_notice=notice.value if notice else None,
+        termination_notice_text=notice.text if notice else None,
+        liability_cap=cap.value if cap else None,
+        liability_cap_amount=cap_amounts[0].value if cap_amounts else None,
+        liability_cap_currency=cap_amounts[0].currency if cap_amounts else None,
+        liability_cap_text=cap.text if cap else None,
         source=src.label,
-        basis="Clause patterns (\"by and between\", defined-term roles, \"effective as of\", \"term of\", "
-        "\"governed by the laws of\", currency amounts) read from the text; dates parsed by dateparser. "
+        basis="Clause patterns read sentence by sentence (\"by and between\", defined-term roles, \"effective as "
+        "of\", the term and its renewal, notice of termination, the limitation of liability, \"governed by the "
+        "laws of\", currency amounts); periods in words or digits (\"two (2) years\") normalised to digits, the "
+        "digits winning when they disagree; jurisdictions matched against US states, Canadian provinces, "
+        "Australian states (holidays) and CLDR country names (babel); dates parsed by dateparser. "
         "Read the contract itself for anything that matters: unusual drafting is missed, not guessed.",
     )
+    # the clauses every contract has; renewal, termination notice and a liability cap are often absent by
+    # design, so their null says "the contract has none we could read" without listing them here
     summary.not_found = [f for f in ("parties", "effective_date", "term", "governing_law", "amounts")
                          if not getattr(summary, f)]
     return summary
@@ -202,7 +221,33 @@ def find_parties(text: str) -> tuple[list[str], dict[str, str]]:
             if name and name not in parties and not name.lower().startswith(("by", "name", "title", "_")):
                 parties.append(name)
                 roles.setdefault(name, line.group(1))
+    if len(parties) < 2:
+        _numbered_parties(head, parties, roles)
+    if len(parties) < 2:
+        # 'Riverbend Cafe LLC ("Borrower") promises to pay to the order of Clara Nguyen ("Lender")'
+        for m in _NAMED_ROLE.finditer(head[:5000]):
+            name, role = _clean_party(m.group(1)), m.group(2).strip()
+            if name and role.lower() not in _NOT_PARTY_ROLES and name not in parties and len(parties) < 6:
+                parties.append(name)
+                roles.setdefault(name, role)
     return parties[:6], roles
+
+
+def _numbered_parties(head: str, parties: list[str], roles: dict[str, str]) -> None:
+    """English-style preambles: 'PARTIES (1) Thames Components Limited, a company ... (the "Supplier"); and (2) ...'."""
+    block = _PARTIES_BLOCK.search(head)
+    if not block:
+        return
+    items = list(_NUMBERED_ITEM.finditer(block.group(1)))
+    for i, item in enumerate(items):
+        end = items[i + 1].start() if i + 1 < len(items) else len(block.group(1))
+        body = block.group(1)[item.end():end]
+        name = _clean_party(re.split(r",|\(|;", body, maxsplit=1)[0])
+        if name and name not in parties:
+            parties.append(name)
+            role = _ROLE.search(body)
+            if role and (role.group(1) or role.group(2)):
+                roles[name] = (role.group(1) or role.group(2)).strip()
 
 
 def _clean_party(chunk: str) -> str | None:
@@ -236,45 +281,14 @@ def parse_date(raw: str) -> date | None:
 
 
 def find_term(text: str) -> tuple[str | None, str | None]:
-    for pattern in _TERM:
-        m = pattern.search(text)
-        if m:
-            raw = re.sub(r"\s+", " ", m.group(1)).strip()
-            return raw, _normalise_term(raw)
-    return None, None
-
-
-_NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
-_NUMBERS.update({"eighteen": 18, "twenty-four": 24, "thirty": 30, "thirty-six": 36, "sixty": 60, "ninety": 90,
-                 "fifteen": 15, "twenty": 20, "forty-eight": 48})
-
-
-def _normalise_term(raw: str) -> str:
-    unit = re.search(r"(year|month|week|day)s?$", raw, re.I).group(1).lower()
-    digits = re.search(r"\d+(?:\.\d+)?", raw)
-    if digits:
-        n = float(digits.group(0))
-    else:
-        word = raw.split()[0].lower()
-        if word not in _NUMBERS:
-            return raw
-        n = _NUMBERS[word]
-    n_text = f"{n:g}"
-    return f"{n_text} {unit}{'' if n == 1 else 's'}"
-
-
-_ADJECTIVES = {"English": "England and Wales", "Scottish": "Scotland", "Irish": "Ireland", "German": "Germany",
-               "French": "France", "Swiss": "Switzerland", "Dutch": "the Netherlands", "Indian": "India"}
+    """(the words, normalised): ('twelve (12) months', '12 months')."""
+    found = clauses.find_term(text, DATE)
+    return (found.text, found.value) if found else (None, None)
 
 
 def find_governing_law(text: str) -> str | None:
-    for pattern in _LAW:
-        m = pattern.search(text)
-        if m:
-            name = re.sub(r"\s+", " ", m.group(1)).strip(" .")
-            name = re.sub(r"\s+(?:without|excluding|and\s+the|applicable)\b.*$", "", name)
-            return _ADJECTIVES.get(name, name) or None
-    return None
+    found = clauses.find_governing_law(text)
+    return found.value if found else None
 
 
 def find_amounts(text: str, limit: int = 100) -> list[Amount]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel
 
-from intents.sdk import ParameterError, Render, Result, Slot
+from intents.sdk import ActionContext, ParameterError, Render, Result, Slot
 from vertical_packs.legal.jurisdictions import FEDERAL, parse_us_jurisdiction
 from vertical_packs.legal.manifest import pack
 
@@ -36,6 +37,7 @@ class Deadline(Result):
     day_type: str
     jurisdiction: str
     skipped: list[SkippedDay] = []  # the closed days the roll stepped over
+    ics_path: str | None = None  # the RFC 5545 event written when calendar=true
 
 
 @pack.action(
@@ -57,12 +59,17 @@ class Deadline(Result):
         "response due 21 days after service by mail on 2026-02-02",
         "compute a court deadline",
         "legal deadline calculator",
+        "answer due 21 days after service on 3 Mar 2025, add it to my calendar",
+        "put the deadline 30 days after 2026-04-01 in my calendar",
+        "opposition due 14 days from June 2 2026 and create a calendar invite",
+        "export the deadline 28 days after 2026-07-01 to an ics file",
     ],
     templates=[
         "[answer|response|reply|opposition|filing|deadline|motion] [is] due {days} [calendar|court] days (after|from|following) [service on|entry of judgment on|the hearing on] {start_date}",
         "{days} [calendar|court] days (after|from|before) {start_date} [in|under] [{jurisdiction}] [law|rules]",
         "(when is|what date is|compute|calculate) [the] [deadline] {days} days (after|from|before) {start_date}",
         "[file|serve] [the] [brief|reply|motion] {days} days before [the hearing on] {start_date}",
+        "{days} days (after|from|before) {start_date} [and] (add|put|save) it (to|in) my calendar",
     ],
     render=Render(kind="headline", headline="due_date", headline_format="date"),
 )
@@ -80,6 +87,9 @@ def deadline(
                                                  kind="choice"),
     mail_service: bool = Slot("Served by mail or another FRCP 6(d) method: 3 days are added", default=False,
                               kind="boolean"),
+    calendar: bool = Slot("Also write the due date as an RFC 5545 calendar event (.ics) to add to a calendar",
+                          default=False, kind="boolean"),
+    ctx: ActionContext = None,
 ) -> Deadline:
     """The last day of a court period counted under FRCP 6(a), rolled past weekends and legal holidays."""
     if days == 0:
@@ -93,12 +103,12 @@ def deadline(
     if mail_service and days < 0:
         raise ParameterError("mail_service", "FRCP 6(d) adds 3 days only to periods that run after service")
     code, subdiv = parse_us_jurisdiction(jurisdiction)
-    calendar = _Calendar(subdiv if days > 0 else None)  # 6(a)(6)(C): state holidays only count forward
+    court = _Calendar(subdiv if days > 0 else None)  # 6(a)(6)(C): state holidays only count forward
 
     step = 1 if days > 0 else -1
     if day_type == "calendar":
         raw = start_date + timedelta(days=days)
-        due, skipped = calendar.roll(raw, step)
+        due, skipped = court.roll(raw, step)
         rule = ("FRCP 6(a)(1): exclude the day of the event, count every day including weekends and holidays, "
                 f"include the last day ({raw.isoformat()}, a {raw:%A}); ")
         if skipped:
@@ -109,14 +119,14 @@ def deadline(
             rule += "FRCP 6(a)(1)(C): it is not a Saturday, Sunday or legal holiday, so it stands"
         moved_from = raw if skipped else None
     else:
-        due, skipped = calendar.count_court_days(start_date, days)
+        due, skipped = court.count_court_days(start_date, days)
         raw, moved_from = due, None
         rule = ("Court days: exclude the day of the event and count only days that are not a Saturday, Sunday or "
                 "legal holiday (as in Cal. Civ. Proc. Code §12c and pre-2009 FRCP 6(a) for short periods); the "
                 "last day counted is therefore open. FRCP 6(a)(1)(C) itself counts calendar days")
     if mail_service:
         after_6a = due
-        due, extra = calendar.roll(due + timedelta(days=3), 1)
+        due, extra = court.roll(due + timedelta(days=3), 1)
         skipped = skipped + extra
         rule += (f"; FRCP 6(d): served by mail, 3 days are added after the period would otherwise expire "
                  f"({after_6a.isoformat()}), and a weekend or holiday on the third day rolls forward again")
@@ -125,10 +135,10 @@ def deadline(
 
     holidays_used = (f"US federal legal holidays and observed days (FRCP 6(a)(6)(A)) and days the President "
                      f"declared holidays (6(a)(6)(B))"
-                     + (f" plus {subdiv} state holidays (6(a)(6)(C))" if calendar.subdiv else ""))
+                     + (f" plus {subdiv} state holidays (6(a)(6)(C))" if court.subdiv else ""))
     note = ("; state holidays are not legal holidays for backward-counted periods (6(a)(6)(C))"
             if subdiv and days < 0 else "")
-    return Deadline(
+    result = Deadline(
         due_date=due,
         rule=rule,
         rolled_forward_from=moved_from,
@@ -139,9 +149,14 @@ def deadline(
         jurisdiction=code,
         skipped=skipped,
         basis=f"{abs(days)} {day_type} days {'after' if days > 0 else 'before'} {start_date.isoformat()}; "
-        f"holidays: {holidays_used}{note} (python holidays {calendar.version}). A deadline set by order for a "
+        f"holidays: {holidays_used}{note} (python holidays {court.version}). A deadline set by order for a "
         "specific date is not rolled forward.",
     )
+    if calendar:
+        from vertical_packs.legal.ics import write_deadline_event
+
+        result.ics_path = str(write_deadline_event(result, ctx or ActionContext(home=Path.cwd()), pack.manifest.disclaimers))
+    return result
 
 
 @lru_cache(maxsize=64)

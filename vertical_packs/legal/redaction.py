@@ -105,7 +105,8 @@ def redact(
     else:
         hits = find_pii(src.text, wanted, names, region)
         text = apply(src.text, hits)
-        out = ctx.output_path(_out_name(src, ".md" if src.path and src.path.suffix.lower() in (".md", ".markdown") else ".txt"))
+        out = ctx.output_path(_out_name(src, ".md" if src.path and src.path.suffix.lower() in (".md", ".markdown") else ".txt",
+                                        names))
         out.write_text(text, encoding="utf-8")
         counts = _count(hits)
     total = sum(counts.values())
@@ -176,13 +177,21 @@ def find_pii(text: str, kinds: set[str], names: list[str] | None = None, region:
         candidates += [Hit(m.start, m.end, "phone") for m in matcher]
     if "name" in kinds:
         for name in names or []:
-            pattern = r"\b" + r"\s+".join(re.escape(part) for part in str(name).split()) + r"\b"
-            candidates += [Hit(m.start(), m.end(), "name") for m in re.finditer(pattern, text, re.IGNORECASE)]
+            candidates += [Hit(m.start(), m.end(), "name") for m in name_pattern(name).finditer(text)]
     kept: list[Hit] = []
     for hit in sorted(candidates, key=lambda h: (PRIORITY[h.kind], h.start)):
         if all(hit.end <= k.start or hit.start >= k.end for k in kept):
             kept.append(hit)
     return sorted(kept, key=lambda h: h.start)
+
+
+def name_pattern(name: str) -> re.Pattern:
+    """A given name wherever it occurs: any case, any run of spaces or a line break between its words, ' or ’
+    alike, and bounded by non-word characters (so 'Acme Inc.' matches with its period, 'Ann' not in 'Annex')."""
+    parts = []
+    for part in str(name).split():
+        parts.append("".join("['’]" if ch in "'’" else re.escape(ch) for ch in part))
+    return re.compile(r"(?<!\w)" + r"[\s\u00a0]+".join(parts) + r"(?!\w)", re.IGNORECASE)
 
 
 def _cards(text: str) -> list[Hit]:
@@ -228,8 +237,13 @@ def _count(hits: list[Hit]) -> dict[str, int]:
     return counts
 
 
-def _out_name(src: Source, suffix: str) -> str:
+def _out_name(src: Source, suffix: str, names: list[str] | None = None) -> str:
+    """The copy's file name; a given name in the original's ('smith-intake.docx') is redacted there too."""
     stem = src.path.stem if src.path else "text"
+    for name in names or []:
+        words = [re.escape(w) for w in str(name).split()]
+        if words:  # "John Smith" in "john_smith-intake", "JohnSmith.notes", "john.smith"
+            stem = re.sub(r"[\s._-]*".join(words), "name", stem, flags=re.IGNORECASE)
     return f"{stem}.redacted{suffix}"
 
 
@@ -258,9 +272,27 @@ def _redact_docx(src: Source, kinds: set[str], names: list[str], region: str, ct
                 r.text = ""
             if runs:
                 runs[0].text = apply(text, hits)
-    out = ctx.output_path(_out_name(src, ".docx"))
+    _redact_properties(doc, kinds, names, region, counts)
+    out = ctx.output_path(_out_name(src, ".docx", names))
     doc.save(str(out))
     return out, counts
+
+
+_PROPERTIES = ("author", "last_modified_by", "title", "subject", "keywords", "comments", "category")
+
+
+def _redact_properties(doc, kinds: set[str], names: list[str], region: str, counts: dict[str, int]) -> None:
+    """The document's own metadata (author, last modified by, title ...) often holds the very names."""
+    props = doc.core_properties
+    for field in _PROPERTIES:
+        value = getattr(props, field, None)
+        if not value:
+            continue
+        hits = find_pii(value, kinds, names, region)
+        if hits:
+            setattr(props, field, apply(value, hits))
+            for kind, n in _count(hits).items():
+                counts[kind] = counts.get(kind, 0) + n
 
 
 def _redact_slice(text: str, start: int, end: int, hits: list[Hit]) -> str:

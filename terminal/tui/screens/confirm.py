@@ -54,20 +54,24 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "no"),
     ]
 
-    def __init__(self, title: str, detail: str = "", risk: str = "writes-files", verb: str = "Run") -> None:
+    def __init__(self, title: str, detail: str = "", risk: str = "writes-files", verb: str = "Run",
+                 out_dir=None) -> None:
         super().__init__()
         self.title_text = title
         self.detail = detail
         self.risk = risk
         self.verb = verb
+        self.out_dir = out_dir  # where its files go, said before they are written
 
     @classmethod
-    def for_action(cls, spec, values: dict) -> "ConfirmScreen":
+    def for_action(cls, spec, values: dict, out_dir=None) -> "ConfirmScreen":
         detail = " · ".join(f"{label(k)} {v}" for k, v in values.items()) or "no parameters"
-        return cls(f"{spec.title} ({spec.id})", detail, spec.risk.value)
+        return cls(f"{spec.title} ({spec.id})", detail, spec.risk.value, out_dir=out_dir)
 
     def compose(self) -> ComposeResult:
         what = "destroys or removes something" if self.risk == "destructive" else "writes files"
+        if self.risk != "destructive" and self.out_dir is not None:
+            what += f" to {self.out_dir}"
         with Vertical(id="confirm-box", classes=self.risk):
             yield Static(Text.assemble((f"{self.verb} {self.title_text}?", "bold")), id="confirm-title")
             yield Static(self.detail, id="confirm-detail")

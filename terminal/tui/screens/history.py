@@ -62,12 +62,25 @@ class HistoryScreen(Screen[dict | None]):
 
     def _fill(self, rows: list[dict]) -> None:
         self.rows = {str(r["id"]): r for r in rows}
+        self.loaded = rows
         table = self.query_one(DataTable)
         table.clear()
+        width = self._request_width(rows)
         for r in rows:
             ok = r["status"] == "ok"
-            table.add_row(str(r["id"]), (r["ts"] or "")[:16].replace("T", " "), _clip(r["text"] or "", 34),
+            table.add_row(str(r["id"]), (r["ts"] or "")[:16].replace("T", " "), _clip(r["text"] or "", width),
                           r["action"] or "–", Text(r["status"], style="green" if ok else "yellow"), key=str(r["id"]))
+
+    def _request_width(self, rows: list[dict]) -> int:
+        """The request column takes the width the other columns leave (a wide terminal shows it whole)."""
+        other = [max([len(str(r["id"])) for r in rows] + [1]), 16, max([len(r["action"] or "–") for r in rows] + [6]),
+                 max([len(r["status"]) for r in rows] + [6])]
+        padding = 2 * 5 + 2  # cell padding of five columns, and the scrollbar
+        return max(20, self.size.width - sum(other) - padding)
+
+    def on_resize(self) -> None:
+        if getattr(self, "loaded", None) is not None:
+            self._fill(self.loaded)
 
     def action_focus_table(self) -> None:
         self.query_one(DataTable).focus()

@@ -1,12 +1,14 @@
 """The main screen: results above, the live preview, the intent line at the bottom.
 
-Flow: every keystroke resolves locally and previews; Enter asks the missing slots inline one at a time,
-asks confirmation for risky actions, then runs the action in a thread worker (Escape cancels).
+Flow: every keystroke resolves locally and previews (with a lock when the plan refuses the action);
+Enter asks the missing slots inline one at a time (widgets/questions.py), asks confirmation for risky
+actions, then runs the action in a thread worker (Escape cancels). Voice is its own widget
+(widgets/voice.py); copying and exporting live beside the formatting (export.py). The resolver is used
+only through its interface (`intents.resolver.Interactive`).
 """
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -17,7 +19,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from terminal.tui.format import parse_answer
 from terminal.tui.messages import (
     Refined,
     RunFailed,
@@ -25,42 +26,40 @@ from terminal.tui.messages import (
     RunRequested,
     UtteranceRequested,
     VoiceHeard,
-    VoiceLevel,
     VoiceUnavailable,
 )
 from terminal.tui.widgets.intent_line import IntentLine
 from terminal.tui.widgets.preview import MatchPreview
 from terminal.tui.widgets.panels import DenialPanel, Notice
+from terminal.tui.widgets.questions import Questions
 from terminal.tui.widgets.title_bar import TitleBar
 
 RISKY = ("writes-files", "destructive")
 
 
-@dataclass
-class Asking:
-    """An action waiting for answers to its missing slots, asked one field at a time."""
+class ResultsArea(VerticalScroll):
+    """Where results show. It never takes the focus (a click in it, say in a browser tab, must not take
+    the typing away from the intent line): the keys scroll it from the line, the mouse wheel as ever."""
 
-    spec: Any
-    values: dict[str, Any]
-    missing: list[str]
-    text: str
-    total: int = 0
-    error: str = ""
+    can_focus = False
 
 
 class MainScreen(Screen):
     BINDINGS = [
-        Binding("escape", "cancel", "cancel"),
+        Binding("escape", "cancel", "cancel", show=False),  # the preview, questions and spinners say "Esc cancels"
         Binding("ctrl+n", "next_alternative", "next alternative", show=False),
         Binding("ctrl+y", "copy_result", "copy", show=False),
         Binding("ctrl+s", "export_result", "export", show=False),
+        Binding("ctrl+o", "open_folder", "open folder", show=False),
         Binding("f1", "help", "help"),
         Binding("f2,ctrl+space,ctrl+at", "voice", "voice"),
         Binding("f3", "app.show_packs", "packs"),
         Binding("f4", "app.show_plan", "plan"),
         Binding("f5", "app.show_history", "history"),
-        Binding("pageup", "scroll_results(-1)", "scroll up", show=False),
-        Binding("pagedown", "scroll_results(1)", "scroll down", show=False),
+        # The result scrolls from the keyboard while the intent line keeps the focus for typing: PgUp/PgDn
+        # and the arrows (IntentLine's bindings), Home/End on an empty line, ctrl+home/ctrl+end always.
+        Binding("ctrl+end", "scroll_results('end', 1)", "end of result", show=False),
+        Binding("ctrl+home", "scroll_results('end', -1)", "top of result", show=False),
     ]
 
     def __init__(self) -> None:
@@ -68,7 +67,7 @@ class MainScreen(Screen):
         self.ready = False
         self.match = None  # the resolver's latest Match for the intent line's text
         self.alt_index = 0  # 0: the top match; n: the n-th alternative
-        self.asking: Asking | None = None
+        self.locks: dict[str, Any] = {}  # action id -> the NotEntitled its run would raise (preview, F1)
         self.run_id = 0
         self.running = False
         self.last = None  # (Outcome, ActionSpec) of the result on screen
@@ -79,12 +78,25 @@ class MainScreen(Screen):
     def session(self):
         return self.app.session
 
+    @property
+    def resolver(self):
+        from intents.resolver import interactive
+
+        return interactive(self.session.resolver)
+
+    @property
+    def asking(self) -> Questions | None:
+        """The questions being answered in the intent line (missing slots), or None: it takes requests."""
+        questions = self.query(Questions)
+        return questions.first() if questions and questions.first().active else None
+
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield VerticalScroll(id="results")
+        yield ResultsArea(id="results")
         with Vertical(id="bottom"):
             yield MatchPreview(id="preview")
             yield IntentLine(placeholder="say what you want…", id="intent")
+        # Questions is mounted on the first question (ask), not in the first frame
         # The Footer comes with the frame after the first (add_footer): its styles and key widgets cost
         # ~50 ms of start-up here, and the first thing a person needs is the line to type in.
 
@@ -113,15 +125,44 @@ class MainScreen(Screen):
             self.app.call_from_thread(self.show, Notice(f"Could not load the installed packs: {_reason(exc)}",
                                                         "Check INTENT_HOME, then restart (ctrl+q)."))
             return
-        try:
-            plan = session.gate.summary().get("plan", "?")
-        except Exception as exc:  # a broken store must not stop typing; the Plan screen shows the error
-            plan = f"unknown ({type(exc).__name__})"
-        self.app.call_from_thread(self._ready, samples, plan, (time.perf_counter() - started) * 1000)
+        plan, locks = self._plan_state()
+        self.app.call_from_thread(self._ready, samples, plan, locks, (time.perf_counter() - started) * 1000)
 
-    def _ready(self, samples: list[str], plan: str, ms: float) -> None:
+    def _plan_state(self) -> tuple[str, dict[str, Any]]:
+        """The title bar's plan line (marked when the licence is not in effect) and the locked actions."""
+        from terminal.tui.locks import locked_actions, plan_line
+
+        try:
+            plan = plan_line(self.session.gate.summary())
+        except Exception as exc:  # a broken store must not stop typing; the Plan screen shows the error
+            plan = f"plan: unknown ({type(exc).__name__})"
+        try:
+            locks = locked_actions(self.session)
+        except Exception:  # no locks shown beats no preview; the run itself reports the store's error
+            locks = {}
+        return plan, locks
+
+    @work(thread=True, group="locks", exclusive=True, exit_on_error=False)
+    def refresh_plan(self) -> None:
+        """Again after a run (quota used) or back from another screen (a licence activated)."""
+        plan, locks = self._plan_state()
+        self.app.call_from_thread(self._plan_changed, plan, locks)
+
+    def _plan_changed(self, plan: str, locks: dict[str, Any]) -> None:
+        self.app.sub_title = plan
+        self.locks = locks
+        line = self.query_one(IntentLine)
+        if self.ready and line.value.strip() and not self.asking:
+            self._preview(line.value)
+
+    def on_screen_resume(self) -> None:
+        if self.ready:
+            self.refresh_plan()
+
+    def _ready(self, samples: list[str], plan: str, locks: dict[str, Any], ms: float) -> None:
         self.ready = True
-        self.app.sub_title = f"plan: {plan}"
+        self.app.sub_title = plan
+        self.locks = locks
         self.app.log_timing("warm-up (registry, resolver, plan)", ms)
         line = self.query_one(IntentLine)
         line.set_samples(samples)
@@ -157,8 +198,11 @@ class MainScreen(Screen):
             preview.show_loading()
             return
         self.match = self._resolve_local(text)
+        self._show_match()
+
+    def _show_match(self) -> None:
         match = self._current()
-        preview.show_match(match, self._spec(match.action))
+        self.query_one(MatchPreview).show_match(match, self._spec(match.action), lock=self.locks.get(match.action))
 
     def _spec(self, action_id: str | None):
         if not action_id:
@@ -190,14 +234,13 @@ class MainScreen(Screen):
             self.notify("no alternatives for this text", severity="warning", timeout=2)
             return
         self.alt_index = (self.alt_index + 1) % (len(self.match.alternatives) + 1)
-        match = self._current()
-        self.query_one(MatchPreview).show_match(match, self._spec(match.action))
+        self._show_match()
 
     # ---- Enter ----------------------------------------------------------------------------------
     @on(Input.Submitted, "#intent")
     def _submitted(self, event: Input.Submitted) -> None:
         if self.asking:
-            self._answer(event.value)
+            self.query_one(Questions).answer(event.value)
             return
         text = event.value.strip()
         if not text:
@@ -211,16 +254,14 @@ class MainScreen(Screen):
         if self.match is None or self.match.text != event.value:
             self.match = self._resolve_local(event.value)
         match = self._current()
-        resolver = self.session.resolver
-        if self.alt_index == 0 and hasattr(resolver, "wants_llm") and resolver.wants_llm(match):
+        if self.alt_index == 0 and self.resolver.wants_llm(match):
             self._refine(match, text)  # unsure locally: the LLM tier, in a worker
             return
         self._proceed(match, text)
 
     def _resolve_local(self, text: str):
         """The local tier only: milliseconds, so it can run on every keystroke."""
-        resolver = self.session.resolver
-        return getattr(resolver, "resolve_local", resolver.resolve)(text)
+        return self.resolver.resolve_local(text)
 
     def _proceed(self, match, text: str) -> None:
         if match.action is None:
@@ -237,7 +278,7 @@ class MainScreen(Screen):
 
     def _work_refine(self, run_id: int, match, text: str) -> None:
         try:
-            refined = self.session.resolver.refine(match)
+            refined = self.resolver.refine(match)
         except Exception as exc:  # refine promises not to raise; a broken tier still must not crash us
             refined = match.model_copy(update={"notice": f"LLM tier failed: {type(exc).__name__}"})
         self.post_message(Refined(run_id, refined, text))
@@ -282,18 +323,16 @@ class MainScreen(Screen):
             return
         self.confirm_and_run(spec, values, text)
 
-    # ---- inline questions, one slot at a time ---------------------------------------------------
+    # ---- inline questions, one slot at a time (widgets/questions.py) ------------------------------
     def ask(self, spec, values, missing, text, error: str = "") -> None:
-        missing = [m for m in missing if spec.slot(m) is not None]
-        if not missing:
+        if not self.query(Questions):
+            self.mount(Questions())
+        if not self.query_one(Questions).start(spec, values, missing, text, error):
             self.show(Notice(error or f"{spec.id} could not run", "Rephrase the request or press F1.", variant="warning"))
-            return
-        self.asking = Asking(spec, values, list(missing), text, total=len(missing), error=error)
-        self._ask_next()
 
-    def _ask_next(self) -> None:
-        state = self.asking
-        slot = state.spec.slot(state.missing[0])
+    @on(Questions.Asked)
+    def _asked(self, message: Questions.Asked) -> None:
+        slot = message.slot
         line = self.query_one(IntentLine)
         line.value = ""
         line.placeholder = f"{slot.ask()}  (Esc cancels)"
@@ -301,29 +340,23 @@ class MainScreen(Screen):
             line.set_samples([str(c) for c in slot.choices])
         else:
             line.suggester = None
-        step = state.total - len(state.missing) + 1
-        self.query_one(MatchPreview).show_question(state.spec, slot, step, state.total)
-        if state.error:
-            self.show(Notice(state.error, "Answer again below.", variant="warning"))
-            state.error = ""
+        self.query_one(MatchPreview).show_question(message.spec, slot, message.step, message.total)
+        if message.error:
+            self.show(Notice(message.error, "Answer again below.", variant="warning"))
 
-    def _answer(self, raw: str) -> None:
-        state = self.asking
-        slot = state.spec.slot(state.missing[0])
-        value = parse_answer(slot, raw)
-        if value is None or value == []:
-            self.notify(f"{slot.name} is needed; type an answer or press Esc", severity="warning", timeout=3)
-            return
-        state.values[slot.name] = value
-        state.missing.pop(0)
-        if state.missing:
-            self._ask_next()
-            return
+    @on(Questions.Answered)
+    def _answered(self, message: Questions.Answered) -> None:
         self._end_asking()
-        self.confirm_and_run(state.spec, state.values, state.text)
+        self.confirm_and_run(message.spec, message.values, message.text)
+
+    @on(Questions.Cancelled)
+    def _asking_cancelled(self, message: Questions.Cancelled) -> None:
+        self._end_asking(restore=message.text)
+        self.show(Notice("Cancelled", "No answer given; nothing was run.", variant="info"))
 
     def _end_asking(self, restore: str = "") -> None:
-        self.asking = None
+        for questions in self.query(Questions):
+            questions.stop()
         line = self.query_one(IntentLine)
         line.placeholder = "say what you want…"
         line.set_samples([s for spec in self.session.registry.actions() for s in spec.samples])
@@ -340,24 +373,17 @@ class MainScreen(Screen):
                 return
             from terminal.tui.screens.confirm import ConfirmScreen
 
-            self.app.push_screen(ConfirmScreen.for_action(spec, values),
+            self.app.push_screen(ConfirmScreen.for_action(spec, values, out_dir=self._documents()),
                                  callback=lambda ok: self.run(spec, values, text) if ok else self._declined(spec))
             return
         self.run(spec, values, text)
 
     def _denied(self, spec):
         """The NotEntitled dispatch would raise for this action, checked without consuming anything."""
-        from intents.errors import NotEntitled
-
         try:
-            # from the pack's code, like the dispatcher's gate: the cached spec is the user's to edit
-            for feature in self.session.registry.gate_features(spec.id):
-                decision = self.session.gate.check(feature, 1)
-                if not decision.allowed:
-                    return NotEntitled.from_decision(decision, feature)
+            return self.session.dispatcher.refusal(spec.id)
         except Exception:  # the run itself will report a store problem properly
             return None
-        return None
 
     def _declined(self, spec) -> None:
         self.show(Notice(f"Not run: {spec.title}", "You declined the confirmation.", variant="info"))
@@ -386,9 +412,11 @@ class MainScreen(Screen):
         self.query_one(IntentLine).value = ""
         from terminal.tui.widgets.result_view import ResultView  # Markdown/DataTable load on first result
 
-        self.show(ResultView(message.outcome, message.spec, classes="result"))
+        self.show(ResultView(message.outcome, message.spec, locks=self.locks, classes="result"))
         if message.spec.id in ("system.install_pack", "system.remove_pack"):
             self.refresh_catalog()
+        elif message.spec.metered:
+            self.refresh_plan()  # a use of the quota may have locked it
 
     @on(RunFailed)
     def _failed(self, message: RunFailed) -> None:
@@ -406,7 +434,7 @@ class MainScreen(Screen):
         elif isinstance(err, BadParameters) and spec is not None and spec.slot(_slot_name(err)):
             param = _slot_name(err)
             values = {k: v for k, v in message.values.items() if k != param}
-            self.ask(spec, values, [param], message.text, error=f"{param}: {err.message}")
+            self.ask(spec, values, [param], message.text, error=_bad_value(spec.slot(param), err, message.values))
         elif isinstance(err, IntentError):
             self.show(Notice(f"{err.kind.replace('_', ' ')}: {err.message}", variant="error"))
         else:
@@ -439,9 +467,11 @@ class MainScreen(Screen):
             self.workers.cancel_group(self, "run")
             self.show(Notice("Cancelled", "The request was stopped; nothing was shown from it.", variant="info"))
         elif self.asking:
-            text = self.asking.text
-            self._end_asking(restore=text)
-            self.show(Notice("Cancelled", "No answer given; nothing was run.", variant="info"))
+            self.asking.cancel()  # posts Questions.Cancelled: the request goes back in the line
+        elif self.query("VoiceInput"):
+            self.query("VoiceInput").remove()
+            self.running = False
+            self.show(Notice("Cancelled", "Stopped listening.", variant="info"))
         else:
             line = self.query_one(IntentLine)
             line.value = ""
@@ -453,82 +483,116 @@ class MainScreen(Screen):
         results.remove_children()
         results.mount(widget)
         results.scroll_home(animate=False)
+        self.call_after_refresh(self.refresh_bindings)  # "PgUp/PgDn scroll result" when it overflows
 
-    def action_scroll_results(self, direction: int) -> None:
-        """Page the results while the intent line keeps the focus (no mouse needed)."""
+    def action_scroll_results(self, how: str, direction: int) -> None:
+        """Scroll the result while the intent line keeps the focus (no mouse, no focus change needed).
+
+        A long table is as tall as the results area (ResultView.fit_tables) and scrolls inside it, with
+        its header in view: scrolling down, the area brings the table's top to the top, then the table
+        scrolls to its last row, then the area goes on to what is below it; scrolling up the reverse."""
+        from textual.widgets import DataTable
+
+        area = self.query_one("#results", VerticalScroll)
+        table = next((t for t in area.query(DataTable) if t.max_scroll_y > 0), None)
+        if how == "end":
+            for view in filter(None, (table, area)):
+                (view.scroll_end if direction > 0 else view.scroll_home)(animate=False, immediate=True)
+            return
+        page = how == "page"
+
+        def step(view) -> int:
+            return max(1, view.scrollable_content_region.height - 1) if page else 1
+
+        def move(view, y: float) -> None:
+            view.scroll_to(y=max(0, min(view.max_scroll_y, y)), animate=False, immediate=True)
+
+        if table is None:
+            move(area, area.scroll_y + direction * step(area))
+            return
+        top = table.region.y - area.scrollable_content_region.y + area.scroll_y  # the table's place in the area
+        if direction > 0:
+            if area.scroll_y < top:
+                move(area, min(top, area.scroll_y + step(area)))
+            elif table.scroll_y < table.max_scroll_y:
+                move(table, table.scroll_y + step(table))
+            else:
+                move(area, area.scroll_y + step(area))
+        else:
+            if area.scroll_y > top:
+                move(area, max(top, area.scroll_y - step(area)))
+            elif table.scroll_y > 0:
+                move(table, table.scroll_y - step(table))
+            else:
+                move(area, area.scroll_y - step(area))
+
+    def on_resize(self) -> None:
+        for view in self.query("ResultView"):
+            view.fit_tables()
+
+    @property
+    def can_scroll_results(self) -> bool:
+        from textual.widgets import DataTable
+
         results = self.query_one("#results", VerticalScroll)
-        (results.scroll_page_down if direction > 0 else results.scroll_page_up)(animate=False)
+        return results.max_scroll_y > 0 or any(t.max_scroll_y > 0 for t in results.query(DataTable))
 
     def action_help(self) -> None:
         self.prepare("system.help", {}, "help")
+
+    # ---- what leaves the terminal: clipboard, exports, the folder of a written file (export.py) ---
+    def _documents(self):
+        return self.session.dispatcher.context.out_dir
 
     def action_copy_result(self) -> None:
         if not self.last:
             self.notify("nothing to copy yet", severity="warning", timeout=2)
             return
+        from terminal.tui.export import copy_text
         from terminal.tui.format import as_text
 
         outcome, spec = self.last
-        self.app.copy_to_clipboard(as_text(outcome.to_json(), spec.title))
-        self.notify("result copied to the clipboard (OSC 52)", timeout=2)
+        text = as_text(outcome.to_json(), spec.title)
+        self.app.copy_to_clipboard(text)  # OSC 52 as well: it reaches the clipboard where the terminal allows
+        self.copied = copy_text(text, self._documents())
+        self.notify(self.copied.message + ("" if self.copied.ok else " (also sent as OSC 52)"),
+                    severity="information" if self.copied.ok else "warning", timeout=6)
 
     def action_export_result(self) -> None:
         if not self.last:
             self.notify("nothing to export yet", severity="warning", timeout=2)
             return
-        from terminal.tui.format import as_csv
+        from terminal.tui.export import export_charts, export_result
 
         outcome, spec = self.last
-        data = outcome.to_json()
+        output_path = self.session.dispatcher.context.output_path
         try:
-            ctx = self.session.dispatcher.context
-            stem = spec.id.replace(".", "-")
-            json_path = ctx.output_path(f"{stem}.json")
-            import json
-
-            json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-            csv_path = ctx.output_path(f"{stem}.csv")
-            csv_path.write_text(as_csv(data, spec.render.table))
+            json_path, csv_path = export_result(outcome.to_json(), spec.render.table, output_path)
+            images = export_charts(outcome.to_json(), spec.render.charts, output_path)
         except OSError as exc:
             self.notify(f"export failed: {exc}", severity="error")
             return
-        self.exported = (json_path, csv_path)
-        self.notify(f"exported {csv_path.name} and {json_path.name} to {csv_path.parent}", timeout=4)
+        self.exported = (json_path, csv_path, *images)
+        names = [csv_path.name, json_path.name, *(p.name for p in images)]
+        self.notify(f"exported {', '.join(names[:-1])} and {names[-1]} to {csv_path.parent}", timeout=5)
 
-    # ---- voice -----------------------------------------------------------------------------------
+    def action_open_folder(self) -> None:
+        """Open the folder of the file the result wrote (else the documents folder)."""
+        from terminal.tui.export import open_folder, written_files
+
+        files = written_files(self.last[0].result) if self.last else []
+        folder = files[0].parent if files else self._documents()
+        self.notify(open_folder(folder), timeout=5)
+
+    # ---- voice (widgets/voice.py) -----------------------------------------------------------------
     def action_voice(self) -> None:
         if self.running:
             return
+        from terminal.tui.widgets.voice import VoiceInput
+
         self.run_id += 1
         self.running = True
-        self.show(_busy("listening… speak your request · Esc cancels", label_id="voice-level"))
-        self.run_worker(partial(self._listen, self.run_id), thread=True, group="run", exclusive=True,
-                        exit_on_error=False, name="voice")
-
-    def _listen(self, run_id: int) -> None:
-        def level(value: float) -> None:  # called from the recording thread
-            if run_id == self.run_id:
-                self.post_message(VoiceLevel(max(0.0, min(1.0, float(value)))))
-
-        try:
-            from terminal.voice.capture import transcribe_microphone  # speech libraries load only here
-
-            heard = transcribe_microphone(on_level=level, registry=self.session.registry)
-            text = getattr(heard, "normalized", "") or getattr(heard, "text", heard)
-            if not isinstance(text, str) or not text.strip():
-                raise LookupError("nothing was heard")
-        except BaseException as exc:  # no module, no microphone, no audio backend: say so, never crash
-            if run_id == self.run_id:
-                self.post_message(VoiceUnavailable(_reason(exc), heard_nothing=_is_no_speech(exc)))
-            return
-        if run_id == self.run_id:
-            self.post_message(VoiceHeard(text.strip(), engine=str(getattr(heard, "engine", ""))))
-
-    @on(VoiceLevel)
-    def _voice_level(self, message: VoiceLevel) -> None:
-        meter = "▮" * round(message.level * 20)
-        for label_widget in self.query("#voice-level"):
-            label_widget.update(f"listening… {meter:<20} · Esc cancels")
+        self.show(VoiceInput(registry=self.session.registry))
 
     @on(VoiceUnavailable)
     def _voice_unavailable(self, message: VoiceUnavailable) -> None:
@@ -548,11 +612,11 @@ class MainScreen(Screen):
         self.post_message(UtteranceRequested(message.text))
 
 
-def _busy(label: str, label_id: str | None = None) -> Vertical:
+def _busy(label: str) -> Vertical:
     """A spinner with what is going on under it."""
     from textual.widgets import LoadingIndicator
 
-    return Vertical(LoadingIndicator(), Static(label, id=label_id, classes="busy-label"), classes="busy")
+    return Vertical(LoadingIndicator(), Static(label, classes="busy-label"), classes="busy")
 
 
 def _slot_name(err) -> str:
@@ -560,14 +624,20 @@ def _slot_name(err) -> str:
     return str(err.extra.get("param") or "").split(".", 1)[0]
 
 
+def _bad_value(slot, err, values: dict[str, Any]) -> str:
+    """One sentence for a value the action refused: what the slot takes (pydantic's wording says the
+    same thing less plainly), or the action's own reason without the parameter's name twice."""
+    from intents.resolver.answers import wrong
+
+    if err.extra.get("errors"):  # the parameters model refused it: a type or a bound
+        return wrong(slot, values.get(slot.name, ""))
+    message = err.message
+    prefix = f"{slot.name}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
 def _reason(exc: BaseException) -> str:
     return getattr(exc, "message", None) or str(exc) or type(exc).__name__
-
-
-def _is_no_speech(exc: BaseException) -> bool:
-    return type(exc).__name__ == "NoSpeech" or isinstance(exc, LookupError)
-
-
 def _carry_slots(slots: dict[str, Any], spec_from, spec_to) -> dict[str, Any]:
     """Keep the values already understood when the person picks another action: by name, else by kind."""
     if spec_to is None:

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 
 from terminal.tui.widgets.title_bar import TitleBar
 
-SHOWN = ("plan", "status", "features", "usage")  # the rest of the summary is listed as key: value
+SHOWN = ("plan", "status", "features", "usage", "licence_problem", "warnings")  # the rest: key: value
 
 
 MAX_LICENCE_BYTES = 64_000  # a licence token is well under 2 kB
@@ -157,6 +157,18 @@ class PlanScreen(Screen):
         status = str(summary.get("status", "?"))
         text = Text.assemble(("plan ", "dim"), (str(summary.get("plan", "?")), "bold green"),
                              ("   status ", "dim"), (status, "bold green" if status == "active" else "bold yellow"))
+        problem = str(summary.get("licence_problem") or "")
+        if problem:  # said once, in words, with what to do (the warnings repeat it: not shown again)
+            from terminal.tui.locks import licence_fix, licence_state
+
+            text.append(f"\n{licence_state(summary)}: ", style="bold yellow")
+            text.append(problem[0].upper() + problem[1:] + ("" if problem.endswith(".") else "."))
+            text.append("\nfix: ", style="bold")
+            text.append(licence_fix(problem))
+        for warning in summary.get("warnings") or []:
+            if warning != problem:
+                text.append("\nwarning: ", style="bold yellow")
+                text.append(str(warning))
         for key, value in summary.items():
             if key not in SHOWN and value not in (None, "", [], {}):
                 text.append(f"\n{key.replace('_', ' ')}: ", style="dim")

@@ -46,7 +46,8 @@ class MatchPreview(Widget):
     def show_loading(self) -> None:
         self._set(Text("loading the installed packs…", style="dim"))
 
-    def show_match(self, match, spec, alternative_index: int = 0) -> None:
+    def show_match(self, match, spec, alternative_index: int = 0, lock=None) -> None:
+        """`lock`: the NotEntitled a run would raise (terminal.tui.locks), shown before Enter."""
         if match.action is None or spec is None:
             text = Text("no action fits yet", style="bold yellow")
             text.append(f"  confidence {match.confidence:.0%}", style="dim")
@@ -57,6 +58,10 @@ class MatchPreview(Widget):
         text.append("▶ ", style="bold green")
         text.append(spec.title, style="bold")
         text.append(f"  {spec.id}", style="cyan")
+        if lock is not None:  # before the confidence, so a narrow terminal cuts that rather than the lock
+            from terminal.tui.locks import lock_text
+
+            text.append(f"  {lock_text(lock)}", style="bold yellow")
         text.append(f"  {match.confidence:.0%} {match.source}", style="dim")
         if spec.risk.value != "read-only":
             text.append(f"  [{spec.risk.value}]", style="bold red" if spec.risk.value == "destructive" else "yellow")

@@ -1,6 +1,8 @@
-"""A finished run shown with the widget its render hints ask for: a headline number large (Digits),
-a table in a DataTable, a document as Markdown with its path, a list, the rest as a record.
-Every result ends with its basis and the pack's disclaimer."""
+"""A finished run shown with the widget its render hints ask for: a headline number large (Digits; a
+path or text headline stays text), a table in a DataTable as tall as its rows (the results area scrolls
+from the keyboard), a document as Markdown with its path, a list, the rest as a record. A result that
+wrote a file says where (ctrl+o opens the folder). Every result ends with its basis and the pack's
+disclaimer."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -49,7 +51,26 @@ class ResultView(Vertical):
 
     DataTable.result-table {
         height: auto;
-        max-height: 12;
+    }
+
+    .headline-text {
+        margin-top: 1;
+        text-style: bold;
+    }
+
+    .charts {
+        height: auto;
+        margin-top: 1;
+    }
+
+    .chart-bands {
+        width: auto;
+        padding: 0 1;
+    }
+
+    .written {
+        margin-top: 1;
+        color: $success;
     }
 
     Markdown.document {
@@ -80,10 +101,11 @@ class ResultView(Vertical):
         color: $text-disabled;
     }
     """
-    def __init__(self, outcome, spec, **kwargs) -> None:
+    def __init__(self, outcome, spec, locks: dict | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.outcome = outcome
         self.spec = spec
+        self.locks = locks or {}  # action id -> refusal: a table of actions (F1) marks the locked ones
 
     def compose(self) -> ComposeResult:
         result = dict(self.outcome.result)
@@ -91,24 +113,38 @@ class ResultView(Vertical):
         disclaimer = result.pop("disclaimer", None)
         hints = self.spec.render
         yield Static(self._title(), classes="result-title")
+        from terminal.tui.export import written_files
+
+        written = written_files(result)
         if hints.headline and hints.headline in result:
-            value = result.pop(hints.headline)
-            unit = hints.units.get(hints.headline, "")
+            key = hints.headline
+            value = result.pop(key)
+            unit = hints.units.get(key, "")
             shown = fmt_value(value, hints.headline_format)
-            # The figure in plain text too: screen readers, terminal captures and copy-by-selection read it.
-            yield Static(Text.assemble((label(hints.headline), "bold"), f"  {shown}{(' ' + unit) if unit else ''}"),
-                         classes="headline-label")
-            yield Digits(shown, classes="headline")
+            if _is_number(value) and hints.headline_format not in ("text", "date"):
+                # The figure in plain text too: screen readers, terminal captures and copy-by-selection read it.
+                yield Static(Text.assemble((label(key), "bold"), f"  {shown}{(' ' + unit) if unit else ''}"),
+                             classes="headline-label")
+                yield Digits(shown, classes="headline")
+            elif isinstance(value, str) and Path(value) in written:
+                result[key] = value  # shown below as the file written, with its folder
+            else:  # a date, a code, a sentence: big digits are for numbers only
+                yield Static(Text.assemble((label(key) + "  ", "bold"), (shown, "bold green")), classes="headline-text")
         doc_key = hints.document if hints.document in result else None
         if doc_key is None and hints.kind == "document":
             doc_key = next((k for k in ("path", "document", "text") if isinstance(result.get(k), str)), None)
         if doc_key:
-            yield from self._document(result.pop(doc_key))
+            yield from self._document(result.pop(doc_key), written)
+        for key in [k for k, v in result.items() if isinstance(v, str) and Path(v) in written]:
+            result.pop(key)  # a written file is shown once, as what was written and where
+        if written:
+            yield Static(self._written(written), classes="written")
         list_key = hints.list if hints.list in result else None
         tab_key = None if list_key else table_field(result, hints.table)
         scalars = {k: v for k, v in result.items() if k not in (list_key, tab_key)}
         if scalars:
             yield Static(self._record(scalars), classes="record")
+        yield from self._charts(hints)
         if list_key:
             yield Static(self._list(list_key, result[list_key]), classes="result-list")
         if tab_key:
@@ -117,7 +153,43 @@ class ResultView(Vertical):
             yield Static(Text(f"basis: {basis}"), classes="basis")
         if disclaimer:
             yield Static(Text(disclaimer), classes="disclaimer")
-        yield Static("ctrl+y copy · ctrl+s export CSV+JSON", classes="result-keys")
+        keys = "ctrl+y copy · ctrl+s export CSV+JSON" + (" · ctrl+o open folder" if written else "")
+        if tab_key and len(result[tab_key]) > 10:
+            keys += " · PgUp/PgDn, ↑↓, ctrl+home/end scroll"
+        yield Static(keys, classes="result-keys")
+
+    def _charts(self, hints):
+        """The pictures the action declares (Render.charts), side by side when there are two."""
+        if not getattr(hints, "charts", None):
+            return
+        from textual.containers import Horizontal
+
+        from terminal.tui.widgets.charts import make_chart
+
+        made = [w for w in (make_chart(c, self.outcome.result) for c in hints.charts) if w is not None]
+        if made:
+            yield Horizontal(*made, classes="charts")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.fit_tables)
+
+    def fit_tables(self) -> None:
+        """A table is at most as tall as the scrolling area it sits in: scrolled into view, its header
+        stays on screen while its rows scroll (the screen's scroll keys chain from the area to it)."""
+        area = self.parent
+        height = getattr(area, "scrollable_content_region", None)
+        if height is None or height.height < 4:
+            return
+        for table in self.query(DataTable):
+            table.styles.max_height = height.height
+        self.call_after_refresh(self.screen.refresh_bindings)
+
+    def _written(self, files: list[Path]) -> Text:
+        text = Text()
+        for i, path in enumerate(files):
+            text.append(("\n" if i else "") + "saved ", style="bold")
+            text.append(str(path), style="underline")
+        return text
 
     def _title(self) -> Text:
         text = Text.assemble((self.spec.title, "bold"), (f"  {self.spec.id}", "cyan"))
@@ -152,6 +224,12 @@ class ResultView(Vertical):
         yield Static(Text(f"{label(key)} ({len(rows)} rows)", style="bold"), classes="table-title")
         table = DataTable(zebra_stripes=True, cursor_type="row", classes="result-table")
         cols = list(dict.fromkeys(c for r in rows for c in r))
+        locked = [r.get("action") in self.locks for r in rows]
+        if any(locked):  # a table of actions (F1): mark the ones the plan refuses, as the preview does
+            from terminal.tui.locks import lock_text
+
+            rows = [{**r, "plan": lock_text(self.locks[r["action"]]) if lock else ""} for r, lock in zip(rows, locked)]
+            cols.insert(1, "plan")
         for col in cols:
             table.add_column(label(col), key=col)
         numeric = {c for c in cols if all(isinstance(r.get(c), (int, float)) and not isinstance(r.get(c), bool)
@@ -161,11 +239,16 @@ class ResultView(Vertical):
                             for c in cols))
         yield table
 
-    def _document(self, value: str):
+    def _document(self, value: str, written: list[Path] = ()):
         path = Path(value) if isinstance(value, str) and len(value) < 1024 and "\n" not in value else None
         if path is not None and path.is_file():
-            yield Static(Text.assemble(("document: ", "bold"), (str(path), "underline")), classes="doc-path")
+            if path not in written:  # a file it wrote is named below, with its folder
+                yield Static(Text.assemble(("document: ", "bold"), (str(path), "underline")), classes="doc-path")
             if path.suffix.lower() in TEXT_SUFFIXES:
                 yield Markdown(path.read_text(errors="replace")[:MAX_DOC_CHARS], classes="document")
             return
         yield Markdown(str(value)[:MAX_DOC_CHARS], classes="document")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

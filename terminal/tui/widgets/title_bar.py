@@ -35,7 +35,11 @@ class TitleBar(Widget):
         text.append("› ", style="bold")
         text.append(self.app.title, style="bold")
         if self.app.sub_title:
-            text.append(f" — {self.app.sub_title}", style="dim")
+            # "plan: free — licence refused": the warning part stands out, never missed
+            plan, sep, warning = self.app.sub_title.partition(" — ")
+            text.append(f" — {plan}", style="dim")
+            if sep:
+                text.append(f" — {warning}", style="bold yellow")
         return text
 
     def on_click(self) -> None:
