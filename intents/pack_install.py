@@ -577,7 +577,9 @@ def _pip_run(args: list[str], what: str) -> None:
     try:
         from intents.progress import status
 
-        doing = {"install": "installing", "uninstall": "removing"}.get(verb, verb)
+        verb, _, target = what.partition(" ")
+        doing = {"install": "installing", "uninstall": "removing", "download": "downloading",
+                 "build": "building"}.get(verb, verb)
         with status(f"{doing} {target} with pip (from the package index when it is a name)…"):
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
     except subprocess.TimeoutExpired:
