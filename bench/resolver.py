@@ -3,6 +3,7 @@
     python bench/resolver.py                 # the dev set (tests/data/dev_set.jsonl)
     python bench/resolver.py other.jsonl     # any set in the same format, e.g. tests/data/crowd_set.jsonl
     python bench/resolver.py -v              # also list every miss
+    python bench/resolver.py --refusal       # only the refusal, reliability and shortlist figures (issue 14)
 
 Figures: intent accuracy (in-scope lines whose top action is right), all-slots-correct (in-scope lines
 with the right action and every expected slot equal, floats within 1 %), out-of-scope rejection
@@ -80,6 +81,111 @@ def score(resolver, rows: list[dict]) -> tuple[dict, list[str]]:
         "oos_rejection": oos_ok / max(oos, 1),
         **{f"answered_conf_{b}": f"{right}/{n} right" for b, (n, right) in bins.items()},
     }, misses
+
+
+NEGATIVES = ROOT / "tests" / "data" / "negatives"
+LABELLED = [ROOT / "tests" / "data" / f"{name}.jsonl" for name in ("dev_set", "crowd_set", "heldout_set", "far_set")]
+BUCKETS = ((0.0, 0.5), (0.5, 0.75), (0.75, 0.9), (0.9, 1.01))
+REFUSAL_TARGETS = {"refused": 0.97, "would_run_at_once": 0.0005, "right_at_0.9": 0.97, "shortlist_recall": 0.97}
+
+
+def read_rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def negatives(resolver, rows: list[dict]) -> tuple[dict, list]:
+    """Foreign requests (tests/data/negatives): the share refused, and the share on which a vertical (not
+    system) action would run at once: named, with nothing left to ask."""
+    accepted, at_once, answers = {}, 0, []
+    for row in rows:
+        m = resolver.resolve(row["text"])
+        if m.action is None:
+            continue
+        answers.append((m.confidence, False))
+        accepted[m.action] = accepted.get(m.action, 0) + 1
+        if not m.missing and not m.action.startswith("system."):
+            at_once += 1
+    n = max(len(rows), 1)
+    return {"lines": len(rows), "refused": 1 - sum(accepted.values()) / n, "would_run_at_once": at_once / n,
+            "accepted_system": sum(v for k, v in accepted.items() if k.startswith("system.")),
+            "accepted_vertical": sum(v for k, v in accepted.items() if not k.startswith("system.")),
+            "most_accepted": sorted(accepted.items(), key=lambda kv: -kv[1])[:5]}, answers
+
+
+def answered(resolver, rows: list[dict]) -> list[tuple[float, bool]]:
+    """(confidence, right) of every answer given (action not None) on a labelled set."""
+    out = []
+    for row in rows:
+        m = resolver.resolve(row["text"])
+        if m.action is not None:
+            out.append((m.confidence, m.action == row.get("action")))
+    return out
+
+
+def reliability(answers: list[tuple[float, bool]]) -> list[tuple[str, int, float]]:
+    table = []
+    for lo, hi in BUCKETS:
+        inside = [ok for c, ok in answers if lo <= c < hi]
+        table.append((f"{lo:.2f}-{min(hi, 1.0):.2f}", len(inside), sum(inside) / len(inside) if inside else float("nan")))
+    return table
+
+
+def shortlist_recall(resolver, registry, rows: list[dict], ks=(3, 5, 8), ranked: bool = True) -> dict:
+    """Recall@k of the actions the LLM tier would be offered (intents.llm.tools.candidates), over in-scope
+    lines: all of them, and those on which the local tier named no action (where the shortlist decides)."""
+    from intents.llm.tools import candidates
+
+    from intents.resolver import Match
+
+    ranker = getattr(resolver, "shortlist", None) if ranked else None
+    hits = {k: [0, 0] for k in ks}  # every in-scope line, the local pick and alternatives withheld
+    blind = {k: [0, 0] for k in ks}  # lines the local tier refused, as the cascade would offer them
+    for row in rows:
+        want = row.get("action")
+        if want is None:
+            continue
+        m = resolver.resolve(row["text"])
+        for k in ks:
+            alone = {s.id for s in candidates(Match(text=row["text"]), registry, lambda s: True, k, ranker=ranker)}
+            hits[k][0] += want in alone
+            hits[k][1] += 1
+            if m.action is None:
+                blind[k][0] += want in {s.id for s in candidates(m, registry, lambda s: True, k, ranker=ranker)}
+                blind[k][1] += 1
+    return {k: (hits[k][0] / max(hits[k][1], 1), blind[k][0], blind[k][1]) for k in ks}
+
+
+def builtin_only(registry):
+    """The registry with only the packs that ship in the box enabled: a pack pip-installed into the same
+    environment (a pack author's weather_demo) would otherwise change the figures from run to run."""
+    for pid, spec in list(registry.packs.items()):
+        if not spec.entry_point.startswith(("vertical_packs.", "intents.system_pack")):
+            registry.set_installed(pid, False)
+    return registry
+
+
+def refusal_report(resolver, registry) -> None:
+    """The issue-14 figures: negatives refused and run at once (tuning and held-out halves), the
+    reliability table over the labelled sets and the negatives together, and the shortlist's recall."""
+    labelled = [r for p in LABELLED for r in read_rows(p)]
+    answers = answered(resolver, labelled)
+    print("\nforeign requests (tests/data/negatives; written for this project, no public data set):")
+    for half in ("tuning", "heldout"):
+        figs, neg_answers = negatives(resolver, read_rows(NEGATIVES / f"{half}.jsonl"))
+        answers += neg_answers
+        print(f"  {half:8s} {figs['lines']:5d} lines  refused {figs['refused']:.4f} (target >= 0.97)  "
+              f"would run at once {figs['would_run_at_once'] * 100:.3f} % (target <= 0.05 %)  "
+              f"accepted: {figs['accepted_system']} system, {figs['accepted_vertical']} vertical  {figs['most_accepted']}")
+    print("reliability (answers given on dev + crowd + held-out + far + both negative halves; share right):")
+    for bucket, n, share in reliability(answers):
+        print(f"  confidence {bucket}  {n:5d} answers  {share:.3f} right" + ("  (target >= 0.97)" if bucket.startswith("0.90") else ""))
+    print("LLM shortlist recall@k on the in-scope lines of dev + crowd + held-out + far (the shortlist alone, local pick "
+          "withheld | as offered where the local tier named none):")
+    before = shortlist_recall(resolver, registry, labelled, ranked=False)
+    for k, (share, hit, n) in shortlist_recall(resolver, registry, labelled).items():
+        b = before[k]
+        print(f"  k={k}  {share:.3f}  |  {hit}/{n}     (words overlap only, as before: {b[0]:.3f} | {b[1]}/{b[2]})"
+              + ("  (target >= 0.97)" if k == 5 else ""))
 
 
 def latency(resolver, texts: list[str], rounds: int = 3) -> dict[str, float]:
@@ -163,6 +269,14 @@ def cold_start(home: str, runs: int = 7) -> tuple[float, float, float, float]:
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     paths = [a for a in argv if not a.startswith("-")]
+    if "--refusal" in argv:
+        os.environ["INTENT_HOME"] = tempfile.mkdtemp(prefix="intent-bench-")
+        from intents.registry import Registry
+        from intents.resolver import local_resolver
+
+        registry = builtin_only(Registry.load(Path(os.environ["INTENT_HOME"])))
+        refusal_report(local_resolver(registry), registry)
+        return 0
     data = Path(paths[0]) if paths else ROOT / "tests" / "data" / "dev_set.jsonl"
     rows = [json.loads(line) for line in data.read_text().splitlines() if line.strip()]
     home = tempfile.mkdtemp(prefix="intent-bench-")
@@ -211,6 +325,8 @@ def main(argv: list[str]) -> int:
         print("\n".join(misses))
     else:
         print(f"{len(misses)} misses (-v lists them)")
+    builtin = builtin_only(Registry.load(Path(tempfile.mkdtemp(prefix="intent-bench-"))))
+    refusal_report(local_resolver(builtin), builtin)
     return 0
 
 

@@ -6,7 +6,8 @@ its docstring the description, its return annotation the result model.
 
     from intents.sdk import Pack, Result, Slot
 
-    pack = Pack(id="demo", name="Demo", version="1.0.0", description="...", vertical="demo")
+    pack = Pack(id="demo", name="Demo", version="1.0.0", description="...", vertical="demo",
+                negatives=["triple my salary"])  # near-domain requests it does not serve
 
     class Doubled(Result):
         value: float
@@ -154,9 +155,12 @@ class Action:
 class Pack:
     """A vertical pack: a manifest and the actions declared with `@pack.action`."""
 
-    def __init__(self, **manifest: Any) -> None:
+    def __init__(self, *, negatives: list[str] | None = None, **manifest: Any) -> None:
+        """`negatives`: requests near the pack's domain that it does not serve ("pay my mortgage bill",
+        "book a doctor appointment"), so the resolver refuses them rather than guess one of its actions."""
         # Validated by pydantic here, where a pack author's declaration enters the system.
         self.manifest = TypeAdapter(PackManifest).validate_python(manifest)
+        self.negatives: list[str] = TypeAdapter(list[str]).validate_python(list(negatives or []))
         self.actions: dict[str, Action] = {}
         self.formats: dict[str, OutputFormat] = {}
 
@@ -242,6 +246,7 @@ class Pack:
             actions=[a.spec for a in self.actions.values()],
             entry_point=entry_point,
             distribution=distribution,
+            negatives=list(self.negatives),
         )
 
 

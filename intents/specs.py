@@ -131,6 +131,9 @@ class PackSpec:
     actions: list[ActionSpec] = field(default_factory=list)
     entry_point: str = ""
     distribution: str | None = None
+    # Near-domain requests the pack does not serve ("pay my mortgage bill" for a pack that calculates
+    # payments): the resolver learns them as examples of refusal, in the pack's own words.
+    negatives: list[str] = field(default_factory=list)
 
 
 def to_dict(spec: Any) -> dict[str, Any]:
@@ -163,6 +166,7 @@ def pack_from_dict(data: dict[str, Any]) -> PackSpec:
         actions=[action_from_dict(a) for a in data.get("actions", [])],
         entry_point=data.get("entry_point", ""),
         distribution=data.get("distribution"),
+        negatives=[str(n) for n in data.get("negatives", [])],
     )
 
 

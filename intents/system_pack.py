@@ -18,6 +18,14 @@ pack = Pack(
     description="The terminal itself: your plan, packs, help and history.",
     publisher="Intent Terminal",
     vertical="system",
+    # other services' plans, histories and help, and other kinds of packs: not the terminal's own
+    negatives=[
+        "upgrade my phone plan", "a cheaper insurance plan", "plan a trip to italy", "make a workout plan",
+        "show my browsing history", "clear my search history", "my order history", "history of the roman empire",
+        "help me write a cover letter", "help me fix my bike", "pack my suitcase for the beach",
+        "buy a six pack", "install a ceiling fan", "remove a stain from my shirt", "install the app on my phone",
+        "when does my gym membership renew",
+    ],
 )
 
 
@@ -59,7 +67,8 @@ class PlanResult(Result):
     samples=["what plan am i on", "show my subscription", "my plan", "how many ndas do i have left",
              "what does my subscription include", "show usage and limits", "how much of my quota is left",
              "when does my usage reset", "is my licence still active", "which features are unlocked",
-             "remaining uses this month"],
+             "remaining uses this month", "which tier am i on, free or pro", "my plan status",
+             "is my license valid"],
     templates=["[show] [my] (plan|subscription|usage|limits|quota)"],
     render={"kind": "record"},
 )
@@ -166,7 +175,9 @@ class HelpResult(Result):
     samples=["help", "what can you do", "list commands", "show me what i can ask", "help with finance",
              "how does this work", "what kinds of questions can i ask", "which actions are available",
              "give me some examples", "what are you able to calculate", "i'm lost, what can i type",
-             "which actions exist for finance", "how do i use the healthcare commands", "everything you can do"],
+             "which actions exist for finance", "how do i use the healthcare commands", "everything you can do",
+             "what actions are there for contracts", "how do i use this terminal", "what can i ask the terminal",
+             "help with the terminal commands"],
     templates=["help [with] [{topic}]", "what can you do"],
     render={"kind": "table", "table": "actions"},
 )
@@ -192,7 +203,9 @@ class HistoryResult(Result):
     title="History",
     samples=["show history", "what did i run", "recent commands", "my history", "show my previous requests",
              "what did i do earlier today", "list my recent runs", "past queries", "what was my last calculation",
-             "the requests i made yesterday", "commands i ran before", "questions i asked earlier"],
+             "the requests i made yesterday", "commands i ran before", "questions i asked earlier",
+             "my recent activity in the terminal", "what have i asked the terminal", "my command history",
+             "the actions i ran last week"],
     templates=["[show] [my] (history|recent commands)"],
     render={"kind": "table", "table": "entries"},
 )

@@ -156,9 +156,10 @@ def lexical_rank(text: str, specs: list) -> list[tuple[float, Any]]:
     return scored
 
 
-def candidates(match, registry, usable, k: int) -> list:
+def candidates(match, registry, usable, k: int, ranker=None) -> list:
     """Up to k installed actions for which `usable(spec)` holds: the local tier's pick and alternatives first,
-    then the lexically closest others."""
+    then the ones `ranker(text)` ranks highest (the local resolver's `shortlist`: the same general signals
+    it resolves with, below its own acceptance line), then the lexically closest others."""
     chosen: list = []
     seen: set[str] = set()
 
@@ -174,6 +175,18 @@ def candidates(match, registry, usable, k: int) -> list:
             add(registry.spec(action_id))
         except Exception:  # an alternative that is no longer installed is simply not offered
             continue
+    if ranker is not None:
+        try:
+            ranked_ids = ranker(match.text)
+        except Exception:  # a resolver without the signals simply contributes nothing here
+            ranked_ids = []
+        for action_id in ranked_ids:
+            if len(chosen) >= k:
+                break
+            try:
+                add(registry.spec(action_id))
+            except Exception:
+                continue
     ranked = lexical_rank(match.text, registry.actions())
     for score, spec in ranked:
         if len(chosen) >= k or score <= 0:

@@ -116,7 +116,8 @@ class Cascade(Interactive):
             record(self.home, "llm.withheld", {"server": self.cfg.url, "pack": about,
                                                "reason": "sensitive pack not opted in"})
             return _noticed(local, policy.notice(about))
-        offered = candidates(local, self.registry, lambda s: self._usable(s, policy), self.cfg.top_k)
+        offered = candidates(local, self.registry, lambda s: self._usable(s, policy), self.cfg.top_k,
+                             ranker=getattr(self.local, "shortlist", None))
         if not offered:
             return _noticed(local, "LLM tier not used: no installed, entitled action to offer it")
         sent, redactions = policy.outgoing(text)

@@ -26,6 +26,7 @@ class Classifier:
         self.vocab_set = set(self.vocab)
         self._grams: dict[str, list[str]] | None = None
         self._surface: dict[str, str] = {}  # a word a typo may have meant -> the token it stands for
+        self._shapes: dict[tuple[str, int], list[str]] = {}  # (first letter, length) -> surface words
         self.oos_index = self.ids.index(OOS)
         self.centroids = set(index.get("centroids", ()))
         self._vocab_of: dict[int, set[str]] | None = None
@@ -69,12 +70,22 @@ class Classifier:
             for raw in (*text.SYNONYMS, *text.ABBREVIATIONS):
                 if text.stem(raw) in self.vocab_set:
                     surface.setdefault(raw, text.stem(raw))
+            # a misspelt function word ("shwo", "waht") is a function word, not an unknown content word that
+            # makes the request look foreign: it repairs to nothing
+            for w in text.STOP:
+                if len(w) >= 4 and w.isalpha():
+                    surface.setdefault(w, "")
             grams: dict[str, list[str]] = {}
             for w in surface:
                 if len(w) >= 4:
                     for g in text.trigrams(w):
                         grams.setdefault(g, []).append(w)
+            shapes: dict[tuple[str, int], list[str]] = {}
+            for w in surface:
+                if w:
+                    shapes.setdefault((w[0], len(w)), []).append(w)
             self._surface = surface
+            self._shapes = shapes
             self._grams = grams
         return self._grams
 
@@ -90,11 +101,12 @@ class Classifier:
         # most shared trigrams first, then the closest length: "redcat" shares only "^re" and "red" with
         # "redact", as do dozens of re- words
         pool = [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], abs(len(kv[0]) - len(word))))[:40]]
-        if not counts and len(word) <= 6:
+        if len(word) <= 6 and not any(text.edit_distance(word, w, 1) <= 1 for w in pool):
             # a swapped pair in a short word shares no trigram with it ("hlep", "help"): every word of
             # the same first letter and length, checked by edit distance below
-            pool = [w for w in self._surface if w[0] == word[0] and len(w) == len(word)]
-            counts = dict.fromkeys(pool, 0)
+            extra = [w for w in self._shapes.get((word[0], len(word)), ()) if w not in counts]
+            pool += extra
+            counts.update(dict.fromkeys(extra, 0))
         limit = 1 if len(word) <= 7 else 2  # two edits turn "pancak(es)" into "pack(s)"
         best, best_d = None, limit + 1
         for w in pool:
@@ -103,7 +115,11 @@ class Classifier:
             d = text.edit_distance(word, w, limit)
             if d < best_d or (d == best_d and best is not None and counts[w] > counts[best]):
                 best, best_d = w, d
-        return self._surface[best] if best_d <= limit else None
+        if best_d > limit:
+            return None
+        if self._surface[best] == "" and len(word) <= 4 and sorted(word) != sorted(best):
+            return None  # "shop" is not "show": a short word reads as a function word only when letters swapped
+        return self._surface[best]
 
     def query_tokens(self, toks: list[str]) -> tuple[list[str], dict[str, str]]:
         fixed, repairs = [], {}
@@ -114,7 +130,8 @@ class Classifier:
             r = self.repair(t)
             if r is not None:
                 repairs[t] = r
-                fixed.append(r)
+                if r:  # "" is a function word, dropped like the tokenizer drops it
+                    fixed.append(r)
             else:
                 fixed.append(t)
         return fixed, repairs

@@ -19,7 +19,7 @@ from pathlib import Path
 from intents.resolver import entities, oos, templates, text
 from intents.resolver.slots import ENTITY_KINDS
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 OOS = "_oos"
 _HERE = Path(__file__).resolve().parent
 
@@ -95,7 +95,27 @@ def _add_with_centroid(docs: list, centroids: list, action: int, token_lists: li
         docs.append((action, bag))
 
 
-def build(actions: list) -> dict:
+MAX_PACK_NEGATIVES = 500  # per pack: examples of refusal, not a second catalog
+
+
+def pack_negatives(actions: list, negatives: dict[str, list[str]]) -> list[str]:
+    """The installed packs' own negatives that may join the out-of-scope class. A pack's negative that
+    says what an action of the catalog says (its tokens equal a sample's) is dropped: a pack author cannot
+    make the resolver refuse another pack's requests by declaring them foreign."""
+    said = set()
+    for a in actions:
+        for sample in (*a.samples, a.title):
+            said.add(tuple(_doc_tokens(sample)))
+    out = []
+    for lines in negatives.values():
+        for line in list(lines)[:MAX_PACK_NEGATIVES]:
+            toks = tuple(_doc_tokens(str(line)[:500]))
+            if toks and toks not in said:
+                out.append(str(line)[:500])
+    return out
+
+
+def build(actions: list, negatives: dict[str, list[str]] | None = None) -> dict:
     docs: list[tuple[int, dict[str, float]]] = []
     centroids: list[int] = []  # doc numbers of each action's whole-bag document
     ids = [a.id for a in actions] + [OOS]
@@ -110,7 +130,8 @@ def build(actions: list) -> dict:
                                  [sorted(g) for g in templates.required_groups(src)]))
             sentences += [(s, False) for s in expand_template(tpl, kinds)]
         _add_with_centroid(docs, centroids, i, [_doc_tokens(s, tagged) for s, tagged in sentences])
-    _add_with_centroid(docs, centroids, len(actions), [_doc_tokens(s) for s in oos.OUT_OF_SCOPE])
+    refusals = [*oos.OUT_OF_SCOPE, *pack_negatives(actions, negatives or {})]
+    _add_with_centroid(docs, centroids, len(actions), [_doc_tokens(s) for s in refusals])
     df: Counter = Counter()
     for _, f in docs:
         df.update(f.keys())
@@ -136,9 +157,12 @@ def build(actions: list) -> dict:
     }
 
 
-def load_or_build(actions: list, home: Path | None, key: str) -> dict:
-    """The cached index for this catalog, building (and caching) it when missing or stale."""
+def load_or_build(actions: list, home: Path | None, key: str, negatives: dict[str, list[str]] | None = None) -> dict:
+    """The cached index for this catalog (packs' negatives included), building (and caching) it when
+    missing or stale."""
     stamp = f"{key}-{code_stamp()}"
+    if negatives:
+        stamp += "-" + hashlib.sha256(json.dumps(negatives, sort_keys=True).encode()).hexdigest()[:8]
     path = home / "cache" / f"resolver-{stamp}.json" if home else None
     if path is not None:
         try:
@@ -150,7 +174,7 @@ def load_or_build(actions: list, home: Path | None, key: str) -> dict:
     from intents.progress import status
 
     with status(f"building the resolver index over {len(actions)} actions (once per set of packs)…"):
-        data = build(actions)
+        data = build(actions, negatives)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,16 +9,18 @@ import math
 import time
 from typing import Any
 
-from intents.resolver import Alternative, Interactive, Match, entities, slots as slot_roles, text
+from intents.resolver import Alternative, Interactive, Match, document, entities, slots as slot_roles, text
 from intents.resolver.index import OOS, load_or_build
 
 ACCEPT = 0.30  # below this similarity nothing is close enough
 ACCEPT_BARE = 0.45  # the bar when no value in the text fills any of the action's slots ...
 BARE_SUPPORT = 0.65  # ... and a third or more of its words are not the action's own
 _GENERIC = {"", "text", "document", "passage", "paragraph", "clause"}
+_OBJECTS = {"me", "us", "him", "her", "them", "my", "our"}  # "<verb> me ...": whom the verb is for
 FOREIGN_CONF, FOREIGN_SUPPORT = 0.55, 0.30  # below both: refused (see _classify)
 RERANK_GAP = 0.10  # candidates this close to the best are re-ranked by how well their slots fill
 ALTERNATIVE_GAP = 0.12  # actions scoring within this of the best are offered as alternatives
+UNSURE_CAP = 0.85  # the most an answer resting on little (see _thin) may claim: above the LLM threshold, below "sure"
 
 
 class LocalResolver(Interactive):
@@ -32,11 +34,15 @@ class LocalResolver(Interactive):
         self.packs = packs or {}
         self._action_vocab: set[str] | None = None
         self.kind_sets = {a.id: {s.kind for s in a.slots if s.kind} for a in actions}
+        # action -> its slot that takes a pasted document
+        self.document_slots = {a.id: s.name for a in actions for s in a.slots if s.kind in document.DOCUMENT_KINDS}
 
     @classmethod
     def for_registry(cls, registry) -> "LocalResolver":
         actions = registry.actions()
-        index = load_or_build(actions, getattr(registry, "home", None), registry.catalog_key)
+        installed = getattr(registry, "installed_packs", lambda: [])()
+        negatives = {p.manifest.id: list(getattr(p, "negatives", [])) for p in installed if getattr(p, "negatives", None)}
+        index = load_or_build(actions, getattr(registry, "home", None), registry.catalog_key, negatives)
         packs: dict[str, str] = {}
         for pid, spec in getattr(registry, "packs", {}).items():
             packs[pid.lower()] = pid
@@ -45,8 +51,9 @@ class LocalResolver(Interactive):
         return cls(actions, index, packs)
 
     @classmethod
-    def for_actions(cls, actions: list, home=None, key: str = "adhoc") -> "LocalResolver":
-        return cls(actions, load_or_build(actions, home, key))
+    def for_actions(cls, actions: list, home=None, key: str = "adhoc",
+                    negatives: dict[str, list[str]] | None = None) -> "LocalResolver":
+        return cls(actions, load_or_build(actions, home, key, negatives))
 
     # ---- resolving -----------------------------------------------------------------------------
     def resolve(self, text_in: str) -> Match:
@@ -62,6 +69,19 @@ class LocalResolver(Interactive):
         }
         if len(text_in) > entities.MAX_CHARS:
             explain["clipped_to"] = entities.MAX_CHARS
+
+        doc = self._document(clipped) if len(clipped) >= document.MIN_BODY_CHARS and self.document_slots else None
+        if doc is not None:
+            # the instruction decided the action; its options fill from its own words, the payload is the document
+            action_id, confidence, alts, info, head, at = doc
+            spec = self.actions[action_id]
+            values, reasons = slot_roles.fill(spec, head, None, self.packs)
+            slot = self.document_slots[action_id]
+            values[slot] = text_in[at: at + 1_000_000].strip()
+            reasons[slot] = f"the text after the request ({len(values[slot])} characters)"
+            explain.update(info)
+            explain["document"] = {"instruction": head.text, "starts_at": at}
+            return self._match(text_in, spec, values, reasons, confidence, alts, explain, t0)
 
         hit = self._template(tagged, placeholder)
         if hit is not None:
@@ -91,7 +111,16 @@ class LocalResolver(Interactive):
         values, reasons = slot_roles.fill(spec, tagged, captures, self.packs)
         if "source" in {s.kind for s in spec.slots} and len(text_in) > entities.MAX_CHARS:
             self._long_source(spec, text_in, values, reasons)
+        return self._match(text_in, spec, values, reasons, confidence, alts, explain, t0)
+
+    def _match(self, text_in, spec, values, reasons, confidence, alts, explain, t0) -> Match:
+        action_id = spec.id
         missing = [s.name for s in spec.slots if s.required and s.name not in values]
+        if explain.get("tier") == "statistical" and confidence > UNSURE_CAP:
+            thin = self._thin(spec, values, explain.get("tokens", []), explain.get("evidence", 0))
+            if thin:
+                explain["capped"] = f"confidence at most {UNSURE_CAP}: {thin}"
+                confidence = UNSURE_CAP
         explain["slots"] = reasons
         explain["ms"] = round((time.perf_counter() - t0) * 1000, 3)
         return Match(text=text_in, action=action_id, slots=values, confidence=round(confidence, 3),
@@ -117,6 +146,22 @@ class LocalResolver(Interactive):
         bare = all(e.kind == "number" for e in tagged.entities)
         return strange, bare
 
+    def _document(self, clipped: str):
+        """The first instruction before a pasted payload that names an action with a document slot (see
+        intents/resolver/document.py), classified on its own words: (action, confidence, alternatives,
+        explain info, the instruction tagged, where the payload starts), or None."""
+        for head_text, at in document.candidates(clipped):
+            head = entities.tag(head_text)
+            placeholder = head.placeholder_text()
+            hit = self._template(head, placeholder)
+            if hit is not None and hit[0] in self.document_slots:
+                return hit[0], hit[2], [], {"tier": "template"}, head, at
+            action_id, confidence, alts, info = self._classify(head, placeholder, pasted=True)
+            if action_id in self.document_slots:
+                info["classified"] = "the request before the pasted text"
+                return action_id, confidence, alts, info, head, at
+        return None
+
     def _template(self, tagged, placeholder: str):
         """The most specific template whose free-text captures hold up: a required captured slot must
         really fill, and an optional free-text capture must be mostly words the catalog knows ("help
@@ -140,6 +185,8 @@ class LocalResolver(Interactive):
                     words = [t for t in text.tokens(captured) if not t.startswith("<")]
                     known = sum(1 for t in words if t in self.action_vocab)
                     sound = not words or known * 2 >= len(words)
+                    if captured.split()[:1] and captured.split()[0].lower() in _OBJECTS:
+                        sound = False  # "help me pay off my loan": a request to do something, not a topic
             if filled and sound:
                 return action_id, captures, 0.97
             if sound and partial is None:
@@ -196,6 +243,16 @@ class LocalResolver(Interactive):
                 info["refused"] = f"loosely like {a1} ({s1:.2f}) with none of its values"
                 conf = round(min(_calibrate(s1, 0), 0.49), 3)
                 return None, conf, [Alternative(action=a1, confidence=conf)], info
+        evidence = info["evidence"] = self._evidence(toks, a1)
+        if evidence <= 1 and support < 1.0 and not gives_source:
+            # One word of the action's own, the rest not its words, and no value said that fills any of
+            # its slots: "show my browsing history", "a cheaper dental plan", "run the dishwasher" share
+            # one word with an action and ask for something else.
+            values, _ = slot_roles.fill(spec, tagged, None, self.packs)
+            if not values:
+                info["refused"] = f"one word in common with {a1} ({s1:.2f}), no value for it"
+                conf = round(min(_calibrate(s1, 0), 0.49), 3)
+                return None, conf, [Alternative(action=a1, confidence=conf)], info
         s2 = actions_only[1][0] if len(actions_only) > 1 else 0.0
         margin = s1 - max(s2, oos_score)
         conf = _calibrate(s1, margin)
@@ -208,6 +265,49 @@ class LocalResolver(Interactive):
         alts = [Alternative(action=a, confidence=round(_calibrate(s, s - s1), 3))
                 for s, a in actions_only[1:4] if s1 - s <= ALTERNATIVE_GAP]
         return a1, conf, alts, info
+
+    def _thin(self, spec, values: dict, toks: list[str], evidence: int) -> str | None:
+        """Why an answer the words alone favour rests on too little to be called sure (None if it does
+        not): the similarity is calibrated on words, and a request that names few of the action's words
+        and gives few of its values is as often something else ("set the oven to 20 percent", "the
+        exchange rate in berlin", "that would be correct")."""
+        required = [s.name for s in spec.slots if s.required]
+        foreign = sum(1 for t in set(toks) if not t.startswith("<") and t not in self.classifier.vocab_set)
+        if not required:
+            return "few of its words and some no action uses" if evidence <= 2 and foreign else None
+        filled = sum(1 for n in required if n in values)
+        if filled == 0:
+            return "none of its values given"
+        if filled < len(required) and evidence <= 1:
+            return "one of its words, some of its values"
+        if filled * 2 < len(required) and evidence <= 2:
+            return "few of its words, fewer than half its values"
+        return None
+
+    def shortlist(self, text_in: str, k: int = 8) -> list[str]:
+        """The k actions most worth offering the LLM tier for a request the local tier could not settle,
+        ranked by the same general signals it resolves with, however far below its acceptance line: word
+        similarity to the samples (with typo repair), the kinds of the values said that the action's
+        slots take, and the share of the request's words the action uses. No pack is favoured."""
+        tagged = entities.tag(str(text_in)[: entities.MAX_CHARS])
+        toks, _ = self.classifier.query_tokens(text.tokens(tagged.placeholder_text()))
+        if not toks:
+            return []  # nothing to rank by ("what can you do" is all function words): the caller's fallback
+        scores, _ = self.classifier.scores(toks)
+        kinds = {e.kind for e in tagged.entities}
+        ranked = []
+        for idx, aid in enumerate(self.classifier.ids):
+            if idx == self.classifier.oos_index:
+                continue
+            s = scores.get(idx, 0.0) + 0.08 * self._kind_fit(aid, kinds) + 0.1 * self.classifier.support(toks, idx)
+            ranked.append((s, aid))
+        ranked.sort(key=lambda pair: (-pair[0], pair[1]))
+        return [aid for _, aid in ranked[:k]]
+
+    def _evidence(self, toks: list[str], action_id: str) -> int:
+        """How many distinct words of the request the action's own sentences use."""
+        vocab = self.classifier.vocab_of(self.classifier.ids.index(action_id))
+        return sum(1 for t in set(toks) if not t.startswith("<") and t in vocab)
 
     def _rerank(self, ranked: list, tagged, info: dict) -> list:
         """Close candidates are compared by how well the values said fill their slots: "loan 300000
@@ -223,7 +323,7 @@ class LocalResolver(Interactive):
             spec = self.actions[a]
             values, reasons = slot_roles.fill(spec, tagged, None, self.packs)
             required = [x.name for x in spec.slots if x.required]
-            filled = sum(1 for n in required if n in values) / len(required) if required else 0.5
+            filled = sum(1 for n in required if n in values) / len(required) if required else 1.0  # nothing to ask for
             rejected = sum(1 for r in reasons.values() if r.startswith("rejected"))
             adjusted.append((s + 0.06 * filled - 0.08 * rejected, a))
         info["reranked"] = [{"action": a, "score": round(s, 3)} for s, a in sorted(adjusted, reverse=True)]
