@@ -144,10 +144,9 @@ def make_session(home: Path, work: Path):
     return Session(home=home, out_dir=work / "out")
 
 
-def context(session):
-    from intents.sdk import ActionContext
-
-    return ActionContext(home=session.home, out_dir=session.out_dir, services={"session": session})
+def context(session, action):
+    """The context the dispatcher would hand this action (each pack gets its own)."""
+    return session.dispatcher.context_for(action)
 
 
 def warm_ms(action, values: dict[str, Any], ctx, runs: int, budget_s: float = 3.0) -> tuple[float, int]:
@@ -196,7 +195,7 @@ def child_first_call(action_id: str) -> None:
     params = action.params_model.model_validate(params_for(action_id, work))
     before = {m.split(".")[0] for m in sys.modules}
     start = time.perf_counter()
-    action.call(params, context(session))
+    action.call(params, context(session, action))
     elapsed = (time.perf_counter() - start) * 1000
     # third-party top-level packages the call pulled in (stdlib and private helpers left out)
     heavy = sorted(m for m in {m.split(".")[0] for m in sys.modules} - before
@@ -242,7 +241,6 @@ def main() -> int:
     session = make_session(home, work)
     registry = session.registry
     only = {p for p in args.only.split(",") if p}
-    ctx = context(session)
 
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"python {sys.version.split()[0]} · {os.cpu_count()} cores · load {load} · warm = median of up to {args.runs} "
@@ -265,7 +263,7 @@ def main() -> int:
             action = registry.action(spec.id)
             # actions that write files make a new one per call; a few calls are enough to time them
             runs = min(args.runs, 20) if spec.risk.value != "read-only" else args.runs
-            warm, n = warm_ms(action, values, ctx, runs)
+            warm, n = warm_ms(action, values, context(session, action), runs)
         except Exception as exc:  # a pack being built may fail: report it, keep benching the rest
             print(f"{spec.id:34} {'error':>10}  {type(exc).__name__}: {str(exc)[:90]}")
             continue

@@ -5,9 +5,12 @@ resolve -> missing slots? -> entitlement gate -> validate params -> run (timeout
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
+from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Callable
 
 from pydantic import BaseModel, Field
@@ -44,11 +47,13 @@ class Outcome(BaseModel):
 
 
 class Dispatcher:
-    def __init__(self, registry, gate, history=None, context: ActionContext | None = None) -> None:
+    def __init__(self, registry, gate, history=None, context: ActionContext | None = None,
+                 system_services: dict[str, Callable[[], Any]] | None = None) -> None:
         self.registry = registry
         self.gate = gate
         self.history = history
-        self.context = context
+        self.context = context  # the front end's output folder and clock; each action gets its own from it
+        self.system_services = dict(system_services or {})  # only the built-in system pack's actions see these
 
     # ---- entry points ----------------------------------------------------------------------------
     def run_match(self, match: Match, ask: Asker | None = None, source: str = "cli", chain: int | None = None) -> Outcome:
@@ -111,35 +116,51 @@ class Dispatcher:
             raise MissingParameters(
                 f"{spec.id} needs {', '.join(missing)}", action=spec.id, missing=missing, questions=questions
             )
-        pack = self.registry.packs[spec.pack]
-        self._gate(pack.manifest.feature_key, consume=False)
+        # Feature keys and metering come from the pack's own code (the live action and pack), never from
+        # the cached spec: that file is the user's to edit (issue 13).
         action = self.registry.action(action_id)
+        trusted, pack = action.spec, self.registry.live_pack(action.spec.pack)
+        self._gate(pack.manifest.feature_key, consume=False)
         params = params_mod.validate(action.params_model, values)
         key = uuid.uuid4().hex
-        if spec.feature:
-            self._gate(spec.feature, consume=spec.metered, key=key)
+        if trusted.feature:
+            self._gate(trusted.feature, consume=trusted.metered, key=key)
         try:
             result = self._call(action, params)
             check_finite(spec.id, result)
         except ActionTimeout:
-            self._settle(spec, key)  # it may still finish and deliver (a file, say): the use stays counted
+            self._settle(trusted, key)  # it may still finish and deliver (a file, say): the use stays counted
             raise
         except IntentError:
-            if spec.metered and hasattr(self.gate, "refund"):
-                self.gate.refund(spec.feature, key)  # a failed run does not use up the quota
+            if trusted.metered and hasattr(self.gate, "refund"):
+                self.gate.refund(trusted.feature, key)  # a failed run does not use up the quota
             raise
-        self._settle(spec, key)
+        self._settle(trusted, key)
         data = result.model_dump(mode="json")
         if pack.manifest.disclaimers:
             data.setdefault("disclaimer", " ".join(pack.manifest.disclaimers))
         return Outcome(action=spec.id, params=params.model_dump(mode="json"), result=data)
 
+    def context_for(self, action) -> ActionContext:
+        """The context one action gets: its pack's own data folder, settings and logger. Only the built-in
+        system pack (loaded through our own entry point) gets the terminal's parts, by name."""
+        base = self.context or ActionContext(home=self.registry.home)
+        pack_id = action.spec.pack
+        root = getattr(self.registry, "home", base.home)
+        common = dict(home=Path(root) / "packs" / pack_id, out_dir=base.out_dir, now=base.now, pack=pack_id,
+                      settings=pack_settings(pack_id), log=logging.getLogger(f"intent.pack.{pack_id}"))
+        # live_pack("system") only ever loads our own entry point, so this is the built-in system pack.
+        if pack_id == "system" and self.registry.live_pack("system").actions.get(action.spec.id) is action:
+            from intents.system_pack import SystemContext
+
+            return SystemContext(**common, services=self.system_services)
+        return ActionContext(**common)
+
     def refusal(self, action_id: str) -> NotEntitled | None:
         """The NotEntitled a run of `action_id` would raise now, checked without consuming anything
-        (previews, help and confirmations say it before Enter); None when the plan allows it."""
-        spec = self.registry.spec(action_id)
-        pack = self.registry.packs[spec.pack].manifest.feature_key
-        for feature in dict.fromkeys(filter(None, (pack, spec.feature))):
+        (previews, help and confirmations say it before Enter); None when the plan allows it. The feature
+        keys come from the pack's code, as the run's own gate takes them (the cache is the user's to edit)."""
+        for feature in dict.fromkeys(self.registry.gate_features(action_id)):
             decision = self.gate.check(feature, 1)
             if not decision.allowed:
                 return NotEntitled.from_decision(decision, feature)
@@ -162,10 +183,11 @@ class Dispatcher:
     def _call(self, action, params: BaseModel) -> BaseModel:
         """Run the action in a worker thread with its timeout; every exception becomes ActionFailed."""
         box: dict[str, Any] = {}
+        ctx = self.context_for(action) if action.context_param else None
 
         def target() -> None:
             try:
-                box["result"] = action.call(params, self.context)
+                box["result"] = action.call(params, ctx)
             except BaseException as exc:  # isolate the pack: nothing it raises escapes unwrapped
                 box["error"] = exc
 
@@ -211,3 +233,17 @@ def check_finite(action_id: str, result: BaseModel) -> None:
             f"{action_id} could not compute a finite {where} (it came out as {value}); the inputs are "
             "probably outside what it can calculate: check them", field=where,
         )
+
+
+def pack_settings(pack_id: str):
+    """The `[packs.<id>]` table of config.toml, read-only: a pack sees its own settings and no one else's."""
+    import tomllib
+
+    from intents import paths
+
+    try:
+        data = tomllib.loads((paths.config_dir() / "config.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    own = (data.get("packs") or {}).get(pack_id)
+    return MappingProxyType(dict(own) if isinstance(own, dict) else {})

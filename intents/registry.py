@@ -5,6 +5,13 @@ schemas). The cache is keyed by a fingerprint of the installed entry points, the
 versions and the packs' source files' mtimes, and rebuilt only when that changes. A pack's code is
 imported when one of its actions first runs. A pack that fails to import is recorded as broken with
 its error; every other pack keeps working.
+
+The cache is a file the user can write, so it is trusted for nothing that grants anything: it serves the
+resolver (samples, templates, slots) and listings. What the gate needs (an action's feature key and
+metering, its pack's feature key) is read from the pack's own code, loaded through the entry point the
+installed metadata names (`live_pack`, `action`, `gate_features`), never through the cache. The built-in
+pack ids and the `system` namespace are reserved: a third-party entry point or pack that claims one is
+refused, and so is a pack declaring actions outside its own namespace (see docs/security.md).
 """
 from __future__ import annotations
 
@@ -35,8 +42,49 @@ def entry_points(group: str):
 
 
 GROUP = "intent_terminal.packs"
-CACHE_VERSION = 3  # 2: packs' negatives; 3: packs' value kinds and vocabulary
+CACHE_VERSION = 4  # 2: packs' negatives; 3: packs' value kinds and vocabulary; 4: broken packs carry their distribution, built-in entry points pinned
 IMPORT_TIMEOUT_S = 10.0  # a pack whose import hangs is reported broken instead of freezing start-up
+
+# The packs that ship in the box, by id: the entry point each must come through, from our own distribution.
+BUILTIN = {
+    "system": "intents.system_pack:pack",
+    "finance": "vertical_packs.finance:pack",
+    "legal": "vertical_packs.legal:pack",
+    "healthcare": "vertical_packs.healthcare:pack",
+}
+BUILTIN_DISTRIBUTION = "intent-terminal"
+RESERVED = frozenset(BUILTIN)  # pack ids, entry-point names and action namespaces no third party may use
+
+
+def dist_name(ep: "EntryPoint") -> str | None:
+    dist = getattr(ep, "dist", None)
+    return _normalise(dist.name) if dist is not None and dist.name else None
+
+
+def _normalise(name: str) -> str:
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def is_builtin_entry_point(ep: "EntryPoint") -> bool:
+    """Exactly one of ours: the reserved name, its fixed value, from the intent-terminal distribution."""
+    return BUILTIN.get(ep.name) == ep.value and dist_name(ep) in (None, BUILTIN_DISTRIBUTION)
+
+
+def admission_problem(pack, ep: "EntryPoint", expected_id: str | None = None) -> str | None:
+    """Why a loaded pack may not be used through this entry point, or None when it may."""
+    if expected_id is not None and pack.id != expected_id:
+        return f"refused: entry point {ep.value} gives pack '{pack.id}', not '{expected_id}'"
+    builtin = is_builtin_entry_point(ep)
+    if builtin and pack.id != ep.name:
+        return f"refused: the built-in entry point {ep.name} gives pack '{pack.id}'"
+    if pack.id in RESERVED and not builtin:
+        return f"refused: the pack id '{pack.id}' is reserved for the built-in pack"
+    outside = sorted(a for a in pack.actions if not a.startswith(pack.id + "."))
+    if outside:
+        return f"refused: pack '{pack.id}' declares actions outside its own namespace: {', '.join(outside)}"
+    return None
 
 
 @dataclass
@@ -44,6 +92,7 @@ class BrokenPack:
     id: str
     entry_point: str
     error: str
+    distribution: str | None = None  # so `intent packs remove` can uninstall what pip put there
 
 
 @dataclass
@@ -57,6 +106,7 @@ class Registry:
     fingerprint: str = ""
     _entry_points: dict[str, "EntryPoint"] = field(default_factory=dict)
     _live: dict = field(default_factory=dict)  # pack id -> sdk.Pack
+    _refused: list = field(default_factory=list)  # (BrokenPack, EntryPoint) refused without importing
     _actions: dict = field(default_factory=dict)  # action id -> ActionSpec (installed packs only)
 
     # ---- loading -------------------------------------------------------------------------------
@@ -80,10 +130,10 @@ class Registry:
             reg.fingerprint = cached["fingerprint"]
             fresh = reg._from_cache(cached)  # False when malformed: rebuild below
         if not fresh:
-            eps = {ep.name: ep for ep in entry_points(group=GROUP)}
-            eps.update({ep.name: ep for ep in extra})
+            eps, refused = discover(extra)
             reg._entry_points = eps
-            reg.fingerprint = _fingerprint(eps.values())
+            reg._refused = refused
+            reg.fingerprint = _fingerprint(list(eps.values()) + [r for _, r in refused])
             if not (cached and cached.get("version") == CACHE_VERSION and cached.get("fingerprint") == reg.fingerprint
                     and reg._from_cache(cached)):
                 reg._rebuild()
@@ -100,6 +150,10 @@ class Registry:
         try:
             self.packs = {p["manifest"]["id"]: pack_from_dict(p) for p in cached["packs"]}
             self.broken = {b["id"]: BrokenPack(**b) for b in cached.get("broken", [])}
+            # The cache is not trusted for what serves a built-in id: those come from BUILTIN only.
+            for pid, spec in self.packs.items():
+                if pid in RESERVED and spec.entry_point != BUILTIN[pid]:
+                    raise ValueError(f"cached pack {pid} names entry point {spec.entry_point}")
             return True
         except (KeyError, TypeError, ValueError):
             self.packs, self.broken = {}, {}
@@ -107,15 +161,36 @@ class Registry:
 
     def _rebuild(self) -> None:
         self.packs, self.broken = {}, {}
-        for name, ep in sorted(self._entry_points.items()):
+        for broken, _ep in self._refused:
+            self._add_broken(broken)
+        # Built-ins first: a third-party pack can then never be the first to claim an id.
+        for name, ep in sorted(self._entry_points.items(), key=lambda kv: (not is_builtin_entry_point(kv[1]), kv[0])):
+            dist = dist_name(ep)
             try:
                 pack = _with_timeout(lambda: self._import(ep), IMPORT_TIMEOUT_S, f"importing {ep.value}")
-                dist = getattr(ep, "dist", None)
-                spec = pack.spec(entry_point=ep.value, distribution=dist.name if dist else None)
-                self.packs[pack.id] = spec
-                self._live[pack.id] = pack
             except Exception as exc:  # a broken third-party pack must never take the terminal down
-                self.broken[name] = BrokenPack(id=name, entry_point=ep.value, error=_describe(exc))
+                self._add_broken(BrokenPack(id=name, entry_point=ep.value, error=_describe(exc), distribution=dist))
+                continue
+            problem = admission_problem(pack, ep)
+            if problem is None and pack.id in self.packs:
+                problem = f"refused: pack id '{pack.id}' is already provided by {self.packs[pack.id].entry_point}"
+            if problem is None:
+                taken = sorted(set(pack.actions) & {a.id for p in self.packs.values() for a in p.actions})
+                problem = f"refused: actions {', '.join(taken)} are already provided by another pack" if taken else None
+            if problem is not None:
+                self._add_broken(BrokenPack(id=name if name not in RESERVED else (dist or name), entry_point=ep.value,
+                                            error=problem, distribution=dist))
+                continue
+            self.packs[pack.id] = pack.spec(entry_point=ep.value, distribution=dist)
+            self._live[pack.id] = pack
+
+    def _add_broken(self, broken: BrokenPack) -> None:
+        key, n = broken.id, 1
+        while key in self.broken or key in self.packs or key in RESERVED:
+            n += 1
+            key = f"{broken.id}-{n}"
+        broken.id = key
+        self.broken[key] = broken
 
     @staticmethod
     def _import(ep: "EntryPoint"):
@@ -137,7 +212,12 @@ class Registry:
         }
 
     def _index_actions(self) -> None:
-        self._actions = {a.id: a for p in self.installed_packs() for a in p.actions}
+        # Only actions in their pack's own namespace, first claim wins (a cache edit cannot move one).
+        self._actions = {}
+        for p in self.installed_packs():
+            for a in p.actions:
+                if a.pack == p.manifest.id and a.id.startswith(a.pack + ".") and a.id not in self._actions:
+                    self._actions[a.id] = a
 
     # ---- queries -------------------------------------------------------------------------------
     def installed_packs(self) -> list:
@@ -181,25 +261,58 @@ class Registry:
     def pack_of(self, action_id: str):
         return self.packs[self.spec(action_id).pack]
 
+    def live_pack(self, pack_id: str):
+        """The pack's own code, loaded through the entry point the installed metadata names for it (for a
+        built-in id, only ours), checked to be that pack: what the gate trusts, unlike the cache."""
+        pack = self._live.get(pack_id)
+        if pack is not None:
+            return pack
+        ep = self._trusted_entry_point(pack_id)
+        try:
+            pack = _with_timeout(lambda: self._import(ep), IMPORT_TIMEOUT_S, f"importing {ep.value}")
+        except Exception as exc:
+            raise PackBroken(f"pack '{pack_id}' failed to load: {_describe(exc)}", pack=pack_id) from exc
+        problem = admission_problem(pack, ep, expected_id=pack_id)
+        if problem:
+            raise PackBroken(f"pack '{pack_id}' {problem}", pack=pack_id)
+        self._live[pack_id] = pack
+        return pack
+
+    def _trusted_entry_point(self, pack_id: str) -> "EntryPoint":
+        if not self._entry_points:
+            self._entry_points, self._refused = discover()
+        if pack_id in RESERVED:
+            ep = self._entry_points.get(pack_id)
+            if ep is None or not is_builtin_entry_point(ep):
+                raise PackBroken(f"the built-in pack '{pack_id}' is not installed", pack=pack_id)
+            return ep
+        spec = self.packs.get(pack_id)
+        ep = next((e for e in self._entry_points.values() if spec and e.value == spec.entry_point), None)
+        if ep is None:
+            raise PackBroken(f"pack '{pack_id}' has no entry point any more", pack=pack_id)
+        return ep
+
     def action(self, action_id: str):
-        """The live action, importing its pack on first use."""
+        """The live action, importing its pack on first use; it must be that pack's own, in its namespace."""
         spec = self.spec(action_id)
-        pack = self._live.get(spec.pack)
-        if pack is None:
-            if not self._entry_points:
-                self._entry_points = {ep.name: ep for ep in entry_points(group=GROUP)}
-            ep = next((e for e in self._entry_points.values() if e.value == self.packs[spec.pack].entry_point), None)
-            if ep is None:
-                raise PackBroken(f"pack '{spec.pack}' has no entry point any more", pack=spec.pack)
-            try:
-                pack = _with_timeout(lambda: self._import(ep), IMPORT_TIMEOUT_S, f"importing {ep.value}")
-            except Exception as exc:
-                raise PackBroken(f"pack '{spec.pack}' failed to load: {_describe(exc)}", pack=spec.pack) from exc
-            self._live[spec.pack] = pack
+        pack_id = action_id.split(".", 1)[0]
+        if spec.pack != pack_id:
+            raise PackBroken(f"'{action_id}' is not in the namespace of pack '{spec.pack}'", pack=spec.pack)
+        pack = self.live_pack(pack_id)
         try:
             return pack.actions[action_id]
         except KeyError:
             raise PackBroken(f"pack '{spec.pack}' no longer defines '{action_id}'", pack=spec.pack) from None
+
+    def gate_features(self, action_id: str) -> list[str]:
+        """The feature keys the gate checks for this action, from the pack's code: its pack's, then its own."""
+        action = self.action(action_id)
+        pack = self.live_pack(action.spec.pack)
+        return [f for f in (pack.manifest.feature_key, action.spec.feature) if f]
+
+    def pack_feature(self, pack_id: str) -> str:
+        """A pack's entitlement feature key from its code (for listings and the install report)."""
+        return self.live_pack(pack_id).manifest.feature_key
 
     # ---- state ---------------------------------------------------------------------------------
     def set_installed(self, pack_id: str, installed: bool) -> None:
@@ -217,6 +330,27 @@ class Registry:
         """Changes whenever the set of installed actions changes: the resolver index cache key."""
         raw = self.fingerprint + "|" + ",".join(sorted(self.disabled))
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def discover(extra: Iterable["EntryPoint"] = ()) -> tuple[dict[str, "EntryPoint"], list]:
+    """Installed pack entry points by name, and those refused without importing: a third-party entry point
+    named like a built-in, or one whose name another distribution already uses."""
+    eps: dict[str, "EntryPoint"] = {}
+    refused: list = []
+    found = list(entry_points(group=GROUP)) + list(extra)
+    for ep in sorted(found, key=lambda e: not is_builtin_entry_point(e)):
+        dist = dist_name(ep)
+        if ep.name in RESERVED and not is_builtin_entry_point(ep):
+            error = f"refused: the entry point name '{ep.name}' is reserved for the built-in pack"
+        elif ep.name in eps:
+            if eps[ep.name].value == ep.value and dist_name(eps[ep.name]) == dist:
+                continue  # the same distribution seen twice on sys.path
+            error = f"refused: the entry point name '{ep.name}' is already used by {dist_name(eps[ep.name]) or eps[ep.name].value}"
+        else:
+            eps[ep.name] = ep
+            continue
+        refused.append((BrokenPack(id=dist or ep.name, entry_point=ep.value, error=error, distribution=dist), ep))
+    return eps, refused
 
 
 def _with_timeout(fn, seconds: float, what: str):
@@ -256,14 +390,30 @@ def _fingerprint(eps: Iterable["EntryPoint"]) -> str:
 
 
 def _source_roots(module: str) -> list[str]:
-    """The files or folders holding a pack's sources, found without importing the pack itself."""
+    """The files or folders holding a pack's sources, found without running any of its code: only the
+    top-level name goes through the import system's finders (which execute nothing); the rest is a walk
+    down the folders (importlib.util.find_spec("a.b") would import package `a`)."""
+    return locate_module(module)
+
+
+def locate_module(module: str) -> list[str]:
+    top, *rest = module.split(".")
     try:
-        spec = importlib.util.find_spec(module)
+        spec = importlib.util.find_spec(top) if top not in sys.modules else sys.modules[top].__spec__
     except (ImportError, ValueError):
         return []
-    if spec is None or not spec.origin:
+    if spec is None:
         return []
-    return list(spec.submodule_search_locations or []) or [spec.origin]
+    locations = list(spec.submodule_search_locations or [])
+    if not rest:
+        return locations or ([spec.origin] if spec.origin and os.path.exists(spec.origin) else [])
+    for i, part in enumerate(rest):
+        last = i == len(rest) - 1
+        folders = [os.path.join(loc, part) for loc in locations if os.path.isdir(os.path.join(loc, part))]
+        if last and not folders:
+            return [f for loc in locations if os.path.isfile(f := os.path.join(loc, part + ".py"))][:1]
+        locations = folders
+    return locations
 
 
 def _source_stamp(module: str) -> str:

@@ -1,6 +1,7 @@
 """`intent packs new NAME`: write a complete, working pack project to start from.
 
-The scaffold has a pyproject with the entry point, one action with a typed parameters model, sample
+The scaffold has a pyproject with the entry point, the static manifest consent is built from
+(`<name>/intent-pack.toml`, shipped as package data), one action with a typed parameters model, sample
 utterances and templates, a test and a README. It passes `intent packs check` as written.
 """
 from __future__ import annotations

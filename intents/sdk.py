@@ -22,13 +22,15 @@ Heavy libraries belong inside action bodies, so that listing packs and resolving
 from __future__ import annotations
 
 import inspect
+import logging
 import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Literal, get_type_hints
+from types import MappingProxyType
+from typing import Any, Callable, Literal, Mapping, get_type_hints
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from pydantic.fields import FieldInfo
@@ -115,13 +117,24 @@ class MinNonzero:
 
 @dataclass
 class ActionContext:
-    """Handed to actions that declare a parameter annotated `ActionContext` (never a slot)."""
+    """Handed to actions that declare a parameter annotated `ActionContext` (never a slot).
 
-    home: Path
+    Deliberately narrow: where to write output, a folder of the pack's own for caches and data, the
+    pack's own settings (read-only), a logger and the clock. It holds no session, gate, dispatcher or
+    registry: an action has no business with the terminal's machinery (the system pack's actions get
+    what they need by name, see intents.system_pack.SystemContext).
+    """
+
+    home: Path  # the pack's own data folder (INTENT_HOME/packs/<pack id>), not INTENT_HOME itself
     out_dir: Path = field(default_factory=Path.cwd)
     now: Callable[[], datetime] = datetime.now
-    services: dict[str, Any] = field(default_factory=dict)  # registry, gate, history for system actions
-    options: dict[str, Any] = field(default_factory=dict)
+    pack: str = ""
+    settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # [packs.<id>] of config.toml
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("intent.pack"))
+
+    @property
+    def data_dir(self) -> Path:
+        return self.home
 
     def output_path(self, filename: str) -> Path:
         """A new, empty, owner-only (0600) file in the output directory, for the action to write into.
@@ -309,7 +322,7 @@ _RENDER = TypeAdapter(Render)
 def _params_model(
     func: Callable[..., Any], hints: dict[str, Any], action_id: str, explicit: type[BaseModel] | None
 ) -> tuple[type[BaseModel], str | None]:
-    context_param = next((n for n, t in hints.items() if t is ActionContext), None)
+    context_param = next((n for n, t in hints.items() if isinstance(t, type) and issubclass(t, ActionContext)), None)
     if explicit is not None:
         return explicit, context_param
     fields: dict[str, Any] = {}

@@ -60,9 +60,11 @@ class Session:
         from intents.sdk import ActionContext
 
         # Files go to one place: --out DIR when given, else documents/ under the data dir (never the cwd)
-        ctx = ActionContext(home=self.home, out_dir=Path(self.out_dir or paths.documents_dir(self.home)),
-                            services={"session": self})
-        return Dispatcher(self.registry, self.gate, self.history, ctx)
+        ctx = ActionContext(home=self.home, out_dir=Path(self.out_dir or paths.documents_dir(self.home)))
+        # The system pack's actions get these by name (intents.system_pack.SystemContext); no other pack does.
+        services = {"registry": lambda: self.registry, "gate": lambda: self.gate,
+                    "history": lambda: self.history, "session": lambda: self}
+        return Dispatcher(self.registry, self.gate, self.history, ctx, system_services=services)
 
     def reload(self, registry: bool = True) -> None:
         """Forget what was built from the installed packs (after an install or removal); the next use

@@ -4,7 +4,9 @@ These are the cached, JSON-able descriptions the resolver and front ends read. T
 not pydantic models, because `intent resolve` must start in under 300 ms and pydantic's first model costs
 ~200 ms of that. pydantic still validates them wherever they enter from outside: a pack's declaration
 (intents.sdk) and a pack inspected before install (`validate_pack`). The cache, written by us, is read
-with `pack_from_dict`; anything malformed there makes the registry rebuild it.
+with `pack_from_dict`; anything malformed there makes the registry rebuild it. The user can edit it, so
+nothing read from it is trusted for a decision: the gate takes feature keys and metering from the
+pack's code (intents.registry, docs/security.md).
 """
 from __future__ import annotations
 

@@ -1,12 +1,15 @@
 """The `system` pack: the terminal's own actions (plan, packs, help, history). Always installed, never metered.
 
-It is registered through the same entry point group as every other pack.
+It is registered through the same entry point group as every other pack. Its actions are the only ones
+that reach the terminal's machinery, and they get it by name through a SystemContext, which the
+dispatcher builds only for the built-in system pack (every other pack gets a plain ActionContext).
 """
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
-from intents.sdk import ActionContext, Pack, Render, Result, Risk, Slot
+from intents.sdk import ActionContext, Pack, ParameterError, Render, Result, Risk, Slot
 
 pack = Pack(
     id="system",
@@ -26,8 +29,30 @@ pack = Pack(
 )
 
 
-def _session(ctx: ActionContext):
-    return ctx.services["session"]
+@dataclass
+class SystemContext(ActionContext):
+    """An ActionContext plus the named parts of the terminal the system actions use. Each is a
+    zero-argument callable, so `help` never opens the store and `plan` never loads the history."""
+
+    services: dict[str, Callable[[], Any]] = field(default_factory=dict)  # registry, gate, history, session
+
+    def need(self, name: str):
+        try:
+            return self.services[name]()
+        except KeyError:
+            raise RuntimeError(f"the system action needs '{name}', which this front end did not provide") from None
+
+    @property
+    def registry(self):
+        return self.need("registry")
+
+    @property
+    def gate(self):
+        return self.need("gate")
+
+    @property
+    def history(self):
+        return self.need("history")
 
 
 class PlanResult(Result):
@@ -47,9 +72,9 @@ class PlanResult(Result):
     templates=["[show] [my] (plan|subscription|usage|limits|quota)"],
     render={"kind": "record"},
 )
-def plan(ctx: ActionContext) -> PlanResult:
+def plan(ctx: SystemContext) -> PlanResult:
     """Your plan, its status, the features it unlocks and metered usage with limits."""
-    return PlanResult.model_validate(_session(ctx).gate.summary())
+    return PlanResult.model_validate(ctx.gate.summary())
 
 
 class PackRow(Result):
@@ -72,17 +97,20 @@ class PacksResult(Result):
     templates=["(list|show) [installed|available] packs"],
     render={"kind": "table", "table": "packs"},
 )
-def packs(ctx: ActionContext) -> PacksResult:
+def packs(ctx: SystemContext) -> PacksResult:
     """Every pack: installed or not, entitled by your plan or locked, broken with its error."""
-    session = _session(ctx)
-    reg = session.registry
+    reg, gate = ctx.registry, ctx.gate
     rows = []
     for pid, spec in sorted(reg.packs.items()):
         m = spec.manifest
+        health, entitled = "ok", False
+        try:  # the feature key from the pack's code: the cache the listing reads is the user's to edit
+            entitled = gate.check(reg.pack_feature(pid)).allowed
+        except Exception as exc:
+            health = f"broken: {exc}"
         rows.append({
             "id": pid, "version": m.version, "name": m.name, "publisher": m.publisher,
-            "installed": reg.is_installed(pid), "entitled": session.gate.check(m.feature_key).allowed,
-            "health": "ok", "actions": len(spec.actions),
+            "installed": reg.is_installed(pid), "entitled": entitled, "health": health, "actions": len(spec.actions),
         })
     for pid, broken in sorted(reg.broken.items()):
         rows.append({"id": pid, "version": "?", "name": pid, "publisher": "?", "installed": True,
@@ -105,12 +133,20 @@ class PackChange(Result):
     risk=Risk.WRITES_FILES,
     timeout_s=600,  # pip may build a wheel
 )
-def install_pack(ctx: ActionContext, pack: str = Slot("The pack to install: a name, a folder or a wheel", kind="pack")) -> PackChange:
+def install_pack(ctx: SystemContext, pack: str = Slot("The pack to install: a name, a folder or a wheel", kind="pack")) -> PackChange:
     """Install (enable) a pack; a folder, wheel or PyPI name is pip-installed and validated first."""
     from intents.pack_install import install
 
-    # Running a writes-files action already passed the front end's confirmation, which is the consent.
-    result = install(_session(ctx), pack, confirm=lambda declaration: True)
+    # Running a writes-files action already passed the front end's confirmation, which is the consent for a
+    # built-in pack. That confirmation never showed a third-party pack's manifest, so such a pack is refused
+    # here: `intent packs install` shows what it declares and asks.
+    def confirm(declaration) -> bool:
+        if declaration.third_party:
+            raise ParameterError("pack", f"{declaration.pack} is a third-party pack: review what it declares "
+                                         f"with `intent packs install {pack}`")
+        return True
+
+    result = install(ctx.need("session"), pack, confirm=confirm)
     return PackChange(pack=result.pack, installed=True, entitled=result.entitled, unlock=result.unlock)
 
 
@@ -122,11 +158,11 @@ def install_pack(ctx: ActionContext, pack: str = Slot("The pack to install: a na
     risk=Risk.DESTRUCTIVE,
     timeout_s=300,
 )
-def remove_pack(ctx: ActionContext, pack: str = Slot("The pack to remove", kind="pack")) -> PackChange:
+def remove_pack(ctx: SystemContext, pack: str = Slot("The pack to remove", kind="pack")) -> PackChange:
     """Remove a pack: built-in packs are disabled, pip-installed ones uninstalled. System stays."""
     from intents.pack_install import remove
 
-    result = remove(_session(ctx), pack)
+    result = remove(ctx.need("session"), pack)
     return PackChange(pack=result.pack, installed=False)
 
 
@@ -145,9 +181,9 @@ class HelpResult(Result):
     templates=["help [with] [{topic}]", "what can you do"],
     render={"kind": "table", "table": "actions"},
 )
-def help(ctx: ActionContext, topic: str | None = Slot("A pack or word to narrow the list", default=None, kind="text")) -> HelpResult:
+def help(ctx: SystemContext, topic: str | None = Slot("A pack or word to narrow the list", default=None, kind="text")) -> HelpResult:
     """What you can ask: every installed action with an example."""
-    reg = _session(ctx).registry
+    reg = ctx.registry
     needle = (topic or "").lower().strip()
     rows = []
     for spec in reg.actions():
@@ -173,9 +209,9 @@ class HistoryResult(Result):
     templates=["[show] [my] (history|recent commands)"],
     render={"kind": "table", "table": "entries"},
 )
-def history(ctx: ActionContext) -> HistoryResult:
+def history(ctx: SystemContext) -> HistoryResult:
     """Your recent runs, newest first."""
-    rows = _session(ctx).history.entries(limit=50)
+    rows = ctx.history.entries(limit=50)
     return HistoryResult(entries=[
         {"id": r["id"], "ts": r["ts"], "text": r["text"], "action": r["action"], "status": r["status"]}
         for r in rows

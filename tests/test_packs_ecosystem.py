@@ -121,7 +121,7 @@ def test_install_scaffold_resolve_run_remove(cli, tmp_path):
     """The issue's done-when line: new -> install -> its sample resolves to its action -> remove."""
     root = Path(cli("packs", "new", "weather_demo", "--dir", str(tmp_path), "--json").json["path"])
     try:
-        r = cli("packs", "install", str(root), "--json")
+        r = cli("packs", "install", str(root), "--yes", "--json")
         assert r.code == 0, r.out + r.err
         assert r.json["pack"] == "weather_demo" and r.json["source"] == "path"
         r = cli("resolve", "--json", "convert 20 celsius to fahrenheit")
@@ -149,7 +149,7 @@ def test_example_pack_passes_check_and_its_tests(cli):
 def test_example_pack_installs_and_runs_from_words(cli):
     """The third-party example, pip-installed into this environment, works from plain words."""
     try:
-        r = cli("packs", "install", str(EXAMPLE), "--json")
+        r = cli("packs", "install", str(EXAMPLE), "--yes", "--json")
         assert r.code == 0, r.out + r.err
         r = cli("run", "--json", "cap rate for a 1.2 million building with 84k net operating income")
         assert r.code == 0, r.out + r.err
@@ -162,24 +162,22 @@ def test_example_pack_installs_and_runs_from_words(cli):
 @pytest.mark.slow
 def test_installing_an_installed_pack_upgrades_it_in_place_and_e_installs_it_editable(cli, tmp_path):
     """Issue 14: re-installing an edited pack used to fail with 'already provided by another installed
-    pack' (itself)."""
+    pack' (itself). Since issue 13 the upgrade goes through consent and the manifest check like any
+    install (so the edit bumps intent-pack.toml too), and an editable install, whose code could change
+    after consent, is refused with a plain reason."""
     root = Path(cli("packs", "new", "kinds_upgrade_demo", "--dir", str(tmp_path), "--json").json["path"])
     init = next(root.rglob("__init__.py"))
+    manifest = next(root.rglob("intent-pack.toml"))
     try:
-        assert cli("packs", "install", str(root), "--json").code == 0
-        source = init.read_text()
-        init.write_text(source.replace('version="0.1.0"', 'version="0.2.0"'))
-        r = cli("packs", "install", str(root), "--json")
+        assert cli("packs", "install", str(root), "--yes", "--json").code == 0
+        init.write_text(init.read_text().replace('version="0.1.0"', 'version="0.2.0"'))
+        manifest.write_text(manifest.read_text().replace('version = "0.1.0"', 'version = "0.2.0"'))
+        r = cli("packs", "install", str(root), "--yes", "--json")
         assert r.code == 0, r.out + r.err
         assert r.json["pack"] == "kinds_upgrade_demo"
         listed = {p["id"]: p for p in cli("packs", "--json").json["packs"]}
         assert listed["kinds_upgrade_demo"]["version"] == "0.2.0"
-        # from inside the project, as a pack author would (with `python -m`, the working folder comes first
-        # on sys.path, and from the project's parent its folder would shadow the editable package)
-        r = cli("packs", "install", "-e", str(root), "--json", cwd=root)
-        assert r.code == 0, r.out + r.err
-        init.write_text(init.read_text().replace('version="0.2.0"', 'version="0.3.0"'))
-        listed = {p["id"]: p for p in cli("packs", "--json", cwd=root).json["packs"]}
-        assert listed["kinds_upgrade_demo"]["version"] == "0.3.0"  # an edit shows without reinstalling
+        r = cli("packs", "install", "-e", str(root), "--yes", "--json", cwd=root)
+        assert r.code == 2 and "editable" in r.out + r.err
     finally:
         cli("packs", "remove", "kinds_upgrade_demo", cwd=root)

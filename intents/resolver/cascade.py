@@ -147,10 +147,8 @@ class Cascade(Interactive):
         if not policy.allows(spec.pack) or not self.registry.is_installed(spec.pack):
             return False
         try:
-            pack = self.registry.packs[spec.pack]
-            if not self.gate.check(pack.manifest.feature_key, 1).allowed:
-                return False
-            return not spec.feature or self.gate.check(spec.feature, 1).allowed
+            # feature keys from the pack's code, not the user-writable cache (issue 13)
+            return all(self.gate.check(f, 1).allowed for f in self.registry.gate_features(spec.id))
         except Exception:
             return False
 

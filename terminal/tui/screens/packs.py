@@ -15,18 +15,21 @@ from terminal.tui.widgets.title_bar import TitleBar
 
 
 def pack_rows(session) -> list[dict]:
-    """One row per pack, from the registry's cached specs and the gate (no pack code is imported)."""
+    """One row per pack, from the registry's cached specs and the gate. Entitlement is checked against the
+    feature key in the pack's code (importing it), never the cache, which is the user's to edit."""
     reg = session.registry
     rows = []
     for pid, spec in sorted(reg.packs.items()):
         manifest = spec.manifest
+        feature = manifest.feature_key
         try:
-            entitled = session.gate.check(manifest.feature_key).allowed
+            feature = reg.pack_feature(pid)
+            entitled = session.gate.check(feature).allowed
         except Exception:
             entitled = False
         rows.append({"id": pid, "name": manifest.name, "version": manifest.version,
                      "installed": reg.is_installed(pid), "entitled": entitled, "actions": len(spec.actions),
-                     "health": "ok", "description": manifest.description, "feature": manifest.feature_key})
+                     "health": "ok", "description": manifest.description, "feature": feature})
     for pid, broken in sorted(reg.broken.items()):
         rows.append({"id": pid, "name": pid, "version": "?", "installed": True, "entitled": False, "actions": 0,
                      "health": "broken", "description": broken.error, "feature": ""})
