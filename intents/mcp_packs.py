@@ -322,7 +322,27 @@ def _first_sentence(text: str, limit: int = 14) -> str:
     return " ".join(words[:limit]).lower()
 
 
-_LINKS = ("for", "of", "in", "on", "about", "with", "to", "from")
+_LINKS = ("for", "of", "in", "on", "about", "with", "to", "from", "called", "named", "into")
+# How requests open before naming the thing ("what's the weather in ...", "please find notes about ...").
+_LEAD = "[please] [what is|what's|whats|show me|tell me|give me|find|get|i need|can you] [the|my|a|an]"
+_ARTICLES = " [the|a|an|my|this|these] "
+
+
+def _heads(phrase: str, title: str | None, params: list[str]) -> list[str]:
+    """The ways a request names a tool: its name's words ("get weather"), the same without the leading
+    verb ("weather"), without words that name a parameter ("translate text" with a `text` parameter:
+    "translate"), and its title; articles may sit between the words."""
+    words = phrase.split()
+    named = {w for p in params for w in _words(p).split()}
+    options = [words, words[1:] if len(words) > 1 else [], [w for w in words if w not in named],
+               _words(title or "").split()]
+    out: list[str] = []
+    for option in options:
+        if option and option != ["the"]:
+            head = _ARTICLES.join(option)
+            if head not in out:
+                out.append(head)
+    return out
 
 
 def utterances(tool_name: str, title: str | None, description: str, slots) -> tuple[list[str], list[str]]:
@@ -349,14 +369,16 @@ def utterances(tool_name: str, title: str | None, description: str, slots) -> tu
         samples.append(f"use {phrase}" if phrase else "use this tool")
     templates: list[str] = []
     text_slots = [s for s in required if s.kind == "text"]
-    links = "[" + "|".join(_LINKS) + "]"
-    # "count the words in ...": articles may sit between the name's words
-    heads = [" [the|a|an|my|this|these] ".join(p.split()) for p in (phrase, _words(title or "")) if p]
-    if text_slots and heads:
-        head = "(" + "|".join(dict.fromkeys(heads)) + ")"
+    if text_slots:
+        links = "[" + "|".join(_LINKS) + "]"
+        head = "(" + "|".join(_heads(phrase, title, [s.name for s in slots])) + ")"
         first = text_slots[0]
-        templates.append(f"{head} {links} [the] {{{first.name}}}")
-        templates.append(f"{head} [the] {_words(first.name)} {{{first.name}}}")
+        templates.append(f"{_LEAD} {head} {links} [the] {{{first.name}}}")
+        templates.append(f"{_LEAD} {head} [the] {_words(first.name)} {{{first.name}}}")
+        if len(text_slots) > 1:
+            second = text_slots[1]
+            templates.append(f"{_LEAD} {head} {links} [the] {{{first.name}}} (to|into|in|and|with|for|from|as) "
+                             f"[the] {{{second.name}}}")
     return samples[:10], templates
 
 

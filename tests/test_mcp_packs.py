@@ -168,3 +168,51 @@ def test_served_back_over_mcp_with_list_changed(cli, pro):
     assert tools["demo_convert_temperature"].input_schema["required"] == ["degrees", "to_unit"]
     assert not res.is_error and res.structured_content["value"] == 32
     assert not words.is_error and words.structured_content["result"]["value"] == 212
+
+
+# ---- resolving tools nobody wrote samples for ------------------------------------------------------------
+OTHER_TOOLS = [
+    {"name": "get_weather", "description": "Get the current weather for a city.",
+     "inputSchema": {"type": "object", "properties": {"city": {"type": "string", "description": "City name"}},
+                     "required": ["city"]}, "annotations": {"readOnlyHint": True}},
+    {"name": "search_notes", "description": "Search the user's notes for a phrase.",
+     "inputSchema": {"type": "object", "properties": {"query": {"type": "string", "description": "What to search for"},
+                                                      "limit": {"type": "integer", "default": 10}},
+                     "required": ["query"]}, "annotations": {"readOnlyHint": True}},
+    {"name": "create_ticket", "title": "Create a support ticket", "description": "Open a new ticket in the help desk.",
+     "inputSchema": {"type": "object", "properties": {"title": {"type": "string"},
+                                                      "priority": {"type": "string", "enum": ["low", "normal", "high"]}},
+                     "required": ["title"]}},
+    {"name": "translateText", "description": "Translate text into another language.",
+     "inputSchema": {"type": "object", "properties": {"text": {"type": "string"},
+                                                      "target_language": {"type": "string", "description": "Language"}},
+                     "required": ["text", "target_language"]}, "annotations": {"readOnlyHint": True}},
+    {"name": "tip_calculator", "description": "Work out the tip for a restaurant bill.",
+     "inputSchema": {"type": "object", "properties": {"bill_amount": {"type": "number", "description": "The bill amount"},
+                                                      "tip_percent": {"type": "number", "description": "Tip in percent"}},
+                     "required": ["bill_amount", "tip_percent"]}, "annotations": {"readOnlyHint": True}},
+]
+
+
+@pytest.mark.parametrize("text, action, slots", [
+    ("what's the weather in Paris", "tools.get_weather", {"city": "paris"}),
+    ("get weather for london", "tools.get_weather", {"city": "london"}),
+    ("search my notes for quarterly report", "tools.search_notes", {"query": "quarterly report"}),
+    ("find notes about the budget", "tools.search_notes", {"query": "budget"}),
+    ("create a ticket called printer is broken", "tools.create_ticket", {"title": "printer is broken"}),
+    ("translate hello world into french", "tools.translate_text", {"text": "hello world", "target_language": "french"}),
+    ("tip on a 80 dollar bill at 18%", "tools.tip_calculator", {"bill_amount": 80, "tip_percent": 18}),
+    ("how much tip on $120 at 20 percent", "tools.tip_calculator", {"bill_amount": 120, "tip_percent": 20}),
+    ("monthly payment on a 300k loan at 6.5% over 30 years", "finance.loan_payment",
+     {"principal": 300000, "rate_pct": 6.5, "years": 30}),  # the built-in packs keep their requests
+])
+def test_tools_resolve_from_their_schemas_alone(tmp_path, text, action, slots):
+    from intents.mcp_packs import build_pack
+    from intents.registry import Registry
+    from intents.resolver.local import LocalResolver
+
+    spec, _ = build_pack("tools", ["some-server"], {"name": "tools"}, None, OTHER_TOOLS)
+    assert {a.risk.value for a in spec.actions if a.id == "tools.create_ticket"} == {"destructive"}
+    resolver = LocalResolver.for_actions(Registry.load(tmp_path).actions() + spec.actions)
+    m = resolver.resolve(text)
+    assert (m.action, m.slots) == (action, slots)
