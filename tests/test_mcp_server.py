@@ -207,3 +207,28 @@ def test_tool_list_changes_when_packs_change(home):
     before, after = run(scenario)
     assert "finance_loan_payment" in before and "finance_loan_payment" not in after
     assert "intent_run" in after
+
+
+def test_tool_list_changes_when_the_plan_changes(home, monkeypatch):
+    from tests.licensing import activate_plan, vendor_key
+
+    vendor_key(home, monkeypatch)  # the server process trusts the test vendor from the start
+    changed = anyio.Event()
+
+    async def on_message(message):
+        if getattr(message, "method", None) == "notifications/tools/list_changed":
+            changed.set()
+
+    async def scenario():
+        async with connect(home, "--poll", "0.2", "--share", "healthcare", on_message=on_message) as s:
+            before = {t.name for t in (await s.list_tools()).tools}
+            await anyio.to_thread.run_sync(lambda: activate_plan(home, "pro", monkeypatch=monkeypatch))
+            with anyio.fail_after(30):
+                await changed.wait()
+            after = {t.name for t in (await s.list_tools()).tools}
+            res = await s.call_tool("healthcare_egfr", {"creatinine_mg_dl": 1.1, "age": 60, "sex": "female"})
+            return before, after, res
+
+    before, after, res = run(scenario)
+    assert "healthcare_egfr" not in before and "healthcare_egfr" in after
+    assert not res.is_error and res.structured_content["egfr"] > 0
