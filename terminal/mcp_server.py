@@ -151,6 +151,12 @@ class IntentMcpServer:
             data = err.to_json()
             return types.CallToolResult(content=[types.TextContent(text=mcp_tools.error_text(data))],
                                         structured_content=data, is_error=True)
+        except Exception as exc:  # a bug of ours must not take the agent's whole server down
+            log.exception("tools/call %s failed", name)
+            self._audit(name, action_id, "internal_error", started)
+            data = {"error": {"kind": "internal_error", "message": f"{type(exc).__name__}: {exc}"}}
+            return types.CallToolResult(content=[types.TextContent(text=data["error"]["message"])],
+                                        structured_content=data, is_error=True)
         self._audit(name, action_id, "ok", started)
         spec = self.session.registry.spec(outcome.action)
         if name == mcp_tools.RUN_TOOL:
