@@ -213,19 +213,24 @@ def test_tool_list_changes_when_the_plan_changes(home, monkeypatch):
     from tests.licensing import activate_plan, vendor_key
 
     vendor_key(home, monkeypatch)  # the server process trusts the test vendor from the start
-    changed = anyio.Event()
+    heard = []  # one Event per notification awaited
 
     async def on_message(message):
-        if getattr(message, "method", None) == "notifications/tools/list_changed":
-            changed.set()
+        if getattr(message, "method", None) == "notifications/tools/list_changed" and heard:
+            heard[-1].set()
 
     async def scenario():
         async with connect(home, "--poll", "0.2", "--share", "healthcare", on_message=on_message) as s:
             before = {t.name for t in (await s.list_tools()).tools}
+            heard.append(anyio.Event())
             await anyio.to_thread.run_sync(lambda: activate_plan(home, "pro", monkeypatch=monkeypatch))
             with anyio.fail_after(60):  # a poll away; generous for a loaded CI machine
-                await changed.wait()
-            after = {t.name for t in (await s.list_tools()).tools}
+                while True:  # as a client does: list again on each notification
+                    await heard[-1].wait()
+                    heard.append(anyio.Event())
+                    after = {t.name for t in (await s.list_tools()).tools}
+                    if "healthcare_egfr" in after:
+                        break
             res = await s.call_tool("healthcare_egfr", {"creatinine_mg_dl": 1.1, "age": 60, "sex": "female"})
             return before, after, res
 
