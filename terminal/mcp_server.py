@@ -137,13 +137,23 @@ class IntentMcpServer:
         action_id, values, text, dispatched = None, args, None, False
         try:
             await self._ready()
-            action_id, values, text = await self._target(name, args)
-            spec = self.session.registry.spec(action_id)
-            self._precheck(spec)
-            values = await self._fill_missing(ctx, spec, values)
-            await self._confirm(ctx, spec, values)
-            dispatched = True  # from here the dispatcher records the run, failed or not
-            outcome = await anyio.to_thread.run_sync(self._run, action_id, values, text)
+            action_id, values, text, match = await self._target(name, args)
+            if match is not None and match.steps:  # "X, then Y": every step checked and confirmed first
+                for step in match.steps:
+                    self._precheck(self.session.registry.spec(step.action))
+                for step in match.steps:
+                    await self._confirm(ctx, self.session.registry.spec(step.action), dict(step.slots))
+                dispatched = True
+                outcome = await anyio.to_thread.run_sync(
+                    lambda: self.session.run_steps(match, source="mcp"))
+            else:
+                spec = self.session.registry.spec(action_id)
+                self._precheck(spec)
+                values = await self._fill_missing(ctx, spec, values)
+                await self._confirm(ctx, spec, values)
+                dispatched = True  # from here the dispatcher records the run, failed or not
+                follows = match.follows if match is not None else None
+                outcome = await anyio.to_thread.run_sync(self._run, action_id, values, text, follows)
         except IntentError as err:
             if not dispatched:
                 await anyio.to_thread.run_sync(self._record_refusal, text or args.get("text"), action_id, values, err)
@@ -166,23 +176,25 @@ class IntentMcpServer:
                                     structured_content=outcome.result)
 
     # ---- the steps of a call ---------------------------------------------------------------------
-    async def _target(self, name: str, args: dict[str, Any]) -> tuple[str, dict[str, Any], str | None]:
-        """(action id, parameter values, the user's words) for a tools/call."""
+    async def _target(self, name: str, args: dict[str, Any]):
+        """(action id, parameter values, the user's words, the resolver's match or None) for a tools/call."""
         if name == mcp_tools.RUN_TOOL:
             text = args.get("text")
             if not isinstance(text, str) or not text.strip():
                 raise UsageError("intent_run needs `text`: the user's request in their own words")
-            match = await anyio.to_thread.run_sync(self._locked, self.session.resolve, text.strip()[:4000])
+            follow = args.get("follow") is True
+            match = await anyio.to_thread.run_sync(
+                self._locked, lambda: self.session.resolve(text.strip()[:4000], follow=follow))
             if match.action is None:
                 from intents.errors import NotUnderstood
 
                 raise NotUnderstood("no installed action fits that; rephrase, or call a specific tool",
                                     text=text[:200], alternatives=[a.model_dump() for a in match.alternatives])
-            return match.action, dict(match.slots), text.strip()
+            return match.action, dict(match.slots), text.strip(), match
         action_id = self.tool_map().get(name)
         if action_id is None:
             action_id = self._unlisted(name)
-        return action_id, args, None
+        return action_id, args, None, None
 
     def _unlisted(self, name: str) -> str:
         """A tool that is not listed: an installed action the plan locks gets the gate's refusal (naming
@@ -266,9 +278,9 @@ class IntentMcpServer:
             return None
         return dict(result.content)
 
-    def _run(self, action_id: str, values: dict[str, Any], text: str | None):
+    def _run(self, action_id: str, values: dict[str, Any], text: str | None, follows: int | None = None):
         try:
-            return self.session.dispatcher.run_action(action_id, values, text=text, source="mcp")
+            return self.session.dispatcher.run_action(action_id, values, text=text, source="mcp", follows=follows)
         finally:
             if self._history_keeper is None:
                 self._keep_history_open()

@@ -28,7 +28,9 @@ RUN_INPUT = {
     "type": "object",
     "properties": {
         "text": {"type": "string", "description": "The user's request in their own words, e.g. "
-                 "'monthly payment on a 300k loan at 6.5% over 30 years'."},
+                 "'monthly payment on a 300k loan at 6.5% over 30 years'; 'X, then Y' runs both in order."},
+        "follow": {"type": "boolean", "default": False,
+                   "description": "Read the words as a follow-up of the last run (e.g. 'what about 15 years?')"},
     },
     "required": ["text"],
     "additionalProperties": False,
@@ -39,6 +41,8 @@ RUN_OUTPUT = {
         "action": {"type": "string", "description": "The action the words resolved to"},
         "params": {"type": "object", "description": "The parameters it ran with"},
         "result": {"type": "object", "description": "The action's result (see its own tool's output schema)"},
+        "steps": {"type": "array", "items": {"type": "object"},
+                  "description": "A compound request: every step's {action, params, result}, in order"},
     },
     "required": ["action", "params", "result"],
 }

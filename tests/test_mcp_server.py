@@ -237,3 +237,20 @@ def test_tool_list_changes_when_the_plan_changes(home, monkeypatch):
     before, after, res = run(scenario)
     assert "healthcare_egfr" not in before and "healthcare_egfr" in after
     assert not res.is_error and res.structured_content["egfr"] > 0
+
+
+def test_intent_run_follow_ups_and_chains(home):
+    async def scenario():
+        async with connect(home) as s:
+            first = await s.call_tool("intent_run", {"text": "monthly payment on a 300k loan at 6.5% over 30 years"})
+            again = await s.call_tool("intent_run", {"text": "what about at 7%?", "follow": True})
+            chain = await s.call_tool("intent_run", {"text": "payment on 300k at 6.5% for 30 years, then convert it to euros"})
+            return first, again, chain
+
+    first, again, chain = run(scenario)
+    assert not first.is_error and not again.is_error, again.content[0].text
+    assert again.structured_content["params"] == {"principal": 300000, "rate_pct": 7, "years": 30}
+    assert again.structured_content["result"]["monthly_payment"] > first.structured_content["result"]["monthly_payment"]
+    assert not chain.is_error, chain.content[0].text
+    assert [s["action"] for s in chain.structured_content["steps"]] == ["finance.loan_payment", "finance.convert_currency"]
+    assert chain.structured_content["action"] == "finance.convert_currency"
