@@ -14,7 +14,6 @@ removed, a licence activated or expired) and `notifications/tools/list_changed` 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from pathlib import Path
@@ -439,19 +438,8 @@ def _version() -> str:
         return "dev"
 
 
-def default_out_dir() -> Path:
-    """Where files an agent asked for go: INTENT_HOME/files when set, else Documents/Intent Terminal."""
-    if os.environ.get("INTENT_HOME"):
-        from intents import paths
-
-        return paths.home() / "files"
-    from platformdirs import user_documents_dir
-
-    return Path(user_documents_dir()) / "Intent Terminal"
-
-
 def serve(home: Path | None = None, out_dir: Path | None = None, share: tuple[str, ...] = (),
           poll_s: float = POLL_S) -> int:
-    server = IntentMcpServer(home=home, out_dir=out_dir or default_out_dir(), share=share, poll_s=poll_s)
+    server = IntentMcpServer(home=home, out_dir=out_dir, share=share, poll_s=poll_s)  # default: documents/
     anyio.run(server.serve_stdio)
     return 0

@@ -18,7 +18,7 @@ def register(sub) -> None:
                    help="let this sensitive pack's tools (PHI, privileged data) be served: an agent's answers "
                         "usually go to a cloud model (repeatable; also INTENT_MCP_SHARE=healthcare,legal)")
     p.add_argument("--out", type=Path, help="directory for files the actions write "
-                                            "(default: INTENT_HOME/files, else Documents/Intent Terminal)")
+                                            "(default: documents/ in the data directory)")
     p.add_argument("--poll", type=float, default=1.0, metavar="SECONDS",
                    help="how often to look for changed packs or plan (default 1 s)")
     p.set_defaults(func=run)
