@@ -4,6 +4,7 @@ usage record next to it (usage_record.py), which is what metered use is counted 
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from datetime import datetime
@@ -70,11 +71,17 @@ def read_tokens(home: Path, ledger=None) -> tuple[str | None, list[str]]:
 
 
 def stamp(home: Path) -> tuple:
-    """Changes whenever a token is activated (directory mtimes); cheap enough to poll."""
-    out = []
+    """Changes whenever a token is activated; cheap enough to poll. Directory mtimes alone can miss one:
+    a poll between the temp file's creation and its rename can see the same coarse mtime as after the
+    rename, so the token files' inodes and mtimes are part of it (not the usage record's, which every
+    metered use appends to)."""
+    out: list = []
     for folder in (licence_dir(home), grants_dir(home)):
         try:
             out.append(folder.stat().st_mtime_ns)
+            with os.scandir(folder) as entries:
+                out.append(tuple(sorted((e.name, e.inode(), e.stat().st_mtime_ns) for e in entries
+                                        if e.name == LICENCE_FILE or e.name.endswith(".token"))))
         except OSError:
             out.append(None)
     return tuple(out)

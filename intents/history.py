@@ -61,6 +61,9 @@ class History:
                     if attempt == 49:
                         raise
                     time.sleep(0.02)
+            # WAL + NORMAL, as the entitlement store: a killed process loses nothing committed, and a run does
+            # not wait for an fsync of the log (tens of ms on a busy disk) before its answer is shown.
+            conn.execute("PRAGMA synchronous=NORMAL")
             db = sqlite_utils.Database(conn)
             if "runs" not in db.table_names():
                 # BEGIN IMMEDIATE waits its turn; a plain create can fail at once when another process

@@ -474,6 +474,10 @@ def remove(session, pack_id: str) -> InstallResult:
     reg = session.registry
     if pack_id == "system":
         raise BadParameters("the system pack is part of the terminal and cannot be removed", param="pack")
+    from intents import mcp_packs
+
+    if mcp_packs.is_mcp_pack(reg, pack_id):  # taken in from an MCP server: forget it (nothing to uninstall)
+        return mcp_packs.remove(session, pack_id)
     if pack_id not in reg.packs and pack_id not in reg.broken:
         raise BadParameters(f"no pack called '{pack_id}' is installed", param="pack")
     spec = reg.packs.get(pack_id)

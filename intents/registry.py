@@ -140,6 +140,10 @@ class Registry:
             if not extra:
                 roots = sorted({r for ep in eps.values() for r in _source_roots(ep.value.split(":")[0])})
                 _write_json(cache_file, {**reg._to_cache(), "roots": roots, "quick": _quick_stamp(roots)})
+        # MCP servers taken in as packs live in INTENT_HOME, not in entry points (never in the cache above).
+        from intents import mcp_packs
+
+        mcp_packs.attach(reg)
         reg._index_actions()
         return reg
 

@@ -15,7 +15,7 @@ import sys
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 # Command modules in help order; each registers its own sub-commands.
-COMMANDS = ("resolve", "run", "packs", "history", "plan", "license", "admin", "config", "listen", "serve")
+COMMANDS = ("resolve", "run", "packs", "history", "plan", "license", "admin", "config", "listen", "serve", "mcp")
 
 EPILOG = """examples:
   intent run "monthly payment on a 300k loan at 6.5% over 30 years"

@@ -23,12 +23,12 @@ def test_core_imports_no_ui():
 
 
 def test_resolve_path_imports_no_heavy_libraries(home):
-    """`intent resolve` must not pay for openai, numpy, textual or the packs' field libraries."""
+    """`intent resolve` must not pay for openai, numpy, textual, the MCP SDK or the packs' field libraries."""
     code = (
         "import sys\n"
         "from terminal.cli import main\n"
         "main(['resolve', '--json', 'monthly payment on a 300k loan at 6.5% over 30 years'])\n"
-        "heavy = ('openai', 'numpy', 'textual', 'simple_icd_10_cm', 'eyecite', 'dateparser', 'numpy_financial', 'pydantic', 'importlib.metadata')\n"
+        "heavy = ('openai', 'numpy', 'textual', 'simple_icd_10_cm', 'eyecite', 'dateparser', 'numpy_financial', 'pydantic', 'importlib.metadata', 'mcp', 'mcp_types')\n"
         "print('HEAVY:' + ','.join(sorted(m for m in sys.modules if m in heavy)), file=sys.stderr)\n"
     )
     # The first run builds the pack cache (importing packs); the second is the everyday cold start.

@@ -1,4 +1,5 @@
-"""`intent packs [list|install X|remove X|new NAME|check PATH]`: the pack ecosystem from the shell."""
+"""`intent packs [list|install X|remove X|new NAME|check PATH|add-mcp NAME -- CMD]`: the pack ecosystem
+from the shell."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,6 +27,19 @@ def register(sub) -> None:
     new.add_argument("--dir", type=Path, default=Path("."), help="parent folder (default: here)")
     new.add_argument("--publisher", default="Your name")
     new.add_argument("--json", action="store_true")
+    mcp = verbs.add_parser(
+        "add-mcp", help="take a local MCP server's tools in as pack NAME: intent packs add-mcp NAME -- COMMAND [ARGS...]",
+        description="Start the stdio MCP server COMMAND, show the tools it offers and, with your consent, make them "
+                    "the actions of pack NAME (NAME.tool), resolvable from words and gated like any action.")
+    mcp.add_argument("name", help="the pack id to give it, e.g. weather")
+    mcp.add_argument("server", nargs="+", metavar="COMMAND", help="the server's command and arguments (after --)")
+    mcp.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                     help="an environment variable the server needs (repeatable; nothing else of yours is passed)")
+    mcp.add_argument("--sensitive", action="append", default=[], metavar="CLASS",
+                     help="a data class its tools handle (PHI, PII, privileged, financial, ...)")
+    mcp.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per call (default 30)")
+    mcp.add_argument("--yes", "-y", action="store_true", help="accept without asking")
+    mcp.add_argument("--json", action="store_true")
     chk = verbs.add_parser("check", help="validate a pack project folder without installing it")
     chk.add_argument("path", type=Path)
     chk.add_argument("--json", action="store_true")
@@ -34,7 +48,8 @@ def register(sub) -> None:
 
 def run(args) -> int:
     verb = args.verb or "list"
-    return {"list": _list, "install": _install, "remove": _remove, "new": _new, "check": _check}[verb](args)
+    return {"list": _list, "install": _install, "remove": _remove, "new": _new, "check": _check,
+            "add-mcp": _add_mcp}[verb](args)
 
 
 def _list(args) -> int:
@@ -79,6 +94,46 @@ def _install(args) -> int:
         emit_json(to_json(result))
         return 0
     state = "installed" if result.entitled else f"installed, locked: your plan does not cover it (unlocked by {result.unlock or 'a higher plan'}; see `intent plan`)"
+    console().print(f"{result.pack}: {state}")
+    return 0
+
+
+def _add_mcp(args) -> int:
+    from intents.errors import UsageError
+    from intents.mcp_packs import add
+    from intents.pack_install import to_json
+    from intents.params import parse_pairs
+    from intents.session import Session
+    from terminal.output import console
+
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    con = console(stderr=True)
+
+    def confirm(decl, spec) -> bool:
+        con.print(decl.lines()[0], markup=False, highlight=False)
+        con.print(f"  runs: {' '.join(args.server)}", markup=False, highlight=False)
+        con.print(f"  sensitive data: {', '.join(decl.sensitive) or 'none declared'}", markup=False, highlight=False)
+        con.print(f"  tools ({len(spec.actions)}):", markup=False, highlight=False)
+        for a in spec.actions:
+            params = ", ".join(s.name + ("" if s.required else "?") for s in a.slots) or "no parameters"
+            con.print(f"    {a.id}  [{a.risk.value}]  {a.description.splitlines()[0][:100]}  ({params})",
+                      markup=False, highlight=False, soft_wrap=True)
+        if args.yes:
+            return True
+        if not interactive():
+            return False
+        return input(f"Take it in as pack {decl.pack}? [y/N] ").strip().lower() in ("y", "yes")
+
+    if not args.json:
+        con.print(f"starting {' '.join(args.server)} to list its tools …", markup=False, highlight=False)
+    result = add(Session(), args.name, list(args.server), confirm=confirm, env=parse_pairs(args.env),
+                 sensitive=args.sensitive, timeout_s=args.timeout)
+    if args.json:
+        data = to_json(result)
+        emit_json(data)
+        return 0
+    state = "added" if result.entitled else f"added, locked: MCP servers as packs need the {result.unlock or 'pro'} plan (see `intent plan`)"
     console().print(f"{result.pack}: {state}")
     return 0
 
