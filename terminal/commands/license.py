@@ -48,7 +48,8 @@ def activate(args) -> int:
     home = paths.home()
     gate = open_gate(home)
     try:
-        claims = do_activate(home, _read(args.file), gate.trusted(), datetime.now(timezone.utc), gate.store)
+        claims = do_activate(home, _read(args.file), gate.trusted(), datetime.now(timezone.utc),
+                             ledger=gate.ledger)
         summary = gate.refresh() and gate.summary()
     finally:
         gate.close()
