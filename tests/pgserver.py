@@ -78,6 +78,11 @@ class PgServer:
                                         "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
                                         "--no-sync", "--no-instructions"]),
                        check=True, capture_output=True, timeout=120)
+        # The superuser over the socket without a password (the tests' own admin connection); every other
+        # role must give its password, so wrong credentials are refused as on a real server.
+        hba = self.data / "pg_hba.conf"
+        hba.write_text("local all postgres trust\nlocal all all scram-sha-256\n")
+        self._own(hba)
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
