@@ -179,9 +179,9 @@ class StoreGate:
             self._counters.clear()
 
     def summary(self) -> dict[str, Any]:
+        state = self.state()  # first: a fleet ledger learns whose counts these are
         if self.record.path.exists():
             self.recover()
-        state = self.state()
         now = self.clock()
         names = set(state.features) | (set(self.catalog.features) if state.all_features else set())
         features = sorted(n for n in names if self.catalog.kind(n) != "config")

@@ -97,16 +97,20 @@ class PgTx:
         refund_key = f"{key}!refund"
         if self.has_key(refund_key):
             return []
-        parts = self.uses_of(key)
-        for n, (feature, period, qty) in enumerate(parts):
+        # Given back to the account the use was counted for (whatever the gate is bound to right now).
+        rows = self.conn.execute(
+            "SELECT feature, period, qty, account FROM usage WHERE machine = %s AND qty > 0 AND "
+            "(idempotency_key = %s OR left(idempotency_key, %s) = %s) ORDER BY id",
+            [self.machine, key, len(key) + 1, key + "#"]).fetchall()
+        for n, (feature, period, qty, account) in enumerate(rows):
             self.conn.execute(
                 "INSERT INTO usage (machine, idempotency_key, account, feature, qty, period, source, at) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                [self.machine, refund_key if n == 0 else f"{refund_key}#{n}", self.account, feature, -qty,
+                [self.machine, refund_key if n == 0 else f"{refund_key}#{n}", account, feature, -qty,
                  period, "refund", _utc(now)])
             self.conn.execute("UPDATE counters SET used = greatest(used - %s, 0) WHERE account = %s AND "
-                              "feature = %s AND period = %s", [qty, self.account, feature, period])
-        return parts
+                              "feature = %s AND period = %s", [qty, account, feature, period])
+        return [(f, p, int(q)) for f, p, q, _ in rows]
 
     def high_water(self) -> datetime | None:
         return _parse_time(self.get_meta(HIGH_WATER))
