@@ -50,14 +50,17 @@ def print_summary(s: dict) -> None:
         table = Table(*columns)
         for u in s["usage"]:
             limit = "unlimited" if u["limit"] is None else str(u["limit"])
-            if u.get("pool"):
-                p = u["pool"]
-                limit += f" (pool: {p['per_seat']} x {p['seats']} seats)"
             row = [u["feature"], str(u["used"]), limit, "–" if u["remaining"] is None else str(u["remaining"]),
                    u["resets_at"] or "–"]
             if shared:
                 row.append(str(u.get("this_terminal", "–")))
             table.add_row(*row)
         con.print(table)
+        for u in s["usage"]:
+            if u.get("pool"):
+                p = u["pool"]
+                share = f"; this terminal used {u['this_terminal']}" if "this_terminal" in u else ""
+                con.print(f"{escape(u['feature'])}: pooled across the licence's seats, pool: {p['per_seat']} x "
+                          f"{p['seats']} seats = {p['limit']}, {u['used']} used{share}")
     for warning in s.get("warnings", []):
         con.print(f"[yellow]warning[/]: {escape(warning)}")
