@@ -57,23 +57,47 @@ class PgTx:
     def __init__(self, ledger: "PgLedger", conn) -> None:
         self.ledger, self.conn = ledger, conn
         self.machine, self.account = ledger.machine, ledger.account
+        # Round trips are the cost on a shared server: counters locked in this transaction and this
+        # machine's meta are read once; writes nobody reads back are queued and sent in one pipeline
+        # just before COMMIT (flush()).
+        self._locked: dict[tuple[str, str], int] = {}
+        self._meta: dict[str, str] | None = None
+        self._writes: list[tuple[str, list]] = []
 
     def _one(self, sql: str, params) -> Any:
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
+    def _write(self, sql: str, params: list) -> None:
+        self._writes.append((sql, params))
+
+    def flush(self) -> None:
+        if not self._writes:
+            return
+        writes, self._writes = self._writes, []
+        with self.conn.pipeline():
+            for sql, params in writes:
+                self.conn.execute(sql, params)
+
     def used(self, feature: str, period: str) -> int:
-        # Make sure the row exists, then lock it: the lock is what serialises racing terminals.
-        self.conn.execute("INSERT INTO counters (account, feature, period, used) VALUES (%s, %s, %s, 0) "
-                          "ON CONFLICT DO NOTHING", [self.account, feature, period])
-        return int(self._one("SELECT used FROM counters WHERE account = %s AND feature = %s AND period = %s "
-                             "FOR UPDATE", [self.account, feature, period]))
+        """The count, with its row locked until COMMIT: the lock is what serialises racing terminals.
+        One statement: an upsert that changes nothing still takes the row lock and returns the value."""
+        key = (feature, period)
+        if key not in self._locked:
+            self.flush()
+            self._locked[key] = int(self._one(
+                "INSERT INTO counters AS c (account, feature, period, used) VALUES (%s, %s, %s, 0) "
+                "ON CONFLICT (account, feature, period) DO UPDATE SET used = c.used RETURNING c.used",
+                [self.account, feature, period]))
+        return self._locked[key]
 
     def has_key(self, key: str) -> bool:
+        self.flush()
         return self._one("SELECT 1 FROM usage WHERE machine = %s AND idempotency_key = %s",
                          [self.machine, key]) is not None
 
     def uses_of(self, key: str) -> list[tuple[str, str, int]]:
+        self.flush()
         rows = self.conn.execute(
             "SELECT feature, period, qty FROM usage WHERE machine = %s AND qty > 0 AND "
             "(idempotency_key = %s OR left(idempotency_key, %s) = %s) ORDER BY id",
@@ -83,17 +107,21 @@ class PgTx:
     def record_use(self, key: str, feature: str, parts: list[tuple[str, int]], now: datetime,
                    source: str = "gate") -> None:
         for n, (period, amount) in enumerate(parts):
-            self.conn.execute(
+            self._write(
                 "INSERT INTO usage (machine, idempotency_key, account, feature, qty, period, source, at) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                 [self.machine, key if n == 0 else f"{key}#{n}", self.account, feature, amount, period, source,
                  _utc(now)])
-            self.conn.execute(
+            self._write(
                 "INSERT INTO counters (account, feature, period, used) VALUES (%s, %s, %s, %s) "
                 "ON CONFLICT (account, feature, period) DO UPDATE SET used = counters.used + excluded.used",
                 [self.account, feature, period, amount])
+            if (feature, period) in self._locked:
+                self._locked[(feature, period)] += amount
 
     def refund(self, key: str, now: datetime) -> list[tuple[str, str, int]]:
+        self.flush()
+        self._locked.clear()
         refund_key = f"{key}!refund"
         if self.has_key(refund_key):
             return []
@@ -117,14 +145,25 @@ class PgTx:
 
     def raise_high_water(self, now: datetime) -> None:
         at = _utc(now).isoformat(timespec="microseconds")
-        self.conn.execute("INSERT INTO meta (machine, key, value) VALUES (%s, %s, %s) ON CONFLICT (machine, key) "
+        meta = self._all_meta()
+        if meta.get(HIGH_WATER, "") >= at:
+            return
+        meta[HIGH_WATER] = at
+        self._write("INSERT INTO meta (machine, key, value) VALUES (%s, %s, %s) ON CONFLICT (machine, key) "
                           "DO UPDATE SET value = greatest(meta.value, excluded.value)", [self.machine, HIGH_WATER, at])
 
+    def _all_meta(self) -> dict[str, str]:
+        if self._meta is None:
+            self._meta = dict(self.conn.execute("SELECT key, value FROM meta WHERE machine = %s",
+                                                [self.machine]).fetchall())
+        return self._meta
+
     def get_meta(self, key: str) -> str | None:
-        return self._one("SELECT value FROM meta WHERE machine = %s AND key = %s", [self.machine, key])
+        return self._all_meta().get(key)
 
     def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT INTO meta (machine, key, value) VALUES (%s, %s, %s) ON CONFLICT (machine, key) "
+        self._all_meta()[key] = value
+        self._write("INSERT INTO meta (machine, key, value) VALUES (%s, %s, %s) ON CONFLICT (machine, key) "
                           "DO UPDATE SET value = excluded.value", [self.machine, key, value])
 
     def audit(self, kind: str, detail: dict[str, Any], now: datetime) -> None:
@@ -133,7 +172,7 @@ class PgTx:
         text = json.dumps(detail, default=str, ensure_ascii=False, sort_keys=True)
         if len(text) > MAX_DETAIL:
             text = json.dumps({"truncated": text[:MAX_DETAIL]})
-        self.conn.execute("INSERT INTO audit (at, machine, account, kind, detail) VALUES (%s, %s, %s, %s, %s)",
+        self._write("INSERT INTO audit (at, machine, account, kind, detail) VALUES (%s, %s, %s, %s, %s)",
                           [_utc(now), self.machine, self.account, kind, text])
 
     def record_licence(self, claims, token: str, now: datetime) -> None:
@@ -294,7 +333,9 @@ class PgLedger:
                 with conn.transaction():
                     if not blocking:
                         conn.execute("SET LOCAL lock_timeout = 50")
-                    yield PgTx(self, conn)
+                    tx = PgTx(self, conn)
+                    yield tx
+                    tx.flush()
             except psycopg.Error as exc:
                 err = self._translate(exc)
                 if conn.broken or isinstance(err, StoreUnavailable):
