@@ -302,7 +302,7 @@ class StoreGate:
             if isinstance(grant, GrantClaims):
                 grants.append(grant)
         self._bind(claims.sub if claims is not None else (grants[0].sub if grants else None))
-        if claims is not None and claims.seats is not None and getattr(self.ledger, "authoritative", False):
+        if claims is not None and claims.seats is not None:
             seat_problem = self._seat_problem(claims)
             if seat_problem:
                 claims, problem = None, seat_problem
@@ -319,7 +319,12 @@ class StoreGate:
             bind(account)
 
     def _seat_problem(self, claims) -> str | None:
-        """A licence with seats applies only on a terminal that holds one (fail closed when unsure)."""
+        """A licence with seats applies only on a terminal that holds one (fail closed when unsure), and
+        seats are counted only by a fleet store: on a local store it would apply on any number of machines."""
+        if not getattr(self.ledger, "authoritative", False):
+            return (f"this {claims.plan} licence for {claims.sub} has {claims.seats} seat"
+                    f"{'s' if claims.seats != 1 else ''}, which the fleet's store counts: it applies only with "
+                    f"INTENT_STORE_URL (or url in [store] of config.toml) set to your organisation's store")
         try:
             if self.ledger.seat_held(claims.sub):
                 return None

@@ -94,3 +94,16 @@ def test_issue_refuses_a_pool_without_seats_or_of_a_boolean_feature(tmp_path):
         issue_licence(key, "pro", 30, pooled=["legal.draft_nda"])
     with pytest.raises(ValueError, match="pooled"):
         issue_licence(key, "pro", 30, seats=2, pooled=["voice"])
+
+
+def test_a_licence_with_seats_does_not_apply_on_a_local_store(tmp_path, monkeypatch):
+    monkeypatch.delenv("INTENT_STORE_URL", raising=False)
+    token = fleet_licence(tmp_path, monkeypatch, seats=2)
+    a = new_home(tmp_path, "a")
+    activate(a, token)
+    g = _gate(a)
+    try:
+        assert g.state().plan == "free" and "INTENT_STORE_URL" in g.state().problem
+        assert not g.check("pack.legal").allowed
+    finally:
+        g.close()
