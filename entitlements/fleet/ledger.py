@@ -75,9 +75,8 @@ class PgTx:
         if not self._writes:
             return
         writes, self._writes = self._writes, []
-        with self.conn.pipeline():
-            for sql, params in writes:
-                self.conn.execute(sql, params)
+        for sql, params in writes:
+            self.conn.execute(sql, params)  # queued in the transaction's pipeline: sent with what follows
 
     def used(self, feature: str, period: str) -> int:
         """The count, with its row locked until COMMIT: the lock is what serialises racing terminals.
@@ -215,8 +214,8 @@ class PgTx:
                           [account, self.machine, claims.jti, socket.gethostname()[:200], _utc(now), _utc(now)])
 
     def release_seat(self, account: str) -> bool:
-        cur = self.conn.execute("DELETE FROM seats WHERE account = %s AND machine = %s", [account, self.machine])
-        return cur.rowcount > 0
+        return self.conn.execute("DELETE FROM seats WHERE account = %s AND machine = %s RETURNING 1",
+                                 [account, self.machine]).fetchone() is not None
 
 
 class PgLedger:
@@ -330,7 +329,9 @@ class PgLedger:
         with self._lock:
             conn = self._connect()
             try:
-                with conn.transaction():
+                # In a pipeline, BEGIN travels with the first query and the queued writes with COMMIT:
+                # a consumption costs four round trips (meta, retry check, counter lock, writes+COMMIT).
+                with conn.pipeline(), conn.transaction():
                     if not blocking:
                         conn.execute("SET LOCAL lock_timeout = 50")
                     tx = PgTx(self, conn)
