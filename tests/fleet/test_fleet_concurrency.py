@@ -25,6 +25,9 @@ if mode == "dispatch":
     from intents.session import Session
     session = Session(home=home, out_dir=home.parent / f"out-{tag}")
     session.dispatcher, session.gate
+    # Delivery is the dispatcher handing back the result (the use is settled there); the history line
+    # written after it is bookkeeping a kill may cut, not part of what the ledger must agree with.
+    session.dispatcher.history = None
     log = open(home.parent / f"delivered-{tag}", "a", buffering=1)
     def once(i):
         try:
