@@ -24,4 +24,6 @@ def open_gate(home: Path | None = None, clock=None) -> Gate:
         from intents.paths import home as default_home
 
         home = default_home()
-    return StoreGate(home, clock=clock)
+    from entitlements.fleet import fleet_ledger
+
+    return StoreGate(home, clock=clock, ledger=fleet_ledger(home))

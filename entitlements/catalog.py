@@ -37,6 +37,7 @@ class Plan(BaseModel):
     rank: int
     all_features: bool = False  # every boolean feature, including ones added after the licence was issued
     features: dict[str, Any] = Field(default_factory=dict)
+    pooled: list[str] = Field(default_factory=list)  # metered features shared across a licence's seats
 
 
 class Catalog(BaseModel):
@@ -62,6 +63,9 @@ class Catalog(BaseModel):
                     raise ValueError(f"plan {name!r}: boolean feature {key!r} must be true (or left out)")
                 if feature.kind == "metered" and value is not None and (not isinstance(value, int) or value < 0):
                     raise ValueError(f"plan {name!r}: metered feature {key!r} needs a limit >= 0 or null")
+            for key in plan.pooled:
+                if self.kind(key) != "metered" or key not in plan.features:
+                    raise ValueError(f"plan {name!r} pools {key!r}, which is not one of its metered features")
         return self
 
     def plan(self, name: str) -> Plan:

@@ -179,9 +179,9 @@ class StoreGate:
             self._counters.clear()
 
     def summary(self) -> dict[str, Any]:
+        state = self.state()  # first: a fleet ledger learns whose counts these are
         if self.record.path.exists():
             self.recover()
-        state = self.state()
         now = self.clock()
         names = set(state.features) | (set(self.catalog.features) if state.all_features else set())
         features = sorted(n for n in names if self.catalog.kind(n) != "config")
@@ -196,13 +196,28 @@ class StoreGate:
             except StoreError:
                 warnings.append(f"usage of {name} is unavailable until the store is repaired")
                 continue
-            usage.append({"feature": name, "used": d.used, "limit": d.limit, "remaining": d.remaining,
-                          "resets_at": d.resets_at, "grants": d.grants})
+            row = {"feature": name, "used": d.used, "limit": d.limit, "remaining": d.remaining,
+                   "resets_at": d.resets_at, "grants": d.grants}
+            if name in state.pools:
+                row["pool"] = dict(state.pools[name])
+            here = getattr(self.ledger, "used_here", None)
+            if here is not None and d.period:
+                try:
+                    row["this_terminal"] = here(name, d.period)  # this terminal's share of the shared count
+                except StoreError:
+                    pass
+            usage.append(row)
         out = {
             "plan": state.plan, "status": state.status, "features": features, "usage": usage,
             "subject": state.subject, "expires_at": iso(state.expires_at),
             "config": {k: v for k, v in state.features.items() if self.catalog.kind(k) == "config"},
         }
+        if state.seats is not None:
+            out["seats"] = state.seats
+        where = getattr(self.ledger, "where", None)
+        if where is not None:
+            out["store"] = {"backend": "postgresql", "where": where, "machine": self.ledger.machine,
+                            "connected": self.ledger.problem() is None}
         if state.problem:
             out["licence_problem"] = state.problem
         if warnings:
@@ -225,8 +240,9 @@ class StoreGate:
             return self._state
         with self._lock:
             replay = self.record.replay()
+            alive = getattr(self.ledger, "alive", None)  # a fleet server: re-derive when it goes or comes back
             stamp = (wallet.stamp(self.home), replay.status, len(replay.licences), len(replay.grants),
-                     replay.opened_at)
+                     replay.opened_at, alive() if alive else True)
             self._polled = mono
             if self._state is None or stamp != self._stamp:
                 self._trusted = None
@@ -261,6 +277,7 @@ class StoreGate:
         high = max(filter(None, [self.ledger.high_water() if ok else None, replay.high]),
                    default=None)
         if not licence_token and not grant_tokens:
+            self._bind(None)
             state = derive_state(self.catalog, now, high_water=high)
             self._after_derive(state, replay, now, high)
             return state
@@ -284,11 +301,38 @@ class StoreGate:
                 continue  # an expired or refused grant simply adds nothing
             if isinstance(grant, GrantClaims):
                 grants.append(grant)
+        self._bind(claims.sub if claims is not None else (grants[0].sub if grants else None))
+        if claims is not None and claims.seats is not None:
+            seat_problem = self._seat_problem(claims)
+            if seat_problem:
+                claims, problem = None, seat_problem
         known = wallet.known_licences(self.ledger if ok else None, replay, trusted, now)
         state = derive_state(self.catalog, now, licence=claims, licence_problem=problem, grants=grants,
                              record=replay, high_water=high, known_licences=known)
         self._after_derive(state, replay, now, high)
         return state
+
+    def _bind(self, account: str | None) -> None:
+        """Tell a fleet ledger whose counts to use (the licence subject): a quota belongs to the licence."""
+        bind = getattr(self.ledger, "bind", None)
+        if bind is not None:
+            bind(account)
+
+    def _seat_problem(self, claims) -> str | None:
+        """A licence with seats applies only on a terminal that holds one (fail closed when unsure), and
+        seats are counted only by a fleet store: on a local store it would apply on any number of machines."""
+        if not getattr(self.ledger, "authoritative", False):
+            return (f"this {claims.plan} licence for {claims.sub} has {claims.seats} seat"
+                    f"{'s' if claims.seats != 1 else ''}, which the fleet's store counts: it applies only with "
+                    f"INTENT_STORE_URL (or url in [store] of config.toml) set to your organisation's store")
+        try:
+            if self.ledger.seat_held(claims.sub):
+                return None
+        except StoreError as err:
+            return (f"this terminal's seat of the {claims.plan} licence for {claims.sub} cannot be confirmed, so "
+                    f"the licence is not applied until the store answers: {err.message}")
+        return (f"this terminal holds no seat of the {claims.plan} licence for {claims.sub} ({claims.seats} "
+                f"seat{'s' if claims.seats != 1 else ''}); `intent license activate FILE` takes one if one is free")
 
     def _after_derive(self, state: State, replay: Replay, now: datetime, high: datetime | None) -> None:
         """Audit a clock set back, or move the latest-seen time forward: never waiting for a lock."""

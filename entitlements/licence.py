@@ -52,6 +52,10 @@ class LicenceClaims(Claims):
     grace_days: int = Field(default=7, ge=0, le=90)
     all_features: bool = False
     features: dict[str, Any] = Field(default_factory=dict)
+    # A fleet licence: how many terminals may hold it at once (None: not counted), and which metered
+    # features are pooled across those seats (the pool is limit x seats, shared by the licence's terminals).
+    seats: int | None = Field(default=None, ge=1, le=100_000)
+    pooled: list[str] = Field(default_factory=list)
 
 
 class GrantClaims(Claims):
@@ -78,17 +82,27 @@ def _sign(private_key, claims: Claims) -> str:
 
 
 def issue_licence(private_key, plan: str, days: float, subject: str = "licensee", now: datetime | None = None,
-                  status: Status = "active", grace_days: int = 7, catalog=None) -> str:
+                  status: Status = "active", grace_days: int = 7, catalog=None, seats: int | None = None,
+                  pooled: list[str] | None = None) -> str:
     """Vendor side: sign a licence for `plan` with the catalog's feature snapshot for that plan."""
     from entitlements.catalog import load_catalog
 
     catalog = catalog or load_catalog()
     spec = catalog.plan(plan)
     _check_days(days)
+    pooled = sorted(set(spec.pooled if pooled is None else pooled))
+    for feature in pooled:
+        if catalog.kind(feature) != "metered" or feature not in spec.features:
+            raise ValueError(f"--pool {feature}: only a metered feature of the {plan} plan can be pooled")
+    if seats is not None and not 1 <= seats <= 100_000:
+        raise ValueError(f"--seats must be between 1 and 100,000 (got {seats})")
+    if pooled and seats is None:
+        raise ValueError("a pooled feature is shared across seats: give --seats too")
     now = now or datetime.now(timezone.utc)
     claims = LicenceClaims(
         jti=uuid.uuid4().hex, sub=subject, iat=now, nbf=now, exp=now + timedelta(days=days), plan=plan,
         status=status, grace_days=grace_days, all_features=spec.all_features, features=dict(spec.features),
+        seats=seats, pooled=pooled,
     )
     return _sign(private_key, claims)
 

@@ -42,6 +42,8 @@ class State:
     warnings: list[str] = field(default_factory=list)
     metering_off: str | None = None  # why no metered use is possible now (usage record missing/broken)
     clock_behind: tuple[datetime, datetime] | None = None  # (now, latest seen) when the clock went back
+    seats: int | None = None  # a fleet licence: how many terminals may hold it
+    pools: dict[str, dict[str, int]] = field(default_factory=dict)  # pooled feature -> seats, per_seat, limit
 
 
 def free_state(catalog: Catalog) -> State:
@@ -128,6 +130,13 @@ def _apply_licence(catalog: Catalog, state: State, claims: LicenceClaims, now: d
         return
     merged = dict(state.features)
     merged.update(claims.features)
+    state.seats = claims.seats
+    for feature in claims.pooled:
+        per_seat = merged.get(feature)
+        if claims.seats and isinstance(per_seat, int) and not isinstance(per_seat, bool):
+            # A pooled feature: one shared count for all the licence's terminals, limit x seats.
+            merged[feature] = per_seat * claims.seats
+            state.pools[feature] = {"seats": claims.seats, "per_seat": per_seat, "limit": per_seat * claims.seats}
     state.plan, state.status, state.rank = claims.plan, status, rank
     state.features, state.all_features = merged, claims.all_features
     if status == "grace":

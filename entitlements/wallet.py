@@ -163,6 +163,10 @@ def activate(home: Path, token: str, trusted: dict, now: datetime, store=None, c
                     f"newer licence issued {iso(newer)}; a replaced licence cannot be activated again",
                     reason="superseded", superseded_by_issued_at=iso(newer))
         evidence = _evidence(home, ledger)
+        if isinstance(claims, LicenceClaims) and claims.seats is not None and hasattr(ledger, "seat_held"):
+            # A fleet licence takes one of its seats first: a refusal (all in use) keeps nothing here.
+            with ledger.transaction() as tx:
+                tx.take_seat(claims, now)
         if isinstance(claims, LicenceClaims):
             _write_private(home, licence_dir(home) / LICENCE_FILE, token)
         else:
@@ -174,7 +178,8 @@ def activate(home: Path, token: str, trusted: dict, now: datetime, store=None, c
                     "jti": claims.jti, "subject": claims.sub, "what": describe(claims),
                     "expires_at": claims.exp.isoformat(),
                 }, now)
-                _bind(record, tx, claims, now, evidence, catalog)
+                _bind(record, tx, claims, now, evidence, catalog,
+                      shared=getattr(ledger, "authoritative", False))
         except (StoreError, sqlite3.Error) as exc:
             # The files are what counts; the store's history is a convenience.
             print(f"warning: licence kept in {licence_dir(home)}, but not recorded in the store: {exc}",
@@ -186,13 +191,15 @@ def activate(home: Path, token: str, trusted: dict, now: datetime, store=None, c
     return claims
 
 
-def _bind(record, tx, claims, now: datetime, evidence: bool, catalog=None) -> None:
+def _bind(record, tx, claims, now: datetime, evidence: bool, catalog=None, shared: bool = False) -> None:
     """Record the activation in the usage record, starting one if there is none (or it is broken).
 
     A record started over a lost one (`restarted`) cannot know what was used: every token issued
     before that moment counts its current allowance as used (the licence's metered limits for this
     period, a grant's whole quantity). So deleting or breaking the record, then activating again,
     gives nothing back; the next period starts normally.
+    shared: the ledger is a fleet server, which counts every terminal's uses and which this home's owner
+    cannot reset: nothing is carried (carrying would burn the whole licence's quota for every terminal).
     """
     from entitlements.catalog import load_catalog
     from entitlements.ledger import RECORD_HEAD
@@ -211,7 +218,7 @@ def _bind(record, tx, claims, now: datetime, evidence: bool, catalog=None) -> No
             new = claims.jti not in replay.licences
             if new:
                 entries.append({"op": "licence", "jti": claims.jti, "sub": claims.sub, "iat": claims.iat.isoformat()})
-            if new and replay.restarted and claims.iat <= replay.opened_at:
+            if new and replay.restarted and claims.iat <= replay.opened_at and not shared:
                 for feature, limit in sorted(claims.features.items()):
                     if catalog.kind(feature) == "metered" and isinstance(limit, int) and limit > 0:
                         spec = catalog.features[feature]
@@ -223,7 +230,7 @@ def _bind(record, tx, claims, now: datetime, evidence: bool, catalog=None) -> No
             new = claims.jti not in replay.grants
             if new:
                 entries.append({"op": "grant", "jti": claims.jti})
-            if new and replay.restarted and claims.iat <= replay.opened_at:
+            if new and replay.restarted and claims.iat <= replay.opened_at and not shared:
                 carries.append((f"carry:{claims.jti}", claims.feature, f"grant:{claims.jti}", claims.qty))
         for key, feature, period, qty in carries:
             entries.append({"op": "carry", "key": key, "feature": feature, "parts": [[period, qty]],

@@ -2,6 +2,8 @@
 
 They sign with a private key the vendor keeps; a terminal trusts the matching public key when it is
 pinned in the package or placed in the trust directory (INTENT_TRUST_DIR).
+Fleet tools (the store named by INTENT_STORE_URL, or this home's local store): `intent admin seats`,
+`intent admin usage [--since DATE] [--json]` (CloudEvents, one a line), `intent admin migrate`.
 """
 from __future__ import annotations
 
@@ -25,6 +27,9 @@ def register(sub) -> None:
     i.add_argument("--subject", default="licensee", help="who it is for (e-mail or organisation)")
     i.add_argument("--status", default="active", choices=["trialing", "active", "past_due", "canceled"])
     i.add_argument("--grace-days", type=int, default=7, help="days it keeps working after expiry")
+    i.add_argument("--seats", type=int, default=None, help="how many terminals may hold it at once (a fleet)")
+    i.add_argument("--pool", action="append", default=None, metavar="FEATURE",
+                   help="pool this metered feature across the seats (limit x seats, shared); repeatable")
     i.add_argument("--out", required=True, type=Path, help="the licence file to write")
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=issue)
@@ -37,6 +42,17 @@ def register(sub) -> None:
     g.add_argument("--out", required=True, type=Path)
     g.add_argument("--json", action="store_true")
     g.set_defaults(func=grant)
+    s = inner.add_parser("seats", help="the seats held on the fleet's store (who holds which licence)")
+    s.add_argument("--account", default=None, help="only this licence subject")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=seats)
+    u = inner.add_parser("usage", help="export the usage ledger as CloudEvents (one JSON object a line)")
+    u.add_argument("--since", default=None, metavar="DATE", help="only uses at or after DATE (ISO date or time)")
+    u.add_argument("--json", action="store_true", help="CloudEvents JSON lines (the default output too)")
+    u.set_defaults(func=usage)
+    m = inner.add_parser("migrate", help="create or upgrade the fleet store's schema (as the database owner)")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=migrate)
 
 
 def keygen(args) -> int:
@@ -80,7 +96,7 @@ def issue(args) -> int:
     key = _key(args.key)
     try:
         token = issue_licence(key, args.plan, args.days, subject=args.subject, status=args.status,
-                              grace_days=args.grace_days)
+                              grace_days=args.grace_days, seats=args.seats, pooled=args.pool)
     except (KeyError, ValueError) as exc:
         raise UsageError(str(exc).strip("'\"")) from None
     _write(args.out, token)
@@ -106,4 +122,128 @@ def grant(args) -> int:
         emit_json({"out": str(args.out), "feature": args.feature, "qty": args.qty})
     else:
         print(f"wrote a grant of {args.qty} {args.feature}, {args.days:g} days, to {args.out}")
+    return 0
+
+
+# ---- the fleet ---------------------------------------------------------------------------------------
+def _fleet_ledger():
+    from entitlements.errors import StoreError
+    from entitlements.fleet import fleet_ledger
+    from intents import paths
+
+    ledger = fleet_ledger(paths.home())
+    if ledger is None:
+        return None
+    problem = ledger.problem()
+    if problem is not None:
+        raise problem
+    return ledger if not isinstance(problem, StoreError) else None
+
+
+def seats(args) -> int:
+    ledger = _fleet_ledger()
+    if ledger is None:
+        raise UsageError("seats are counted on a fleet store: set INTENT_STORE_URL (or url in [store] of "
+                         "config.toml); a local store is one terminal, one seat")
+    try:
+        rows = ledger.seats(args.account)
+    finally:
+        ledger.close()
+    if args.json:
+        emit_json({"store": ledger.where, "seats": rows})
+        return 0
+    from terminal.output import console, escape
+
+    con = console()
+    if not rows:
+        con.print(f"no seats are held on {escape(ledger.where)}")
+        return 0
+    from rich.table import Table
+
+    table = Table("account", "machine", "host", "taken", "last seen", "of")
+    for r in rows:
+        table.add_row(r["account"], r["machine"][:12] + (" (this one)" if r["this_terminal"] else ""), r["host"],
+                      r["taken_at"][:19], r["seen_at"][:19], "-" if r["seats"] is None else str(r["seats"]))
+    con.print(table)
+    return 0
+
+
+def _since(text: str | None):
+    from datetime import datetime, timezone
+
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--since {text!r} is not a date (use YYYY-MM-DD or an ISO time)") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def usage(args) -> int:
+    import json
+    import sys
+
+    from entitlements.fleet.export import cloudevents, sqlite_rows
+
+    since = _since(args.since)
+    ledger = _fleet_ledger()
+    if ledger is not None:
+        try:
+            rows = list(ledger.usage_rows(since))
+        finally:
+            ledger.close()
+    else:
+        from entitlements import open_gate
+        from entitlements.fleet.machine import machine_id
+        from entitlements.store import store_path
+        from intents import paths
+
+        home = paths.home()
+        if not store_path(home).exists():
+            return 0
+        gate = open_gate(home)
+        try:
+            account = gate.state().subject or ""
+            rows = list(sqlite_rows(gate.store, machine_id(home), account, since))
+        finally:
+            gate.close()
+    out = sys.stdout
+    for event in cloudevents(rows):
+        out.write(json.dumps(event, separators=(",", ":"), sort_keys=True) + "\n")
+    out.flush()
+    return 0
+
+
+def migrate(args) -> int:
+    from entitlements.fleet import store_url
+    from entitlements.fleet import schema
+    from entitlements.fleet.config import display_url
+
+    url = store_url()
+    if not url:
+        raise UsageError("nothing to migrate: no fleet store is configured (INTENT_STORE_URL); the local store "
+                         "migrates itself")
+    import psycopg
+
+    from entitlements.fleet.ledger import PgLedger
+    from intents import paths
+
+    probe = PgLedger(url, paths.home())
+    try:
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=5)
+    except psycopg.Error as exc:
+        raise probe._translate(exc) from None
+    try:
+        applied = schema.apply(conn)
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise UsageError(f"{display_url(url)}: this role may not create the schema ({str(exc).strip()}); run it "
+                         f"with the database owner's URL") from None
+    finally:
+        conn.close()
+    if args.json:
+        emit_json({"store": display_url(url), "applied": applied, "latest": schema.latest()})
+    else:
+        print(f"{display_url(url)}: " + (f"applied {', '.join(applied)}" if applied else "schema is up to date")
+              + f" (latest {schema.latest()})")
     return 0

@@ -19,6 +19,9 @@ def register(sub) -> None:
     s = inner.add_parser("show", help="the active licence, its verification and grants")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=show)
+    r = inner.add_parser("release", help="free this terminal's seat of a fleet licence (its features stop here)")
+    r.add_argument("--json", action="store_true", help="print JSON")
+    r.set_defaults(func=release)
     p.set_defaults(func=show, json=False)
 
 
@@ -48,7 +51,8 @@ def activate(args) -> int:
     home = paths.home()
     gate = open_gate(home)
     try:
-        claims = do_activate(home, _read(args.file), gate.trusted(), datetime.now(timezone.utc), gate.store)
+        claims = do_activate(home, _read(args.file), gate.trusted(), datetime.now(timezone.utc),
+                             ledger=gate.ledger)
         summary = gate.refresh() and gate.summary()
     finally:
         gate.close()
@@ -130,3 +134,55 @@ def show(args) -> int:
     for warning in info["plan"].get("warnings", []):
         con.print(f"[yellow]warning[/]: {escape(warning)}")
     return 0
+
+
+def release(args) -> int:
+    """Give this machine's seat back on the fleet's store; the licence stays in the home, unused."""
+    from entitlements import open_gate
+    from intents import paths
+
+    home = paths.home()
+    gate = open_gate(home)
+    try:
+        state = gate.state()
+        subject = state.subject
+        if subject is None:
+            licence_subject = _licence_subject(gate)
+            subject = licence_subject
+        if not hasattr(gate.ledger, "seat_held"):
+            raise UsageError("seats are counted on a fleet store (INTENT_STORE_URL); this terminal uses a local "
+                             "store, so there is no seat to release")
+        if not subject:
+            raise UsageError("no licence is activated on this terminal, so it holds no seat")
+        problem = gate.ledger.problem()
+        if problem is not None:
+            raise problem
+        with gate.ledger.transaction() as tx:
+            freed = tx.release_seat(subject)
+            tx.audit("seat.released", {"account": subject, "machine": gate.ledger.machine}, gate.clock())
+        gate.refresh()
+    finally:
+        gate.close()
+    data = {"released": freed, "account": subject, "machine": gate.ledger.machine}
+    if args.json:
+        emit_json(data)
+    else:
+        print(f"released this terminal's seat of the licence for {subject}" if freed
+              else f"this terminal held no seat of the licence for {subject}")
+    return 0
+
+
+def _licence_subject(gate) -> str | None:
+    from datetime import datetime, timezone
+
+    from entitlements.errors import LicenceRefused
+    from entitlements.licence import verify
+    from entitlements.wallet import read_tokens
+
+    licence, _ = read_tokens(gate.home)
+    if not licence:
+        return None
+    try:
+        return verify(licence, gate.trusted(), datetime.now(timezone.utc), allow_expired=True).sub
+    except LicenceRefused:
+        return None

@@ -40,11 +40,27 @@ def print_summary(s: dict) -> None:
     con.print("features: " + escape(", ".join(s["features"]) or "none"))
     if s.get("config"):
         con.print("settings: " + escape(", ".join(f"{k}={v}" for k, v in s["config"].items())))
+    if s.get("store"):
+        st = s["store"]
+        con.print(f"store: fleet {escape(st['where'])}" + ("" if st["connected"] else " [red](not reachable)[/]")
+                  + (f", {s['seats']} seats" if s.get("seats") else ""))
     if s["usage"]:
-        table = Table("feature", "used", "limit", "remaining", "resets")
+        shared = any("this_terminal" in u for u in s["usage"])
+        columns = ["feature", "used", "limit", "remaining", "resets"] + (["this terminal"] if shared else [])
+        table = Table(*columns)
         for u in s["usage"]:
-            table.add_row(u["feature"], str(u["used"]), "unlimited" if u["limit"] is None else str(u["limit"]),
-                          "–" if u["remaining"] is None else str(u["remaining"]), u["resets_at"] or "–")
+            limit = "unlimited" if u["limit"] is None else str(u["limit"])
+            row = [u["feature"], str(u["used"]), limit, "–" if u["remaining"] is None else str(u["remaining"]),
+                   u["resets_at"] or "–"]
+            if shared:
+                row.append(str(u.get("this_terminal", "–")))
+            table.add_row(*row)
         con.print(table)
+        for u in s["usage"]:
+            if u.get("pool"):
+                p = u["pool"]
+                share = f"; this terminal used {u['this_terminal']}" if "this_terminal" in u else ""
+                con.print(f"{escape(u['feature'])}: pooled across the licence's seats, pool: {p['per_seat']} x "
+                          f"{p['seats']} seats = {p['limit']}, {u['used']} used{share}")
     for warning in s.get("warnings", []):
         con.print(f"[yellow]warning[/]: {escape(warning)}")

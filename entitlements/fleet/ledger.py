@@ -1,0 +1,436 @@
+"""`PgLedger`: the gate's `Ledger` on the fleet's PostgreSQL. The same methods as `SqliteLedger`, the
+same callers (gate.py, wallet.py); only the SQL and the connection handling live here.
+
+Exactness under concurrency: a consumption's transaction locks the counter row of each
+(account, feature, period) it reads (`INSERT ... ON CONFLICT DO NOTHING` then `SELECT ... FOR UPDATE`),
+so two terminals checking the last use of a quota are serialised by the server and never both pass.
+The usage row, the counter update and the audit line commit together or not at all: a terminal killed
+mid-action leaves either nothing or a reservation its home refunds on restart (see gate._recover).
+
+Faults fail closed and never hang: connect_timeout and statement_timeout bound every call; after a
+failure the ledger reports `problem()` (metered and seat-checked features refuse, free ones run) and
+tries again on its own after RETRY_S.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from entitlements.errors import LicenceRefused, StoreError
+from entitlements.fleet import schema
+from entitlements.fleet.config import display_url
+from entitlements.fleet.machine import machine_id
+from entitlements.ledger import HIGH_WATER, _parse_time
+
+CONNECT_TIMEOUT_S = 3  # libpq's connect_timeout (whole seconds; 2 is its minimum)
+STATEMENT_TIMEOUT_MS = 5000  # a slow server: the statement is cancelled, the action refused
+RETRY_S = 1.0  # after a failure, how long problem() keeps reporting it before trying again
+FIX = "see the README, 'Running a fleet'"
+
+
+class StoreUnavailable(StoreError):
+    kind = "store_unavailable"
+
+
+class StoreSchema(StoreError):
+    kind = "store_schema"
+
+
+def _install_hint() -> StoreError:
+    return StoreError("INTENT_STORE_URL names a PostgreSQL store, but psycopg is not installed: "
+                      "pip install 'intent-terminal[postgres]'", fix="pip install 'intent-terminal[postgres]'")
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc)
+
+
+class PgTx:
+    """One transaction of one terminal (machine), counting for one account (the licence subject)."""
+
+    def __init__(self, ledger: "PgLedger", conn) -> None:
+        self.ledger, self.conn = ledger, conn
+        self.machine, self.account = ledger.machine, ledger.account
+        # Round trips are the cost on a shared server: counters locked in this transaction and this
+        # machine's meta are read once; writes nobody reads back are queued and sent in one pipeline
+        # just before COMMIT (flush()).
+        self._locked: dict[tuple[str, str], int] = {}
+        self._meta: dict[str, str] | None = None
+        self._writes: list[tuple[str, list]] = []
+
+    def _one(self, sql: str, params) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def _write(self, sql: str, params: list) -> None:
+        self._writes.append((sql, params))
+
+    def flush(self) -> None:
+        if not self._writes:
+            return
+        writes, self._writes = self._writes, []
+        for sql, params in writes:
+            self.conn.execute(sql, params)  # queued in the transaction's pipeline: sent with what follows
+
+    def used(self, feature: str, period: str) -> int:
+        """The count, with its row locked until COMMIT: the lock is what serialises racing terminals.
+        One statement: an upsert that changes nothing still takes the row lock and returns the value."""
+        key = (feature, period)
+        if key not in self._locked:
+            self.flush()
+            self._locked[key] = int(self._one(
+                "INSERT INTO counters AS c (account, feature, period, used) VALUES (%s, %s, %s, 0) "
+                "ON CONFLICT (account, feature, period) DO UPDATE SET used = c.used RETURNING c.used",
+                [self.account, feature, period]))
+        return self._locked[key]
+
+    def has_key(self, key: str) -> bool:
+        self.flush()
+        return self._one("SELECT 1 FROM usage WHERE machine = %s AND idempotency_key = %s",
+                         [self.machine, key]) is not None
+
+    def uses_of(self, key: str) -> list[tuple[str, str, int]]:
+        self.flush()
+        rows = self.conn.execute(
+            "SELECT feature, period, qty FROM usage WHERE machine = %s AND qty > 0 AND "
+            "(idempotency_key = %s OR left(idempotency_key, %s) = %s) ORDER BY id",
+            [self.machine, key, len(key) + 1, key + "#"]).fetchall()
+        return [(f, p, int(q)) for f, p, q in rows]
+
+    def record_use(self, key: str, feature: str, parts: list[tuple[str, int]], now: datetime,
+                   source: str = "gate") -> None:
+        for n, (period, amount) in enumerate(parts):
+            self._write(
+                "INSERT INTO usage (machine, idempotency_key, account, feature, qty, period, source, at) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                [self.machine, key if n == 0 else f"{key}#{n}", self.account, feature, amount, period, source,
+                 _utc(now)])
+            self._write(
+                "INSERT INTO counters (account, feature, period, used) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (account, feature, period) DO UPDATE SET used = counters.used + excluded.used",
+                [self.account, feature, period, amount])
+            if (feature, period) in self._locked:
+                self._locked[(feature, period)] += amount
+
+    def refund(self, key: str, now: datetime) -> list[tuple[str, str, int]]:
+        self.flush()
+        self._locked.clear()
+        refund_key = f"{key}!refund"
+        if self.has_key(refund_key):
+            return []
+        # Given back to the account the use was counted for (whatever the gate is bound to right now).
+        rows = self.conn.execute(
+            "SELECT feature, period, qty, account FROM usage WHERE machine = %s AND qty > 0 AND "
+            "(idempotency_key = %s OR left(idempotency_key, %s) = %s) ORDER BY id",
+            [self.machine, key, len(key) + 1, key + "#"]).fetchall()
+        for n, (feature, period, qty, account) in enumerate(rows):
+            self.conn.execute(
+                "INSERT INTO usage (machine, idempotency_key, account, feature, qty, period, source, at) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                [self.machine, refund_key if n == 0 else f"{refund_key}#{n}", account, feature, -qty,
+                 period, "refund", _utc(now)])
+            self.conn.execute("UPDATE counters SET used = greatest(used - %s, 0) WHERE account = %s AND "
+                              "feature = %s AND period = %s", [qty, account, feature, period])
+        return [(f, p, int(q)) for f, p, q, _ in rows]
+
+    def high_water(self) -> datetime | None:
+        return _parse_time(self.get_meta(HIGH_WATER))
+
+    def raise_high_water(self, now: datetime) -> None:
+        at = _utc(now).isoformat(timespec="microseconds")
+        meta = self._all_meta()
+        if meta.get(HIGH_WATER, "") >= at:
+            return
+        meta[HIGH_WATER] = at
+        self._write("INSERT INTO meta (machine, key, value) VALUES (%s, %s, %s) ON CONFLICT (machine, key) "
+                          "DO UPDATE SET value = greatest(meta.value, excluded.value)", [self.machine, HIGH_WATER, at])
+
+    def _all_meta(self) -> dict[str, str]:
+        if self._meta is None:
+            self._meta = dict(self.conn.execute("SELECT key, value FROM meta WHERE machine = %s",
+                                                [self.machine]).fetchall())
+        return self._meta
+
+    def get_meta(self, key: str) -> str | None:
+        return self._all_meta().get(key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._all_meta()[key] = value
+        self._write("INSERT INTO meta (machine, key, value) VALUES (%s, %s, %s) ON CONFLICT (machine, key) "
+                          "DO UPDATE SET value = excluded.value", [self.machine, key, value])
+
+    def audit(self, kind: str, detail: dict[str, Any], now: datetime) -> None:
+        from entitlements.audit import MAX_DETAIL
+
+        text = json.dumps(detail, default=str, ensure_ascii=False, sort_keys=True)
+        if len(text) > MAX_DETAIL:
+            text = json.dumps({"truncated": text[:MAX_DETAIL]})
+        self._write("INSERT INTO audit (at, machine, account, kind, detail) VALUES (%s, %s, %s, %s, %s)",
+                          [_utc(now), self.machine, self.account, kind, text])
+
+    def record_licence(self, claims, token: str, now: datetime) -> None:
+        plan = getattr(claims, "plan", None) or getattr(claims, "feature", "")
+        self.conn.execute(
+            "INSERT INTO licences (machine, jti, kind, token, subject, plan, activated_at, expires_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (machine, jti) DO UPDATE SET "
+            "activated_at = excluded.activated_at",
+            [self.machine, claims.jti, claims.typ, token, claims.sub, plan, _utc(now), claims.exp])
+        if claims.typ == "licence":
+            self.conn.execute(
+                "INSERT INTO subscriptions (account, licence, plan, status, seats, pooled, expires_at, updated_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (account) DO UPDATE SET "
+                "licence = excluded.licence, plan = excluded.plan, status = excluded.status, seats = excluded.seats, "
+                "pooled = excluded.pooled, expires_at = excluded.expires_at, updated_at = excluded.updated_at "
+                "WHERE subscriptions.expires_at <= excluded.expires_at",
+                [claims.sub, claims.jti, claims.plan, claims.status, getattr(claims, "seats", None),
+                 json.dumps(sorted(getattr(claims, "pooled", []) or [])), claims.exp, _utc(now)])
+
+    # ---- seats -----------------------------------------------------------------------------------
+    def take_seat(self, claims, now: datetime) -> None:
+        """Hold one of the licence's seats for this machine, or refuse naming the seats in use."""
+        account, seats = claims.sub, claims.seats
+        self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["seats:" + account])
+        rows = self.conn.execute("SELECT machine, host, taken_at FROM seats WHERE account = %s ORDER BY taken_at",
+                                 [account]).fetchall()
+        if any(m == self.machine for m, _, _ in rows):
+            self.conn.execute("UPDATE seats SET licence = %s, seen_at = %s WHERE account = %s AND machine = %s",
+                              [claims.jti, _utc(now), account, self.machine])
+            return
+        if seats is not None and len(rows) >= seats:
+            used = "; ".join(f"{h} (machine {m[:8]}, since {t:%Y-%m-%d})" for m, h, t in rows)
+            raise LicenceRefused(
+                f"all {seats} seat{'s' if seats != 1 else ''} of the {claims.plan} licence for {account} are in use: "
+                f"{used}. Free one with `intent license release` on that terminal (or ask your administrator: "
+                f"`intent admin seats`)", reason="seats_full", seats=seats,
+                in_use=[{"machine": m, "host": h, "taken_at": t.isoformat()} for m, h, t in rows])
+        self.conn.execute("INSERT INTO seats (account, machine, licence, host, taken_at, seen_at) "
+                          "VALUES (%s, %s, %s, %s, %s, %s)",
+                          [account, self.machine, claims.jti, socket.gethostname()[:200], _utc(now), _utc(now)])
+
+    def release_seat(self, account: str) -> bool:
+        return self.conn.execute("DELETE FROM seats WHERE account = %s AND machine = %s RETURNING 1",
+                                 [account, self.machine]).fetchone() is not None
+
+
+class PgLedger:
+    """The fleet's ledger. One connection per process (shared by its threads under a lock)."""
+
+    authoritative = True  # the server, not this home's usage record, is what shared counts come from
+
+    def __init__(self, url: str, home: Path) -> None:
+        self.url, self.home = url, Path(home)
+        self.where = display_url(url)
+        self.machine = machine_id(self.home)
+        self.account = ""  # the licence subject the gate counts for (bind())
+        self._lock = threading.RLock()
+        self._conn = None
+        self._error: StoreError | None = None
+        self._failed_at = 0.0
+        self._pinged = 0.0
+
+    def bind(self, account: str | None) -> None:
+        self.account = account or ""
+
+    # ---- connection --------------------------------------------------------------------------------
+    def _connect(self):
+        if self._conn is not None and not self._conn.closed and not self._conn.broken:
+            return self._conn
+        if self._error is not None and time.monotonic() - self._failed_at < RETRY_S:
+            raise self._error
+        try:
+            import psycopg
+        except ImportError:
+            raise _install_hint() from None
+        try:
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
+                                   application_name="intent-terminal",
+                                   options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}")
+        except psycopg.Error as exc:
+            raise self._fail(self._translate(exc)) from None
+        try:
+            self._check_schema(conn)
+        except StoreError as err:
+            conn.close()
+            raise self._fail(err) from None
+        except psycopg.Error as exc:
+            conn.close()
+            raise self._fail(self._translate(exc)) from None
+        self._conn, self._error = conn, None
+        return conn
+
+    def _check_schema(self, conn) -> None:
+        import psycopg
+
+        have = schema.applied(conn)
+        known = schema.names()
+        if have is not None and set(have) - set(known):
+            raise StoreSchema(
+                f"the fleet store {self.where} has a newer schema ({max(have)}) than this terminal knows "
+                f"({schema.latest()}); upgrade intent-terminal on this machine", where=self.where)
+        if have is not None and schema.latest() in have:
+            return
+        try:
+            schema.apply(conn)
+        except psycopg.errors.InsufficientPrivilege:
+            at = max(have) if have else "none"
+            raise StoreSchema(
+                f"the fleet store {self.where} has an old schema (at {at}; this terminal needs {schema.latest()}) "
+                f"and this role may not upgrade it: run `intent admin migrate` once with the database owner's "
+                f"URL (INTENT_STORE_URL=postgresql://OWNER@HOST/DB intent admin migrate); {FIX}",
+                where=self.where, fix="intent admin migrate") from None
+
+    def _fail(self, err: StoreError) -> StoreError:
+        self._error, self._failed_at = err, time.monotonic()
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # noqa: BLE001 - it is already gone
+                pass
+        self._conn = None
+        return err
+
+    def _translate(self, exc) -> StoreError:
+        import psycopg
+
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        low = str(exc).lower()
+        if "password authentication failed" in low or ("role" in low and "does not exist" in low) \
+                or "no password supplied" in low or "pg_hba.conf" in low:
+            return StoreError(
+                f"the fleet store {self.where} refused this terminal's credentials ({text}): fix the user and "
+                f"password in INTENT_STORE_URL (or url in [store] of config.toml), or ask the administrator to "
+                f"create the role; {FIX}", kind_detail="credentials", where=self.where)
+        if "database" in low and "does not exist" in low:
+            return StoreError(f"the fleet store {self.where}: {text}; create it (createdb -O ROLE DBNAME); {FIX}",
+                              where=self.where)
+        if isinstance(exc, psycopg.errors.QueryCanceled):
+            return StoreUnavailable(
+                f"the fleet store {self.where} did not answer within {STATEMENT_TIMEOUT_MS / 1000:g} s; metered and "
+                f"seat-checked actions are refused until it does (free actions keep working)", where=self.where)
+        if isinstance(exc, psycopg.errors.UndefinedTable):
+            return StoreSchema(f"the fleet store {self.where} lacks a table ({text}); run `intent admin migrate` "
+                               f"with the database owner's URL; {FIX}", where=self.where)
+        return StoreUnavailable(
+            f"the fleet store {self.where} cannot be reached ({text}); metered and seat-checked actions are "
+            f"refused until it is back (free actions keep working, and this terminal reconnects by itself)",
+            where=self.where)
+
+    # ---- the Ledger interface ------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self, blocking: bool = True) -> Iterator[PgTx]:
+        import psycopg
+
+        with self._lock:
+            conn = self._connect()
+            try:
+                # In a pipeline, BEGIN travels with the first query and the queued writes with COMMIT:
+                # a consumption costs four round trips (meta, retry check, counter lock, writes+COMMIT).
+                with conn.pipeline(), conn.transaction():
+                    if not blocking:
+                        conn.execute("SET LOCAL lock_timeout = 50")
+                    tx = PgTx(self, conn)
+                    yield tx
+                    tx.flush()
+            except psycopg.Error as exc:
+                err = self._translate(exc)
+                if conn.broken or isinstance(err, StoreUnavailable):
+                    self._fail(err)
+                raise err from None
+
+    def _read(self, sql: str, params) -> list[tuple]:
+        import psycopg
+
+        with self._lock:
+            conn = self._connect()
+            try:
+                return conn.execute(sql, params).fetchall()
+            except psycopg.Error as exc:
+                raise self._fail(self._translate(exc)) from None
+
+    def problem(self) -> StoreError | None:
+        try:
+            self._connect()
+        except StoreError as err:
+            return err
+        return None
+
+    def alive(self, every_s: float = 2.0) -> bool:
+        """Whether the server answers (a ping at most every `every_s`): the gate re-derives when this flips."""
+        now = time.monotonic()
+        if self._conn is not None and now - self._pinged < every_s:
+            return True
+        self._pinged = now
+        try:
+            self._read("SELECT 1", [])
+            return True
+        except StoreError:
+            return False
+
+    def used(self, feature: str, period: str) -> int:
+        rows = self._read("SELECT used FROM counters WHERE account = %s AND feature = %s AND period = %s",
+                          [self.account, feature, period])
+        return int(rows[0][0]) if rows else 0
+
+    def used_here(self, feature: str, period: str) -> int:
+        """This terminal's share of a count (its own uses, net of refunds)."""
+        rows = self._read("SELECT coalesce(sum(qty), 0) FROM usage WHERE account = %s AND feature = %s AND "
+                          "period = %s AND machine = %s", [self.account, feature, period, self.machine])
+        return int(rows[0][0])
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self._read("SELECT value FROM meta WHERE machine = %s AND key = %s", [self.machine, key])
+        return rows[0][0] if rows else None
+
+    def high_water(self) -> datetime | None:
+        try:
+            return _parse_time(self.get_meta(HIGH_WATER))
+        except StoreError:
+            return None
+
+    def licence_history(self) -> list[tuple[str, str, str]]:
+        try:
+            return [tuple(r) for r in self._read(
+                "SELECT jti, subject, token FROM licences WHERE machine = %s AND kind = 'licence' "
+                "ORDER BY activated_at DESC", [self.machine])]
+        except StoreError:
+            return []
+
+    def seat_held(self, account: str) -> bool:
+        return bool(self._read("SELECT 1 FROM seats WHERE account = %s AND machine = %s", [account, self.machine]))
+
+    def seats(self, account: str | None = None) -> list[dict[str, Any]]:
+        sql = ("SELECT s.account, s.machine, s.host, s.licence, s.taken_at, s.seen_at, sub.seats FROM seats s "
+               "LEFT JOIN subscriptions sub ON sub.account = s.account")
+        params: list[Any] = []
+        if account:
+            sql += " WHERE s.account = %s"
+            params.append(account)
+        rows = self._read(sql + " ORDER BY s.account, s.taken_at", params)
+        return [{"account": a, "machine": m, "host": h, "licence": lic, "taken_at": t.isoformat(),
+                 "seen_at": s.isoformat(), "seats": n, "this_terminal": m == self.machine}
+                for a, m, h, lic, t, s, n in rows]
+
+    def usage_rows(self, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+        sql = "SELECT id, machine, idempotency_key, account, feature, qty, period, source, at FROM usage"
+        params: list[Any] = []
+        if since is not None:
+            sql += " WHERE at >= %s"
+            params.append(since)
+        for i, m, k, a, f, q, p, s, at in self._read(sql + " ORDER BY id", params):
+            yield {"id": i, "machine": m, "key": k, "account": a, "feature": f, "qty": q, "period": p,
+                   "source": s, "at": at}
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.close()
+                except Exception:  # noqa: BLE001
+                    pass
+            self._conn = None
