@@ -23,6 +23,15 @@ def footer_keys(app) -> str:
     return " ".join(str(k.render()) for k in app.main_screen.query_one(Footer).query("FooterKey"))
 
 
+async def layout_done(pilot, ready, tries: int = 40) -> None:
+    """Layout and the footer's bindings refresh a few frames after the result is mounted; on a loaded
+    machine that can take longer than one pause. Wait (bounded) for the frame the test looks at."""
+    for _ in range(tries):
+        if ready():
+            return
+        await pilot.pause(0.05)
+
+
 @sync
 async def test_a_long_table_scrolls_from_the_keyboard_while_the_line_keeps_focus(demo):
     app = IntentApp(session=demo)
@@ -31,7 +40,7 @@ async def test_a_long_table_scrolls_from_the_keyboard_while_the_line_keeps_focus
         assert "scroll" not in footer_keys(app)  # nothing to scroll yet: not offered
         app.main_screen.post_message(RunRequested("demo.schedule", {"principal": 120000, "rate_pct": 6, "months": 360}))
         await settle(pilot)
-        await pilot.pause()
+        await layout_done(pilot, lambda: "PgUp/Dn" in footer_keys(app))
         line = app.main_screen.query_one("#intent", Input)
         area = app.main_screen.query_one("#results")
         table = app.main_screen.query_one(DataTable)
@@ -240,6 +249,8 @@ async def test_a_schedule_is_drawn_as_the_charts_its_render_hints_declare(sessio
         app.main_screen.post_message(RunRequested("finance.amortization",
                                                   {"principal": 300000, "rate_pct": 6.5, "years": 30}))
         await settle(pilot)
+        await layout_done(pilot, lambda: len(app.main_screen.query(PlotextPlot)) == 2 and all(
+            p.size.height > 5 for p in app.main_screen.query(PlotextPlot)))
         plots = list(app.main_screen.query(PlotextPlot))
         assert [p.chart.title for p in plots] == ["balance", "principal and interest in each payment"]
         assert all(p.size.height > 5 and p.size.width > 20 for p in plots)
