@@ -112,12 +112,10 @@ def _again(resolver, specs, prev: Match, part: str) -> Match | None:
     changes a value it was given."""
     if prev.missing:
         return None
-    values, _ = resolver.fill_for(prev.action, part)
-    strange, bare = resolver.foreign_words(prev.action, part)
-    from intents.conversation import _free_text
+    from intents.conversation import values_about
 
-    wordy = any(_free_text(specs[prev.action].slot(k)) for k in values)
-    if not values or ((len(strange) > 1 or (strange and bare)) and not wordy):
+    values, _ = resolver.fill_for(prev.action, part)
+    if not values or not values_about(resolver, specs, prev.action, part, values, new_words_ok=True):
         return None
     if not any(k in prev.slots and prev.slots[k] != v for k, v in values.items()):
         return None

@@ -60,10 +60,6 @@ def waits_on_result(specs, prev_action: str, text: str) -> bool:
     return prev is not None and _named_field(prev, Turn(None, prev_action), text) is not None
 
 
-def refers_back(text: str) -> bool:
-    return bool(_REFERS.search(text) or _CONTINUES.search(text))
-
-
 def continue_match(resolver, specs, last: Turn | None, text: str, match: Match | None = None) -> Match:
     """The match for `text` as a follow-up of `last` where it is one, else the plain match.
 
@@ -83,13 +79,8 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
         return _merge(specs[last.action], last, match, dict(match.slots))
     # No action, or an unsure other one: do the words give values for the last action?
     values, reasons = resolver.fill_for(last.action, text)
-    if values:
-        strange, bare = resolver.foreign_words(last.action, text)
-        wordy = any(_free_text(specs[last.action].slot(k)) for k in values)
-        if (len(strange) > 1 or (strange and bare)) and not (wordy and _CONTINUES.search(text)):
-            # "book me a table for two" holds a number, but it is not about the last action; "what about
-            # viral pneumonia" after a code lookup is, its new words being the value itself
-            values = {}
+    if values and not values_about(resolver, specs, last.action, text, values, bool(_CONTINUES.search(text))):
+        values = {}
     if not values:
         if match.action and match.action != last.action and (said or match.confidence >= 0.6):
             return _inherit(specs, last, match, said)
@@ -99,6 +90,16 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     merged = _merge(specs[last.action], last, match, values)
     merged.explain = dict(match.explain or {}, followup=f"values for {last.action}", slots=reasons)
     return merged
+
+
+def values_about(resolver, specs, action_id: str, text: str, values: dict, new_words_ok: bool) -> bool:
+    """Whether the values the words give for an action are about it: the other words are its own or
+    follow-up words. "book me a table for two" holds a number, but it is not about a loan; with
+    `new_words_ok`, a free-text value's own words ("what about viral pneumonia") do not count against it."""
+    strange, bare = resolver.foreign_words(action_id, text)
+    if not (len(strange) > 1 or (strange and bare)):
+        return True
+    return new_words_ok and any(_free_text(specs[action_id].slot(k)) for k in values)
 
 
 def _free_text(slot) -> bool:

@@ -140,8 +140,6 @@ class Session:
                 last = Turn(id=prev_id, action=prev.action, params=prev.params, result=prev.result, text="")
                 step = inherit(specs, last, step)
             try:
-                if step.action is None:  # cannot happen for a split, which needs an action per part
-                    outcome = self.dispatcher.run_match(step, ask=ask, source=source)
                 # every step is recorded with the whole request, so re-running any of them re-runs the chain
                 outcome = self.dispatcher.run_action(step.action, dict(step.slots), text=match.text, source=source,
                                                      ask=ask, follows=step.follows, chain=chain)
