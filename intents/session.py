@@ -89,7 +89,9 @@ class Session:
                     steps[0] = self._follow(last, steps[0].text, steps[0])
                 return dataclasses.replace(steps[-1], text=text, steps=steps)
         if local:
-            match = getattr(self.resolver, "local", self.resolver).resolve(text)
+            from intents.resolver import interactive
+
+            match = interactive(self.resolver).resolve_local(text)
             return match if last is None else self._follow(last, text, match)
         return self._first_look(text, last)
 

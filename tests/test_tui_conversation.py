@@ -106,7 +106,7 @@ async def test_the_fresh_context_key_makes_a_follow_up_a_first_request(session):
         main = app.main_screen
         assert main.check_action("new_context", ()) is True
         await pilot.press("ctrl+l")
-        assert main.context is None and "continuing" not in preview(app)
+        assert main.context is None and "continuing" not in preview(app) and "fresh context" in preview(app)
         assert main.check_action("new_context", ()) is False  # nothing to forget now
         await pilot.press(*"what about at 7%?")
         assert "follow-up" not in preview(app)
@@ -224,6 +224,56 @@ async def test_voice_follows_the_same_context(session):
         await until(pilot, lambda: "follow-up of finance.loan_payment" in preview(app))
         await pilot.press("enter")
         await done(pilot)
+        assert headlines(app) == ["1,995.91"]
+
+
+class ContextCascade:
+    """The cascade's interface over the real local resolver, with a scripted second tier that records the
+    previous turn it is given (the TUI's last result)."""
+
+    def __init__(self, local):
+        self.local = local
+        self.contexts = []
+
+    def resolve(self, text):
+        return self.refine(self.resolve_local(text))
+
+    def resolve_local(self, text):
+        return self.local.resolve(text)
+
+    def fill_for(self, action_id, text):
+        return self.local.fill_for(action_id, text)
+
+    def foreign_words(self, action_id, text):
+        return self.local.foreign_words(action_id, text)
+
+    def wants_llm(self, match):
+        return match.action is None
+
+    def refine(self, match, context=None):
+        from intents.resolver import Match
+
+        if match.action is not None:
+            return match
+        self.contexts.append(context)
+        return Match(text=match.text, action="finance.loan_payment", confidence=0.9, source="llm",
+                     slots={"principal": 300000, "rate_pct": 7, "years": 30})
+
+
+@sync
+async def test_the_llm_tier_is_asked_on_enter_with_the_last_result_as_context(session):
+    from intents.resolver import local_resolver
+
+    session.resolver = ContextCascade(local_resolver(session.registry))
+    app = IntentApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await run_loan(pilot)
+        assert session.resolver.contexts == []  # sure locally, and no keystroke ever asks the second tier
+        await enter(pilot, "zzqx blorp")
+        await done(pilot)
+        assert len(session.resolver.contexts) == 1
+        assert session.resolver.contexts[0].startswith("finance.loan_payment(") and "300000" in session.resolver.contexts[0]
         assert headlines(app) == ["1,995.91"]
 
 

@@ -79,6 +79,7 @@ class MainScreen(Screen):
         self.running = False
         self.last = None  # (Outcome, ActionSpec) of the result on screen
         self.context = None  # the Turn (intents.conversation) the next request continues; None: fresh
+        self.forgot = False  # ctrl+l was pressed: the hint says the context is fresh
         self.chain = None  # the compound request being run step by step (conversation.ChainRun)
         self._links: dict[str, Any] = {}  # follows/chain for the history row of the run being prepared
         self.preview_ms: list[float] = []  # keystroke -> preview updated (bench/tui_startup.py)
@@ -117,7 +118,7 @@ class MainScreen(Screen):
             self.call_after_refresh(self.refresh_bindings)
 
     def on_mount(self) -> None:
-        self.query_one(MatchPreview).show_hint(self.context)
+        self.query_one(MatchPreview).show_hint(self.context, fresh=self.forgot)
         line = self.query_one(IntentLine)
         line.on_edit = self._edited
         line.cursor_blink = not self.app.is_headless  # headless (tests, screenshots): a steady cursor
@@ -202,7 +203,7 @@ class MainScreen(Screen):
         preview = self.query_one(MatchPreview)
         if not text.strip():
             self.match = None
-            preview.show_hint(self.context)
+            preview.show_hint(self.context, fresh=self.forgot)
             return
         if not self.ready:
             preview.show_loading()
@@ -368,9 +369,15 @@ class MainScreen(Screen):
             line.set_samples([str(c) for c in slot.choices])
         else:
             line.suggester = None
-        self.query_one(MatchPreview).show_question(message.spec, slot, message.step, message.total)
+        chain = self.chain
+        self.query_one(MatchPreview).show_question(message.spec, slot, message.step, message.total,
+                                                   chain=chain.label() if chain is not None else "")
         if message.error:
-            self.show(Notice(message.error, "Answer again below.", variant="warning"))
+            notice = Notice(message.error, "Answer again below.", variant="warning")
+            if chain is not None and chain.done:
+                self._show_chain(notice)  # the steps that ran stay in view
+            else:
+                self.show(notice)
 
     @on(Questions.Answered)
     def _answered(self, message: Questions.Answered) -> None:
@@ -396,7 +403,7 @@ class MainScreen(Screen):
         line.set_samples([s for spec in self.session.registry.actions() for s in spec.samples])
         line.value = restore
         if not restore:
-            self.query_one(MatchPreview).show_hint(self.context)
+            self.query_one(MatchPreview).show_hint(self.context, fresh=self.forgot)
 
     # ---- running ---------------------------------------------------------------------------------
     def confirm_and_run(self, spec, values, text) -> None:
@@ -467,7 +474,7 @@ class MainScreen(Screen):
                 return
         self.query_one(IntentLine).value = ""
         if not self.asking:
-            self.query_one(MatchPreview).show_hint(self.context)
+            self.query_one(MatchPreview).show_hint(self.context, fresh=self.forgot)
         self.call_after_refresh(self.refresh_bindings)  # "ctrl+l fresh context" now applies
         from terminal.tui.widgets.result_view import ResultView  # Markdown/DataTable load on first result
 
@@ -553,6 +560,7 @@ class MainScreen(Screen):
     def action_new_context(self) -> None:
         """Forget the last result: the next request starts from nothing, as in a fresh terminal."""
         self.context = None
+        self.forgot = True  # the hint says "fresh context" from now on, until a result is continued again
         self.notify("fresh context: the next request starts from nothing", timeout=3)
         line = self.query_one(IntentLine)
         if self.ready and not self.asking:

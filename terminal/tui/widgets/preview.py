@@ -38,9 +38,13 @@ class MatchPreview(Widget):
         self._text = text
         self.refresh()
 
-    def show_hint(self, context=None) -> None:
-        """`context`: the Turn the next request continues (the TUI's last result), or None (fresh)."""
-        if context is not None:
+    def show_hint(self, context=None, fresh: bool = False) -> None:
+        """`context`: the Turn the next request continues (the TUI's last result), or None; `fresh`: the
+        person dropped the context (ctrl+l), so say that it is fresh."""
+        if context is None and fresh:
+            text = Text.assemble(("○ fresh context", "bold"), (": the next request starts from nothing", "dim"),
+                                 ("\nEnter runs · Tab completes · F1 what you can ask · ctrl+p commands", "dim"))
+        elif context is not None:
             text = Text.assemble(("↳ continuing ", "bold"), (context.action, "bold cyan"),
                                  (f" #{context.id}" if context.id is not None else "", "dim"),
                                  (" · “what about …?”, “and …” change its values", "dim"),
@@ -135,11 +139,14 @@ class MatchPreview(Widget):
         text.append_text(last)
         self._set(text)
 
-    def show_question(self, spec, slot, step: int, total: int) -> None:
+    def show_question(self, spec, slot, step: int, total: int, chain: str = "") -> None:
+        """`chain`: which step of a compound request asks ("step 2 of 2 (finance.convert_currency)")."""
         text = Text()
         text.append("? ", style="bold yellow")
         text.append(slot.ask(), style="bold")
         text.append(f"   {spec.title} · {step}/{total}", style="dim")
+        if chain:
+            text.append(f" · {chain.split(' (')[0]}", style="bold")
         hint = f"\n  {label(slot.name)}"
         if slot.unit:
             hint += f" in {slot.unit}"
