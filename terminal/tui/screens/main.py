@@ -23,10 +23,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from terminal.tui.messages import (
+    ChainRequested,
     Refined,
     RunFailed,
     RunFinished,
-    ChainRequested,
     RunRequested,
     UtteranceRequested,
     VoiceHeard,
@@ -278,7 +278,7 @@ class MainScreen(Screen):
     def _resolve_local(self, text: str):
         """The local tier only, read against the last result (a follow-up) and split when it is a
         compound request: milliseconds, so it can run on every keystroke."""
-        return self.session.resolve(text, last=self.context, local=True)
+        return self.session.resolve(text, last=self.context, local_only=True)
 
     def _proceed(self, match, text: str) -> None:
         if match.steps:
@@ -570,7 +570,7 @@ class MainScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "new_context":
             return self.context is not None
-        return True
+        return super().check_action(action, parameters)
 
     @on(RunRequested)
     def _run_requested(self, message: RunRequested) -> None:
