@@ -72,10 +72,11 @@ class Session:
         for name in (("registry",) if registry else ()) + ("resolver", "dispatcher", "specs"):
             self.__dict__.pop(name, None)
 
-    def resolve(self, text: str, follow: bool = False, last=None) -> Match:
+    def resolve(self, text: str, follow: bool = False, last=None, local_only: bool = False) -> Match:
         """What `text` maps to. A compound request ("X, then Y") comes back as the last step's match with
         every step in `steps`; with `follow` (or an explicit `last` Turn) a request that continues the
-        last run is read against it (`follows`, `changed`)."""
+        last run is read against it (`follows`, `changed`). With `local_only` the LLM tier is never asked:
+        milliseconds, for a preview on every keystroke (the TUI asks the LLM on Enter)."""
         from intents import compound
 
         if follow and last is None:
@@ -87,6 +88,11 @@ class Session:
                 if last is not None:
                     steps[0] = self._follow(last, steps[0].text, steps[0])
                 return dataclasses.replace(steps[-1], text=text, steps=steps)
+        if local_only:
+            from intents.resolver import interactive
+
+            match = interactive(self.resolver).resolve_local(text)
+            return match if last is None else self._follow(last, text, match)
         return self._first_look(text, last)
 
     def _first_look(self, text: str, last) -> Match:

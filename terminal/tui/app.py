@@ -154,9 +154,11 @@ class IntentApp(App):
     def _rerun(self, entry: dict | None) -> None:
         if not entry:
             return
-        from terminal.tui.messages import RunRequested, UtteranceRequested
+        from terminal.tui.messages import ChainRequested, RunRequested, UtteranceRequested
 
-        if entry.get("action"):
+        if len(entry.get("chain_steps") or []) > 1:  # a step of a compound request: the whole chain again
+            self.main_screen.post_message(ChainRequested(entry["chain_steps"]))
+        elif entry.get("action"):
             self.main_screen.post_message(RunRequested(entry["action"], entry.get("params") or {}, entry.get("text") or ""))
         else:
             self.main_screen.post_message(UtteranceRequested(entry.get("text") or ""))

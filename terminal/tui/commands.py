@@ -1,4 +1,5 @@
-"""The command palette (ctrl+p): screens, result actions when there is a result, voice, and every
+"""The command palette (ctrl+p): screens, result actions when there is a result, a fresh context when
+a request would continue the last result, voice, and every
 installed action ("run: Loan payment"), named "group: action" so they sort and read well."""
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ class IntentCommands(Provider):
             ("screen: History", app.action_show_history, "search and re-run past requests"),
             ("voice: listen", main.action_voice, "speak a request (F2)"),
         ]
+        if main.context is not None:  # a request now continues the last result; this starts afresh
+            out.append(("context: new (fresh start)", main.action_new_context,
+                        f"forget {main.context.action}: the next request starts from nothing (ctrl+l)"))
         if main.last:  # state-aware: only offered when there is a result to act on
             out += [("result: copy to clipboard", main.action_copy_result, "plain text via OSC 52"),
                     ("result: export CSV and JSON", main.action_export_result, "to the output directory")]

@@ -28,9 +28,17 @@ class UtteranceRequested(Message):
 class RunFinished(Message):
     """A worker finished an action; `run_id` lets a cancelled run's late answer be ignored."""
 
-    def __init__(self, run_id: int, outcome: Any, spec: Any) -> None:  # intents.dispatch.Outcome, ActionSpec
+    def __init__(self, run_id: int, outcome: Any, spec: Any, text: str = "") -> None:  # Outcome, ActionSpec
         super().__init__()
-        self.run_id, self.outcome, self.spec = run_id, outcome, spec
+        self.run_id, self.outcome, self.spec, self.text = run_id, outcome, spec, text
+
+
+class ChainRequested(Message):
+    """Re-run a compound request from history: its recorded steps (history rows), in order."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.rows = rows
 
 
 class RunFailed(Message):

@@ -2,7 +2,10 @@
 
 Flow: every keystroke resolves locally and previews (with a lock when the plan refuses the action);
 Enter asks the missing slots inline one at a time (widgets/questions.py), asks confirmation for risky
-actions, then runs the action in a thread worker (Escape cancels). Voice is its own widget
+actions, then runs the action in a thread worker (Escape cancels). Every request is read against the last
+result of this TUI (a follow-up: "what about at 7%?"); ctrl+l starts a fresh context. A compound request
+("X, then Y") runs one step at a time through the same path, each step through the gate
+(terminal/tui/conversation.py keeps that state). Voice is its own widget
 (widgets/voice.py); copying and exporting live beside the formatting (export.py). The resolver is used
 only through its interface (`intents.resolver.Interactive`).
 """
@@ -20,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from terminal.tui.messages import (
+    ChainRequested,
     Refined,
     RunFailed,
     RunFinished,
@@ -48,6 +52,9 @@ class MainScreen(Screen):
     BINDINGS = [
         Binding("escape", "cancel", "cancel", show=False),  # the preview, questions and spinners say "Esc cancels"
         Binding("ctrl+n", "next_alternative", "next alternative", show=False),
+        # offered only while there is a last result to continue; named in the preview's hint and the
+        # palette rather than the footer, which is full at 80 columns
+        Binding("ctrl+l", "new_context", "fresh context", show=False),
         Binding("ctrl+y", "copy_result", "copy", show=False),
         Binding("ctrl+s", "export_result", "export", show=False),
         Binding("ctrl+o", "open_folder", "open folder", show=False),
@@ -71,6 +78,10 @@ class MainScreen(Screen):
         self.run_id = 0
         self.running = False
         self.last = None  # (Outcome, ActionSpec) of the result on screen
+        self.context = None  # the Turn (intents.conversation) the next request continues; None: fresh
+        self.forgot = False  # ctrl+l was pressed: the hint says the context is fresh
+        self.chain = None  # the compound request being run step by step (conversation.ChainRun)
+        self._links: dict[str, Any] = {}  # follows/chain for the history row of the run being prepared
         self.preview_ms: list[float] = []  # keystroke -> preview updated (bench/tui_startup.py)
         self.paint_ms: list[float] = []  # keystroke -> the frame with the new preview painted
 
@@ -107,7 +118,7 @@ class MainScreen(Screen):
             self.call_after_refresh(self.refresh_bindings)
 
     def on_mount(self) -> None:
-        self.query_one(MatchPreview).show_hint()
+        self.query_one(MatchPreview).show_hint(self.context, fresh=self.forgot)
         line = self.query_one(IntentLine)
         line.on_edit = self._edited
         line.cursor_blink = not self.app.is_headless  # headless (tests, screenshots): a steady cursor
@@ -192,7 +203,7 @@ class MainScreen(Screen):
         preview = self.query_one(MatchPreview)
         if not text.strip():
             self.match = None
-            preview.show_hint()
+            preview.show_hint(self.context, fresh=self.forgot)
             return
         if not self.ready:
             preview.show_loading()
@@ -202,7 +213,11 @@ class MainScreen(Screen):
 
     def _show_match(self) -> None:
         match = self._current()
-        self.query_one(MatchPreview).show_match(match, self._spec(match.action), lock=self.locks.get(match.action))
+        preview = self.query_one(MatchPreview)
+        if match.steps:
+            preview.show_steps(match, self.session.specs, self.locks, context=self.context)
+            return
+        preview.show_match(match, self._spec(match.action), lock=self.locks.get(match.action), context=self.context)
 
     def _spec(self, action_id: str | None):
         if not action_id:
@@ -215,7 +230,7 @@ class MainScreen(Screen):
     def _current(self):
         """The match as the person sees it: the top one, or the alternative picked with ctrl+n."""
         match = self.match
-        if match is None or self.alt_index == 0 or not match.alternatives:
+        if match is None or self.alt_index == 0 or not match.alternatives or match.steps:
             return match
         alt = match.alternatives[(self.alt_index - 1) % len(match.alternatives)]
         spec_from, spec_to = self._spec(match.action), self._spec(alt.action)
@@ -230,7 +245,7 @@ class MainScreen(Screen):
         })
 
     def action_next_alternative(self) -> None:
-        if self.asking or not self.match or not self.match.alternatives:
+        if self.asking or not self.match or not self.match.alternatives or self.match.steps:
             self.notify("no alternatives for this text", severity="warning", timeout=2)
             return
         self.alt_index = (self.alt_index + 1) % (len(self.match.alternatives) + 1)
@@ -254,31 +269,40 @@ class MainScreen(Screen):
         if self.match is None or self.match.text != event.value:
             self.match = self._resolve_local(event.value)
         match = self._current()
-        if self.alt_index == 0 and self.resolver.wants_llm(match):
+        # a follow-up or a compound request was read locally for sure; the LLM is for the unsure rest
+        if self.alt_index == 0 and not match.steps and match.follows is None and self.resolver.wants_llm(match):
             self._refine(match, text)  # unsure locally: the LLM tier, in a worker
             return
         self._proceed(match, text)
 
     def _resolve_local(self, text: str):
-        """The local tier only: milliseconds, so it can run on every keystroke."""
-        return self.resolver.resolve_local(text)
+        """The local tier only, read against the last result (a follow-up) and split when it is a
+        compound request: milliseconds, so it can run on every keystroke."""
+        return self.session.resolve(text, last=self.context, local_only=True)
 
     def _proceed(self, match, text: str) -> None:
+        if match.steps:
+            from terminal.tui.conversation import ChainRun
+
+            self.chain = ChainRun.from_match(match)
+            self._next_step()
+            return
         if match.action is None:
             self._not_understood(match)
             return
-        self.prepare(match.action, dict(match.slots), text)
+        self.prepare(match.action, dict(match.slots), text, links={"follows": match.follows})
 
     def _refine(self, match, text: str) -> None:
         self.run_id += 1
         self.running = True
         self.show(_busy("asking the LLM tier… Esc cancels"))
-        self.run_worker(partial(self._work_refine, self.run_id, match, text), thread=True, group="run",
-                        exclusive=True, exit_on_error=False, name="refine")
+        self.run_worker(partial(self._work_refine, self.run_id, match, text, self.context), thread=True,
+                        group="run", exclusive=True, exit_on_error=False, name="refine")
 
-    def _work_refine(self, run_id: int, match, text: str) -> None:
+    def _work_refine(self, run_id: int, match, text: str, context=None) -> None:
         try:
-            refined = self.resolver.refine(match)
+            # with a last result, the LLM is given the previous turn as context (the session does that)
+            refined = self.session.resolve(text, last=context) if context is not None else self.resolver.refine(match)
         except Exception as exc:  # refine promises not to raise; a broken tier still must not crash us
             refined = match.model_copy(update={"notice": f"LLM tier failed: {type(exc).__name__}"})
         self.post_message(Refined(run_id, refined, text))
@@ -310,11 +334,16 @@ class MainScreen(Screen):
                          body + "No installed action fits. Rephrase, press F1 for what you can ask, or F3 for packs.",
                          variant="warning"))
 
-    def prepare(self, action_id: str, values: dict[str, Any], text: str = "") -> None:
-        """Ask what is missing, confirm if risky, then run."""
+    def prepare(self, action_id: str, values: dict[str, Any], text: str = "", links: dict | None = None,
+                keep_chain: bool = False) -> None:
+        """Ask what is missing, confirm if risky, then run. `links`: the history links of the run
+        (`follows`, `chain`); `keep_chain`: this is the next step of the compound request being run."""
+        if not keep_chain:
+            self.chain = None
+        self._links = dict(links or {})
         spec = self._spec(action_id)
         if spec is None:
-            self.show(Notice(f"No installed action is called {action_id}", "F3 opens the Packs screen."))
+            self._stop_chain(Notice(f"No installed action is called {action_id}", "F3 opens the Packs screen."))
             return
         values = {k: v for k, v in values.items() if spec.slot(k) is not None}
         missing = [n for n in spec.required if n not in values]
@@ -340,9 +369,15 @@ class MainScreen(Screen):
             line.set_samples([str(c) for c in slot.choices])
         else:
             line.suggester = None
-        self.query_one(MatchPreview).show_question(message.spec, slot, message.step, message.total)
+        chain = self.chain
+        self.query_one(MatchPreview).show_question(message.spec, slot, message.step, message.total,
+                                                   chain=chain.label() if chain is not None else "")
         if message.error:
-            self.show(Notice(message.error, "Answer again below.", variant="warning"))
+            notice = Notice(message.error, "Answer again below.", variant="warning")
+            if chain is not None and chain.done:
+                self._show_chain(notice)  # the steps that ran stay in view
+            else:
+                self.show(notice)
 
     @on(Questions.Answered)
     def _answered(self, message: Questions.Answered) -> None:
@@ -351,7 +386,13 @@ class MainScreen(Screen):
 
     @on(Questions.Cancelled)
     def _asking_cancelled(self, message: Questions.Cancelled) -> None:
-        self._end_asking(restore=message.text)
+        chain = self.chain
+        self._end_asking(restore=chain.text if chain else message.text)
+        if chain is not None and chain.done:
+            self._stop_chain(Notice(f"Cancelled at {chain.label()}", "No answer given; the steps before it ran.",
+                                    variant="info"))
+            return
+        self.chain = None
         self.show(Notice("Cancelled", "No answer given; nothing was run.", variant="info"))
 
     def _end_asking(self, restore: str = "") -> None:
@@ -362,14 +403,14 @@ class MainScreen(Screen):
         line.set_samples([s for spec in self.session.registry.actions() for s in spec.samples])
         line.value = restore
         if not restore:
-            self.query_one(MatchPreview).show_hint()
+            self.query_one(MatchPreview).show_hint(self.context, fresh=self.forgot)
 
     # ---- running ---------------------------------------------------------------------------------
     def confirm_and_run(self, spec, values, text) -> None:
         if spec.risk.value in RISKY:
             denied = self._denied(spec)
             if denied is not None:  # no point confirming what the plan refuses anyway
-                self.show(DenialPanel(denied))
+                self._stop_chain(DenialPanel(denied, step=f"{self.chain.label()}: " if self.chain else ""))
                 return
             from terminal.tui.screens.confirm import ConfirmScreen
 
@@ -386,37 +427,64 @@ class MainScreen(Screen):
             return None
 
     def _declined(self, spec) -> None:
-        self.show(Notice(f"Not run: {spec.title}", "You declined the confirmation.", variant="info"))
+        notice = Notice(f"Not run: {spec.title}", "You declined the confirmation.", variant="info")
+        if self.chain is not None:
+            notice = Notice(f"Not run: {self.chain.label()}", "You declined the confirmation; the rest of the "
+                            "request stopped here.", variant="info")
+        self._stop_chain(notice)
 
     def run(self, spec, values, text) -> None:
         self.run_id += 1
         self.running = True
-        self.show(_busy(f"running {spec.id}… Esc cancels"))
-        self.run_worker(partial(self._work, self.run_id, spec, dict(values), text), thread=True, group="run",
-                        exclusive=True, exit_on_error=False, name=f"run {spec.id}")
+        if self.chain is not None:
+            self._show_chain(_busy(f"running {self.chain.label()}… Esc cancels"))
+        else:
+            self.show(_busy(f"running {spec.id}… Esc cancels"))
+        self.run_worker(partial(self._work, self.run_id, spec, dict(values), text, dict(self._links)), thread=True,
+                        group="run", exclusive=True, exit_on_error=False, name=f"run {spec.id}")
 
-    def _work(self, run_id: int, spec, values, text) -> None:
+    def _work(self, run_id: int, spec, values, text, links: dict | None = None) -> None:
+        links = links or {}
         try:
-            outcome = self.session.dispatcher.run_action(spec.id, values, text=text or None, source="tui")
+            outcome = self.session.dispatcher.run_action(spec.id, values, text=text or None, source="tui",
+                                                         follows=links.get("follows"), chain=links.get("chain"))
         except Exception as exc:  # every failure becomes a panel, never a traceback
             self.post_message(RunFailed(run_id, exc, spec.id, values, text))
         else:
-            self.post_message(RunFinished(run_id, outcome, spec))
+            self.post_message(RunFinished(run_id, outcome, spec, text))
 
     @on(RunFinished)
     def _finished(self, message: RunFinished) -> None:
         if message.run_id != self.run_id:
             return  # cancelled: its late answer is dropped
+        from terminal.tui.conversation import turn_of
+
         self.running = False
         self.last = (message.outcome, message.spec)
+        turn = turn_of(message.outcome, message.text)
+        if turn is not None:
+            self.context = turn  # the next request continues this result (ctrl+l starts fresh)
+        if message.spec.metered:
+            self.refresh_plan()  # a use of the quota may have locked it
+        chain = self.chain
+        if chain is not None:
+            chain.finish_step(message.outcome, message.spec)
+            if not chain.finished:
+                self._next_step()
+                return
         self.query_one(IntentLine).value = ""
+        if not self.asking:
+            self.query_one(MatchPreview).show_hint(self.context, fresh=self.forgot)
+        self.call_after_refresh(self.refresh_bindings)  # "ctrl+l fresh context" now applies
         from terminal.tui.widgets.result_view import ResultView  # Markdown/DataTable load on first result
 
-        self.show(ResultView(message.outcome, message.spec, locks=self.locks, classes="result"))
+        if chain is not None:
+            self._show_chain()
+            self.chain = None
+        else:
+            self.show(ResultView(message.outcome, message.spec, locks=self.locks, classes="result"))
         if message.spec.id in ("system.install_pack", "system.remove_pack"):
             self.refresh_catalog()
-        elif message.spec.metered:
-            self.refresh_plan()  # a use of the quota may have locked it
 
     @on(RunFailed)
     def _failed(self, message: RunFailed) -> None:
@@ -427,18 +495,82 @@ class MainScreen(Screen):
 
         err = message.error
         spec = self._spec(message.action)
+        # in a compound request a refused or failed step stops the rest, and says which step it was
+        step = f"{self.chain.label()}: " if self.chain is not None else ""
         if isinstance(err, MissingParameters) and spec is not None:
             self.ask(spec, message.values, err.extra.get("missing") or [], message.text)
         elif isinstance(err, NotEntitled):
-            self.show(DenialPanel(err))
+            self._stop_chain(DenialPanel(err, step=step))
         elif isinstance(err, BadParameters) and spec is not None and spec.slot(_slot_name(err)):
             param = _slot_name(err)
             values = {k: v for k, v in message.values.items() if k != param}
             self.ask(spec, values, [param], message.text, error=_bad_value(spec.slot(param), err, message.values))
         elif isinstance(err, IntentError):
-            self.show(Notice(f"{err.kind.replace('_', ' ')}: {err.message}", variant="error"))
+            self._stop_chain(Notice(f"{step}{err.kind.replace('_', ' ')}: {err.message}", variant="error"))
         else:
-            self.show(Notice(f"Unexpected error: {type(err).__name__}: {err}", variant="error"))
+            self._stop_chain(Notice(f"{step}Unexpected error: {type(err).__name__}: {err}", variant="error"))
+
+    # ---- compound requests: one step at a time, each through the same path as a single request -------
+    def _next_step(self) -> None:
+        chain = self.chain
+        try:
+            action, values, follows = chain.current(self.session.specs)
+        except Exception as exc:  # a step the core cannot read against the one before: stop, say which
+            self._stop_chain(Notice(f"{chain.label()} could not start: {_reason(exc)}", variant="error"))
+            return
+        self.prepare(action, values, chain.text, links={"follows": follows, "chain": chain.chain}, keep_chain=True)
+
+    def _show_chain(self, tail=None) -> None:
+        """The steps run so far, each with its result, and `tail` (a spinner, the refusal) below them."""
+        from terminal.tui.widgets.result_view import ResultView, StepResults
+
+        chain = self.chain
+        parts = []
+        for n, (outcome, spec) in enumerate(chain.done):
+            parts.append(Static(f"step {n + 1} of {chain.total} · {spec.id} · done", classes="step-title"))
+            parts.append(ResultView(outcome, spec, locks=self.locks, classes="result"))
+        if tail is not None:
+            parts.append(tail)
+        self.show(StepResults(*parts))
+
+    def _stop_chain(self, panel) -> None:
+        """Show `panel` (below the steps that ran, in a compound request) and run no further step."""
+        if self.chain is not None and self.chain.done:
+            self._show_chain(panel)
+        else:
+            self.show(panel)
+        self.chain = None
+
+    @on(ChainRequested)
+    def _chain_requested(self, message: ChainRequested) -> None:
+        """Re-run a compound request from history: its recorded steps in order."""
+        if self.running:
+            self.notify("still running the last request (Esc cancels it)", severity="warning")
+            return
+        if self.asking:
+            self._end_asking()
+        from terminal.tui.conversation import ChainRun
+
+        chain = ChainRun.from_history(message.rows)
+        if not chain.steps:
+            return
+        self.chain = chain
+        self._next_step()
+
+    def action_new_context(self) -> None:
+        """Forget the last result: the next request starts from nothing, as in a fresh terminal."""
+        self.context = None
+        self.forgot = True  # the hint says "fresh context" from now on, until a result is continued again
+        self.notify("fresh context: the next request starts from nothing", timeout=3)
+        line = self.query_one(IntentLine)
+        if self.ready and not self.asking:
+            self._preview(line.value)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "new_context":
+            return self.context is not None
+        return super().check_action(action, parameters)
 
     @on(RunRequested)
     def _run_requested(self, message: RunRequested) -> None:
@@ -465,6 +597,11 @@ class MainScreen(Screen):
             self.run_id += 1  # the worker's result, if it ever comes, no longer matches
             self.running = False
             self.workers.cancel_group(self, "run")
+            if self.chain is not None and self.chain.done:
+                self._stop_chain(Notice(f"Cancelled at {self.chain.label()}",
+                                        "It was stopped; the steps before it ran.", variant="info"))
+                return
+            self.chain = None
             self.show(Notice("Cancelled", "The request was stopped; nothing was shown from it.", variant="info"))
         elif self.asking:
             self.asking.cancel()  # posts Questions.Cancelled: the request goes back in the line

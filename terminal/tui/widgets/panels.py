@@ -47,10 +47,11 @@ class Notice(Panel):
 class DenialPanel(Panel):
     """The entitlement store said no: what was refused, which plan unlocks it, the key to see plans."""
 
-    def __init__(self, error, **kwargs) -> None:
+    def __init__(self, error, step: str = "", **kwargs) -> None:
+        """`step`: which step of a compound request was refused ("step 2 of 2 (healthcare.bsa): ")."""
         extra = error.extra
         heading = {"quota_exceeded": "Quota used up", "expired": "Licence expired"}.get(error.kind, "Not in your plan")
-        text = Text(f"{heading}: ", style="bold")
+        text = Text(f"{step}{heading}: ", style="bold")
         text.append(error.message)
         if extra.get("feature"):
             text.append("\nfeature ", style="dim")

@@ -176,7 +176,10 @@ class ResultView(Vertical):
     def fit_tables(self) -> None:
         """A table is at most as tall as the scrolling area it sits in: scrolled into view, its header
         stays on screen while its rows scroll (the screen's scroll keys chain from the area to it)."""
-        area = self.parent
+        from textual.containers import ScrollableContainer
+
+        # the results area, also when this result is one step of a compound request (StepResults)
+        area = next((a for a in self.ancestors if isinstance(a, ScrollableContainer)), self.parent)
         height = getattr(area, "scrollable_content_region", None)
         if height is None or height.height < 4:
             return
@@ -248,6 +251,22 @@ class ResultView(Vertical):
                 yield Markdown(path.read_text(errors="replace")[:MAX_DOC_CHARS], classes="document")
             return
         yield Markdown(str(value)[:MAX_DOC_CHARS], classes="document")
+
+
+class StepResults(Vertical):
+    """A compound request's steps, each under a "step n of N" line, and what stopped it, if anything."""
+
+    DEFAULT_CSS = """
+    StepResults {
+        height: auto;
+    }
+
+    StepResults .step-title {
+        margin-top: 1;
+        text-style: bold reverse;
+        padding: 0 1;
+    }
+    """
 
 
 def _is_number(value) -> bool:
