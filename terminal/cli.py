@@ -13,6 +13,10 @@ import sys
 # pydantic scans every installed distribution for plugins on its first model (~40 ms of a 300 ms cold
 # start); the terminal uses none, so the CLI process opts out unless the user set it.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+# numpy (numpy-financial, imported only when a finance action runs) starts one OpenBLAS thread per core
+# at import: ~20% of its import's CPU, for BLAS work no action here does (element-wise arithmetic on a few
+# hundred values). One process, one action: one thread, unless the user asked for more.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 # Command modules in help order; each registers its own sub-commands.
 COMMANDS = ("resolve", "run", "packs", "history", "plan", "license", "admin", "config", "listen", "serve", "mcp")
