@@ -42,14 +42,44 @@ class TrustedKey:
     source: str  # file it came from
 
 
+# DER of an Ed25519 SubjectPublicKeyInfo (RFC 8410) up to the 32 key bytes: SEQUENCE { SEQUENCE { OID
+# 1.3.101.112 }, BIT STRING (0 unused bits) }. Every Ed25519 public key PEM is this plus the key.
+_ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
+
+
 def _load_public(path: Path):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    data = path.read_bytes()
+    raw = _ed25519_pem_key(data)
+    if raw is not None:
+        # The common case without cryptography's serialization module, whose import (it pulls in SSH,
+        # RSA, DSA, EC and cipher modules) costs more than the rest of checking a licence.
+        return Ed25519PublicKey.from_public_bytes(raw)
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
-    key = load_pem_public_key(path.read_bytes())
+    key = load_pem_public_key(data)
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("not an Ed25519 public key")
     return key
+
+
+def _ed25519_pem_key(data: bytes) -> bytes | None:
+    """The 32 key bytes of a PEM that is exactly one Ed25519 public key (what `keygen` writes and
+    cryptography prints); None for anything else, which load_pem_public_key then reads or refuses."""
+    import binascii
+
+    lines = data.strip().splitlines()
+    if len(lines) != 3 or lines[0].strip() != b"-----BEGIN PUBLIC KEY-----" \
+            or lines[2].strip() != b"-----END PUBLIC KEY-----":
+        return None
+    try:
+        der = binascii.a2b_base64(lines[1].strip(), strict_mode=True)
+    except (binascii.Error, ValueError):
+        return None
+    if len(der) != len(_ED25519_SPKI_PREFIX) + 32 or not der.startswith(_ED25519_SPKI_PREFIX):
+        return None
+    return der[len(_ED25519_SPKI_PREFIX):]
 
 
 def trusted_keys(extra_dir: Path | None = None) -> dict[str, TrustedKey]:

@@ -237,13 +237,19 @@ def check_finite(action_id: str, result: BaseModel) -> None:
 
 def pack_settings(pack_id: str):
     """The `[packs.<id>]` table of config.toml, read-only: a pack sees its own settings and no one else's."""
-    import tomllib
-
     from intents import paths
 
     try:
-        data = tomllib.loads((paths.config_dir() / "config.toml").read_text(encoding="utf-8"))
+        text = (paths.config_dir() / "config.toml").read_text(encoding="utf-8")
     except (OSError, ValueError):
-        data = {}
+        text = ""
+    data = {}
+    if text:  # most homes have no config.toml: then tomllib (a few ms of every run) is not imported
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except ValueError:
+            pass
     own = (data.get("packs") or {}).get(pack_id)
     return MappingProxyType(dict(own) if isinstance(own, dict) else {})

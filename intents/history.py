@@ -1,4 +1,4 @@
-"""The run history: one row per run, in SQLite through sqlite-utils, under INTENT_HOME.
+"""The run history: one row per run, in SQLite (the standard sqlite3 module), under INTENT_HOME.
 
 History is a convenience, never in the way of an answer: a damaged file makes `intent history` say so
 plainly (HistoryDamaged), and the next run moves it aside (kept, not deleted) and starts a fresh one.
@@ -41,9 +41,10 @@ class History:
         self.home = Path(home)
         self.path = self.home / FILENAME
 
-    def _db(self):
-        import sqlite_utils
-
+    def _db(self) -> "_Db":
+        """The history file, open and checked (the caller closes `.conn`). Plain sqlite3: the history is
+        written on every run, and sqlite-utils costs a run more than the rest of it (it imports numpy and
+        loads its plugins); the schema is the one sqlite-utils created for `COLUMNS`, byte for byte."""
         from intents.safe_files import SQLITE_COMPANIONS, prepare_file, private_dir
 
         private_dir(self.home)
@@ -64,19 +65,18 @@ class History:
             # WAL + NORMAL, as the entitlement store: a killed process loses nothing committed, and a run does
             # not wait for an fsync of the log (tens of ms on a busy disk) before its answer is shown.
             conn.execute("PRAGMA synchronous=NORMAL")
-            db = sqlite_utils.Database(conn)
-            if "runs" not in db.table_names():
+            have = _columns(conn)
+            if not have:
                 # BEGIN IMMEDIATE waits its turn; a plain create can fail at once when another process
                 # created the table after this connection read the schema.
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    db["runs"].create(COLUMNS, pk="id", if_not_exists=True)
+                    conn.execute(CREATE_SQL)
                     conn.execute("COMMIT")
                 except BaseException:
                     conn.execute("ROLLBACK")
                     raise
             else:
-                have = {c.name for c in db["runs"].columns}
                 if not {"id", "ts", "action", "status", "params"} <= have:
                     # not a history this terminal wrote: damaged, and left exactly as found
                     raise sqlite3.DatabaseError(f"its runs table has other columns ({', '.join(sorted(have))})")
@@ -85,7 +85,7 @@ class History:
         except BaseException:
             conn.close()
             raise
-        return db
+        return _Db(conn)
 
     @staticmethod
     def _add_conversation_columns(conn) -> None:
@@ -145,7 +145,9 @@ class History:
     def _insert(self, row: dict[str, Any]) -> int | None:
         db = self._db()
         try:
-            return db["runs"].insert(row).last_pk
+            names = ", ".join(_quote(name) for name in row)
+            marks = ", ".join("?" for _ in row)
+            return db.conn.execute(f"INSERT INTO runs ({names}) VALUES ({marks})", list(row.values())).lastrowid
         finally:
             db.conn.close()
 
@@ -194,10 +196,12 @@ class History:
         try:
             db = self._db()
             try:
-                where, args = None, None
+                where, args = "", []
                 if search:
-                    where, args = "text like ? or action like ?", [f"%{search}%", f"%{search}%"]
-                rows = list(db["runs"].rows_where(where, args, order_by="id desc", limit=limit))
+                    where, args = " WHERE text like ? or action like ?", [f"%{search}%", f"%{search}%"]
+                cursor = db.conn.execute(f"SELECT * FROM runs{where} ORDER BY id desc LIMIT ?", [*args, -1 if limit is None else int(limit)])
+                names = [d[0] for d in cursor.description]
+                rows = [dict(zip(names, r)) for r in cursor.fetchall()]
             finally:
                 db.conn.close()
         except sqlite3.DatabaseError as exc:
@@ -211,6 +215,29 @@ class History:
                 path=str(self.path),
             ) from None
         return [_row(r) for r in rows]
+
+
+class _Db:
+    """An open history file, as `History._db()` hands it out: `.conn`, which the caller closes."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+
+def _columns(conn: sqlite3.Connection) -> set[str]:
+    """The runs table's column names; empty when there is no such table yet."""
+    return {row[1] for row in conn.execute("PRAGMA table_info(runs)")}
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+_SQL_TYPES = {int: "INTEGER", str: "TEXT", float: "REAL"}
+# What sqlite-utils' `db["runs"].create(COLUMNS, pk="id")` wrote, so a history made by either reads the same.
+CREATE_SQL = "CREATE TABLE IF NOT EXISTS \"runs\" (\n" + ",\n".join(
+    f"   {_quote(name)} {_SQL_TYPES[kind]}" + (" PRIMARY KEY" if name == "id" else "")
+    for name, kind in COLUMNS.items()) + "\n)"
 
 
 def _row(row: dict[str, Any]) -> dict[str, Any]:

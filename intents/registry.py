@@ -283,6 +283,11 @@ class Registry:
         return pack
 
     def _trusted_entry_point(self, pack_id: str) -> "EntryPoint":
+        if pack_id in RESERVED and not self._entry_points:
+            ep = _builtin_entry_point(pack_id)
+            if ep is not None:
+                return ep
+            # not found there: the full scan below says why (a broken install, a missing built-in)
         if not self._entry_points:
             self._entry_points, self._refused = discover()
         if pack_id in RESERVED:
@@ -334,6 +339,26 @@ class Registry:
         """Changes whenever the set of installed actions changes: the resolver index cache key."""
         raw = self.fingerprint + "|" + ",".join(sorted(self.disabled))
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _builtin_entry_point(pack_id: str) -> "EntryPoint | None":
+    """The entry point `discover()` would give a built-in id, read from our own distribution alone.
+
+    discover() reads every installed distribution's entry points (tens of ms on each run of an action);
+    for a built-in id only one can count: entry_points() keeps the first distribution of each name on
+    sys.path, a built-in entry point must come from intent-terminal with its fixed value, and any other
+    claim to the name is refused. importlib.metadata.distribution() finds that same first intent-terminal
+    distribution, so this is the same entry point, or None (then the caller does the full scan)."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        dist = distribution(BUILTIN_DISTRIBUTION)
+    except PackageNotFoundError:
+        return None
+    for ep in dist.entry_points:
+        if ep.group == GROUP and ep.name == pack_id:
+            return ep if is_builtin_entry_point(ep) else None
+    return None
 
 
 def discover(extra: Iterable["EntryPoint"] = ()) -> tuple[dict[str, "EntryPoint"], list]:

@@ -34,6 +34,8 @@ def fmt(value: Any, kind: str = "number", key: str = "") -> str:
 
 def outcome(out, spec, con) -> None:
     """Print an Outcome for a person."""
+    if getattr(con, "plain", False):
+        return _plain_outcome(out, spec, con)
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -85,6 +87,50 @@ def outcome(out, spec, con) -> None:
                                 ("  (files go to the documents folder, or --out DIR)", "dim")))
 
 
+def _plain_outcome(out, spec, con) -> None:
+    """`outcome` into a pipe or file (terminal.output.PlainConsole): the same lines, without rich."""
+    from terminal.output import columns
+
+    result = dict(out.result)
+    basis = result.pop("basis", None)
+    disclaimer = result.pop("disclaimer", None)
+    hints = spec.render
+    con.print(spec.title, f"  {spec.id}")
+    if hints.headline and hints.headline in result:
+        value = result.pop(hints.headline)
+        unit = hints.units.get(hints.headline, "")
+        con.print(f"{hints.headline.replace('_', ' ')}: {fmt(value, hints.headline_format)}{(' ' + unit) if unit else ''}")
+    tables = {k: v for k, v in result.items() if isinstance(v, list) and v and isinstance(v[0], dict)}
+    scalars = {k: v for k, v in result.items() if k not in tables}
+    if scalars:
+        rows = []
+        for key, value in scalars.items():
+            unit = hints.units.get(key, "")
+            rows.append([key.replace("_", " "), fmt(value, key=key) + (f" {unit}" if unit else "")])
+        con.lines(columns(rows, [False, True]))
+    for key, rows in tables.items():
+        cols = list(dict.fromkeys(c for r in rows for c in r))
+        right = [all(isinstance(r.get(c), (int, float)) and not isinstance(r.get(c), bool) for r in rows
+                     if r.get(c) is not None) for c in cols]
+        con.lines([key.replace("_", " ")] + columns([cols] + [[fmt(r.get(c), key=c) for c in cols] for r in rows], right))
+    if basis:
+        con.print(f"basis: {basis}")
+    if disclaimer:
+        con.print(disclaimer)
+    for path in written_files(out.result):
+        con.print(f"saved {path}  (files go to the documents folder, or --out DIR)")
+
+
+def heading(con, text: str) -> None:
+    """A bold line (a compound request's "step 2 of 3"); plain into a pipe."""
+    if getattr(con, "plain", False):
+        con.print(text)
+    else:
+        from rich.text import Text
+
+        con.print(Text(text, style="bold"))
+
+
 def written_files(result: dict) -> list:
     """The files a result says it wrote: string fields named path or *_path that exist as files."""
     from pathlib import Path
@@ -99,6 +145,8 @@ def written_files(result: dict) -> list:
 
 def match(m, con, registry=None) -> None:
     """Print what a Match understood."""
+    if getattr(con, "plain", False):
+        return _plain_match(m, con)
     from rich.text import Text
 
     if getattr(m, "steps", None):
@@ -121,3 +169,27 @@ def match(m, con, registry=None) -> None:
         con.print(Text(f"  note: {m.notice}", style="yellow"))
     if m.alternatives:
         con.print(Text("  also: " + ", ".join(f"{a.action} ({a.confidence:.2f})" for a in m.alternatives), style="dim"))
+
+
+def _plain_match(m, con) -> None:
+    """`match` into a pipe or file (terminal.output.PlainConsole): the same lines, without rich."""
+    if getattr(m, "steps", None):
+        for n, step in enumerate(m.steps, 1):
+            con.print(f"step {n} of {len(m.steps)}")
+            _plain_match(step, con)
+        return
+    if m.action is None:
+        con.print("not understood", f"(confidence {m.confidence:.2f})")
+    else:
+        con.print(m.action, f" confidence {m.confidence:.2f} · {m.source}")
+        if getattr(m, "follows", None) is not None:
+            changed = ", ".join(m.changed) if m.changed else "nothing new"
+            con.print(f"  follow-up of run #{m.follows}; changed: {changed}")
+        for key, value in m.slots.items():
+            con.print(f"  {key} = {fmt(value)}")
+        for name in m.missing:
+            con.print(f"  {name} = ? (missing)")
+    if getattr(m, "notice", None):
+        con.print(f"  note: {m.notice}")
+    if m.alternatives:
+        con.print("  also: " + ", ".join(f"{a.action} ({a.confidence:.2f})" for a in m.alternatives))

@@ -39,9 +39,9 @@ def run(args) -> int:
         emit_json(match.to_json(explain=args.explain))
     else:
         from terminal import render
-        from terminal.output import console
+        from terminal.output import console, text_console
 
-        con = console()
+        con = console() if args.explain else text_console()  # --explain is drawn with rich
         render.match(match, con)
         if args.explain and match.explain:
             print_explain(match.explain, con)

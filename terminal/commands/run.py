@@ -91,14 +91,14 @@ def _show(session, outcome, args) -> int:
         emit_json(outcome.to_json())
     else:
         from terminal import render
-        from terminal.output import console
+        from terminal.output import text_console
 
-        con = console()
+        con = text_console()  # rich at a terminal; plain lines, without importing rich, into a pipe
         if outcome.steps:
             from intents.dispatch import Outcome
 
             for n, step in enumerate(outcome.steps, 1):
-                con.print(f"[bold]step {n} of {len(outcome.steps)}[/bold]")
+                render.heading(con, f"step {n} of {len(outcome.steps)}")
                 render.outcome(Outcome(**step), session.registry.spec(step["action"]), con)
         else:
             render.outcome(outcome, session.registry.spec(outcome.action), con)
