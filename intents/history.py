@@ -190,6 +190,26 @@ class History:
         return {"id": row[0], "text": row[1], "action": row[2], "params": params if isinstance(params, dict) else {},
                 "result": result if isinstance(result, dict) else None}
 
+    def chain(self, entry_id: int) -> list[dict[str, Any]]:
+        """Every recorded step of the compound request run `entry_id` belongs to, oldest first (just that
+        run when it was a request of its own); empty when there is no such run."""
+        entry = next((e for e in self._select("WHERE id = ?", [int(entry_id)])), None)
+        if entry is None:
+            return []
+        head = entry["chain"] if entry.get("chain") is not None else entry["id"]
+        return self._select("WHERE id = ? OR chain = ? ORDER BY id", [head, head])
+
+    def _select(self, where: str, args: list) -> list[dict[str, Any]]:
+        if not os.path.lexists(self.path):
+            return []
+        db = self._db()
+        try:
+            cursor = db.conn.execute(f"SELECT * FROM runs {where}", args)
+            names = [d[0] for d in cursor.description]
+            return [_row(dict(zip(names, r))) for r in cursor.fetchall()]
+        finally:
+            db.conn.close()
+
     def entries(self, limit: int = 50, search: str | None = None) -> list[dict[str, Any]]:
         if not os.path.lexists(self.path):
             return []

@@ -161,5 +161,32 @@ class Session:
         last = outcomes[-1]
         return last.model_copy(update={"steps": [o.to_json() for o in outcomes]})
 
+    def rerun(self, entry_id: int, ask=None, source: str = "cli"):
+        """Run history entry `entry_id` again with the values it ran with; a step of a compound request
+        re-runs the whole chain, its steps in order, each through the gate (a refused or failed step stops
+        it and says which). Values are not re-read from the words: what ran is what runs."""
+        from intents.errors import IntentError, UsageError
+
+        steps = [e for e in self.history.chain(entry_id) if e.get("action")]
+        if not steps:
+            raise UsageError(f"there is no run #{entry_id} with an action in this history (see `intent history`)")
+        outcomes, chain = [], None
+        for n, entry in enumerate(steps, 1):
+            try:
+                outcome = self.dispatcher.run_action(entry["action"], dict(entry.get("params") or {}),
+                                                     text=entry.get("text"), source=source, ask=ask, chain=chain)
+            except IntentError as err:
+                if len(steps) > 1:
+                    err.extra.update(step=n, steps=len(steps), step_action=entry["action"],
+                                     completed=[o.to_json() for o in outcomes])
+                    err.message = f"step {n} of {len(steps)} ({entry['action']}): {err.message}"
+                raise
+            outcomes.append(outcome)
+            if len(steps) > 1 and chain is None:
+                chain = outcome.history_id
+        if len(outcomes) == 1:
+            return outcomes[0]
+        return outcomes[-1].model_copy(update={"steps": [o.to_json() for o in outcomes]})
+
     def run_action(self, action_id: str, values: dict[str, Any], source: str = "cli", ask=None):
         return self.dispatcher.run_action(action_id, values, source=source, ask=ask)

@@ -1,4 +1,4 @@
-"""`intent history [--json] [--search WORDS]`."""
+"""`intent history [--json] [--search WORDS]` and `intent history --rerun ID`."""
 from __future__ import annotations
 
 from terminal.output import emit_json
@@ -9,12 +9,18 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--search", help="only entries whose text or action contains this")
     p.add_argument("--limit", type=int, default=50)
-    p.set_defaults(func=run)
+    p.add_argument("--rerun", type=int, metavar="ID",
+                   help="run entry ID again with the values it ran with (a step of a chain re-runs the whole chain)")
+    p.add_argument("--no-input", action="store_true", help="with --rerun: never ask for missing parameters (exit 4)")
+    p.set_defaults(func=run, format=None, out=None)
 
 
 def run(args) -> int:
     from intents.history import History
     from intents import paths
+
+    if args.rerun is not None:
+        return _rerun(args)
 
     entries = History(paths.home()).entries(limit=args.limit, search=args.search)
     if args.json:
@@ -42,3 +48,13 @@ def _link(entry: dict, heads: set) -> str:
     if entry.get("follows"):
         return f"after #{entry['follows']}"
     return ""
+
+
+def _rerun(args) -> int:
+    """Re-run a recorded request (and the rest of its chain); printed as `intent run` prints."""
+    from intents.session import Session
+    from terminal.commands.run import _asker, _show
+
+    session = Session()
+    outcome = session.rerun(args.rerun, ask=_asker(args, session))
+    return _show(session, outcome, args)
