@@ -140,7 +140,13 @@ def _split_top(body: str) -> list[str]:
 
 class Templates:
     """Templates compiled on first use: a catalog of thousands of templates costs nothing at start-up,
-    and a query compiles only the few whose required words it contains."""
+    and a query compiles only the few whose required words it contains.
+
+    An inverted index keeps a query from visiting every template: each template is filed under one thing
+    every sentence it accepts must contain (its rarest required word, else each alternative of its
+    rarest mandatory group), so a query looks at the templates filed under its own words only. A
+    template with neither is visited always. The full check runs on those as before: the index only
+    leaves out templates that check would reject."""
 
     def __init__(self, compiled: list) -> None:
         self.items = []
@@ -152,10 +158,39 @@ class Templates:
                 words, groups = required_words(src), required_groups(src)
             self.items.append((action, src, words, groups))
         self._rx: dict[int, re.Pattern | None] = {}
+        self._by_word: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        freq: dict[str, int] = {}
+        for _, _, words, groups in self.items:
+            for w in words:
+                freq[w] = freq.get(w, 0) + 1
+            for g in groups:
+                for w in g:
+                    freq[w] = freq.get(w, 0) + 1
+        for i, (_, _, words, groups) in enumerate(self.items):
+            if words:
+                keys = [min(words, key=lambda w: (freq[w], w))]
+            elif groups:
+                keys = sorted(min(groups, key=lambda g: (sum(freq[w] for w in g), sorted(g))))
+            else:
+                self._always.append(i)
+                continue
+            for k in keys:
+                self._by_word.setdefault(k, []).append(i)
 
     def match(self, placeholder_text: str) -> tuple[str, dict[str, str]] | None:
         found = self.matches(placeholder_text)
         return found[0] if found else None
+
+    def candidates(self, present: set[str]) -> list[int]:
+        """The templates worth checking against a text with these words and placeholders, in order."""
+        hits = set(self._always)
+        by_word = self._by_word
+        for w in present:
+            filed = by_word.get(w)
+            if filed:
+                hits.update(filed)
+        return sorted(hits)
 
     def matches(self, placeholder_text: str) -> list[tuple[str, dict[str, str]]]:
         """Every template that matches, the most specific first (the fewest characters left to
@@ -164,7 +199,9 @@ class Templates:
         text = _normal(placeholder_text)
         text = re.sub(r"\s*(<[a-z_0-9]+>)\s*", r" \1 ", text).strip()
         present = set(re.findall(r"<[a-z_0-9]+>|[a-z][a-z']{2,}", text))
-        for i, (action, src, needed, groups) in enumerate(self.items):
+        items = self.items
+        for i in self.candidates(present):
+            action, src, needed, groups = items[i]
             if not needed <= present or any(not (g & present) for g in groups):
                 continue
             if i not in self._rx:
