@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from intents.resolver import text
-from intents.resolver.index import OOS
+from intents.resolver.index import OOS, Postings
 
 
 UNKNOWN_WEIGHT = 2.5  # a word no sentence uses: it dilutes, less than a rare known word
@@ -21,8 +21,8 @@ class Classifier:
         self.words = words
         self.ids: list[str] = index["ids"]
         self.doc_action: list[int] = index["doc_action"]
-        self.idf: dict[str, float] = index["idf"]
-        self.postings: dict[str, list] = index["postings"]
+        self.postings: Postings = index["postings"]
+        self.idf = _Idf(self.postings)
         self.vocab: list[str] = index["vocab"]
         self.vocab_set = set(self.vocab)
         self._grams: dict[str, list[str]] | None = None
@@ -34,20 +34,16 @@ class Classifier:
         # In a big catalog a feature found in a fifth of all sentences ("<money>") says little and
         # its posting list dominates the time; small catalogs keep every feature.
         limit = max(500, len(self.doc_action) // 5)
-        self.skip = {k for k, p in self.postings.items() if len(p) > limit}
+        self.skip = {k for k, n in zip(self.postings.features, self.postings.lengths()) if n > limit}
 
     def vocab_of(self, action: int) -> set[str]:
         """The words an action's sentences use (from its whole-bag document), built on first need."""
         if self._vocab_of is None:
-            vocab: dict[int, set[str]] = {}
-            for k, plist in self.postings.items():
-                if " " in k:
-                    continue
-                for d, _ in plist:
-                    if d in self.centroids:
-                        vocab.setdefault(self.doc_action[d], set()).add(k)
-            self._vocab_of = vocab
-        return self._vocab_of.get(action, set())
+            self._vocab_of = {}
+        got = self._vocab_of.get(action)
+        if got is None:
+            got = self._vocab_of[action] = self.postings.bag(action)
+        return got
 
     def support(self, toks: list[str], action: int) -> float:
         """Share of the query's content words (idf-weighted; unknown words weigh most) that the action
@@ -153,17 +149,23 @@ class Classifier:
                 known += w * w
         norm = math.sqrt(total) or 1.0
         doc_scores: dict[int, float] = {}
+        get = doc_scores.get
+        postings, skip = self.postings, self.skip
         for k, w in vec.items():
-            if k in self.skip:
+            if k in skip:
+                continue
+            plist = postings.get(k)
+            if plist is None:
                 continue
             qw = w / norm
-            for d, dw in self.postings.get(k, ()):
-                doc_scores[d] = doc_scores.get(d, 0.0) + qw * dw
+            for d, dw in zip(*plist):
+                doc_scores[d] = get(d, 0.0) + qw * dw
         best: dict[int, float] = {}
         bag: dict[int, float] = {}
+        doc_action, centroids = self.doc_action, self.centroids
         for d, s in doc_scores.items():
-            a = self.doc_action[d]
-            if d in self.centroids:
+            a = doc_action[d]
+            if d in centroids:
                 bag[a] = s
             elif s > best.get(a, 0.0):
                 best[a] = s
@@ -171,3 +173,18 @@ class Classifier:
             best[a] = NEAREST * best.get(a, 0.0) + (1 - NEAREST) * s
         coverage = math.sqrt(known / total) if total else 0.0
         return best, coverage
+
+
+class _Idf:
+    """The index's idf as the read-only mapping the classifier asks: `get(feature, default)`."""
+
+    __slots__ = ("_postings",)
+
+    def __init__(self, postings: Postings) -> None:
+        self._postings = postings
+
+    def get(self, k: str, default: float | None = None) -> float | None:
+        return self._postings.idf(k, default)
+
+    def __contains__(self, k: str) -> bool:
+        return k in self._postings
