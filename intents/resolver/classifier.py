@@ -7,11 +7,13 @@ Unknown words are mapped to the nearest vocabulary word within a small edit dist
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 
 from intents.resolver import text
 from intents.resolver.index import OOS, Postings
 
 
+COMMON = 2_000  # a feature in more sentences than this is common (see candidate_scores): only big catalogs have any
 UNKNOWN_WEIGHT = 2.5  # a word no sentence uses: it dilutes, less than a rare known word
 NEAREST = 0.7  # weight of the best single sentence; the rest is the action's whole vocabulary
 
@@ -31,6 +33,11 @@ class Classifier:
         self.oos_index = self.ids.index(OOS)
         self.centroids = set(index.get("centroids", ()))
         self._vocab_of: dict[int, set[str]] | None = None
+        self._first: list[int] | None = None
+        self._max_w: dict[str, float] = {}
+        self.index_of: dict[str, int] = {}  # what ids.index() says, without its scan of 5,000 ids
+        for i, a in enumerate(self.ids):
+            self.index_of.setdefault(a, i)
         # In a big catalog a feature found in a fifth of all sentences ("<money>") says little and
         # its posting list dominates the time; small catalogs keep every feature.
         limit = max(500, len(self.doc_action) // 5)
@@ -135,19 +142,40 @@ class Classifier:
                 fixed.append(t)
         return fixed, repairs
 
-    def scores(self, toks: list[str]) -> tuple[dict[int, float], float]:
-        """Best cosine per action index, and the share of the query's weight the index knows."""
+    def _vector(self, toks: list[str]) -> tuple[dict[str, float], float, float]:
+        """The query's weighted features the index knows, the norm over all of them, and coverage."""
         feats = text.features(toks)
         vec = {}
         known = total = 0.0
+        idf_of = self.postings.idf
         for k, v in feats.items():
-            idf = self.idf.get(k)
+            idf = idf_of(k)
             w = (1 + math.log(v)) * (idf if idf is not None else UNKNOWN_WEIGHT) * (0.6 if " " in k else 1.0)
             total += w * w
             if idf is not None:
                 vec[k] = w
                 known += w * w
         norm = math.sqrt(total) or 1.0
+        return vec, norm, (math.sqrt(known / total) if total else 0.0)
+
+    def _by_action(self, doc_scores: dict[int, float]) -> dict[int, float]:
+        """Per action: NEAREST x its best sentence + the rest x its whole bag."""
+        best: dict[int, float] = {}
+        bag: dict[int, float] = {}
+        doc_action, centroids = self.doc_action, self.centroids
+        for d, s in doc_scores.items():
+            a = doc_action[d]
+            if d in centroids:
+                bag[a] = s
+            elif s > best.get(a, 0.0):
+                best[a] = s
+        for a, s in bag.items():
+            best[a] = NEAREST * best.get(a, 0.0) + (1 - NEAREST) * s
+        return best
+
+    def scores(self, toks: list[str]) -> tuple[dict[int, float], float]:
+        """Best cosine per action index, and the share of the query's weight the index knows."""
+        vec, norm, coverage = self._vector(toks)
         doc_scores: dict[int, float] = {}
         get = doc_scores.get
         postings, skip = self.postings, self.skip
@@ -160,19 +188,65 @@ class Classifier:
             qw = w / norm
             for d, dw in zip(*plist):
                 doc_scores[d] = get(d, 0.0) + qw * dw
-        best: dict[int, float] = {}
-        bag: dict[int, float] = {}
-        doc_action, centroids = self.doc_action, self.centroids
-        for d, s in doc_scores.items():
-            a = doc_action[d]
-            if d in centroids:
-                bag[a] = s
-            elif s > best.get(a, 0.0):
-                best[a] = s
-        for a, s in bag.items():
-            best[a] = NEAREST * best.get(a, 0.0) + (1 - NEAREST) * s
-        coverage = math.sqrt(known / total) if total else 0.0
-        return best, coverage
+        return self._by_action(doc_scores), coverage
+
+    def candidate_scores(self, toks: list[str]) -> tuple[dict[int, float], float, float]:
+        """`scores` for the actions that can be near the text, and a bound on every other action's score.
+
+        In a big catalog most of a query's time went to its common features (a verb or filler word found
+        in thousands of sentences) adding a little to thousands of sentences that share nothing else with
+        it. Here the candidates are the actions with a sentence that has one of the query's less common
+        features, and the out-of-scope class; every sentence of theirs is scored in full, the common
+        features looked up in their sorted posting lists, each sentence's sum added in the same order as
+        `scores` adds it (the same floating-point result). Any other action has only common features,
+        so its score is at most the returned bound (0.0: nothing was left out, the result is `scores`'s).
+        The caller decides whether the candidates' lead over that bound settles its question."""
+        vec, norm, coverage = self._vector(toks)
+        postings, skip = self.postings, self.skip
+        feats = [(k, w / norm, postings.length(k) > COMMON) for k, w in vec.items() if k not in skip and k in postings]
+        if not any(common for _, _, common in feats):
+            return self.scores(toks)[0], coverage, 0.0
+        doc_action = self.doc_action
+        actions = {self.oos_index}
+        for k, _, common in feats:
+            if not common:
+                actions.update(doc_action[d] for d in postings.get(k)[0])
+        first = self._first_docs()
+        docs = sorted(d for a in actions for d in range(first[a], first[a + 1]))
+        doc_scores: dict[int, float] = {}
+        get = doc_scores.get
+        bound = 1e-9  # room for rounding in the sum below
+        for k, qw, common in feats:
+            plist_docs, plist_ws = postings.get(k)
+            if not common:
+                for d, dw in zip(plist_docs, plist_ws):
+                    doc_scores[d] = get(d, 0.0) + qw * dw
+                continue
+            bound += qw * self._max_weight(k, plist_ws)
+            n = len(plist_docs)
+            for d in docs:
+                i = bisect_left(plist_docs, d)
+                if i < n and plist_docs[i] == d:
+                    doc_scores[d] = get(d, 0.0) + qw * plist_ws[i]
+        return self._by_action(doc_scores), coverage, bound
+
+    def _max_weight(self, k: str, ws: list[float]) -> float:
+        got = self._max_w.get(k)
+        if got is None:
+            got = self._max_w[k] = max(ws, default=0.0)
+        return got
+
+    def _first_docs(self) -> list[int]:
+        """first[a]:first[a + 1] are action a's documents (they are written action by action)."""
+        if self._first is None:
+            n = len(self.ids)
+            first = [0] * (n + 1)
+            for a in self.doc_action:
+                first[a + 1] += 1
+            for a in range(n):
+                first[a + 1] += first[a]
+            self._first = first
+        return self._first
 
 
 class _Idf:

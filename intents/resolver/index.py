@@ -6,10 +6,10 @@ Built once per catalog and cached as JSON under INTENT_HOME/cache, keyed by the 
 catalog_key and this package's own version, so a changed pack or a changed resolver rebuilds it.
 
 The cache is compact so that 5,000 actions load in a few tens of milliseconds: the postings (some
-600,000 (document, weight) pairs at that size) are flat arrays of unsigned integers, base64 in the JSON,
-decoded per feature when a query first uses it; weights and idf are kept to five decimals, as integers.
-Parsing makes a few hundred thousand objects instead of millions, with the garbage collector off
-meanwhile (a full collection over a half-built index is most of the old load time).
+600,000 (document, weight) pairs at that size) are flat arrays of unsigned integers in a file beside the
+JSON (resolver-*.bin), decoded per feature when a query first uses it; weights and idf are kept to five
+decimals, as integers. Loading makes a few hundred thousand objects instead of millions, with the
+garbage collector off meanwhile (collections over a half-built index were most of the old load time).
 
 The cache is a file the user can write, so it is only an index: it names which action a text is
 nearest, never what runs or what is allowed (dispatch and the entitlement gate decide that from the
@@ -19,12 +19,12 @@ weight, a document number past the end is dropped, a malformed part means a rebu
 """
 from __future__ import annotations
 
-import base64
 import gc
 import hashlib
 import itertools
 import json
 import math
+import os
 import sys
 from array import array
 from collections import Counter
@@ -63,7 +63,7 @@ class Postings:
     def __init__(self, features: list[str], starts: array, docs: array, weights: array, idf: array,
                  n_docs: int, bag_starts: array, bag_words: array) -> None:
         self.features = features
-        self.pos = {k: i for i, k in enumerate(features)}
+        self.pos = dict(zip(features, range(len(features))))
         self.starts, self.docs, self.weights, self._idf = starts, docs, weights, idf
         self.n_docs = n_docs
         self.bag_starts, self.bag_words = bag_starts, bag_words
@@ -80,8 +80,9 @@ class Postings:
         return 0 if i is None else max(self.starts[i + 1] - self.starts[i], 0)
 
     def lengths(self) -> list[int]:
-        st = self.starts
-        return [max(st[i + 1] - st[i], 0) for i in range(len(self.features))]
+        """Every feature's list length (a damaged cache's negative one is over no limit)."""
+        st = self.starts.tolist()
+        return list(map(int.__sub__, st[1:], st))
 
     def get(self, k: str) -> tuple[list[int], list[float]] | None:
         """(documents, weights) of feature `k`, or None when no document has it."""
@@ -222,6 +223,7 @@ def build(actions: list, lexicon: Lexicon | None = None, negatives: dict[str, li
                                  [sorted(g) for g in templates.required_groups(src)]))
             sentences += [(s, False) for s in expand_template(tpl, kinds, lexicon=lexicon)]
         _add_with_centroid(docs, centroids, i, [_doc_tokens(s, tagged, lexicon) for s, tagged in sentences])
+    compiled = [(*entry, keys) for entry, keys in zip(compiled, templates.filing_keys(compiled))]
     refusals = [*oos.OUT_OF_SCOPE, *pack_negatives(actions, negatives or {}, lexicon)]
     _add_with_centroid(docs, centroids, len(actions), [_doc_tokens(s, True, lexicon) for s in refusals])
     df: Counter = Counter()
@@ -253,30 +255,42 @@ def build(actions: list, lexicon: Lexicon | None = None, negatives: dict[str, li
     }
 
 
-def _b64(a: array) -> str:
+def _le_bytes(a: array) -> bytes:
     if sys.byteorder == "big":  # the file is little-endian wherever it was written
         a = array(a.typecode, a)
         a.byteswap()
-    return base64.b64encode(a.tobytes()).decode("ascii")
+    return a.tobytes()
 
 
-def _unb64(text: str) -> array:
-    a = array("I")
-    a.frombytes(base64.b64decode(text, validate=True))
-    if sys.byteorder == "big":
-        a.byteswap()
-    return a
-
-
-def dumps(data: dict, stamp: str) -> str:
-    """The index as the cache's JSON text."""
+def dumps(data: dict, stamp: str) -> tuple[str, bytes]:
+    """The index as the cache's two files: the JSON part and the arrays' bytes. The arrays file starts
+    with a random tag the JSON names, so a JSON file is only ever read with its own arrays."""
     p: Postings = data["postings"]
     arrays = {"doc_action": array("I", data["doc_action"]), "centroids": array("I", data["centroids"]),
               "starts": p.starts, "docs": p.docs, "weights": p.weights, "idf": p._idf,
               "bag_starts": p.bag_starts, "bag_words": p.bag_words}
-    return json.dumps({"format": INDEX_VERSION, "stamp": stamp, "ids": data["ids"], "features": p.features,
-                       "templates": data["templates"], "vocab": data["vocab"], "lexicon": data["lexicon"],
-                       "arrays": {k: _b64(a) for k, a in arrays.items()}}, separators=(",", ":"))
+    tag = os.urandom(16)
+    chunks, where, at = [tag], {}, len(tag)
+    for k, a in arrays.items():
+        raw = _le_bytes(a)
+        where[k] = [at, len(a)]
+        chunks.append(raw)
+        at += len(raw)
+    header = json.dumps({"format": INDEX_VERSION, "stamp": stamp, "ids": data["ids"], "features": p.features,
+                         "templates": data["templates"], "vocab": data["vocab"], "lexicon": data["lexicon"],
+                         "arrays": where, "arrays_size": at, "arrays_tag": tag.hex()}, separators=(",", ":"))
+    return header, b"".join(chunks)
+
+
+def _array(blob: bytes, where) -> array:
+    at, n = where
+    if type(at) is not int or type(n) is not int or at < 16 or n < 0 or at + 4 * n > len(blob):
+        raise ValueError("array outside the arrays file")
+    a = array("I")
+    a.frombytes(memoryview(blob)[at:at + 4 * n])
+    if sys.byteorder == "big":
+        a.byteswap()
+    return a
 
 
 def _refuse_constant(name: str):
@@ -284,26 +298,27 @@ def _refuse_constant(name: str):
 
 
 def _strings(value) -> bool:
-    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+    return type(value) is list and set(map(type, value)) <= {str}
 
 
-def loads(text: str, stamp: str, ids: list[str]) -> dict | None:
-    """The index in a cache's JSON text, or None when it is not this catalog's (another stamp, other
-    actions) or not well formed: the caller rebuilds it."""
+def loads(text: str, blob: bytes, stamp: str, ids: list[str]) -> dict | None:
+    """The index in a cache's JSON text and arrays, or None when it is not this catalog's (another stamp,
+    other actions) or not well formed: the caller rebuilds it. Checked here: what could break resolving (the
+    shapes and types of what is read, lengths of arrays that index each other); a template entry's
+    inside is checked when a query first reaches it (templates.Templates)."""
     try:
         with no_gc():
             raw = json.loads(text, parse_constant=_refuse_constant)
-            if not isinstance(raw, dict) or raw.get("format") != INDEX_VERSION or raw.get("stamp") != stamp:
+            if type(raw) is not dict or raw.get("format") != INDEX_VERSION or raw.get("stamp") != stamp:
                 return None
             if raw.get("ids") != ids or not _strings(raw.get("features")) or not _strings(raw.get("vocab")):
                 return None
-            templates = raw.get("templates")
-            if not isinstance(templates, list) or not all(
-                    isinstance(t, list) and len(t) == 4 and isinstance(t[0], str) and isinstance(t[1], str)
-                    and _strings(t[2]) and isinstance(t[3], list) and all(_strings(g) for g in t[3])
-                    for t in templates):
+            templates_ = raw.get("templates")
+            if type(templates_) is not list or not set(map(type, templates_)) <= {list}:
                 return None
-            arrays = {k: _unb64(raw["arrays"][k]) for k in _ARRAYS}
+            if len(blob) != raw.get("arrays_size") or blob[:16].hex() != raw.get("arrays_tag"):
+                return None
+            arrays = {k: _array(blob, raw["arrays"][k]) for k in _ARRAYS}
             features = raw["features"]
             if len(arrays["starts"]) != len(features) + 1 or len(arrays["idf"]) != len(features):
                 return None
@@ -315,7 +330,7 @@ def loads(text: str, stamp: str, ids: list[str]) -> dict | None:
             postings = Postings(features, arrays["starts"], arrays["docs"], arrays["weights"], arrays["idf"],
                                 len(doc_action), arrays["bag_starts"], arrays["bag_words"])
             return {"ids": ids, "doc_action": doc_action, "centroids": arrays["centroids"].tolist(),
-                    "postings": postings, "templates": templates, "vocab": raw["vocab"],
+                    "postings": postings, "templates": templates_, "vocab": raw["vocab"],
                     "lexicon": raw.get("lexicon")}
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
         return None
@@ -332,7 +347,7 @@ def load_or_build(actions: list, home: Path | None, key: str, lexicon_of=None,
     ids = [a.id for a in actions] + [OOS]
     if path is not None:
         try:
-            data = loads(path.read_text(), stamp, ids)
+            data = loads(path.read_text(), path.with_suffix(".bin").read_bytes(), stamp, ids)
             if data is not None:
                 return data
         except (OSError, ValueError):
@@ -346,9 +361,11 @@ def load_or_build(actions: list, home: Path | None, key: str, lexicon_of=None,
             from intents.safe_files import private_dir, write_atomic
 
             private_dir(path.parent)
-            for old in path.parent.glob("resolver-*.json"):  # one index per home is enough
-                old.unlink(missing_ok=True)
-            write_atomic(path, dumps(data, stamp))
+            for old in [*path.parent.glob("resolver-*.json"), *path.parent.glob("resolver-*.bin")]:
+                old.unlink(missing_ok=True)  # one index per home is enough
+            header, arrays = dumps(data, stamp)
+            write_atomic(path.with_suffix(".bin"), arrays)  # the arrays first: the JSON names them
+            write_atomic(path, header)
         except OSError:
             pass  # a read-only home still resolves, it just rebuilds each time
     return data
