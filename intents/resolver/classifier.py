@@ -176,6 +176,9 @@ class Classifier:
     def scores(self, toks: list[str]) -> tuple[dict[int, float], float]:
         """Best cosine per action index, and the share of the query's weight the index knows."""
         vec, norm, coverage = self._vector(toks)
+        return self._full(vec, norm), coverage
+
+    def _full(self, vec: dict[str, float], norm: float) -> dict[int, float]:
         doc_scores: dict[int, float] = {}
         get = doc_scores.get
         postings, skip = self.postings, self.skip
@@ -185,10 +188,10 @@ class Classifier:
             plist = postings.get(k)
             if plist is None:
                 continue
-            qw = w / norm
-            for d, dw in zip(*plist):
-                doc_scores[d] = get(d, 0.0) + qw * dw
-        return self._by_action(doc_scores), coverage
+            docs, ws = plist
+            for d, c in zip(docs, map((w / norm).__mul__, ws)):  # qw * dw, multiplied in C
+                doc_scores[d] = get(d, 0.0) + c
+        return self._by_action(doc_scores)
 
     def candidate_scores(self, toks: list[str]) -> tuple[dict[int, float], float, float]:
         """`scores` for the actions that can be near the text, and a bound on every other action's score.
@@ -205,7 +208,7 @@ class Classifier:
         postings, skip = self.postings, self.skip
         feats = [(k, w / norm, postings.length(k) > COMMON) for k, w in vec.items() if k not in skip and k in postings]
         if not any(common for _, _, common in feats):
-            return self.scores(toks)[0], coverage, 0.0
+            return self._full(vec, norm), coverage, 0.0
         doc_action = self.doc_action
         actions = {self.oos_index}
         for k, _, common in feats:
@@ -219,8 +222,8 @@ class Classifier:
         for k, qw, common in feats:
             plist_docs, plist_ws = postings.get(k)
             if not common:
-                for d, dw in zip(plist_docs, plist_ws):
-                    doc_scores[d] = get(d, 0.0) + qw * dw
+                for d, c in zip(plist_docs, map(qw.__mul__, plist_ws)):
+                    doc_scores[d] = get(d, 0.0) + c
                 continue
             bound += qw * self._max_weight(k, plist_ws)
             n = len(plist_docs)
