@@ -211,15 +211,18 @@ VERBS = "compute show list find estimate draft check plan track report summarise
 FILLERS = ["please", "for me", "now", "quickly", "the value of", "i need", "can you", "what is"]
 
 
-def synthetic_actions(n_packs: int = 50, per_pack: int = 20, seed: int = 7):
+def synthetic_actions(n_packs: int = 50, per_pack: int = 20, seed: int = 7, syllables: int = 3):
     """1,000 actions in 50 packs, each with its own made-up topic words (as real packs have their own
     vocabulary), six samples with amounts, rates and terms, one template; and one paraphrased query
-    per action (other filler, other numbers, words reordered)."""
+    per action (other filler, other numbers, words reordered). Three syllables make 8,000 words, enough
+    for 3,900 actions; bench/resolver_scale.py's 5,000 take words of four (`syllables=4`)."""
+    import itertools
+
     from intents.sdk import ActionSpec, SlotSpec
 
     rng = random.Random(seed)
     kinds = [("money", "number"), ("percent", "number"), ("years", "number"), ("date", "string"), ("weight", "number")]
-    vocab = sorted({a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES})
+    vocab = sorted({"".join(w) for w in itertools.product(SYLLABLES, repeat=syllables)})
     rng.shuffle(vocab)
     actions, queries = [], []
     for p in range(n_packs):

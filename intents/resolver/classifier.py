@@ -7,11 +7,13 @@ Unknown words are mapped to the nearest vocabulary word within a small edit dist
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 
 from intents.resolver import text
-from intents.resolver.index import OOS
+from intents.resolver.index import OOS, Postings
 
 
+COMMON = 2_000  # a feature in more sentences than this is common (see candidate_scores): only big catalogs have any
 UNKNOWN_WEIGHT = 2.5  # a word no sentence uses: it dilutes, less than a rare known word
 NEAREST = 0.7  # weight of the best single sentence; the rest is the action's whole vocabulary
 
@@ -21,8 +23,8 @@ class Classifier:
         self.words = words
         self.ids: list[str] = index["ids"]
         self.doc_action: list[int] = index["doc_action"]
-        self.idf: dict[str, float] = index["idf"]
-        self.postings: dict[str, list] = index["postings"]
+        self.postings: Postings = index["postings"]
+        self.idf = _Idf(self.postings)
         self.vocab: list[str] = index["vocab"]
         self.vocab_set = set(self.vocab)
         self._grams: dict[str, list[str]] | None = None
@@ -31,23 +33,24 @@ class Classifier:
         self.oos_index = self.ids.index(OOS)
         self.centroids = set(index.get("centroids", ()))
         self._vocab_of: dict[int, set[str]] | None = None
+        self._first: list[int] | None = None
+        self._max_w: dict[str, float] = {}
+        self.index_of: dict[str, int] = {}  # what ids.index() says, without its scan of 5,000 ids
+        for i, a in enumerate(self.ids):
+            self.index_of.setdefault(a, i)
         # In a big catalog a feature found in a fifth of all sentences ("<money>") says little and
         # its posting list dominates the time; small catalogs keep every feature.
         limit = max(500, len(self.doc_action) // 5)
-        self.skip = {k for k, p in self.postings.items() if len(p) > limit}
+        self.skip = {k for k, n in zip(self.postings.features, self.postings.lengths()) if n > limit}
 
     def vocab_of(self, action: int) -> set[str]:
         """The words an action's sentences use (from its whole-bag document), built on first need."""
         if self._vocab_of is None:
-            vocab: dict[int, set[str]] = {}
-            for k, plist in self.postings.items():
-                if " " in k:
-                    continue
-                for d, _ in plist:
-                    if d in self.centroids:
-                        vocab.setdefault(self.doc_action[d], set()).add(k)
-            self._vocab_of = vocab
-        return self._vocab_of.get(action, set())
+            self._vocab_of = {}
+        got = self._vocab_of.get(action)
+        if got is None:
+            got = self._vocab_of[action] = self.postings.bag(action)
+        return got
 
     def support(self, toks: list[str], action: int) -> float:
         """Share of the query's content words (idf-weighted; unknown words weigh most) that the action
@@ -139,35 +142,126 @@ class Classifier:
                 fixed.append(t)
         return fixed, repairs
 
-    def scores(self, toks: list[str]) -> tuple[dict[int, float], float]:
-        """Best cosine per action index, and the share of the query's weight the index knows."""
+    def _vector(self, toks: list[str]) -> tuple[dict[str, float], float, float]:
+        """The query's weighted features the index knows, the norm over all of them, and coverage."""
         feats = text.features(toks)
         vec = {}
         known = total = 0.0
+        idf_of = self.postings.idf
         for k, v in feats.items():
-            idf = self.idf.get(k)
+            idf = idf_of(k)
             w = (1 + math.log(v)) * (idf if idf is not None else UNKNOWN_WEIGHT) * (0.6 if " " in k else 1.0)
             total += w * w
             if idf is not None:
                 vec[k] = w
                 known += w * w
         norm = math.sqrt(total) or 1.0
-        doc_scores: dict[int, float] = {}
-        for k, w in vec.items():
-            if k in self.skip:
-                continue
-            qw = w / norm
-            for d, dw in self.postings.get(k, ()):
-                doc_scores[d] = doc_scores.get(d, 0.0) + qw * dw
+        return vec, norm, (math.sqrt(known / total) if total else 0.0)
+
+    def _by_action(self, doc_scores: dict[int, float]) -> dict[int, float]:
+        """Per action: NEAREST x its best sentence + the rest x its whole bag."""
         best: dict[int, float] = {}
         bag: dict[int, float] = {}
+        doc_action, centroids = self.doc_action, self.centroids
         for d, s in doc_scores.items():
-            a = self.doc_action[d]
-            if d in self.centroids:
+            a = doc_action[d]
+            if d in centroids:
                 bag[a] = s
             elif s > best.get(a, 0.0):
                 best[a] = s
         for a, s in bag.items():
             best[a] = NEAREST * best.get(a, 0.0) + (1 - NEAREST) * s
-        coverage = math.sqrt(known / total) if total else 0.0
-        return best, coverage
+        return best
+
+    def scores(self, toks: list[str]) -> tuple[dict[int, float], float]:
+        """Best cosine per action index, and the share of the query's weight the index knows."""
+        vec, norm, coverage = self._vector(toks)
+        return self._full(vec, norm), coverage
+
+    def _full(self, vec: dict[str, float], norm: float) -> dict[int, float]:
+        doc_scores: dict[int, float] = {}
+        get = doc_scores.get
+        postings, skip = self.postings, self.skip
+        for k, w in vec.items():
+            if k in skip:
+                continue
+            plist = postings.get(k)
+            if plist is None:
+                continue
+            docs, ws = plist
+            for d, c in zip(docs, map((w / norm).__mul__, ws)):  # qw * dw, multiplied in C
+                doc_scores[d] = get(d, 0.0) + c
+        return self._by_action(doc_scores)
+
+    def candidate_scores(self, toks: list[str]) -> tuple[dict[int, float], float, float]:
+        """`scores` for the actions that can be near the text, and a bound on every other action's score.
+
+        In a big catalog most of a query's time went to its common features (a verb or filler word found
+        in thousands of sentences) adding a little to thousands of sentences that share nothing else with
+        it. Here the candidates are the actions with a sentence that has one of the query's less common
+        features, and the out-of-scope class; every sentence of theirs is scored in full, the common
+        features looked up in their sorted posting lists, each sentence's sum added in the same order as
+        `scores` adds it (the same floating-point result). Any other action has only common features,
+        so its score is at most the returned bound (0.0: nothing was left out, the result is `scores`'s).
+        The caller decides whether the candidates' lead over that bound settles its question."""
+        vec, norm, coverage = self._vector(toks)
+        postings, skip = self.postings, self.skip
+        feats = [(k, w / norm, postings.length(k) > COMMON) for k, w in vec.items() if k not in skip and k in postings]
+        if not any(common for _, _, common in feats):
+            return self._full(vec, norm), coverage, 0.0
+        doc_action = self.doc_action
+        actions = {self.oos_index}
+        for k, _, common in feats:
+            if not common:
+                actions.update(doc_action[d] for d in postings.get(k)[0])
+        first = self._first_docs()
+        docs = sorted(d for a in actions for d in range(first[a], first[a + 1]))
+        doc_scores: dict[int, float] = {}
+        get = doc_scores.get
+        bound = 1e-9  # room for rounding in the sum below
+        for k, qw, common in feats:
+            plist_docs, plist_ws = postings.get(k)
+            if not common:
+                for d, c in zip(plist_docs, map(qw.__mul__, plist_ws)):
+                    doc_scores[d] = get(d, 0.0) + c
+                continue
+            bound += qw * self._max_weight(k, plist_ws)
+            n = len(plist_docs)
+            for d in docs:
+                i = bisect_left(plist_docs, d)
+                if i < n and plist_docs[i] == d:
+                    doc_scores[d] = get(d, 0.0) + qw * plist_ws[i]
+        return self._by_action(doc_scores), coverage, bound
+
+    def _max_weight(self, k: str, ws: list[float]) -> float:
+        got = self._max_w.get(k)
+        if got is None:
+            got = self._max_w[k] = max(ws, default=0.0)
+        return got
+
+    def _first_docs(self) -> list[int]:
+        """first[a]:first[a + 1] are action a's documents (they are written action by action)."""
+        if self._first is None:
+            n = len(self.ids)
+            first = [0] * (n + 1)
+            for a in self.doc_action:
+                first[a + 1] += 1
+            for a in range(n):
+                first[a + 1] += first[a]
+            self._first = first
+        return self._first
+
+
+class _Idf:
+    """The index's idf as the read-only mapping the classifier asks: `get(feature, default)`."""
+
+    __slots__ = ("_postings",)
+
+    def __init__(self, postings: Postings) -> None:
+        self._postings = postings
+
+    def get(self, k: str, default: float | None = None) -> float | None:
+        return self._postings.idf(k, default)
+
+    def __contains__(self, k: str) -> bool:
+        return k in self._postings

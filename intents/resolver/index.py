@@ -4,24 +4,130 @@ examples; an inverted index over them; the compiled templates; the vocabulary fo
 
 Built once per catalog and cached as JSON under INTENT_HOME/cache, keyed by the registry's
 catalog_key and this package's own version, so a changed pack or a changed resolver rebuilds it.
+
+The cache is compact so that 5,000 actions load in a few tens of milliseconds: the postings (some
+600,000 (document, weight) pairs at that size) are flat arrays of unsigned integers in a file beside the
+JSON (resolver-*.bin), decoded per feature when a query first uses it; weights and idf are kept to five
+decimals, as integers. Loading makes a few hundred thousand objects instead of millions, with the
+garbage collector off meanwhile (collections over a half-built index were most of the old load time).
+
+The cache is a file the user can write, so it is only an index: it names which action a text is
+nearest, never what runs or what is allowed (dispatch and the entitlement gate decide that from the
+packs' own code). It is never executed (JSON and integer arrays, no pickle), it must carry the stamp of
+this catalog and resolver, and what it holds cannot break resolving: every integer decodes to a finite
+weight, a document number past the end is dropped, a malformed part means a rebuild.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections import Counter
 import itertools
 import json
 import math
-import re
 import os
+import sys
+from array import array
+from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 from intents.resolver import entities, oos, template_tree, templates, text
 from intents.resolver.lexicon import Lexicon
 
-INDEX_VERSION = 8  # 7: the catalog's lexicon (pack kinds, units, words); 8: packs' negatives too
+INDEX_VERSION = 9  # 7: the catalog's lexicon (pack kinds, units, words); 8: packs' negatives too; 9: arrays
 OOS = "_oos"
 _HERE = Path(__file__).resolve().parent
+SCALE = 100_000  # weights and idf to five decimals: stored as integers, so any stored value is finite
+_ARRAYS = ("doc_action", "centroids", "starts", "docs", "weights", "idf", "bag_starts", "bag_words")
+
+
+@contextmanager
+def no_gc():
+    """The collector off while a large index is parsed or built: it would walk the growing heap again and
+    again for cycles that plain lists and dicts of numbers never make."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+class Postings:
+    """feature -> its documents and weights, over flat arrays: `starts[i]:starts[i + 1]` is feature i's
+    slice of `docs` and `weights` (documents ascending, weights times SCALE). A feature's lists are
+    decoded when a query first uses them and kept. The idf of every feature, and each action's own
+    words (its whole-bag document's features: `bag_starts`/`bag_words`) sit beside them."""
+
+    def __init__(self, features: list[str], starts: array, docs: array, weights: array, idf: array,
+                 n_docs: int, bag_starts: array, bag_words: array) -> None:
+        self.features = features
+        self.pos = dict(zip(features, range(len(features))))
+        self.starts, self.docs, self.weights, self._idf = starts, docs, weights, idf
+        self.n_docs = n_docs
+        self.bag_starts, self.bag_words = bag_starts, bag_words
+        self._lists: dict[int, tuple[list[int], list[float]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+    def __contains__(self, k: str) -> bool:
+        return k in self.pos
+
+    def length(self, k: str) -> int:
+        i = self.pos.get(k)
+        return 0 if i is None else max(self.starts[i + 1] - self.starts[i], 0)
+
+    def lengths(self) -> list[int]:
+        """Every feature's list length (a damaged cache's negative one is over no limit)."""
+        st = self.starts.tolist()
+        return list(map(int.__sub__, st[1:], st))
+
+    def get(self, k: str) -> tuple[list[int], list[float]] | None:
+        """(documents, weights) of feature `k`, or None when no document has it."""
+        i = self.pos.get(k)
+        if i is None:
+            return None
+        got = self._lists.get(i)
+        if got is None:
+            a, b = self.starts[i], self.starts[i + 1]
+            docs = self.docs[a:b].tolist()
+            ws = [n / SCALE for n in self.weights[a:b]]
+            if docs and max(docs) >= self.n_docs:  # only a damaged cache: what is left still resolves
+                pairs = [(d, w) for d, w in zip(docs, ws) if d < self.n_docs]
+                docs, ws = [d for d, _ in pairs], [w for _, w in pairs]
+            got = self._lists[i] = (docs, ws)
+        return got
+
+    def idf(self, k: str, default: float | None = None) -> float | None:
+        i = self.pos.get(k)
+        return default if i is None else self._idf[i] / SCALE
+
+    def bag(self, action: int) -> set[str]:
+        """The features of an action's whole-bag document: the words its sentences use."""
+        if not 0 <= action < len(self.bag_starts) - 1:
+            return set()
+        feats, n = self.features, len(self.features)
+        return {feats[f] for f in self.bag_words[self.bag_starts[action]:self.bag_starts[action + 1]] if f < n}
+
+    @classmethod
+    def from_dicts(cls, postings: dict[str, list[tuple[int, int]]], idf: dict[str, float], n_docs: int,
+                   bags: list[list[str]]) -> "Postings":
+        features = list(postings)
+        starts, docs, weights = array("I", [0]), array("I"), array("I")
+        for k in features:
+            for d, w in postings[k]:
+                docs.append(d)
+                weights.append(w)
+            starts.append(len(docs))
+        pos = {k: i for i, k in enumerate(features)}
+        bag_starts, bag_words = array("I", [0]), array("I")
+        for words in bags:
+            bag_words.extend(pos[w] for w in words)
+            bag_starts.append(len(bag_words))
+        idf_q = array("I", (round(idf[k] * SCALE) for k in features))
+        return cls(features, starts, docs, weights, idf_q, n_docs, bag_starts, bag_words)
 
 
 def code_stamp() -> str:
@@ -117,6 +223,7 @@ def build(actions: list, lexicon: Lexicon | None = None, negatives: dict[str, li
                                  [sorted(g) for g in templates.required_groups(src)]))
             sentences += [(s, False) for s in expand_template(tpl, kinds, lexicon=lexicon)]
         _add_with_centroid(docs, centroids, i, [_doc_tokens(s, tagged, lexicon) for s, tagged in sentences])
+    compiled = [(*entry, keys) for entry, keys in zip(compiled, templates.filing_keys(compiled))]
     refusals = [*oos.OUT_OF_SCOPE, *pack_negatives(actions, negatives or {}, lexicon)]
     _add_with_centroid(docs, centroids, len(actions), [_doc_tokens(s, True, lexicon) for s in refusals])
     df: Counter = Counter()
@@ -131,18 +238,102 @@ def build(actions: list, lexicon: Lexicon | None = None, negatives: dict[str, li
         vec = [(k, (1 + log(v)) * weight[k] if v != 1 else weight[k]) for k, v in f.items()]
         norm = math.sqrt(sum(w * w for _, w in vec)) or 1.0
         for k, w in vec:
-            postings[k].append((d, int(w / norm * 1e5) / 1e5))
+            postings[k].append((d, int(w / norm * 1e5)))  # the weight is this / SCALE
     vocab = sorted({k for k in df if " " not in k and not k.startswith("<")})
+    # each action's own words: the features of its whole-bag document (one per action, in order)
+    bags: list[list[str]] = [[] for _ in ids]
+    for d in centroids:
+        bags[docs[d][0]] = [k for k in docs[d][1] if " " not in k]
     return {
         "ids": ids,
         "doc_action": [a for a, _ in docs],
         "centroids": centroids,
-        "idf": {k: round(v, 5) for k, v in idf.items()},
-        "postings": postings,
+        "postings": Postings.from_dicts(postings, {k: round(v, 5) for k, v in idf.items()}, len(docs), bags),
         "templates": compiled,
         "vocab": vocab,
         "lexicon": lexicon.to_json(),
     }
+
+
+def _le_bytes(a: array) -> bytes:
+    if sys.byteorder == "big":  # the file is little-endian wherever it was written
+        a = array(a.typecode, a)
+        a.byteswap()
+    return a.tobytes()
+
+
+def dumps(data: dict, stamp: str) -> tuple[str, bytes]:
+    """The index as the cache's two files: the JSON part and the arrays' bytes. The arrays file starts
+    with a random tag the JSON names, so a JSON file is only ever read with its own arrays."""
+    p: Postings = data["postings"]
+    arrays = {"doc_action": array("I", data["doc_action"]), "centroids": array("I", data["centroids"]),
+              "starts": p.starts, "docs": p.docs, "weights": p.weights, "idf": p._idf,
+              "bag_starts": p.bag_starts, "bag_words": p.bag_words}
+    tag = os.urandom(16)
+    chunks, where, at = [tag], {}, len(tag)
+    for k, a in arrays.items():
+        raw = _le_bytes(a)
+        where[k] = [at, len(a)]
+        chunks.append(raw)
+        at += len(raw)
+    header = json.dumps({"format": INDEX_VERSION, "stamp": stamp, "ids": data["ids"], "features": p.features,
+                         "templates": data["templates"], "vocab": data["vocab"], "lexicon": data["lexicon"],
+                         "arrays": where, "arrays_size": at, "arrays_tag": tag.hex()}, separators=(",", ":"))
+    return header, b"".join(chunks)
+
+
+def _array(blob: bytes, where) -> array:
+    at, n = where
+    if type(at) is not int or type(n) is not int or at < 16 or n < 0 or at + 4 * n > len(blob):
+        raise ValueError("array outside the arrays file")
+    a = array("I")
+    a.frombytes(memoryview(blob)[at:at + 4 * n])
+    if sys.byteorder == "big":
+        a.byteswap()
+    return a
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} in a resolver index")
+
+
+def _strings(value) -> bool:
+    return type(value) is list and set(map(type, value)) <= {str}
+
+
+def loads(text: str, blob: bytes, stamp: str, ids: list[str]) -> dict | None:
+    """The index in a cache's JSON text and arrays, or None when it is not this catalog's (another stamp,
+    other actions) or not well formed: the caller rebuilds it. Checked here: what could break resolving (the
+    shapes and types of what is read, lengths of arrays that index each other); a template entry's
+    inside is checked when a query first reaches it (templates.Templates)."""
+    try:
+        with no_gc():
+            raw = json.loads(text, parse_constant=_refuse_constant)
+            if type(raw) is not dict or raw.get("format") != INDEX_VERSION or raw.get("stamp") != stamp:
+                return None
+            if raw.get("ids") != ids or not _strings(raw.get("features")) or not _strings(raw.get("vocab")):
+                return None
+            templates_ = raw.get("templates")
+            if type(templates_) is not list or not set(map(type, templates_)) <= {list}:
+                return None
+            if len(blob) != raw.get("arrays_size") or blob[:16].hex() != raw.get("arrays_tag"):
+                return None
+            arrays = {k: _array(blob, raw["arrays"][k]) for k in _ARRAYS}
+            features = raw["features"]
+            if len(arrays["starts"]) != len(features) + 1 or len(arrays["idf"]) != len(features):
+                return None
+            if len(arrays["docs"]) != len(arrays["weights"]) or len(arrays["bag_starts"]) != len(ids) + 1:
+                return None
+            doc_action = arrays["doc_action"].tolist()
+            if doc_action and max(doc_action) >= len(ids):
+                return None
+            postings = Postings(features, arrays["starts"], arrays["docs"], arrays["weights"], arrays["idf"],
+                                len(doc_action), arrays["bag_starts"], arrays["bag_words"])
+            return {"ids": ids, "doc_action": doc_action, "centroids": arrays["centroids"].tolist(),
+                    "postings": postings, "templates": templates_, "vocab": raw["vocab"],
+                    "lexicon": raw.get("lexicon")}
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+        return None
 
 
 def load_or_build(actions: list, home: Path | None, key: str, lexicon_of=None,
@@ -153,10 +344,11 @@ def load_or_build(actions: list, home: Path | None, key: str, lexicon_of=None,
     if negatives:
         stamp += "-" + hashlib.sha256(json.dumps(negatives, sort_keys=True).encode()).hexdigest()[:8]
     path = home / "cache" / f"resolver-{stamp}.json" if home else None
+    ids = [a.id for a in actions] + [OOS]
     if path is not None:
         try:
-            data = json.loads(path.read_text())
-            if data.get("ids") == [a.id for a in actions] + [OOS]:
+            data = loads(path.read_text(), path.with_suffix(".bin").read_bytes(), stamp, ids)
+            if data is not None:
                 return data
         except (OSError, ValueError):
             pass
@@ -169,9 +361,11 @@ def load_or_build(actions: list, home: Path | None, key: str, lexicon_of=None,
             from intents.safe_files import private_dir, write_atomic
 
             private_dir(path.parent)
-            for old in path.parent.glob("resolver-*.json"):  # one index per home is enough
-                old.unlink(missing_ok=True)
-            write_atomic(path, json.dumps(data, separators=(",", ":")))
+            for old in [*path.parent.glob("resolver-*.json"), *path.parent.glob("resolver-*.bin")]:
+                old.unlink(missing_ok=True)  # one index per home is enough
+            header, arrays = dumps(data, stamp)
+            write_atomic(path.with_suffix(".bin"), arrays)  # the arrays first: the JSON names them
+            write_atomic(path, header)
         except OSError:
             pass  # a read-only home still resolves, it just rebuilds each time
     return data

@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from intents.resolver import Alternative, Interactive, Match, document, entities, slots as slot_roles, text
-from intents.resolver.index import OOS, load_or_build
+from intents.resolver.index import OOS, load_or_build, no_gc
 
 ACCEPT = 0.30  # below this similarity nothing is close enough
 ACCEPT_BARE = 0.45  # the bar when no value in the text fills any of the action's slots ...
@@ -25,10 +25,13 @@ UNSURE_CAP = 0.85  # the most an answer resting on little (see _thin) may claim:
 
 class LocalResolver(Interactive):
     def __init__(self, actions: list, index: dict, packs: dict[str, str] | None = None) -> None:
-        from intents.resolver.classifier import Classifier
-        from intents.resolver.templates import Templates
+        with no_gc():  # thousands of actions make tens of thousands of objects, none of them cyclic garbage
+            self._setup(actions, index, packs)
 
+    def _setup(self, actions: list, index: dict, packs: dict[str, str] | None) -> None:
+        from intents.resolver.classifier import Classifier
         from intents.resolver.lexicon import Lexicon
+        from intents.resolver.templates import Templates
 
         self.actions = {a.id: a for a in actions}
         self.lexicon = Lexicon.from_json(index.get("lexicon"))
@@ -40,6 +43,7 @@ class LocalResolver(Interactive):
         # action -> its slot that takes a pasted document
         self.document_slots = {a.id: s.name for a in actions for s in a.slots if s.kind in document.DOCUMENT_KINDS}
         self._served: dict[str, set[str]] = {}
+        self._kind_groups: list[str] | None = None  # one action per distinct set of slot kinds
 
     @classmethod
     def for_registry(cls, registry) -> "LocalResolver":
@@ -165,7 +169,7 @@ class LocalResolver(Interactive):
         """The content words of `text_in` that the action's own sentences never use, and whether every
         value in it is a bare number: a follow-up made of a value and follow-up words ("no, 5.5%") is
         about the last action, while "book me a table for two" only happens to hold a number."""
-        idx = self.classifier.ids.index(action_id) if action_id in self.classifier.ids else None
+        idx = self.classifier.index_of.get(action_id)
         tagged = entities.tag(str(text_in)[: entities.MAX_CHARS], lexicon=self.lexicon)
         vocab = self.classifier.vocab_of(idx) if idx is not None else set()
         words = [t for t in text.tokens(tagged.placeholder_text(), self.lexicon.text_words) if not t.startswith("<")]
@@ -228,21 +232,34 @@ class LocalResolver(Interactive):
             self._action_vocab = set().union(*(c.vocab_of(i) for i in range(len(c.ids)) if i != c.oos_index))
         return self._action_vocab
 
-    def _classify(self, tagged, placeholder: str, pasted: bool = False):
-        toks = text.tokens(placeholder, self.lexicon.text_words)
-        toks, repairs = self.classifier.query_tokens(toks)
-        scores, _coverage = self.classifier.scores(toks)
-        info: dict[str, Any] = {"tier": "statistical", "tokens": toks}
-        if repairs:
-            info["typo_repairs"] = repairs
-        kinds = {e.kind for e in tagged.entities}
+    def _ranked(self, scores: dict[int, float], kinds: set[str]) -> list[tuple[float, str]]:
         ranked = []
+        ids = self.classifier.ids
         for idx, s in scores.items():
-            aid = self.classifier.ids[idx]
+            aid = ids[idx]
             if aid != OOS:
                 s += 0.08 * self._kind_fit(aid, kinds)
             ranked.append((s, aid))
         ranked.sort(reverse=True)
+        return ranked
+
+    def _classify(self, tagged, placeholder: str, pasted: bool = False):
+        toks = text.tokens(placeholder, self.lexicon.text_words)
+        toks, repairs = self.classifier.query_tokens(toks)
+        info: dict[str, Any] = {"tier": "statistical", "tokens": toks}
+        if repairs:
+            info["typo_repairs"] = repairs
+        kinds = {e.kind for e in tagged.entities}
+        # Only the candidates are scored (a big catalog's common words touch thousands of sentences):
+        # enough when four actions lead anything left out, whose score is at most `bound` plus what the
+        # kinds said can add to any action. Only the best four are ever read below; otherwise all of them.
+        scores, _coverage, bound = self.classifier.candidate_scores(toks)
+        ranked = self._ranked(scores, kinds)
+        if bound:
+            leaders = [s for s, a in ranked[:5] if a != OOS]
+            if len(leaders) < 4 or leaders[3] <= bound + 0.08 * self._max_fit(kinds):
+                scores, _coverage = self.classifier.scores(toks)
+                ranked = self._ranked(scores, kinds)
         info["top"] = [{"action": a, "score": round(s, 3)} for s, a in ranked[:4]]
         if not ranked or all(t == "<number>" for t in toks):
             info["refused"] = "no words to go on" if ranked else "nothing close enough"
@@ -258,7 +275,7 @@ class LocalResolver(Interactive):
         actions_only = self._rerank(actions_only, tagged, info)
         s1, a1 = actions_only[0]
         spec = self.actions[a1]
-        support = self.classifier.support(toks, self.classifier.ids.index(a1))
+        support = self.classifier.support(toks, self.classifier.index_of[a1])
         info["support"] = round(support, 3)
         gives_source = pasted and any(x.kind in ("source", "document") for x in spec.slots)  # the pasted text will be its source
         if s1 < ACCEPT_BARE and support < BARE_SUPPORT and spec.required and not gives_source and \
@@ -333,7 +350,7 @@ class LocalResolver(Interactive):
 
     def _evidence(self, toks: list[str], action_id: str) -> int:
         """How many distinct words of the request the action's own sentences use."""
-        vocab = self.classifier.vocab_of(self.classifier.ids.index(action_id))
+        vocab = self.classifier.vocab_of(self.classifier.index_of[action_id])
         return sum(1 for t in set(toks) if not t.startswith("<") and t in vocab)
 
     def _rerank(self, ranked: list, tagged, info: dict) -> list:
@@ -355,6 +372,15 @@ class LocalResolver(Interactive):
             adjusted.append((s + 0.06 * filled - 0.08 * rejected, a))
         info["reranked"] = [{"action": a, "score": round(s, 3)} for s, a in sorted(adjusted, reverse=True)]
         return sorted(adjusted, reverse=True) + ranked[len(close):]
+
+    def _max_fit(self, kinds: set[str]) -> float:
+        """The most `_kind_fit` gives any action for these kinds (actions share a few slot-kind sets)."""
+        if self._kind_groups is None:
+            groups: dict[frozenset, str] = {}
+            for aid, wanted in self.kind_sets.items():
+                groups.setdefault(frozenset(wanted), aid)
+            self._kind_groups = list(groups.values())
+        return max((self._kind_fit(aid, kinds) for aid in self._kind_groups), default=0.0)
 
     def _kind_fit(self, action_id: str, kinds: set[str]) -> float:
         """How well the entities said fit the action's slots: +1 per slot kind served, -0.5 per

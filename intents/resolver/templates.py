@@ -138,24 +138,98 @@ def _split_top(body: str) -> list[str]:
     return parts
 
 
+def filing_keys(entries: list) -> list[list[str]]:
+    """For each compiled template (action, src, required words, required groups): what it is filed under
+    in `Templates`' inverted index. Its rarest required word (every sentence it accepts has it), else
+    each alternative of its rarest mandatory group (every sentence has one of them), else nothing (it is
+    visited always). Rarest among these templates: the shorter the list a query walks."""
+    freq: dict[str, int] = {}
+    for _, _, words, groups in entries:
+        for w in words:
+            freq[w] = freq.get(w, 0) + 1
+        for g in groups:
+            for w in g:
+                freq[w] = freq.get(w, 0) + 1
+    keys = []
+    for _, _, words, groups in entries:
+        if words:
+            keys.append([min(words, key=lambda w: (freq[w], w))])
+        elif groups:
+            keys.append(sorted(min(groups, key=lambda g: (sum(freq[w] for w in g), sorted(g)))))
+        else:
+            keys.append([])
+    return keys
+
+
 class Templates:
     """Templates compiled on first use: a catalog of thousands of templates costs nothing at start-up,
-    and a query compiles only the few whose required words it contains."""
+    and a query compiles only the few whose required words it contains.
+
+    An inverted index keeps a query from visiting every template: each template is filed under one thing
+    every sentence it accepts must contain (see `filing_keys`; the index build stores them as each entry's
+    fifth field), so a query looks at the templates filed under its own words only, and at the few filed
+    under nothing. The full check runs on those as before: the index only leaves out templates that check
+    would reject. An entry's word sets are made when a query first needs them; a malformed entry (only a
+    damaged cache has one) is never a match."""
 
     def __init__(self, compiled: list) -> None:
-        self.items = []
+        entries = []
         for entry in compiled:
-            action, src = entry[0], entry[1]
             if len(entry) >= 4:
-                words, groups = set(entry[2]), [set(g) for g in entry[3]]
+                entries.append(entry)
             else:
-                words, groups = required_words(src), required_groups(src)
-            self.items.append((action, src, words, groups))
+                src = entry[1]
+                entries.append((entry[0], src, sorted(required_words(src)), [sorted(g) for g in required_groups(src)]))
+        self.entries = entries
+        if entries and all(len(e) >= 5 for e in entries):
+            keys = [e[4] for e in entries]
+        else:
+            keys = filing_keys([e[:4] for e in entries])
+        self._checks: dict[int, tuple | None] = {}
         self._rx: dict[int, re.Pattern | None] = {}
+        self._by_word: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        by_word = self._by_word
+        for i, filed in enumerate(keys):
+            try:
+                if not filed:
+                    raise TypeError
+                for k in filed:
+                    by_word.setdefault(k, []).append(i)
+            except TypeError:  # filed under nothing (or, in a damaged cache, under something unusable)
+                self._always.append(i)
+
+    @property
+    def items(self) -> list[tuple[str, str, set[str], list[set[str]]]]:
+        """(action, regex source, required words, required groups) of every well-formed template."""
+        return [c for c in (self._check(i) for i in range(len(self.entries))) if c is not None]
+
+    def _check(self, i: int):
+        got = self._checks.get(i, False)
+        if got is False:
+            try:
+                action, src, words, groups = self.entries[i][:4]
+                if not (isinstance(action, str) and isinstance(src, str)):
+                    raise TypeError(action)
+                got = (action, src, set(words), [set(g) for g in groups])
+            except (TypeError, ValueError):
+                got = None
+            self._checks[i] = got
+        return got
 
     def match(self, placeholder_text: str) -> tuple[str, dict[str, str]] | None:
         found = self.matches(placeholder_text)
         return found[0] if found else None
+
+    def candidates(self, present: set[str]) -> list[int]:
+        """The templates worth checking against a text with these words and placeholders, in order."""
+        hits = set(self._always)
+        by_word = self._by_word
+        for w in present:
+            filed = by_word.get(w)
+            if filed:
+                hits.update(filed)
+        return sorted(hits)
 
     def matches(self, placeholder_text: str) -> list[tuple[str, dict[str, str]]]:
         """Every template that matches, the most specific first (the fewest characters left to
@@ -164,7 +238,11 @@ class Templates:
         text = _normal(placeholder_text)
         text = re.sub(r"\s*(<[a-z_0-9]+>)\s*", r" \1 ", text).strip()
         present = set(re.findall(r"<[a-z_0-9]+>|[a-z][a-z']{2,}", text))
-        for i, (action, src, needed, groups) in enumerate(self.items):
+        for i in self.candidates(present):
+            checked = self._check(i)
+            if checked is None:
+                continue
+            action, src, needed, groups = checked
             if not needed <= present or any(not (g & present) for g in groups):
                 continue
             if i not in self._rx:

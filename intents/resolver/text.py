@@ -111,9 +111,25 @@ def trigrams(word: str) -> set[str]:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein (adjacent transpositions), giving up above `limit`."""
-    if abs(len(a) - len(b)) > limit:
+    """Damerau-Levenshtein (adjacent transpositions), giving up above `limit` (anything over it is
+    `limit + 1`). The common prefix and suffix cost nothing and are cut off first: a typo and the word
+    it meant differ in a letter or two, so the table is computed for those few letters only."""
+    if a == b:
+        return 0
+    la, lb = len(a), len(b)
+    if abs(la - lb) > limit:
         return limit + 1
+    n = min(la, lb)
+    p = 0
+    while p < n and a[p] == b[p]:
+        p += 1
+    s = 0
+    while s < n - p and a[la - 1 - s] == b[lb - 1 - s]:
+        s += 1
+    a, b = a[p:la - s], b[p:lb - s]
+    if not a or not b:
+        d = len(a) + len(b)
+        return d if d <= limit else limit + 1
     prev2: list[int] | None = None
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -128,7 +144,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
         if best > limit:
             return limit + 1
         prev2, prev = prev, cur
-    return prev[-1]
+    return prev[-1] if prev[-1] <= limit else limit + 1
 
 
 # Words that make a request a follow-up of the last one rather than say what it is about ("no, 5.5%")
