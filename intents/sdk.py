@@ -37,6 +37,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from intents.figures import figure
+from intents.progress import status as progress
 from intents.safe_files import UnsafePath, new_file_in, open_new, private_dir, write_atomic
 from intents.kinds import KindSpec
 from intents.specs import ActionSpec, Chart, PackManifest, PackSpec, Render, Risk, SlotSpec, to_dict
@@ -135,6 +136,13 @@ class ActionContext:
     @property
     def data_dir(self) -> Path:
         return self.home
+
+    @property
+    def cache_dir(self) -> Path:
+        """The pack's folder for caches it can rebuild (INTENT_HOME/packs/<pack id>/cache). It is not created
+        here (a read-only home must still work): make it with `private_dir(ctx.cache_dir)` when writing.
+        Everything in it is the user's to change, so a cache is checked when read and never trusted."""
+        return self.home / "cache"
 
     def output_path(self, filename: str) -> Path:
         """A new, empty, owner-only (0600) file in the output directory, for the action to write into.
@@ -427,6 +435,7 @@ __all__ = [
     "KindSpec",
     "OutputFormat",
     "figure",
+    "progress",
     "Pack",
     "PackManifest",
     "PackSpec",
