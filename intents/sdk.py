@@ -424,11 +424,40 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def cached_sqlite(folder: Path | None, prefix: str, schema: list[str], meta: dict[str, str],
+                  write: Callable[[Any], None], message: str = ""):
+    """Derived data kept as a verified SQLite file in a pack's cache folder (`ctx.cache_dir`): the file named
+    `prefix` + its SHA-256 there if it checks out (digest, exactly `schema`, exactly `meta`), else built now
+    by `write(db)` (once, under a lock, `message` shown as progress), else built in memory when the folder
+    cannot be written. Returns a CacheFile: `.db` (read-only sqlite3 connection), `.path`, `.meta`.
+    `schema` must include `CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`.
+    See intents/cache_files.py for what is checked and why."""
+    from intents.cache_files import cached
+
+    return cached(folder, prefix, schema, meta, write, message)
+
+
+def discard_cache_file(path: Path | None) -> None:
+    """Delete a cache file that failed while being read (it is rebuilt by the next cached_sqlite)."""
+    from intents.cache_files import discard
+
+    discard(path)
+
+
+def __getattr__(name: str):  # CacheFileError without importing sqlite3 and hashlib with the SDK
+    if name == "CacheFileError":
+        from intents.cache_files import CacheFileError
+
+        return CacheFileError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "PACK_API",
     "Action",
     "ActionContext",
     "ActionSpec",
+    "CacheFileError",
     "Chart",
     "Field",
     "FieldInfo",
@@ -446,6 +475,8 @@ __all__ = [
     "Slot",
     "SlotSpec",
     "UnsafePath",
+    "cached_sqlite",
+    "discard_cache_file",
     "open_new",
     "private_dir",
     "write_atomic",

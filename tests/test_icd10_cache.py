@@ -86,7 +86,7 @@ def test_a_damaged_or_edited_file_is_detected_and_rebuilt(tmp_path, rows, built,
         path.write_bytes(os.urandom(8192))
     else:
         path.write_bytes(b"")
-    with pytest.raises(store.IndexFileError):
+    with pytest.raises(store.CacheFileError):
         store.open_verified(path)
     monkeypatch.setattr(store, "rows_from_library", lambda: rows)
     reader = store.open_index(folder)  # detected, removed, rebuilt
@@ -106,7 +106,7 @@ def test_a_forged_digest_still_needs_our_schema(tmp_path, built):
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     forged = path.with_name(f"{path.name.rsplit('-', 1)[0]}-{digest}.sqlite")
     path.rename(forged)
-    with pytest.raises(store.IndexFileError, match="schema"):
+    with pytest.raises(store.CacheFileError, match="schema"):
         store.open_verified(forged)
 
 
@@ -116,7 +116,7 @@ def test_a_stale_file_is_rebuilt_for_the_installed_library(tmp_path, rows, monke
     monkeypatch.setattr(store, "source_fingerprint", lambda: '[["other.xml",1,1]]')
     old = store.build_file(folder, rows)
     monkeypatch.undo()
-    with pytest.raises(store.IndexFileError, match="library version"):
+    with pytest.raises(store.CacheFileError, match="library version"):
         store.open_verified(old)
     legacy = folder / "icd10cm-1.4.0-index4.json"  # the JSON index of earlier releases
     legacy.write_text("{}")

@@ -55,8 +55,8 @@ def icd10_lookup(
     """Look up an ICD-10-CM code (with its children) or search the codes by words."""
     import sqlite3
 
+    from intents.sdk import CacheFileError
     from vertical_packs.healthcare.icd10_index import RELEASE, forget_index, get_index, library_version
-    from vertical_packs.healthcare.icd10_store import IndexFileError
 
     text = query.strip()
     if not text:
@@ -64,7 +64,7 @@ def icd10_lookup(
     cache = ctx.cache_dir if ctx is not None else None
     try:
         matches, mode, code, exact = _look_up(get_index(cache), text, limit)
-    except (sqlite3.Error, IndexFileError):  # the index file went bad under this process: rebuilt, asked again
+    except (sqlite3.Error, CacheFileError):  # the index file went bad under this process: rebuilt, asked again
         forget_index(damaged=True)
         matches, mode, code, exact = _look_up(get_index(cache), text, limit)
     if mode == "code" and exact:

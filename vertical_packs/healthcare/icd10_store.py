@@ -1,41 +1,32 @@
 """The ICD-10-CM index file: built once from simple-icd-10-cm, then opened read-only and checked each time.
 
 Where: the pack's cache folder (INTENT_HOME/packs/healthcare/cache), as
-`icd10cm-<library version>-index<format>-<sha256 of the file>.sqlite`. Building takes the library's ~2 s
-import and a few seconds more, so it happens once, with progress shown (or ahead of use, see `main`);
-a home that cannot be written gets the index built in memory instead, every process, and still works.
-
-The folder is the user's to write, so nothing in the file is believed because of where it was found:
-- its name carries the SHA-256 of its bytes, checked on every open: a file truncated, damaged or edited (a
-  description changed, a posting list rewritten) no longer matches, is deleted and rebuilt from the library;
-- its schema must be exactly ours (no view, trigger or virtual table standing in for a table), it is opened
-  read-only with trusted_schema off, and only plain SELECTs of our own tables are run on it;
-- its meta rows must name this index format, this library version, this library's data files (name, size,
-  mtime) and this machine's byte order, so an upgraded library rebuilds it;
-- an error while reading it (a file swapped under a running process) drops it and rebuilds: never a
-  traceback, never a half-read answer.
-What no check can stop: whoever can write the folder can also write a forged file under a matching name (the
-digest is no secret). That person can equally edit the library's own data or this code; the file grants
-nothing (no plan, no quota, no code runs from it), so at worst their own look-ups are wrong.
+`icd10cm-<library version>-index<format>-<sha256 of the file>.sqlite`, through the SDK's cached_sqlite: the
+digest, the exact schema and the meta rows (index format, library version, the library's data files by name,
+size and mtime, byte order) are checked on every open, and a file that fails is deleted and rebuilt (see
+intents/cache_files.py for the threat model). Building takes the library's ~2 s import and a few seconds
+more, so it happens once, under a lock, with progress shown, or ahead of use with
+`python -m vertical_packs.healthcare.icd10_store FOLDER`; a home that cannot be written gets the index built
+in memory instead, every process, and still answers.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
-import stat
 import sys
 import threading
-import time
 from array import array
 from pathlib import Path
 
-from intents.sdk import open_new, private_dir, progress
+from intents.sdk import CacheFileError, cached_sqlite, discard_cache_file
 
 FORMAT = 5  # bump when the tables, the ranking or the tokenising change
-MAX_BYTES = 256 * 1024 * 1024  # a real index is ~20 MB; anything far larger is not ours
 PREFIX = "icd10cm-"
+
+
+class IndexFileError(CacheFileError):
+    """The index file is not one we built for this library: it gets rebuilt."""
 
 SCHEMA = (
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
@@ -51,19 +42,19 @@ SCHEMA = (
 )
 
 
-class IndexFileError(Exception):
-    """The index file is not one we built for this library (damaged, edited, stale): it gets rebuilt."""
-
-
 class Reader:
-    """Read-only queries on an index (a verified file, or one built in memory), safe across threads."""
+    """Read-only queries on the index (a verified file, or one built in memory), safe across threads."""
 
-    def __init__(self, db: sqlite3.Connection, path: Path | None = None, fd: int | None = None) -> None:
-        self.db, self.path, self._fd = db, path, fd
+    def __init__(self, cache) -> None:
+        self.cache, self.db, self.path = cache, cache.db, cache.path
         self._lock = threading.Lock()
-        meta = dict(self.all("SELECT key, value FROM meta"))
-        self.meta = meta
-        self.size = int(meta["codes"])
+        self.meta = cache.meta
+        try:
+            self.size = int(self.meta["codes"])
+        except (KeyError, ValueError):
+            raise IndexFileError("no code count") from None
+        if self.one("SELECT count(*), min(i), max(i) FROM code") != (self.size, 0, self.size - 1):
+            raise IndexFileError("its code table is incomplete")
 
     def one(self, sql: str, args: tuple = ()):
         with self._lock:
@@ -85,12 +76,7 @@ class Reader:
         return rank
 
     def close(self) -> None:
-        try:
-            self.db.close()
-        finally:
-            if self._fd is not None:
-                os.close(self._fd)
-                self._fd = None
+        self.cache.close()
 
 
 # ---- what the file must say ----------------------------------------------------------------------
@@ -107,7 +93,7 @@ def source_fingerprint() -> str:
 
     spec = importlib.util.find_spec("simple_icd_10_cm")
     if spec is None or not spec.origin:
-        raise IndexFileError("simple-icd-10-cm is not installed")
+        raise ImportError("simple-icd-10-cm is not installed")
     data = Path(spec.origin).parent / "data"
     files = []
     for entry in sorted(os.scandir(data), key=lambda e: e.name) if data.is_dir() else ():
@@ -120,16 +106,6 @@ def source_fingerprint() -> str:
 def expected_meta() -> dict[str, str]:
     return {"format": str(FORMAT), "library": library_version(), "source": source_fingerprint(),
             "byteorder": sys.byteorder, "int_size": str(array("i").itemsize)}
-
-
-def _reference_schema() -> list[tuple]:
-    db = sqlite3.connect(":memory:")
-    try:
-        for statement in SCHEMA:
-            db.execute(statement)
-        return db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
-    finally:
-        db.close()
 
 
 # ---- building ------------------------------------------------------------------------------------
@@ -172,184 +148,84 @@ def tables(rows: list[list]) -> tuple[list[int], dict[str, list[int]], dict[str,
     return rank, postings, extra
 
 
-def write(db: sqlite3.Connection, rows: list[list]) -> None:
-    """Fill an empty database with the index of `rows` (code, description, parent, is_leaf, inclusion text)."""
+def writer(rows: list[list]):
+    """The function that fills an empty index database with the index of `rows`."""
     rank, postings, extra = tables(rows)
-    for statement in SCHEMA:
-        db.execute(statement)
-    meta = {**expected_meta(), "codes": str(len(rows))}
-    db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
-    db.executemany("INSERT INTO code VALUES (?, ?, ?, ?, ?, ?)",
-                   ((i, r[0], r[0].replace(".", ""), r[1], int(bool(r[3])), r[2] or "") for i, r in enumerate(rows)))
-    db.executemany("INSERT INTO posting VALUES (?, ?)", ((w, array("i", h).tobytes()) for w, h in sorted(postings.items())))
-    db.executemany("INSERT INTO extra VALUES (?, ?)", ((w, array("i", h).tobytes()) for w, h in sorted(extra.items())))
-    db.executemany("INSERT INTO vocab VALUES (?)", ((w,) for w in sorted(set(postings) | set(extra))))
-    db.execute("INSERT INTO arrays VALUES ('rank', ?)", (array("q", rank).tobytes(),))
-    db.commit()
+
+    def write(db: sqlite3.Connection) -> None:
+        db.execute("INSERT INTO meta VALUES ('codes', ?)", (str(len(rows)),))
+        db.executemany("INSERT INTO code VALUES (?, ?, ?, ?, ?, ?)",
+                       ((i, r[0], r[0].replace(".", ""), r[1], int(bool(r[3])), r[2] or "") for i, r in enumerate(rows)))
+        db.executemany("INSERT INTO posting VALUES (?, ?)", ((w, array("i", h).tobytes()) for w, h in sorted(postings.items())))
+        db.executemany("INSERT INTO extra VALUES (?, ?)", ((w, array("i", h).tobytes()) for w, h in sorted(extra.items())))
+        db.executemany("INSERT INTO vocab VALUES (?)", ((w,) for w in sorted(set(postings) | set(extra))))
+        db.execute("INSERT INTO arrays VALUES ('rank', ?)", (array("q", rank).tobytes(),))
+
+    return write
+
+
+def prefix() -> str:
+    return f"{PREFIX}{library_version()}-index{FORMAT}-"
+
+
+def _lazy_writer():
+    """A writer that reads the library only when called (never when a good file is found)."""
+    made = []
+
+    def write(db: sqlite3.Connection) -> None:
+        if not made:
+            made.append(writer(rows_from_library()))
+        made[0](db)
+
+    return write
+
+
+def open_index(folder: Path | None, rows: list[list] | None = None) -> Reader:
+    """The index: the verified file in `folder`, else one built there now (once, under a lock, with progress),
+    else (no folder, or it cannot be written) one built in memory."""
+    write = writer(rows) if rows is not None else _lazy_writer()
+    for _attempt in range(2):
+        cache = cached_sqlite(folder, prefix(), list(SCHEMA), expected_meta(), write,
+                              "Building the ICD-10-CM search index, once (a few seconds)…")
+        try:
+            return Reader(cache)
+        except (IndexFileError, sqlite3.Error):  # meta and digest fine yet incomplete: a forged file
+            cache.close()
+            discard_cache_file(cache.path)
+    raise IndexFileError("the ICD-10-CM index could not be built")
 
 
 def build_in_memory(rows: list[list] | None = None) -> Reader:
-    db = sqlite3.connect(":memory:", check_same_thread=False)
-    write(db, rows if rows is not None else rows_from_library())
-    return Reader(db)
+    return open_index(None, rows)
 
 
-def build_file(folder: Path, rows: list[list] | None = None) -> Path:
-    """Write the index into `folder` under its digest name (atomically: a temporary file renamed) and remove
-    the files of other versions. Raises OSError when the folder cannot be written."""
-    private_dir(folder)
-    tmp = folder / f".{PREFIX}{os.urandom(6).hex()}.tmp"
-    open_new(tmp, "wb").close()  # created owner-only, never through a planted link
-    try:
-        db = sqlite3.connect(tmp)
-        try:
-            db.execute("PRAGMA journal_mode=OFF")  # a fresh private file: a crash just leaves a .tmp to remove
-            db.execute("PRAGMA synchronous=OFF")
-            write(db, rows if rows is not None else rows_from_library())
-            db.execute("VACUUM")
-        finally:
-            db.close()
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-            digest = hashlib.file_digest(fh, "sha256").hexdigest()
-        path = folder / f"{PREFIX}{library_version()}-index{FORMAT}-{digest}.sqlite"
-        os.replace(tmp, path)  # rename replaces a link at `path` itself, never its target
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    for stale in folder.iterdir():  # other versions, older formats (the JSON index), damaged files
-        if stale.name.startswith((PREFIX, f".{PREFIX}")) and stale != path and _stale(stale):
-            stale.unlink(missing_ok=True)
-    return path
+def build_file(folder: Path, rows: list[list]) -> Path:
+    """Build the index file into `folder` now (tests, and building ahead of use)."""
+    from intents.cache_files import build
+
+    return build(folder, prefix(), list(SCHEMA), expected_meta(), writer(rows))
 
 
-def _stale(path: Path) -> bool:
-    """Not a temporary file of a build that may still be running (those are left an hour)."""
-    if not path.name.endswith(".tmp"):
-        return True
-    try:
-        return time.time() - path.lstat().st_mtime > 3600
-    except OSError:
-        return False
-
-
-# ---- opening -------------------------------------------------------------------------------------
 def candidates(folder: Path) -> list[Path]:
-    try:
-        return sorted(folder.glob(f"{PREFIX}{library_version()}-index{FORMAT}-*.sqlite"))
-    except OSError:
-        return []
+    from intents.cache_files import candidates as found
+
+    return found(folder, prefix())
 
 
 def open_verified(path: Path) -> Reader:
-    """Open an index file after checking its digest, schema and meta; IndexFileError when any is wrong."""
-    digest = path.name.rsplit("-", 1)[-1].removesuffix(".sqlite")
+    """Open one index file, checked; IndexFileError when it is not a good index for this library."""
+    from intents.cache_files import open_verified as verified
+
+    cache = verified(path, list(SCHEMA), expected_meta())
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise IndexFileError(f"cannot open: {exc}") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or not 0 < st.st_size <= MAX_BYTES:
-            raise IndexFileError("not a regular file of a plausible size")
-        with os.fdopen(os.dup(fd), "rb") as fh:
-            actual = hashlib.file_digest(fh, "sha256").hexdigest()
-        if actual != digest:
-            raise IndexFileError("its content does not match its digest (damaged or edited)")
-        # SQLite opens the very file just hashed (on Linux, through our descriptor), read-only, and assumes
-        # it does not change; another file renamed into its place later is not seen.
-        by_fd = Path(f"/proc/self/fd/{fd}")
-        target = by_fd if by_fd.exists() else Path(os.path.abspath(path))
-        db = sqlite3.connect(f"{target.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-    except BaseException:
-        os.close(fd)
-        raise
-    try:
-        db.execute("PRAGMA trusted_schema=OFF")
-        db.execute("PRAGMA query_only=ON")
-        schema = db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
-        if schema != _reference_schema():
-            raise IndexFileError("its schema is not the index's")
-        reader = Reader(db, path, fd)
-        meta = {**expected_meta(), "codes": reader.meta.get("codes", "")}
-        if reader.meta != meta:
-            raise IndexFileError("built by another format, library version or machine")
-        if reader.one("SELECT count(*), min(i), max(i) FROM code") != (reader.size, 0, reader.size - 1):
-            raise IndexFileError("its code table is incomplete")
-        return reader
-    except (sqlite3.Error, KeyError, ValueError) as exc:
-        db.close()
-        os.close(fd)
-        raise IndexFileError(f"unreadable: {exc}") from None
-    except BaseException:
-        db.close()
-        os.close(fd)
+        return Reader(cache)
+    except (IndexFileError, sqlite3.Error):
+        cache.close()
         raise
 
 
-def discard(path: Path) -> None:
-    try:
-        if path.name.startswith(PREFIX):
-            path.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only folder: it is skipped again next time, and a memory index used
-
-
-def open_index(folder: Path | None) -> Reader:
-    """The index: a verified file in `folder`, else one built there now (once, under a lock, with progress),
-    else (no folder, or it cannot be written) one built in memory."""
-    if folder is None:
-        with progress("Building the ICD-10-CM search index in memory (no cache folder)…"):
-            return build_in_memory()
-    found = _first_good(folder)
-    if found is not None:
-        return found
-    try:
-        private_dir(folder)
-        with _build_lock(folder):
-            found = _first_good(folder)  # another process may have built it while we waited
-            if found is not None:
-                return found
-            with progress("Building the ICD-10-CM search index, once (a few seconds)…"):
-                rows = rows_from_library()
-                try:
-                    path = build_file(folder, rows)
-                except OSError:
-                    return build_in_memory(rows)
-            return open_verified(path)
-    except (OSError, IndexFileError):
-        with progress("Building the ICD-10-CM search index in memory (the cache folder is not writable)…"):
-            return build_in_memory()
-
-
-def _first_good(folder: Path) -> Reader | None:
-    for path in candidates(folder):
-        try:
-            return open_verified(path)
-        except IndexFileError:
-            discard(path)
-    return None
-
-
-class _build_lock:
-    """An exclusive lock on `folder/.icd10cm.lock` while building, so two first uses build once."""
-
-    def __init__(self, folder: Path) -> None:
-        self.path, self.fd = folder / f".{PREFIX}build.lock", None
-
-    def __enter__(self):
-        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-        self.fd = os.open(self.path, flags, 0o600)
-        try:
-            import fcntl
-
-            fcntl.flock(self.fd, fcntl.LOCK_EX)
-        except ImportError:  # no flock (Windows): two builders each write a complete file, one rename wins
-            pass
-        return self
-
-    def __exit__(self, *exc) -> None:
-        os.close(self.fd)  # closing releases the lock
+def discard(path: Path | None) -> None:
+    discard_cache_file(path)
 
 
 def main(argv: list[str] | None = None) -> int:
