@@ -50,6 +50,12 @@ class CacheFile:
                 os.close(self._fd)
                 self._fd = None
 
+    def __del__(self) -> None:  # a cache dropped without close() (an evicted converter) keeps no descriptor
+        try:
+            self.close()
+        except Exception:
+            pass
+
 
 def _schema_of(db: sqlite3.Connection) -> list[tuple]:
     return db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
