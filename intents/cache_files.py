@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 import stat
 import time
@@ -185,9 +186,13 @@ def _close(db, fd) -> None:
     os.close(fd)
 
 
+_CACHE_NAME = re.compile(r"^[^/]*-[0-9a-f]{64}\.sqlite$")
+
+
 def discard(path: Path | None) -> None:
-    """Delete a cache file found bad (a read-only folder keeps it: it is refused again next time)."""
-    if path is None:
+    """Delete a cache file found bad (a read-only folder keeps it: it is refused again next time). Only a
+    name of the cache-file form (`...-<sha256>.sqlite`) is ever deleted, whatever path is passed."""
+    if path is None or not _CACHE_NAME.match(Path(path).name):
         return
     try:
         path.unlink(missing_ok=True)
