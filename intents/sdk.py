@@ -37,6 +37,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from intents.figures import figure
+from intents.progress import status as progress
 from intents.safe_files import UnsafePath, new_file_in, open_new, private_dir, write_atomic
 from intents.kinds import KindSpec
 from intents.specs import ActionSpec, Chart, PackManifest, PackSpec, Render, Risk, SlotSpec, to_dict
@@ -135,6 +136,13 @@ class ActionContext:
     @property
     def data_dir(self) -> Path:
         return self.home
+
+    @property
+    def cache_dir(self) -> Path:
+        """The pack's folder for caches it can rebuild (INTENT_HOME/packs/<pack id>/cache). It is not created
+        here (a read-only home must still work): make it with `private_dir(ctx.cache_dir)` when writing.
+        Everything in it is the user's to change, so a cache is checked when read and never trusted."""
+        return self.home / "cache"
 
     def output_path(self, filename: str) -> Path:
         """A new, empty, owner-only (0600) file in the output directory, for the action to write into.
@@ -416,17 +424,47 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def cached_sqlite(folder: Path | None, prefix: str, schema: list[str], meta: dict[str, str],
+                  write: Callable[[Any], None], message: str = ""):
+    """Derived data kept as a verified SQLite file in a pack's cache folder (`ctx.cache_dir`): the file named
+    `prefix` + its SHA-256 there if it checks out (digest, exactly `schema`, exactly `meta`), else built now
+    by `write(db)` (once, under a lock, `message` shown as progress), else built in memory when the folder
+    cannot be written. Returns a CacheFile: `.db` (read-only sqlite3 connection), `.path`, `.meta`.
+    `schema` must include `CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`.
+    See intents/cache_files.py for what is checked and why."""
+    from intents.cache_files import cached
+
+    return cached(folder, prefix, schema, meta, write, message)
+
+
+def discard_cache_file(path: Path | None) -> None:
+    """Delete a cache file that failed while being read (it is rebuilt by the next cached_sqlite)."""
+    from intents.cache_files import discard
+
+    discard(path)
+
+
+def __getattr__(name: str):  # CacheFileError without importing sqlite3 and hashlib with the SDK
+    if name == "CacheFileError":
+        from intents.cache_files import CacheFileError
+
+        return CacheFileError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "PACK_API",
     "Action",
     "ActionContext",
     "ActionSpec",
+    "CacheFileError",
     "Chart",
     "Field",
     "FieldInfo",
     "KindSpec",
     "OutputFormat",
     "figure",
+    "progress",
     "Pack",
     "PackManifest",
     "PackSpec",
@@ -437,6 +475,8 @@ __all__ = [
     "Slot",
     "SlotSpec",
     "UnsafePath",
+    "cached_sqlite",
+    "discard_cache_file",
     "open_new",
     "private_dir",
     "write_atomic",

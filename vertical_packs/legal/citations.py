@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 from pydantic import BaseModel
 
-from intents.sdk import Render, Result, Slot
+from intents.sdk import ActionContext, Render, Result, Slot
 from vertical_packs.legal.manifest import pack
 from vertical_packs.legal.sources import MAX_TEXT_CHARS, SOURCE_DESCRIPTION, read_source
 
@@ -75,10 +76,11 @@ class Citations(Result):
 def extract_citations(
     source: str = Slot(SOURCE_DESCRIPTION, kind="source", question="Which file (or paste the text)?",
                        max_length=MAX_TEXT_CHARS),
+    ctx: ActionContext = None,
 ) -> Citations:
     """Full case citations in a document or text, with volume, reporter, page and year."""
     src = read_source(source)
-    found, other = find_citations(src.text)
+    found, other = find_citations(src.text, ctx.cache_dir if ctx is not None else None)
     corrected = sum(1 for c in found if c.year_note)
     return Citations(
         count=len(found),
@@ -102,11 +104,12 @@ def _version(dist: str) -> str:
         return "?"
 
 
-def find_citations(text: str) -> tuple[list[Citation], dict[str, int]]:
+def find_citations(text: str, cache: Path | None = None) -> tuple[list[Citation], dict[str, int]]:
+    """eyecite's full case citations in `text`; `cache` is the pack's cache folder (or none)."""
+    _speed_up_eyecite(cache)
     from eyecite import clean_text, get_citations
     from eyecite.models import FullCaseCitation
 
-    _speed_up_eyecite()
     # eyecite logs harmless tokenizer overlaps as warnings; they would clutter the terminal
     logging.getLogger("eyecite").setLevel(logging.ERROR)
     # PDF and hard-wrapped text break citations across lines ("93 S. Ct.\n705"); eyecite wants one space
@@ -211,28 +214,39 @@ _KIND = {"FullLawCitation": "statute", "FullJournalCitation": "journal", "IdCita
 
 
 _patched = False
+_COURTS_FORMAT = 1  # bump when what the court table holds changes
 
 
-def _speed_up_eyecite() -> None:
-    """Two quadratic spots make eyecite 2.7 take seconds on a 50-page brief; both are fixed here, once.
+def _speed_up_eyecite(cache: Path | None = None) -> None:
+    """Make eyecite cost less, once per process; call it before eyecite is imported.
 
-    1. It maps a court parenthetical to a court id by re-normalising all ~3,000 court names on every
-       citation. Same algorithm below, names normalised once, answers cached.
-    2. After each full citation it regex-scans the whole rest of the document for "Name, at 12" reference
+    1. Its court look-up re-normalises all ~2,800 court names on every citation (quadratic on a long brief):
+       same algorithm below, names normalised once (and kept in the pack's cache folder, `cache`, as a
+       verified file keyed by the courts-db version and data files), answers cached.
+    2. eyecite.helpers imports courts-db's court list at import time, which makes courts-db parse and
+       template its JSON (~50 ms) although courts-db loads it lazily by design and only that look-up reads
+       it: the list is handed over on demand instead (the same list, from courts-db's own loader).
+    3. After each full citation it regex-scans the whole rest of the document for "Name, at 12" reference
        citations. We neither list nor resolve those, so that scan is switched off.
     """
     global _patched
     if _patched:
         return
+    import sys
     from functools import lru_cache
 
+    if "eyecite.helpers" not in sys.modules:
+        import courts_db
+
+        if "courts" not in vars(courts_db):
+            courts_db.courts = _CourtsOnDemand()
     import regex
     from eyecite import find, helpers
 
     find.extract_reference_citations = lambda citation, document: []
 
     original = helpers.get_court_by_paren
-    normalised = [(regex.sub(r"[^\w]", "", c["citation_string"]).lower(), str(c["id"])) for c in helpers.courts]
+    normalised = _normalised_courts(cache)
 
     @lru_cache(maxsize=4096)
     def get_court_by_paren(paren_string: str) -> str | None:
@@ -249,6 +263,87 @@ def _speed_up_eyecite() -> None:
     get_court_by_paren.original = original  # kept for the equivalence test
     helpers.get_court_by_paren = get_court_by_paren
     _patched = True
+
+
+class _CourtsOnDemand:
+    """courts_db.courts until something reads it: then courts-db's own loader runs and the real list is used."""
+
+    def _real(self) -> list:
+        import courts_db
+
+        real = vars(courts_db).get("courts")
+        if real is None or real is self:
+            from courts_db.utils import load_courts_db
+
+            real = courts_db.courts = load_courts_db()
+        return real
+
+    def __iter__(self):
+        return iter(self._real())
+
+    def __len__(self) -> int:
+        return len(self._real())
+
+    def __getitem__(self, item):
+        return self._real()[item]
+
+    def __getattr__(self, name: str):
+        return getattr(self._real(), name)
+
+
+def _normalise_all() -> list[tuple[str, str]]:
+    import regex
+    from eyecite import helpers
+
+    strip = regex.compile(r"[^\w]")  # what eyecite's look-up does to each name, compiled once
+    return [(strip.sub("", c["citation_string"]).lower(), str(c["id"])) for c in helpers.courts]
+
+
+_COURTS_SCHEMA = [
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE court(pos INTEGER PRIMARY KEY, norm TEXT NOT NULL, id TEXT NOT NULL)",
+]
+
+
+def _courts_meta() -> dict[str, str]:
+    import json
+    import os
+
+    import courts_db
+    import regex
+
+    data = Path(courts_db.__file__).parent / "data"
+    files = sorted([str(p.relative_to(data)), st.st_size, st.st_mtime_ns]
+                   for p in data.rglob("*") if p.is_file() for st in [os.stat(p)])
+    return {"format": str(_COURTS_FORMAT), "courts_db": _version("courts-db"), "regex": regex.__version__,
+            "data": json.dumps(files, separators=(",", ":"))}
+
+
+def _normalised_courts(cache: Path | None) -> list[tuple[str, str]]:
+    """(normalised citation string, court id) for every court, in courts-db's order."""
+    if cache is None:
+        return _normalise_all()
+    import sqlite3
+
+    from intents.sdk import CacheFileError, cached_sqlite, discard_cache_file
+
+    def write(db) -> None:
+        db.executemany("INSERT INTO court VALUES (?, ?, ?)", ((i, s, c) for i, (s, c) in enumerate(_normalise_all())))
+
+    store = None
+    try:
+        store = cached_sqlite(cache, f"courts-{_version('courts-db')}-v{_COURTS_FORMAT}-", _COURTS_SCHEMA,
+                              _courts_meta(), write, "Indexing the courts database once, for the cache…")
+        rows = store.db.execute("SELECT norm, id FROM court ORDER BY pos").fetchall()
+        if not rows:
+            raise CacheFileError("no courts")
+        return [(str(s), str(c)) for s, c in rows]
+    except (sqlite3.Error, CacheFileError, OSError):
+        discard_cache_file(getattr(store, "path", None))
+        return _normalise_all()
+    finally:
+        if store is not None:
+            store.close()
 
 
 def _end_with_pin(c) -> int:
