@@ -202,14 +202,16 @@ def _bind(record, tx, claims, now: datetime, evidence: bool, catalog=None, share
     cannot reset: nothing is carried (carrying would burn the whole licence's quota for every terminal).
     """
     from entitlements.catalog import load_catalog
-    from entitlements.ledger import RECORD_HEAD
+    from entitlements.ledger import RECORD_HEAD, RECORD_PENDING
     from entitlements.licence import LicenceClaims
     from entitlements.periods import period_of
 
     catalog = catalog or load_catalog()
     with record.locked() as replay:
         if tx is not None:
-            replay = record.check_store_head(replay, tx.get_meta(RECORD_HEAD))
+            head = tx.get_meta(RECORD_HEAD)
+            replay = record.complete(replay, head, tx.get_meta(RECORD_PENDING))  # a killed fleet use's line
+            replay = record.check_store_head(replay, head)
         if not replay.ok:
             replay = record.start(now, restarted=evidence or replay.status == "broken")
         entries: list[dict] = []

@@ -32,6 +32,9 @@ CONNECT_TIMEOUT_S = 3  # libpq's connect_timeout (whole seconds; 2 is its minimu
 STATEMENT_TIMEOUT_MS = 5000  # a slow server: the statement is cancelled, the action refused
 RETRY_S = 1.0  # after a failure, how long problem() keeps reporting it before trying again
 FIX = "see the README, 'Running a fleet'"
+CONSUME_SQL = ("SELECT status, used, stored_head FROM intent_consume(%s::text, %s::text, %s::text, %s::text, "
+               "%s::text, %s::integer, %s::integer, %s::timestamptz, %s::text, %s::text, %s::text, %s::text, "
+               "%s::text)")
 
 
 class StoreUnavailable(StoreError):
@@ -371,6 +374,29 @@ class PgLedger:
             return True
         except StoreError:
             return False
+
+    def consume_one(self, *, key: str, feature: str, period: str, qty: int, limit: int | None, now: datetime,
+                    kind: str, head: str, line: str, floor: datetime) -> tuple[str, int | None, str | None]:
+        """One metered use in one round trip (schema m002's intent_consume, a prepared statement on the
+        kept connection): (status, used after, the record head the server had). Status 'ok' means
+        counted and committed; anything else means nothing was written."""
+        import psycopg
+
+        at = _utc(now)
+        params = [self.machine, self.account, key, feature, period, qty, limit, at, kind, head, line,
+                  at.isoformat(timespec="microseconds"), _utc(floor).isoformat(timespec="microseconds")]
+        with self._lock:
+            conn = self._connect()
+            try:
+                status, used, stored = conn.execute(CONSUME_SQL, params, prepare=True).fetchone()
+            except psycopg.Error as exc:
+                if getattr(exc, "sqlstate", None) == schema.OVER_LIMIT:
+                    return "over", None, None
+                err = self._translate(exc)
+                if conn.broken or isinstance(err, StoreUnavailable):
+                    self._fail(err)
+                raise err from None
+        return status, used, stored
 
     def used(self, feature: str, period: str) -> int:
         rows = self._read("SELECT used FROM counters WHERE account = %s AND feature = %s AND period = %s",
