@@ -203,12 +203,17 @@ class UsageRecord:
         self.head_path = head_path(home)
         self._replay: Replay | None = None
         self._holder: int | None = None  # the thread holding `locked` (whose reads need no second look)
+        # The hot path (one consumption: lock, stat, append, head) names its files as strings, and
+        # checks licences/ with one lstat once it has been made private (see `locked`).
+        self._dir, self._chain, self._head = str(self.path.parent), str(self.path), str(self.head_path)
+        self._lock_name = str(self.path.with_name(RECORD_FILE + ".lock"))
+        self._dir_seen: tuple[int, int] | None = None  # (st_dev, st_ino) of licences/ as private_dir left it
 
     # ---- reading ---------------------------------------------------------------------------------
     def _stat(self) -> tuple | None:
         try:
-            st = os.stat(self.path, follow_symlinks=False)
-            head = os.stat(self.head_path, follow_symlinks=False)
+            st = os.stat(self._chain, follow_symlinks=False)
+            head = os.stat(self._head, follow_symlinks=False)
         except FileNotFoundError:
             return ("missing",) if not self.path.exists() else ("nohead",)
         except OSError:
@@ -337,11 +342,8 @@ class UsageRecord:
     def locked(self, blocking: bool = True) -> Iterator[Replay | None]:
         """Hold the record's lock (a sibling .lock file, so replacing the record cannot dodge it); yields
         the fresh replay, or None when `blocking` is False and another process holds it."""
-        from intents.safe_files import private_dir
-
-        private_dir(self.path.parent)  # licences/: a real 0700 directory, never a link to one elsewhere
-        lock = self.path.with_name(RECORD_FILE + ".lock")
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        self._private_dir()  # licences/: a real 0700 directory, never a link to one elsewhere
+        fd = os.open(self._lock_name, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
@@ -368,6 +370,22 @@ class UsageRecord:
             n, head = n + 1, h
         return Prepared("".join(lines).encode("ascii"), bodies, n, head)
 
+    def _private_dir(self) -> None:
+        """safe_files.private_dir on licences/, unless it is still the very directory that call left
+        (same device and inode, a directory, owner-only): then one lstat is the whole check."""
+        try:
+            st = os.lstat(self._dir)
+            if (self._dir_seen == (st.st_dev, st.st_ino) and stat.S_ISDIR(st.st_mode)
+                    and not stat.S_IMODE(st.st_mode) & 0o077):
+                return
+        except OSError:
+            pass
+        from intents.safe_files import private_dir
+
+        private_dir(self.path.parent)
+        st = os.lstat(self._dir)
+        self._dir_seen = (st.st_dev, st.st_ino)
+
     def append(self, replay: Replay, entries: list[dict[str, Any]], now: datetime) -> Replay:
         """Append entries to a verified replay (caller holds `locked`); returns the new replay."""
         return self.write(replay, self.prepare(replay, entries, now))
@@ -376,7 +394,7 @@ class UsageRecord:
         """Write prepared lines after `replay` (caller holds `locked`, and nothing was appended since
         `prepare`); returns the new replay."""
         data, bodies, n, head = prepared.data, prepared.bodies, prepared.n, prepared.head
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        fd = os.open(self._chain, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         try:
             if os.fstat(fd).st_size != replay.size:
                 os.ftruncate(fd, replay.size)  # a torn line a killed process left: never acknowledged
@@ -402,7 +420,7 @@ class UsageRecord:
 
         text = f"{n:0{HEAD_WIDTH}d} {seal(n, h)}\n".encode("ascii")
         try:
-            fd = os.open(self.head_path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+            fd = os.open(self._head, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
                          0o600)
         except OSError as exc:
             if os.path.islink(self.head_path):

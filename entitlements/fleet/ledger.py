@@ -32,9 +32,10 @@ CONNECT_TIMEOUT_S = 3  # libpq's connect_timeout (whole seconds; 2 is its minimu
 STATEMENT_TIMEOUT_MS = 5000  # a slow server: the statement is cancelled, the action refused
 RETRY_S = 1.0  # after a failure, how long problem() keeps reporting it before trying again
 FIX = "see the README, 'Running a fleet'"
-CONSUME_SQL = ("SELECT status, used, stored_head FROM intent_consume(%s::text, %s::text, %s::text, %s::text, "
-               "%s::text, %s::integer, %s::integer, %s::timestamptz, %s::text, %s::text, %s::text, %s::text, "
-               "%s::text)")
+CONSUME_NAME = b"intent_consume_v1"
+CONSUME_SQL = ("SELECT status, used, stored_head FROM intent_consume($1::text, $2::text, $3::text, $4::text, "
+               "$5::text, $6::integer, $7::integer, $8::timestamptz, $9::text, $10::text, $11::text, $12::text, "
+               "$13::text)")
 
 
 class StoreUnavailable(StoreError):
@@ -236,13 +237,15 @@ class PgLedger:
         self._error: StoreError | None = None
         self._failed_at = 0.0
         self._pinged = 0.0
+        self._prepared = None  # the connection intent_consume is prepared on
 
     def bind(self, account: str | None) -> None:
         self.account = account or ""
 
     # ---- connection --------------------------------------------------------------------------------
     def _connect(self):
-        if self._conn is not None and not self._conn.closed and not self._conn.broken:
+        if self._conn is not None and not self._conn.closed and not self._conn.broken \
+                and self._conn.pgconn.status == 0:  # CONNECTION_OK (also after libpq calls psycopg never saw)
             return self._conn
         if self._error is not None and time.monotonic() - self._failed_at < RETRY_S:
             raise self._error
@@ -377,26 +380,50 @@ class PgLedger:
 
     def consume_one(self, *, key: str, feature: str, period: str, qty: int, limit: int | None, now: datetime,
                     kind: str, head: str, line: str, floor: datetime) -> tuple[str, int | None, str | None]:
-        """One metered use in one round trip (schema m002's intent_consume, a prepared statement on the
-        kept connection): (status, used after, the record head the server had). Status 'ok' means
-        counted and committed; anything else means nothing was written."""
-        import psycopg
+        """One metered use in one round trip (schema m002's intent_consume): (status, used after, the
+        record head the server had). Status 'ok' means counted and committed; anything else means
+        nothing was written.
 
-        at = _utc(now)
-        params = [self.machine, self.account, key, feature, period, qty, limit, at, kind, head, line,
-                  at.isoformat(timespec="microseconds"), _utc(floor).isoformat(timespec="microseconds")]
+        The hot path of a fleet, so it skips psycopg's cursor layer: a statement prepared once per
+        connection, run with libpq's exec_prepared on the kept connection (psycopg's documented `pgconn`;
+        text parameters, one round trip). Errors become psycopg's exceptions and then the same
+        StoreErrors as everywhere else; statement_timeout bounds it like any other statement."""
+        import psycopg
+        from psycopg import pq
+
+        at = _utc(now).isoformat(timespec="microseconds")
+        params = [self.machine, self.account, key, feature, period, str(qty),
+                  None if limit is None else str(limit), at, kind, head, line, at,
+                  _utc(floor).isoformat(timespec="microseconds")]
+        args = [None if p is None else p.encode() for p in params]
         with self._lock:
             conn = self._connect()
+            pgconn = conn.pgconn
             try:
-                status, used, stored = conn.execute(CONSUME_SQL, params, prepare=True).fetchone()
+                if self._prepared is not conn:
+                    self._check(pgconn.prepare(CONSUME_NAME, CONSUME_SQL.encode(), None))
+                    self._prepared = conn
+                res = self._check(pgconn.exec_prepared(CONSUME_NAME, args))
+                status, used, stored = (res.get_value(0, 0), res.get_value(0, 1), res.get_value(0, 2))
             except psycopg.Error as exc:
                 if getattr(exc, "sqlstate", None) == schema.OVER_LIMIT:
                     return "over", None, None
                 err = self._translate(exc)
-                if conn.broken or isinstance(err, StoreUnavailable):
+                if pgconn.status != pq.ConnStatus.OK or isinstance(err, StoreUnavailable):
                     self._fail(err)
                 raise err from None
-        return status, used, stored
+        return status.decode(), None if used is None else int(used), None if stored is None else stored.decode()
+
+    @staticmethod
+    def _check(res):
+        import psycopg
+        from psycopg import pq
+
+        if res.status in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK):
+            return res
+        if res.status == pq.ExecStatus.FATAL_ERROR:
+            raise psycopg.errors.error_from_result(res, encoding="utf-8")
+        raise psycopg.OperationalError(f"unexpected result from the fleet store ({res.status!r})")
 
     def used(self, feature: str, period: str) -> int:
         rows = self._read("SELECT used FROM counters WHERE account = %s AND feature = %s AND period = %s",

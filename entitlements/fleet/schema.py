@@ -78,11 +78,16 @@ BEGIN
         RETURN QUERY SELECT 'already'::text, NULL::integer, v_head;
         RETURN;
     END IF;
+    -- The latest time seen moves on only when it moved by a minute: it guards against a clock set back
+    -- by more than ROLLBACK_TOLERANCE (minutes), and each row written is work under this statement.
+    IF v_high IS NULL OR v_high < to_char((p_at - interval '1 minute') AT TIME ZONE 'UTC',
+                                          'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"') THEN
+        INSERT INTO meta AS m (machine, key, value) VALUES (p_machine, 'clock_high_water', p_high)
+            ON CONFLICT (machine, key) DO UPDATE SET value = greatest(m.value, excluded.value);
+    END IF;
     INSERT INTO meta AS m (machine, key, value) VALUES
-        (p_machine, 'usage_record_head', p_head), (p_machine, 'usage_record_pending', p_line),
-        (p_machine, 'clock_high_water', p_high)
-        ON CONFLICT (machine, key) DO UPDATE SET value = CASE WHEN m.key = 'clock_high_water'
-            THEN greatest(m.value, excluded.value) ELSE excluded.value END;
+        (p_machine, 'usage_record_head', p_head), (p_machine, 'usage_record_pending', p_line)
+        ON CONFLICT (machine, key) DO UPDATE SET value = excluded.value;
     INSERT INTO counters AS c (account, feature, period, used) VALUES (p_account, p_feature, p_period, p_qty)
         ON CONFLICT (account, feature, period) DO UPDATE SET used = c.used + excluded.used
         WHERE p_limit IS NULL OR c.used + excluded.used <= p_limit

@@ -14,20 +14,6 @@ ROOT = Path(__file__).resolve().parents[2]
 NDA = "legal.draft_nda"
 
 
-class _Counting:
-    """The ledger's connection, counting the statements sent through it (everything else passes through)."""
-
-    def __init__(self, conn) -> None:
-        self._conn, self.statements = conn, []
-
-    def execute(self, sql, *args, **kwargs):
-        self.statements.append(str(sql).split("(")[0])
-        return self._conn.execute(sql, *args, **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self._conn, name)
-
-
 def _gate(home):
     from entitlements import open_gate
 
@@ -46,13 +32,24 @@ def test_a_use_is_one_statement_and_the_counts_agree(store_url, pg, tmp_path, mo
     try:
         gate.state()
         assert gate.consume(NDA, 1, "warm").allowed
-        counting = _Counting(gate.ledger._connect())
-        gate.ledger._conn = counting
-        for i in range(5):
-            d = gate.consume(NDA, 1, f"k{i}")
-            assert d.allowed and d.used == i + 2 and d.remaining == 20 - (i + 2)
-        assert len(counting.statements) == 5, counting.statements
-        assert all("intent_consume" in s for s in counting.statements)
+        # libpq's protocol trace: every round trip ends with the server's ReadyForQuery.
+        from psycopg import pq
+
+        pgconn = gate.ledger._connect().pgconn
+        trace = tmp_path / "trace"
+        with open(trace, "w") as fh:
+            pgconn.trace(fh.fileno())
+            pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+            try:
+                for i in range(5):
+                    d = gate.consume(NDA, 1, f"k{i}")
+                    assert d.allowed and d.used == i + 2 and d.remaining == 20 - (i + 2)
+            finally:
+                pgconn.untrace()
+        lines = trace.read_text().splitlines()
+        assert sum("ReadyForQuery" in line for line in lines) == 5, lines
+        assert sum("\tParse\t" in line for line in lines) == 0  # prepared once, before: only Bind/Execute/Sync
+        assert sum("\tBind\t" in line for line in lines) == 5
         # The record saw every use, and the server keeps the record's head and the last line.
         assert gate.record.replay().used_of(NDA, d.period) == 6
         meta = dict(pg.sql("SELECT key, value FROM meta", db=dbname(store_url)))
