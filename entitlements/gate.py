@@ -37,6 +37,7 @@ Clock = Callable[[], datetime]
 HIGH_WATER_EVERY = timedelta(minutes=10)  # how stale the recorded latest-seen time may get
 REFRESH_EVERY_S = 1.0  # poll the licence directory at most this often
 COUNTER_TTL_S = 0.25  # how long check() may reuse a counter read (consume() always reads afresh)
+SEAT_RECHECK_S = 600.0  # how often a terminal running on a seat licence asks the store whether it still holds it
 DENIAL_AUDIT_EVERY_S = 60.0  # the same denial is audited once a minute per process, not per check
 
 
@@ -325,8 +326,11 @@ class StoreGate:
         with self._lock:
             replay = self.record.replay()
             alive = getattr(self.ledger, "alive", None)  # a fleet server: re-derive when it goes or comes back
+            # A seat is checked again every SEAT_RECHECK_S (an administrator may have revoked it; the check
+            # also tells the server this seat is still in use).
+            seat_round = int(mono // SEAT_RECHECK_S) if self._state is not None and self._state.seats else 0
             stamp = (wallet.stamp(self.home), replay.status, len(replay.licences), len(replay.grants),
-                     replay.opened_at, alive() if alive else True)
+                     replay.opened_at, alive() if alive else True, seat_round)
             self._polled = mono
             if self._state is None or stamp != self._stamp:
                 self._trusted = None
@@ -391,6 +395,13 @@ class StoreGate:
             if isinstance(grant, GrantClaims):
                 grants.append(grant)
         self._bind(claims.sub if claims is not None else (grants[0].sub if grants else None))
+        pin = getattr(self.ledger, "pin", None)
+        if pin is not None:
+            pin(claims)
+        if claims is not None and claims.store_host:
+            store_problem = self._store_problem(claims)
+            if store_problem:
+                claims, problem = None, store_problem
         if claims is not None and claims.seats is not None:
             seat_problem = self._seat_problem(claims)
             if seat_problem:
@@ -406,6 +417,16 @@ class StoreGate:
         bind = getattr(self.ledger, "bind", None)
         if bind is not None:
             bind(account)
+
+    def _store_problem(self, claims) -> str | None:
+        """A licence bound to a fleet store applies only through a verified connection to that store."""
+        if getattr(self.ledger, "pinned_host", None) != claims.store_host:
+            return (f"this {claims.plan} licence for {claims.sub} is bound to the fleet store at {claims.store_host}: "
+                    f"it applies only with INTENT_STORE_URL (or url in [store] of config.toml) naming that server")
+        err = self.ledger.problem()
+        if err is not None:
+            return f"this {claims.plan} licence for {claims.sub} is not applied until its fleet store answers: {err.message}"
+        return None
 
     def _seat_problem(self, claims) -> str | None:
         """A licence with seats applies only on a terminal that holds one (fail closed when unsure), and

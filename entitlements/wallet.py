@@ -162,6 +162,8 @@ def activate(home: Path, token: str, trusted: dict, now: datetime, store=None, c
                     f"this {claims.plan} licence for {claims.sub} (issued {iso(claims.iat)}) was replaced by a "
                     f"newer licence issued {iso(newer)}; a replaced licence cannot be activated again",
                     reason="superseded", superseded_by_issued_at=iso(newer))
+        if isinstance(claims, LicenceClaims) and hasattr(ledger, "pin"):
+            ledger.pin(claims)  # a licence bound to a fleet store talks only to that store (TLS verify-full)
         evidence = _evidence(home, ledger)
         if isinstance(claims, LicenceClaims) and claims.seats is not None and hasattr(ledger, "seat_held"):
             # A fleet licence takes one of its seats first: a refusal (all in use) keeps nothing here.

@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -238,9 +238,61 @@ class PgLedger:
         self._failed_at = 0.0
         self._pinged = 0.0
         self._prepared = None  # the connection intent_consume is prepared on
+        self._pin: tuple[str, str] | None = None  # (host, CA PEM) a bound licence names (see `pin`)
 
     def bind(self, account: str | None) -> None:
         self.account = account or ""
+
+    def pin(self, claims) -> None:
+        """Connect only as the licence says (its store_host and store_ca; None for an unbound licence).
+        A change drops the connection: the next call reconnects with TLS verify-full against the
+        licence's CA, to that host only, whatever the URL's own ssl settings say."""
+        host, ca = getattr(claims, "store_host", None), getattr(claims, "store_ca", None)
+        pin = (host, ca) if host and ca else None
+        with self._lock:
+            if pin == self._pin:
+                return
+            self._pin = pin
+            self._error = None
+            self.close()
+
+    @property
+    def pinned_host(self) -> str | None:
+        return self._pin[0] if self._pin else None
+
+    def _pinned_options(self) -> dict[str, str]:
+        """libpq options that hold a connection to the licence's store (empty when not bound)."""
+        if self._pin is None:
+            return {}
+        from psycopg.conninfo import conninfo_to_dict
+
+        host, ca = self._pin
+        try:
+            named = str(conninfo_to_dict(self.url).get("host") or "")
+        except Exception:  # noqa: BLE001 - a URL libpq cannot read is refused below like any other
+            named = ""
+        if named != host:
+            raise StoreError(
+                f"this terminal's licence is bound to the fleet store at {host}, but INTENT_STORE_URL (or url in "
+                f"[store] of config.toml) names {named or 'no host'}; point it at {host}", where=self.where,
+                fix=f"INTENT_STORE_URL=postgresql://USER@{host}/DB")
+        return {"sslmode": "verify-full", "sslrootcert": self._ca_file(ca)}
+
+    def _ca_file(self, pem: str) -> str:
+        """The licence's CA as a file libpq can read (in this home's licences/, rewritten if changed)."""
+        import hashlib
+
+        from intents.safe_files import private_dir, write_atomic
+
+        folder = private_dir(self.home / "licences")
+        path = folder / f"store-ca-{hashlib.sha256(pem.encode()).hexdigest()[:16]}.pem"
+        try:
+            same = path.read_text(encoding="ascii") == pem
+        except (OSError, UnicodeDecodeError):
+            same = False
+        if not same:
+            write_atomic(path, pem, encoding="ascii")
+        return str(path)
 
     # ---- connection --------------------------------------------------------------------------------
     def _connect(self):
@@ -254,9 +306,13 @@ class PgLedger:
         except ImportError:
             raise _install_hint() from None
         try:
+            pinned = self._pinned_options()
+        except (StoreError, OSError) as err:
+            raise self._fail(err if isinstance(err, StoreError) else StoreError(str(err))) from None
+        try:
             conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
                                    application_name="intent-terminal",
-                                   options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}")
+                                   options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}", **pinned)
         except psycopg.Error as exc:
             raise self._fail(self._translate(exc)) from None
         try:
@@ -315,6 +371,11 @@ class PgLedger:
         if "database" in low and "does not exist" in low:
             return StoreError(f"the fleet store {self.where}: {text}; create it (createdb -O ROLE DBNAME); {FIX}",
                               where=self.where)
+        if self._pin is not None and ("certificate" in low or "ssl" in low or "server does not support" in low):
+            return StoreUnavailable(
+                f"the server at {self.where} did not prove it is the fleet store this terminal's licence is bound "
+                f"to ({self._pin[0]}, with a certificate signed by the licence's CA): {text}; the licence's "
+                f"features are not applied until it does", where=self.where, kind_detail="store_identity")
         if isinstance(exc, psycopg.errors.QueryCanceled):
             return StoreUnavailable(
                 f"the fleet store {self.where} did not answer within {STATEMENT_TIMEOUT_MS / 1000:g} s; metered and "
@@ -455,7 +516,56 @@ class PgLedger:
             return []
 
     def seat_held(self, account: str) -> bool:
-        return bool(self._read("SELECT 1 FROM seats WHERE account = %s AND machine = %s", [account, self.machine]))
+        """Whether this machine holds a seat of `account`; marks it seen (written at most once an hour,
+        in the same round trip) so an administrator can tell a seat in use from one left behind."""
+        now = datetime.now(timezone.utc)
+        rows = self._read(
+            "WITH touched AS (UPDATE seats SET seen_at = %(now)s WHERE account = %(a)s AND machine = %(m)s "
+            "AND seen_at < %(now)s - interval '1 hour' RETURNING 1) "
+            "SELECT EXISTS (SELECT 1 FROM touched) OR EXISTS (SELECT 1 FROM seats WHERE account = %(a)s AND "
+            "machine = %(m)s)", {"now": now, "a": account, "m": self.machine})
+        return bool(rows and rows[0][0])
+
+    def revoke_seats(self, *, machine: str | None = None, unseen_days: float | None = None,
+                     account: str | None = None, now: datetime | None = None) -> list[dict[str, Any]]:
+        """An administrator frees seats: one machine's (a prefix of its id, as `intent admin seats` shows
+        it, if that names one machine), or every seat not seen for `unseen_days`. The terminal that
+        held one loses the licence's features at its next check (it may take a seat again if one is
+        free). Returns the seats freed; each is audited as seat.revoked."""
+        import psycopg
+
+        now = now or datetime.now(timezone.utc)
+        where, params = [], {}
+        if machine:
+            where.append("left(machine, %(n)s) = %(m)s")
+            params.update(n=len(machine), m=machine)
+        if unseen_days is not None:
+            where.append("seen_at < %(cut)s")
+            params["cut"] = now - timedelta(days=unseen_days)
+        if account:
+            where.append("account = %(a)s")
+            params["a"] = account
+        if not where:
+            raise ValueError("name a machine or a number of days")
+        with self._lock:
+            conn = self._connect()
+            try:
+                with conn.transaction():
+                    rows = conn.execute("SELECT account, machine, host, seen_at FROM seats WHERE "
+                                        + " AND ".join(where) + " ORDER BY account, machine FOR UPDATE",
+                                        params).fetchall()
+                    if machine and len({m for _, m, _, _ in rows}) > 1:
+                        raise ValueError(f"machine {machine!r} names {len({m for _, m, _, _ in rows})} machines; "
+                                         f"give more of its id (`intent admin seats`); nothing was freed")
+                    for a, m, h, seen in rows:
+                        conn.execute("DELETE FROM seats WHERE account = %s AND machine = %s", [a, m])
+                        conn.execute("INSERT INTO audit (at, machine, account, kind, detail) VALUES (%s, %s, %s, "
+                                     "'seat.revoked', %s)", [now, self.machine, a, json.dumps(
+                                         {"account": a, "machine": m, "host": h, "seen_at": seen.isoformat(),
+                                          "by": self.machine})])
+            except psycopg.Error as exc:
+                raise self._fail(self._translate(exc)) from None
+        return [{"account": a, "machine": m, "host": h, "seen_at": seen.isoformat()} for a, m, h, seen in rows]
 
     def seats(self, account: str | None = None) -> list[dict[str, Any]]:
         sql = ("SELECT s.account, s.machine, s.host, s.licence, s.taken_at, s.seen_at, sub.seats FROM seats s "
