@@ -135,9 +135,9 @@ def _round(tree: Path, homes: list[Path], what: str, seconds: float, env: dict, 
     # The server: each terminal's backend (measured by its worker: a backend exits with its client) plus
     # what the server's other processes (WAL writer, checkpointer, autovacuum...) spent meanwhile.
     server1 = _tree_cpu(server_pid) if server_pid else {}
-    server = backends + sum(max(server1[p] - c, 0.0) for p, c in server0.items() if p in server1)
-    return {"rate": rate, "client_ms": cpu / max(n, 1) * 1e3, "server_ms": server / max(n, 1) * 1e3,
-            "load": (load0 + os.getloadavg()[0]) / 2}
+    others = sum(max(server1[p] - c, 0.0) for p, c in server0.items() if p in server1)
+    return {"rate": rate, "client_ms": cpu / max(n, 1) * 1e3, "server_ms": (backends + others) / max(n, 1) * 1e3,
+            "backend_ms": backends / max(n, 1) * 1e3, "load": (load0 + os.getloadavg()[0]) / 2}
 
 
 def main() -> int:
@@ -207,6 +207,7 @@ def main() -> int:
                  ("metered consumes/s", "consume", "rate", "{:,.0f}"),
                  ("  client CPU ms per consume", "consume", "client_ms", "{:.3f}"),
                  ("  server CPU ms per consume", "consume", "server_ms", "{:.3f}"),
+                 ("    of which the terminals' backends", "consume", "backend_ms", "{:.3f}"),
                  ("  ceiling consumes/s (idle machine)", "consume", "ceiling", "{:,.0f}"),
                  ("  load average during consumes", "consume", "load", "{:.1f}")]
         for title, what, key, fmt in lines:
