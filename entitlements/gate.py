@@ -5,6 +5,10 @@ What a person may do is recomputed from signed tokens whenever they change (`sta
 whether one use fits is `decide.decide`; both are pure. This module gathers their inputs and does the
 writing: a consumption checks and writes in one ledger transaction (BEGIN IMMEDIATE), holding the usage
 record's lock, so concurrent terminals can never pass a limit and the two copies never disagree.
+On a fleet ledger that offers `consume_one`, the common case (the period's quota has room, no grant to
+split over) is one statement on the server instead (`_consume_fast`): the server checks the limit and
+counts under the counter's row lock, which is held only inside that statement; this home's record line
+travels with it and is written after the commit (a kill in between is completed from the server's copy).
 Free actions never wait for a write lock: what they write (the latest time seen, a denial's audit
 line) is written only when the lock is free at once, and skipped otherwise.
 """
@@ -22,7 +26,7 @@ from entitlements.catalog import Catalog, load_catalog
 from entitlements.decide import allocate, clock_denial, counts, decide
 from entitlements.decision import Decision
 from entitlements.errors import LicenceRefused, StoreError
-from entitlements.ledger import RECORD_HEAD, Ledger, SqliteLedger
+from entitlements.ledger import RECORD_HEAD, RECORD_PENDING, Ledger, SqliteLedger
 from entitlements.state import ROLLBACK_TOLERANCE, State, derive_state, iso
 from entitlements.store import Store
 from entitlements.usage_record import Replay, UsageRecord, owner_alive, owner_id
@@ -33,7 +37,16 @@ Clock = Callable[[], datetime]
 HIGH_WATER_EVERY = timedelta(minutes=10)  # how stale the recorded latest-seen time may get
 REFRESH_EVERY_S = 1.0  # poll the licence directory at most this often
 COUNTER_TTL_S = 0.25  # how long check() may reuse a counter read (consume() always reads afresh)
+SEAT_RECHECK_S = 600.0  # how often a terminal running on a seat licence asks the store whether it still holds it
 DENIAL_AUDIT_EVERY_S = 60.0  # the same denial is audited once a minute per process, not per check
+
+
+class _RecordBehind(Exception):
+    """The server's copy of this home's record head is ahead of the record: it was cut or rolled back."""
+
+    def __init__(self, replay: Replay) -> None:
+        super().__init__(replay.problem)
+        self.replay = replay
 
 
 def system_clock() -> datetime:
@@ -86,13 +99,85 @@ class StoreGate:
         now = self.clock()
         key = key or f"auto:{time.time_ns()}:{id(self)}"
         try:
+            if getattr(self.ledger, "consume_one", None) is not None:
+                decision = self._consume_fast(state, feature, qty, key, now, pending)
+                if decision is not None:
+                    return decision
             return self._consume(state, feature, qty, key, now, pending)
         finally:
             self._counters.clear()  # after the commit: later checks see this consumption
 
+    def _consume_fast(self, state: State, feature: str, qty: int, key: str, now: datetime,
+                      pending: bool) -> Decision | None:
+        """One round trip to a fleet server, or None for the full transaction (`_consume`), which handles
+        every other case: a retry, a denial, grants, a clock behind, refunds owed, a record to repair.
+
+        Order: under this home's record lock (which no other terminal shares), decide on the record's
+        count, hash the record line, then one statement on the server checks the server's count against
+        the limit, counts, writes the usage row, the audit line, the latest-seen time, the record's
+        sealed head and the line itself, and commits; only then is the line appended here. The server's
+        counter row is locked from the statement's last write to its commit, not across this process's
+        file writes. A kill after the commit leaves the server one entry ahead with the line in hand:
+        the next gate of this home writes it (`_against_store`), and a reservation whose process is gone
+        is then given back on both sides as always, so the ledger still equals what was delivered."""
+        with self._lock, self.record.locked() as replay:
+            if not replay.ok or state.metering_off or key in replay.uses:
+                return None
+            if replay.high and now < replay.high - ROLLBACK_TOLERANCE:
+                return None
+            if replay.owners and any(not owner_alive(o) for o in replay.owners.values()):
+                return None  # refunds owed first
+            decision = decide(self.catalog, state, feature, qty, replay.used_of, now)
+            if not decision.allowed or decision.grants or decision.period is None:
+                return None
+            entry = {"op": "use", "key": key, "feature": feature, "parts": [[decision.period, qty]]}
+            if pending:
+                entry["owner"] = owner_id()
+            prepared = self.record.prepare(replay, [entry], now)
+            status, used, stored = self.ledger.consume_one(
+                key=key, feature=feature, period=decision.period, qty=qty, limit=decision.limit, now=now,
+                kind="reserved" if pending else "consumed", head=prepared.sealed_head(), line=prepared.line,
+                floor=now + ROLLBACK_TOLERANCE)
+            if status != "ok":
+                return None  # nothing was written: the full transaction decides (and says why)
+            checked = self.record.check_store_head(replay, stored)
+            try:
+                if not checked.ok:
+                    raise _RecordBehind(checked)
+                self.record.write(replay, prepared)
+            except (OSError, _RecordBehind) as exc:
+                # Counted on the server, not here: give it back there, so nothing undelivered stays counted,
+                # and take back the head it was sent with (a cut record keeps the head that exposed it).
+                self._give_back(key, feature, now, stored if isinstance(exc, _RecordBehind) else replay.sealed_head())
+                if isinstance(exc, OSError):
+                    raise
+                self.record.distrust(checked)  # until the files change again, as a fresh read would say
+                return decide(self.catalog, self._with_record_problem(state, checked), feature, qty,
+                              replay.used_of, now)
+            remaining = None if decision.limit is None else max(decision.limit - used, 0)
+            return decision.model_copy(update={"used": used, "remaining": remaining})
+
+    def _give_back(self, key: str, feature: str, now: datetime, head: str) -> None:
+        with self.ledger.transaction() as tx:
+            tx.set_meta(RECORD_HEAD, head)
+            tx.set_meta(RECORD_PENDING, "")
+            given = tx.refund(key, now)
+            if given:
+                tx.audit("refunded", {"feature": feature, "key": key, "qty": sum(q for _, _, q in given),
+                                      "why": "this terminal's usage record could not take the use"}, now)
+
+    def _against_store(self, replay: Replay, get_meta) -> Replay:
+        """The record checked against the store's copy of its head (caller holds the record's lock): first
+        completed with the line a killed fleet consumption committed but never wrote here, if that is
+        all that is missing."""
+        head = get_meta(RECORD_HEAD)
+        if self.record.one_behind(replay, head):
+            replay = self.record.complete(replay, head, get_meta(RECORD_PENDING))
+        return self.record.check_store_head(replay, head)
+
     def _consume(self, state: State, feature: str, qty: int, key: str, now: datetime, pending: bool) -> Decision:
         with self._lock, self.ledger.transaction() as tx, self.record.locked() as replay:
-            replay = self.record.check_store_head(replay, tx.get_meta(RECORD_HEAD))
+            replay = self._against_store(replay, tx.get_meta)
             replay = self._recover(tx, replay, now)
             if key in replay.uses or tx.has_key(key):
                 # A retry of a consumption already made: report it, count nothing twice.
@@ -172,7 +257,7 @@ class StoreGate:
             with self._lock, self.ledger.transaction(blocking=False) as tx, \
                     self.record.locked(blocking=False) as replay:
                 if replay is not None:
-                    self._recover(tx, self.record.check_store_head(replay, tx.get_meta(RECORD_HEAD)), self.clock())
+                    self._recover(tx, self._against_store(replay, tx.get_meta), self.clock())
         except (StoreError, sqlite3.Error, OSError):
             pass
         finally:
@@ -241,8 +326,11 @@ class StoreGate:
         with self._lock:
             replay = self.record.replay()
             alive = getattr(self.ledger, "alive", None)  # a fleet server: re-derive when it goes or comes back
+            # A seat is checked again every SEAT_RECHECK_S (an administrator may have revoked it; the check
+            # also tells the server this seat is still in use).
+            seat_round = int(mono // SEAT_RECHECK_S) if self._state is not None and self._state.seats else 0
             stamp = (wallet.stamp(self.home), replay.status, len(replay.licences), len(replay.grants),
-                     replay.opened_at, alive() if alive else True)
+                     replay.opened_at, alive() if alive else True, seat_round)
             self._polled = mono
             if self._state is None or stamp != self._stamp:
                 self._trusted = None
@@ -271,8 +359,13 @@ class StoreGate:
         replay = self.record.replay()
         if ok:
             try:
-                replay = self.record.check_store_head(replay, self.ledger.get_meta(RECORD_HEAD))
-            except StoreError:
+                head = self.ledger.get_meta(RECORD_HEAD)
+                if self.record.one_behind(replay, head):
+                    with self.record.locked() as fresh:  # a killed fleet consumption's line: write it now
+                        replay = self._against_store(fresh, self.ledger.get_meta)
+                else:
+                    replay = self.record.check_store_head(replay, head)
+            except (StoreError, OSError):
                 pass
         high = max(filter(None, [self.ledger.high_water() if ok else None, replay.high]),
                    default=None)
@@ -302,6 +395,13 @@ class StoreGate:
             if isinstance(grant, GrantClaims):
                 grants.append(grant)
         self._bind(claims.sub if claims is not None else (grants[0].sub if grants else None))
+        pin = getattr(self.ledger, "pin", None)
+        if pin is not None:
+            pin(claims)
+        if claims is not None and claims.store_host:
+            store_problem = self._store_problem(claims)
+            if store_problem:
+                claims, problem = None, store_problem
         if claims is not None and claims.seats is not None:
             seat_problem = self._seat_problem(claims)
             if seat_problem:
@@ -317,6 +417,16 @@ class StoreGate:
         bind = getattr(self.ledger, "bind", None)
         if bind is not None:
             bind(account)
+
+    def _store_problem(self, claims) -> str | None:
+        """A licence bound to a fleet store applies only through a verified connection to that store."""
+        if getattr(self.ledger, "pinned_host", None) != claims.store_host:
+            return (f"this {claims.plan} licence for {claims.sub} is bound to the fleet store at {claims.store_host}: "
+                    f"it applies only with INTENT_STORE_URL (or url in [store] of config.toml) naming that server")
+        err = self.ledger.problem()
+        if err is not None:
+            return f"this {claims.plan} licence for {claims.sub} is not applied until its fleet store answers: {err.message}"
+        return None
 
     def _seat_problem(self, claims) -> str | None:
         """A licence with seats applies only on a terminal that holds one (fail closed when unsure), and

@@ -22,6 +22,7 @@ from entitlements.store import Store
 COUNTER_SQL = "SELECT used FROM counters WHERE feature = ? AND period = ?"
 HIGH_WATER = "clock_high_water"
 RECORD_HEAD = "usage_record_head"
+RECORD_PENDING = "usage_record_pending"  # a fleet's copy of the record line sent with the last use
 
 
 def _at(now: datetime) -> str:

@@ -56,6 +56,12 @@ class LicenceClaims(Claims):
     # features are pooled across those seats (the pool is limit x seats, shared by the licence's terminals).
     seats: int | None = Field(default=None, ge=1, le=100_000)
     pooled: list[str] = Field(default_factory=list)
+    # The fleet store this licence is bound to: its host name and the CA (PEM) that signed its TLS
+    # certificate. A bound licence applies only through a connection to that host whose certificate
+    # that CA signed (sslmode=verify-full), so pointing a terminal at a PostgreSQL of one's own gets
+    # nothing. None: any store the terminal is given (the URL is then trusted as configured).
+    store_host: str | None = Field(default=None, min_length=1, max_length=253)
+    store_ca: str | None = Field(default=None, min_length=1, max_length=20_000)
 
 
 class GrantClaims(Claims):
@@ -83,7 +89,8 @@ def _sign(private_key, claims: Claims) -> str:
 
 def issue_licence(private_key, plan: str, days: float, subject: str = "licensee", now: datetime | None = None,
                   status: Status = "active", grace_days: int = 7, catalog=None, seats: int | None = None,
-                  pooled: list[str] | None = None) -> str:
+                  pooled: list[str] | None = None, store_host: str | None = None,
+                  store_ca: str | None = None) -> str:
     """Vendor side: sign a licence for `plan` with the catalog's feature snapshot for that plan."""
     from entitlements.catalog import load_catalog
 
@@ -98,13 +105,29 @@ def issue_licence(private_key, plan: str, days: float, subject: str = "licensee"
         raise ValueError(f"--seats must be between 1 and 100,000 (got {seats})")
     if pooled and seats is None:
         raise ValueError("a pooled feature is shared across seats: give --seats too")
+    if (store_host is None) != (store_ca is None):
+        raise ValueError("binding a licence to a fleet store takes both --store-host and --store-ca")
+    if store_ca is not None:
+        _check_ca(store_ca)
     now = now or datetime.now(timezone.utc)
     claims = LicenceClaims(
         jti=uuid.uuid4().hex, sub=subject, iat=now, nbf=now, exp=now + timedelta(days=days), plan=plan,
         status=status, grace_days=grace_days, all_features=spec.all_features, features=dict(spec.features),
-        seats=seats, pooled=pooled,
+        seats=seats, pooled=pooled, store_host=store_host, store_ca=store_ca,
     )
     return _sign(private_key, claims)
+
+
+def _check_ca(pem: str) -> None:
+    from cryptography import x509
+
+    try:
+        certs = x509.load_pem_x509_certificates(pem.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        raise ValueError("--store-ca must be a PEM file of the CA certificate that signed the store's "
+                         "TLS certificate") from None
+    if not certs:
+        raise ValueError("--store-ca holds no certificate")
 
 
 def issue_grant(private_key, feature: str, qty: int, days: float, subject: str = "licensee",

@@ -19,6 +19,14 @@ append in turn. A line is one write(); a process killed mid-write leaves at most
 without its newline, which was never acknowledged and is ignored (and cut off by the next append).
 No fsync: a killed process loses nothing the kernel has; a power cut may lose the last lines, as it
 may lose the store's last transactions (synchronous=NORMAL).
+
+The head file is overwritten in place (one fixed-width pwrite, no temporary file, no rename, no fsync):
+a rename or an fsync costs milliseconds on a busy ext4 and bought nothing here. Neither is what resists
+the owner: the owner can write any file in their home, so rolling the pair back to an older copy is
+caught by the store's copy of the head (check_store_head; on a fleet that copy is on the server, out of
+the owner's reach), and cutting lines is caught by the seal. fsync only orders against a power cut, and
+syncing the head alone would make it the one file that survives ahead of an unsynced chain. A reader
+that sees the head mid-write (or between a writer's two writes) reads again under the lock.
 """
 from __future__ import annotations
 
@@ -28,6 +36,8 @@ import json
 import os
 import secrets
 import socket
+import stat
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -39,6 +49,7 @@ HEAD_FILE = "usage.head"
 CHAIN_KEY = b"intent-terminal/usage-record/v1"
 HEAD_KEY = b"intent-terminal/usage-record-head/v1"
 GENESIS = "0" * 32
+HEAD_WIDTH = 12  # digits of the entry count in the head file (fixed, so it is overwritten in place)
 
 
 def record_path(home: Path) -> Path:
@@ -94,6 +105,23 @@ def owner_alive(owner: str) -> bool:
     except PermissionError:
         pass
     return start == "?" or _start_time(pid) in (start, "?")
+
+
+@dataclass
+class Prepared:
+    """Lines hashed for appending after a replay: the bytes, (body, hash) per entry, the new n and head."""
+
+    data: bytes
+    bodies: list[tuple[dict[str, Any], str]]
+    n: int
+    head: str
+
+    @property
+    def line(self) -> str:
+        return self.data.decode("ascii")
+
+    def sealed_head(self) -> str:
+        return f"{self.n}:{seal(self.n, self.head)}"
 
 
 @dataclass
@@ -174,12 +202,18 @@ class UsageRecord:
         self.path = record_path(home)
         self.head_path = head_path(home)
         self._replay: Replay | None = None
+        self._holder: int | None = None  # the thread holding `locked` (whose reads need no second look)
+        # The hot path (one consumption: lock, stat, append, head) names its files as strings, and
+        # checks licences/ with one lstat once it has been made private (see `locked`).
+        self._dir, self._chain, self._head = str(self.path.parent), str(self.path), str(self.head_path)
+        self._lock_name = str(self.path.with_name(RECORD_FILE + ".lock"))
+        self._dir_seen: tuple[int, int] | None = None  # (st_dev, st_ino) of licences/ as private_dir left it
 
     # ---- reading ---------------------------------------------------------------------------------
     def _stat(self) -> tuple | None:
         try:
-            st = os.stat(self.path, follow_symlinks=False)
-            head = os.stat(self.head_path, follow_symlinks=False)
+            st = os.stat(self._chain, follow_symlinks=False)
+            head = os.stat(self._head, follow_symlinks=False)
         except FileNotFoundError:
             return ("missing",) if not self.path.exists() else ("nohead",)
         except OSError:
@@ -192,7 +226,27 @@ class UsageRecord:
         if cached is not None and cached.stamp == stamp and stamp is not None:
             return cached
         self._replay = self._read(stamp, cached)
+        if self._replay.status == "broken" and self._holder != threading.get_ident() and stamp != ("missing",):
+            # Unlocked, a reader can see the chain before a writer's last line and the head after it (or
+            # a head mid-write): look again while no writer can be in between before calling it broken.
+            with self._shared():
+                stamp = self._stat()
+                self._replay = self._read(stamp, None)
         return self._replay
+
+    @contextmanager
+    def _shared(self) -> Iterator[None]:
+        lock = self.path.with_name(RECORD_FILE + ".lock")
+        try:
+            fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            yield
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            yield
+        finally:
+            os.close(fd)
 
     def _read(self, stamp, cached: Replay | None) -> Replay:
         if stamp == ("missing",):
@@ -277,28 +331,36 @@ class UsageRecord:
                           problem=f"the usage record {self.path} is older than the store's copy of it (entries were cut off or replaced)")
         return replay
 
+    def distrust(self, broken: Replay) -> None:
+        """Keep a verdict found against the store (e.g. by check_store_head) as this record's cached
+        replay, so later reads of the same files say it too."""
+        if not broken.ok and broken.stamp == self._stat():
+            self._replay = broken
+
     # ---- writing ---------------------------------------------------------------------------------
     @contextmanager
     def locked(self, blocking: bool = True) -> Iterator[Replay | None]:
         """Hold the record's lock (a sibling .lock file, so replacing the record cannot dodge it); yields
         the fresh replay, or None when `blocking` is False and another process holds it."""
-        from intents.safe_files import private_dir
-
-        private_dir(self.path.parent)  # licences/: a real 0700 directory, never a link to one elsewhere
-        lock = self.path.with_name(RECORD_FILE + ".lock")
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        self._private_dir()  # licences/: a real 0700 directory, never a link to one elsewhere
+        fd = os.open(self._lock_name, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
             except BlockingIOError:
                 yield None
                 return
-            yield self.replay()
+            self._holder = threading.get_ident()
+            try:
+                yield self.replay()
+            finally:
+                self._holder = None
         finally:
             os.close(fd)  # releases the flock
 
-    def append(self, replay: Replay, entries: list[dict[str, Any]], now: datetime) -> Replay:
-        """Append entries to a verified replay (caller holds `locked`); returns the new replay."""
+    def prepare(self, replay: Replay, entries: list[dict[str, Any]], now: datetime) -> "Prepared":
+        """The lines `entries` would append to `replay`, hashed and sealed but not written: a fleet
+        consumption sends them to the server with the use (see `complete`), then writes them."""
         lines, bodies, n, head = [], [], replay.n, replay.head
         for fields in entries:
             body = {"n": n + 1, "prev": head, "at": _iso(fields.pop("at", now)), **fields}
@@ -306,8 +368,33 @@ class UsageRecord:
             lines.append(json.dumps({**body, "h": h}, sort_keys=True, separators=(",", ":")) + "\n")
             bodies.append((body, h))
             n, head = n + 1, h
-        data = "".join(lines).encode("ascii")
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        return Prepared("".join(lines).encode("ascii"), bodies, n, head)
+
+    def _private_dir(self) -> None:
+        """safe_files.private_dir on licences/, unless it is still the very directory that call left
+        (same device and inode, a directory, owner-only): then one lstat is the whole check."""
+        try:
+            st = os.lstat(self._dir)
+            if (self._dir_seen == (st.st_dev, st.st_ino) and stat.S_ISDIR(st.st_mode)
+                    and not stat.S_IMODE(st.st_mode) & 0o077):
+                return
+        except OSError:
+            pass
+        from intents.safe_files import private_dir
+
+        private_dir(self.path.parent)
+        st = os.lstat(self._dir)
+        self._dir_seen = (st.st_dev, st.st_ino)
+
+    def append(self, replay: Replay, entries: list[dict[str, Any]], now: datetime) -> Replay:
+        """Append entries to a verified replay (caller holds `locked`); returns the new replay."""
+        return self.write(replay, self.prepare(replay, entries, now))
+
+    def write(self, replay: Replay, prepared: "Prepared") -> Replay:
+        """Write prepared lines after `replay` (caller holds `locked`, and nothing was appended since
+        `prepare`); returns the new replay."""
+        data, bodies, n, head = prepared.data, prepared.bodies, prepared.n, prepared.head
+        fd = os.open(self._chain, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         try:
             if os.fstat(fd).st_size != replay.size:
                 os.ftruncate(fd, replay.size)  # a torn line a killed process left: never acknowledged
@@ -326,9 +413,61 @@ class UsageRecord:
         return replay
 
     def _write_head(self, n: int, h: str) -> None:
-        from intents.safe_files import write_atomic
+        """Overwrite the head in place: one write of a fixed width (n zero-padded), so the file never
+        shrinks and a reader sees the old head or the new one (see the module's docstring on why no
+        rename and no fsync). A link, or anything but a regular file, is refused, never followed."""
+        from intents.safe_files import UnsafePath
 
-        write_atomic(self.head_path, f"{n} {seal(n, h)}\n", encoding="ascii")  # random O_EXCL temp name
+        text = f"{n:0{HEAD_WIDTH}d} {seal(n, h)}\n".encode("ascii")
+        try:
+            fd = os.open(self._head, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                         0o600)
+        except OSError as exc:
+            if os.path.islink(self.head_path):
+                raise UnsafePath(self.head_path, "it is a symbolic link; the terminal never writes through links") \
+                    from None
+            raise exc
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise UnsafePath(self.head_path, "it is not a regular file")
+            os.pwrite(fd, text, 0)
+            if st.st_size > len(text):
+                os.ftruncate(fd, len(text))  # a head from before the fixed width, or one edited by hand
+        finally:
+            os.close(fd)
+
+    def one_behind(self, replay: Replay, store_head: str | None) -> bool:
+        """Whether the store's copy of the head names the entry after this record's last: a fleet
+        consumption that committed on the server and was killed before writing its line here."""
+        if not replay.ok or not store_head:
+            return False
+        try:
+            return int(store_head.split(":")[0]) == replay.n + 1
+        except ValueError:
+            return False
+
+    def complete(self, replay: Replay, store_head: str | None, pending: str | None) -> Replay:
+        """Write the line a killed consumption committed on the server but never wrote here (caller holds
+        `locked`). Only a use, exactly the next entry of this chain, whose seal is the store's head: the
+        record then says what the server counted, and the refund-on-restart protocol takes it from there
+        (a reservation whose process is gone is given back on both sides). Anything else is left for
+        check_store_head to call a cut record."""
+        if not pending or not self.one_behind(replay, store_head):
+            return replay
+        try:
+            n_text, sealed = store_head.split(":")
+            entry = json.loads(pending)
+            h = entry.pop("h")
+            ok = (isinstance(entry, dict) and entry.get("op") == "use" and entry.get("n") == replay.n + 1
+                  and int(n_text) == replay.n + 1 and entry.get("prev") == replay.head and _digest(entry) == h
+                  and seal(replay.n + 1, h) == sealed)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return replay
+        if not ok:
+            return replay
+        line = json.dumps({**entry, "h": h}, sort_keys=True, separators=(",", ":")) + "\n"
+        return self.write(replay, Prepared(line.encode("ascii"), [(entry, h)], replay.n + 1, h))
 
     def start(self, now: datetime, restarted: bool) -> Replay:
         """Begin a new record (caller holds `locked`). A broken one is kept aside, never trusted again."""

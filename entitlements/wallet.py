@@ -162,6 +162,8 @@ def activate(home: Path, token: str, trusted: dict, now: datetime, store=None, c
                     f"this {claims.plan} licence for {claims.sub} (issued {iso(claims.iat)}) was replaced by a "
                     f"newer licence issued {iso(newer)}; a replaced licence cannot be activated again",
                     reason="superseded", superseded_by_issued_at=iso(newer))
+        if isinstance(claims, LicenceClaims) and hasattr(ledger, "pin"):
+            ledger.pin(claims)  # a licence bound to a fleet store talks only to that store (TLS verify-full)
         evidence = _evidence(home, ledger)
         if isinstance(claims, LicenceClaims) and claims.seats is not None and hasattr(ledger, "seat_held"):
             # A fleet licence takes one of its seats first: a refusal (all in use) keeps nothing here.
@@ -202,14 +204,16 @@ def _bind(record, tx, claims, now: datetime, evidence: bool, catalog=None, share
     cannot reset: nothing is carried (carrying would burn the whole licence's quota for every terminal).
     """
     from entitlements.catalog import load_catalog
-    from entitlements.ledger import RECORD_HEAD
+    from entitlements.ledger import RECORD_HEAD, RECORD_PENDING
     from entitlements.licence import LicenceClaims
     from entitlements.periods import period_of
 
     catalog = catalog or load_catalog()
     with record.locked() as replay:
         if tx is not None:
-            replay = record.check_store_head(replay, tx.get_meta(RECORD_HEAD))
+            head = tx.get_meta(RECORD_HEAD)
+            replay = record.complete(replay, head, tx.get_meta(RECORD_PENDING))  # a killed fleet use's line
+            replay = record.check_store_head(replay, head)
         if not replay.ok:
             replay = record.start(now, restarted=evidence or replay.status == "broken")
         entries: list[dict] = []

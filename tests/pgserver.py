@@ -50,8 +50,61 @@ def unavailable_reason() -> str | None:
     return None
 
 
+def make_ca_and_cert(folder: Path, host: str = "localhost") -> tuple[Path, Path, Path]:
+    """A throwaway CA and a server certificate it signs for `host` (and 127.0.0.1): (ca.pem, server.crt,
+    server.key), as a fleet's administrator would have; the key is 0600."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"test fleet CA {folder.name}")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+          .not_valid_after(now + datetime.timedelta(days=2))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
+                                       data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                       crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(host),
+                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    folder.mkdir(parents=True, exist_ok=True)
+    ca_path, crt_path, key_path = folder / "ca.pem", folder / "server.crt", folder / "server.key"
+    ca_path.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    crt_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    os.chmod(key_path, 0o600)
+    return ca_path, crt_path, key_path
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 class PgServer:
-    def __init__(self) -> None:
+    """tls=True: also listens on 127.0.0.1 (a free port) with TLS only, its certificate signed by a CA of
+    its own (`self.ca`), as a fleet's server on the network; the unix socket stays for the tests' admin."""
+
+    def __init__(self, tls: bool = False) -> None:
+        self.tls = tls
+        self.ca: Path | None = None
         self.bin = bindir()
         self.base = Path(tempfile.mkdtemp(prefix="intent-pg-"))
         os.chmod(self.base, 0o755)
@@ -81,13 +134,22 @@ class PgServer:
         # The superuser over the socket without a password (the tests' own admin connection); every other
         # role must give its password, so wrong credentials are refused as on a real server.
         hba = self.data / "pg_hba.conf"
-        hba.write_text("local all postgres trust\nlocal all all scram-sha-256\n")
+        lines = "local all postgres trust\nlocal all all scram-sha-256\n"
+        if self.tls:
+            self.port = _free_port()
+            self.ca, crt, key = make_ca_and_cert(self.base / "tls")
+            self._own(crt, key)
+            lines += "hostssl all all 127.0.0.1/32 scram-sha-256\n"
+        hba.write_text(lines)
         self._own(hba)
 
     def start(self) -> None:
+        tls = (["-c", "ssl=on", "-c", f"ssl_cert_file={self.base / 'tls' / 'server.crt'}",
+                "-c", f"ssl_key_file={self.base / 'tls' / 'server.key'}"] if self.tls else [])
         self.proc = subprocess.Popen(
-            _as_server_user([str(self.bin / "postgres"), "-D", str(self.data), "-k", str(self.sock),
-                             "-c", "listen_addresses=", "-p", str(self.port), "-c", "fsync=off",
+            _as_server_user([str(self.bin / "postgres"), "-D", str(self.data), "-k", str(self.sock), *tls,
+                             "-c", f"listen_addresses={'127.0.0.1' if self.tls else ''}",
+                             "-p", str(self.port), "-c", "fsync=off",
                              "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
                              "-c", "max_connections=100", "-c", "shared_buffers=32MB"]),
             stdout=subprocess.DEVNULL, stderr=open(self.log, "ab"), start_new_session=True)
@@ -117,6 +179,10 @@ class PgServer:
     def url(self, db: str = "postgres", user: str = SUPERUSER, password: str | None = None) -> str:
         auth = user + (f":{password}" if password else "")
         return f"postgresql://{auth}@/{db}?host={self.sock}&port={self.port}"
+
+    def tcp_url(self, db: str, user: str, password: str, host: str = "localhost") -> str:
+        """A terminal's URL over TCP (TLS); the CA is not named: a bound licence supplies it."""
+        return f"postgresql://{user}:{password}@{host}:{self.port}/{db}"
 
     def sql(self, statement: str, db: str = "postgres", params=None):
         import psycopg

@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -32,6 +32,10 @@ CONNECT_TIMEOUT_S = 3  # libpq's connect_timeout (whole seconds; 2 is its minimu
 STATEMENT_TIMEOUT_MS = 5000  # a slow server: the statement is cancelled, the action refused
 RETRY_S = 1.0  # after a failure, how long problem() keeps reporting it before trying again
 FIX = "see the README, 'Running a fleet'"
+CONSUME_NAME = b"intent_consume_v1"
+CONSUME_SQL = ("SELECT status, used, stored_head FROM intent_consume($1::text, $2::text, $3::text, $4::text, "
+               "$5::text, $6::integer, $7::integer, $8::timestamptz, $9::text, $10::text, $11::text, $12::text, "
+               "$13::text)")
 
 
 class StoreUnavailable(StoreError):
@@ -233,13 +237,67 @@ class PgLedger:
         self._error: StoreError | None = None
         self._failed_at = 0.0
         self._pinged = 0.0
+        self._prepared = None  # the connection intent_consume is prepared on
+        self._pin: tuple[str, str] | None = None  # (host, CA PEM) a bound licence names (see `pin`)
 
     def bind(self, account: str | None) -> None:
         self.account = account or ""
 
+    def pin(self, claims) -> None:
+        """Connect only as the licence says (its store_host and store_ca; None for an unbound licence).
+        A change drops the connection: the next call reconnects with TLS verify-full against the
+        licence's CA, to that host only, whatever the URL's own ssl settings say."""
+        host, ca = getattr(claims, "store_host", None), getattr(claims, "store_ca", None)
+        pin = (host, ca) if host and ca else None
+        with self._lock:
+            if pin == self._pin:
+                return
+            self._pin = pin
+            self._error = None
+            self.close()
+
+    @property
+    def pinned_host(self) -> str | None:
+        return self._pin[0] if self._pin else None
+
+    def _pinned_options(self) -> dict[str, str]:
+        """libpq options that hold a connection to the licence's store (empty when not bound)."""
+        if self._pin is None:
+            return {}
+        from psycopg.conninfo import conninfo_to_dict
+
+        host, ca = self._pin
+        try:
+            named = str(conninfo_to_dict(self.url).get("host") or "")
+        except Exception:  # noqa: BLE001 - a URL libpq cannot read is refused below like any other
+            named = ""
+        if named != host:
+            raise StoreError(
+                f"this terminal's licence is bound to the fleet store at {host}, but INTENT_STORE_URL (or url in "
+                f"[store] of config.toml) names {named or 'no host'}; point it at {host}", where=self.where,
+                fix=f"INTENT_STORE_URL=postgresql://USER@{host}/DB")
+        return {"sslmode": "verify-full", "sslrootcert": self._ca_file(ca)}
+
+    def _ca_file(self, pem: str) -> str:
+        """The licence's CA as a file libpq can read (in this home's licences/, rewritten if changed)."""
+        import hashlib
+
+        from intents.safe_files import private_dir, write_atomic
+
+        folder = private_dir(self.home / "licences")
+        path = folder / f"store-ca-{hashlib.sha256(pem.encode()).hexdigest()[:16]}.pem"
+        try:
+            same = path.read_text(encoding="ascii") == pem
+        except (OSError, UnicodeDecodeError):
+            same = False
+        if not same:
+            write_atomic(path, pem, encoding="ascii")
+        return str(path)
+
     # ---- connection --------------------------------------------------------------------------------
     def _connect(self):
-        if self._conn is not None and not self._conn.closed and not self._conn.broken:
+        if self._conn is not None and not self._conn.closed and not self._conn.broken \
+                and self._conn.pgconn.status == 0:  # CONNECTION_OK (also after libpq calls psycopg never saw)
             return self._conn
         if self._error is not None and time.monotonic() - self._failed_at < RETRY_S:
             raise self._error
@@ -248,9 +306,13 @@ class PgLedger:
         except ImportError:
             raise _install_hint() from None
         try:
+            pinned = self._pinned_options()
+        except (StoreError, OSError) as err:
+            raise self._fail(err if isinstance(err, StoreError) else StoreError(str(err))) from None
+        try:
             conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
                                    application_name="intent-terminal",
-                                   options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}")
+                                   options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}", **pinned)
         except psycopg.Error as exc:
             raise self._fail(self._translate(exc)) from None
         try:
@@ -309,6 +371,11 @@ class PgLedger:
         if "database" in low and "does not exist" in low:
             return StoreError(f"the fleet store {self.where}: {text}; create it (createdb -O ROLE DBNAME); {FIX}",
                               where=self.where)
+        if self._pin is not None and ("certificate" in low or "ssl" in low or "server does not support" in low):
+            return StoreUnavailable(
+                f"the server at {self.where} did not prove it is the fleet store this terminal's licence is bound "
+                f"to ({self._pin[0]}, with a certificate signed by the licence's CA): {text}; the licence's "
+                f"features are not applied until it does", where=self.where, kind_detail="store_identity")
         if isinstance(exc, psycopg.errors.QueryCanceled):
             return StoreUnavailable(
                 f"the fleet store {self.where} did not answer within {STATEMENT_TIMEOUT_MS / 1000:g} s; metered and "
@@ -372,6 +439,53 @@ class PgLedger:
         except StoreError:
             return False
 
+    def consume_one(self, *, key: str, feature: str, period: str, qty: int, limit: int | None, now: datetime,
+                    kind: str, head: str, line: str, floor: datetime) -> tuple[str, int | None, str | None]:
+        """One metered use in one round trip (schema m002's intent_consume): (status, used after, the
+        record head the server had). Status 'ok' means counted and committed; anything else means
+        nothing was written.
+
+        The hot path of a fleet, so it skips psycopg's cursor layer: a statement prepared once per
+        connection, run with libpq's exec_prepared on the kept connection (psycopg's documented `pgconn`;
+        text parameters, one round trip). Errors become psycopg's exceptions and then the same
+        StoreErrors as everywhere else; statement_timeout bounds it like any other statement."""
+        import psycopg
+        from psycopg import pq
+
+        at = _utc(now).isoformat(timespec="microseconds")
+        params = [self.machine, self.account, key, feature, period, str(qty),
+                  None if limit is None else str(limit), at, kind, head, line, at,
+                  _utc(floor).isoformat(timespec="microseconds")]
+        args = [None if p is None else p.encode() for p in params]
+        with self._lock:
+            conn = self._connect()
+            pgconn = conn.pgconn
+            try:
+                if self._prepared is not conn:
+                    self._check(pgconn.prepare(CONSUME_NAME, CONSUME_SQL.encode(), None))
+                    self._prepared = conn
+                res = self._check(pgconn.exec_prepared(CONSUME_NAME, args))
+                status, used, stored = (res.get_value(0, 0), res.get_value(0, 1), res.get_value(0, 2))
+            except psycopg.Error as exc:
+                if getattr(exc, "sqlstate", None) == schema.OVER_LIMIT:
+                    return "over", None, None
+                err = self._translate(exc)
+                if pgconn.status != pq.ConnStatus.OK or isinstance(err, StoreUnavailable):
+                    self._fail(err)
+                raise err from None
+        return status.decode(), None if used is None else int(used), None if stored is None else stored.decode()
+
+    @staticmethod
+    def _check(res):
+        import psycopg
+        from psycopg import pq
+
+        if res.status in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK):
+            return res
+        if res.status == pq.ExecStatus.FATAL_ERROR:
+            raise psycopg.errors.error_from_result(res, encoding="utf-8")
+        raise psycopg.OperationalError(f"unexpected result from the fleet store ({res.status!r})")
+
     def used(self, feature: str, period: str) -> int:
         rows = self._read("SELECT used FROM counters WHERE account = %s AND feature = %s AND period = %s",
                           [self.account, feature, period])
@@ -402,7 +516,56 @@ class PgLedger:
             return []
 
     def seat_held(self, account: str) -> bool:
-        return bool(self._read("SELECT 1 FROM seats WHERE account = %s AND machine = %s", [account, self.machine]))
+        """Whether this machine holds a seat of `account`; marks it seen (written at most once an hour,
+        in the same round trip) so an administrator can tell a seat in use from one left behind."""
+        now = datetime.now(timezone.utc)
+        rows = self._read(
+            "WITH touched AS (UPDATE seats SET seen_at = %(now)s WHERE account = %(a)s AND machine = %(m)s "
+            "AND seen_at < %(now)s - interval '1 hour' RETURNING 1) "
+            "SELECT EXISTS (SELECT 1 FROM touched) OR EXISTS (SELECT 1 FROM seats WHERE account = %(a)s AND "
+            "machine = %(m)s)", {"now": now, "a": account, "m": self.machine})
+        return bool(rows and rows[0][0])
+
+    def revoke_seats(self, *, machine: str | None = None, unseen_days: float | None = None,
+                     account: str | None = None, now: datetime | None = None) -> list[dict[str, Any]]:
+        """An administrator frees seats: one machine's (a prefix of its id, as `intent admin seats` shows
+        it, if that names one machine), or every seat not seen for `unseen_days`. The terminal that
+        held one loses the licence's features at its next check (it may take a seat again if one is
+        free). Returns the seats freed; each is audited as seat.revoked."""
+        import psycopg
+
+        now = now or datetime.now(timezone.utc)
+        where, params = [], {}
+        if machine:
+            where.append("left(machine, %(n)s) = %(m)s")
+            params.update(n=len(machine), m=machine)
+        if unseen_days is not None:
+            where.append("seen_at < %(cut)s")
+            params["cut"] = now - timedelta(days=unseen_days)
+        if account:
+            where.append("account = %(a)s")
+            params["a"] = account
+        if not where:
+            raise ValueError("name a machine or a number of days")
+        with self._lock:
+            conn = self._connect()
+            try:
+                with conn.transaction():
+                    rows = conn.execute("SELECT account, machine, host, seen_at FROM seats WHERE "
+                                        + " AND ".join(where) + " ORDER BY account, machine FOR UPDATE",
+                                        params).fetchall()
+                    if machine and len({m for _, m, _, _ in rows}) > 1:
+                        raise ValueError(f"machine {machine!r} names {len({m for _, m, _, _ in rows})} machines; "
+                                         f"give more of its id (`intent admin seats`); nothing was freed")
+                    for a, m, h, seen in rows:
+                        conn.execute("DELETE FROM seats WHERE account = %s AND machine = %s", [a, m])
+                        conn.execute("INSERT INTO audit (at, machine, account, kind, detail) VALUES (%s, %s, %s, "
+                                     "'seat.revoked', %s)", [now, self.machine, a, json.dumps(
+                                         {"account": a, "machine": m, "host": h, "seen_at": seen.isoformat(),
+                                          "by": self.machine})])
+            except psycopg.Error as exc:
+                raise self._fail(self._translate(exc)) from None
+        return [{"account": a, "machine": m, "host": h, "seen_at": seen.isoformat()} for a, m, h, seen in rows]
 
     def seats(self, account: str | None = None) -> list[dict[str, Any]]:
         sql = ("SELECT s.account, s.machine, s.host, s.licence, s.taken_at, s.seen_at, sub.seats FROM seats s "

@@ -2,7 +2,8 @@
 
 They sign with a private key the vendor keeps; a terminal trusts the matching public key when it is
 pinned in the package or placed in the trust directory (INTENT_TRUST_DIR).
-Fleet tools (the store named by INTENT_STORE_URL, or this home's local store): `intent admin seats`,
+Fleet tools (the store named by INTENT_STORE_URL, or this home's local store): `intent admin seats
+[--revoke MACHINE | --unseen-days N]`,
 `intent admin usage [--since DATE] [--json]` (CloudEvents, one a line), `intent admin migrate`.
 """
 from __future__ import annotations
@@ -30,6 +31,10 @@ def register(sub) -> None:
     i.add_argument("--seats", type=int, default=None, help="how many terminals may hold it at once (a fleet)")
     i.add_argument("--pool", action="append", default=None, metavar="FEATURE",
                    help="pool this metered feature across the seats (limit x seats, shared); repeatable")
+    i.add_argument("--store-host", default=None, metavar="HOST",
+                   help="bind the licence to the fleet store at HOST (with --store-ca)")
+    i.add_argument("--store-ca", default=None, type=Path, metavar="PEM",
+                   help="the CA certificate that signed that store's TLS certificate (verify-full)")
     i.add_argument("--out", required=True, type=Path, help="the licence file to write")
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=issue)
@@ -44,6 +49,10 @@ def register(sub) -> None:
     g.set_defaults(func=grant)
     s = inner.add_parser("seats", help="the seats held on the fleet's store (who holds which licence)")
     s.add_argument("--account", default=None, help="only this licence subject")
+    s.add_argument("--revoke", default=None, metavar="MACHINE",
+                   help="free the seat(s) of this machine (its id, or the start of it as listed)")
+    s.add_argument("--unseen-days", type=float, default=None, metavar="N",
+                   help="free every seat not seen for N days (a terminal gone for good)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=seats)
     u = inner.add_parser("usage", help="export the usage ledger as CloudEvents (one JSON object a line)")
@@ -94,9 +103,17 @@ def issue(args) -> int:
     from entitlements.licence import issue_licence
 
     key = _key(args.key)
+    ca = None
+    if args.store_ca is not None:
+        try:
+            ca = args.store_ca.read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read --store-ca {args.store_ca}: {getattr(exc, 'strerror', None) or exc}") \
+                from None
     try:
         token = issue_licence(key, args.plan, args.days, subject=args.subject, status=args.status,
-                              grace_days=args.grace_days, seats=args.seats, pooled=args.pool)
+                              grace_days=args.grace_days, seats=args.seats, pooled=args.pool,
+                              store_host=args.store_host, store_ca=ca)
     except (KeyError, ValueError) as exc:
         raise UsageError(str(exc).strip("'\"")) from None
     _write(args.out, token)
@@ -145,6 +162,8 @@ def seats(args) -> int:
     if ledger is None:
         raise UsageError("seats are counted on a fleet store: set INTENT_STORE_URL (or url in [store] of "
                          "config.toml); a local store is one terminal, one seat")
+    if args.revoke is not None or args.unseen_days is not None:
+        return _revoke(ledger, args)
     try:
         rows = ledger.seats(args.account)
     finally:
@@ -165,6 +184,29 @@ def seats(args) -> int:
         table.add_row(r["account"], r["machine"][:12] + (" (this one)" if r["this_terminal"] else ""), r["host"],
                       r["taken_at"][:19], r["seen_at"][:19], "-" if r["seats"] is None else str(r["seats"]))
     con.print(table)
+    return 0
+
+
+def _revoke(ledger, args) -> int:
+    if args.revoke is not None and not args.revoke.strip():
+        raise UsageError("--revoke needs a machine id (see `intent admin seats`)")
+    if args.unseen_days is not None and not args.unseen_days > 0:
+        raise UsageError("--unseen-days needs a positive number of days")
+    try:
+        freed = ledger.revoke_seats(machine=(args.revoke or "").strip() or None, unseen_days=args.unseen_days,
+                                    account=args.account)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        ledger.close()
+    if args.json:
+        emit_json({"store": ledger.where, "revoked": freed})
+        return 0
+    if not freed:
+        print("no seat matched; nothing was freed (`intent admin seats` lists them)")
+    for r in freed:
+        print(f"freed the seat of {r['account']} held by {r['host']} (machine {r['machine'][:12]}, last seen "
+              f"{r['seen_at'][:19]})")
     return 0
 
 

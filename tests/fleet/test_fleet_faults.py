@@ -129,7 +129,7 @@ def test_an_old_schema_and_a_role_that_cannot_upgrade_it_names_the_fix(pg, home,
         assert err is not None and "old schema" in err.message and "intent admin migrate" in err.message
         # The owner runs the named fix; then the terminal's role works (once granted its tables).
         r = cli("admin", "migrate", "--json", env={"INTENT_STORE_URL": pg.url("fleet_old")})
-        assert r.code == 0 and r.json["applied"] == ["m001_fleet"], r.err
+        assert r.code == 0 and r.json["applied"] == ["m001_fleet", "m002_consume_one"], r.err
         pg.sql("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO terminal; "
                "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO terminal", db="fleet_old")
         assert PgLedger(pg.url("fleet_old", user="terminal", password="pw"), home).problem() is None

@@ -107,3 +107,46 @@ def test_a_licence_with_seats_does_not_apply_on_a_local_store(tmp_path, monkeypa
         assert not g.check("pack.legal").allowed
     finally:
         g.close()
+
+
+def test_an_admin_reclaims_a_seat_by_machine_or_when_unseen_for_days(store_url, pg, tmp_path, monkeypatch, cli):
+    from tests.fleet.helpers import dbname
+
+    token = fleet_licence(tmp_path, monkeypatch, seats=2)
+    a, b, c = (new_home(tmp_path, n) for n in "abc")
+    activate(a, token)
+    activate(b, token)
+    machine_b = (b / "machine_id").read_text().strip()
+    # A terminal's check marks its seat seen; a fresh one is not re-written (at most once an hour).
+    db = dbname(store_url)
+    pg.sql("UPDATE seats SET seen_at = now() - interval '3 days' WHERE machine = %s", db=db, params=[machine_b])
+    gb = _gate(b)
+    try:
+        assert gb.state().plan == "pro"
+    finally:
+        gb.close()
+    seen = pg.sql("SELECT seen_at > now() - interval '1 minute' FROM seats WHERE machine = %s", db=db,
+                  params=[machine_b])
+    assert seen == [(True,)]
+    # By machine (the start of its id, as `intent admin seats` shows it): b loses the licence, c gets the seat.
+    r = cli("admin", "seats", "--revoke", "", "--json", env={"INTENT_HOME": str(a)})
+    assert r.code == 2
+    r = cli("admin", "seats", "--revoke", machine_b[:12], "--json", env={"INTENT_HOME": str(a)})
+    assert r.code == 0 and [s["machine"] for s in r.json["revoked"]] == [machine_b], r.err
+    gb = _gate(b)
+    try:
+        assert gb.state().plan == "free" and "holds no seat" in (gb.state().problem or "")
+    finally:
+        gb.close()
+    activate(c, token)
+    # Unseen for N days: a's seat left behind 40 days ago is freed, c's (seen now) stays.
+    machine_a = (a / "machine_id").read_text().strip()
+    pg.sql("UPDATE seats SET seen_at = now() - interval '40 days' WHERE machine = %s", db=db, params=[machine_a])
+    r = cli("admin", "seats", "--unseen-days", "30", env={"INTENT_HOME": str(c)})
+    assert r.code == 0 and "freed the seat" in r.out and machine_a[:12] in r.out, r.err
+    left = pg.sql("SELECT machine FROM seats", db=db)
+    assert left == [((c / "machine_id").read_text().strip(),)]
+    kinds = pg.sql("SELECT detail->>'machine' FROM audit WHERE kind = 'seat.revoked' ORDER BY id", db=db)
+    assert kinds == [(machine_b,), (machine_a,)]
+    r = cli("admin", "seats", "--unseen-days", "30", env={"INTENT_HOME": str(c)})
+    assert r.code == 0 and "nothing was freed" in r.out

@@ -33,7 +33,8 @@ def test_migrations_are_recorded_in_both_backends(store_url, pg, tmp_path):
     finally:
         gate.close()
     db = dbname(store_url)
-    assert [r[0] for r in pg.sql("SELECT name FROM _migrations", db=db)] == ["m001_fleet"]
+    assert [r[0] for r in pg.sql("SELECT name FROM _migrations ORDER BY name", db=db)] == ["m001_fleet",
+                                                                                     "m002_consume_one"]
 
 
 def test_two_terminals_share_one_licence_quota_on_the_server(store_url, tmp_path, monkeypatch):
