@@ -110,8 +110,9 @@ def score_turns(rows: list[dict], verbose: bool) -> dict:
         m = session.resolve(second["text"], follow=last is None, last=last)
         kind = ("refused" if second.get("action") is None else "continues" if second.get("follows")
                 else "afresh")
-        continued = m.follows is not None or (last is not None and "carried" in (m.explain or {})) or (
-            last is not None and m.action == last.action and m.changed)
+        # (a bool: `m.changed` is a list, and a list is never == True)
+        continued = bool(m.follows is not None or (last is not None and "carried" in (m.explain or {})) or (
+            last is not None and m.action == last.action and m.changed))
         ok = m.action == second.get("action") and continued == bool(second.get("follows"))
         if ok and second.get("action"):
             ok = _slots_right(second.get("slots", {}), m.slots, result, second.get("from_result"))

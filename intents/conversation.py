@@ -21,7 +21,7 @@ from intents.resolver import Match
 # say "the last one" when the new words alone leave something open.
 _REFERS = re.compile(
     r"\b(?:that|it|this|those|them|these|same|his|her|hers|him|he|she|they|their|instead|again|too|also|"
-    r"previous|last\s+one|the\s+result|the\s+answer|matching|similar)\b", re.I)
+    r"previous|last\s+one|the\s+result|the\s+answer|matching|similar|another|one\s+more)\b", re.I)
 _CONTINUES = re.compile(
     r"^\s*(?:and|but|now|no|nope|sorry|actually|oops|wait|then|also|ok(?:ay)?|so|what\s+about|how\s+about|"
     r"what\s+if|make\s+it|change\s+(?:it|that|the)|instead|same|try|with|at|for|over|in)\b", re.I)
@@ -31,7 +31,7 @@ _THAT = re.compile(r"\b(?:that|it|this|the\s+result|the\s+answer|the\s+figure|th
 # within the same action, only words that name the result's date or file point at it ("make it calendar
 # days" is about the request; "14 days after that date", "summarize the redacted version" are not)
 _RESULT_NOUN = re.compile(r"\b(?:that|the|this|its)\s+(?!same\b)(?:\w+\s+)?(?:date|day|deadline|file|document|draft|copy|"
-                          r"version|output)\b|\b(?:from|after|before|since)\s+(?:that|it|then)\b", re.I)
+                          r"version|output)\b|\b(?:from|after|before|since)\s+(?:that|it|then)\b(?!\s+same\b)", re.I)
 _SAME_ACTION_SURE = 0.85  # a named other action at or above this is a request for that action
 
 
@@ -71,6 +71,15 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     if last is None or last.action not in specs:
         return match
     said = bool(_REFERS.search(text) or _CONTINUES.search(text))
+    if match.action in (None, last.action) or match.confidence < _SAME_ACTION_SURE:
+        # "the last flow was 6500", "drops by half a point", "double it": changes to the last values
+        from intents import conversation_edits
+
+        changed = conversation_edits.edits(specs[last.action], last.params, text, getattr(resolver, "lexicon", None))
+        if changed:
+            merged = _merge(specs[last.action], last, match, changed)
+            merged.explain = dict(match.explain or {}, followup=f"changes to {last.action}'s values")
+            return merged
     if match.action and match.action != last.action and match.confidence >= _SAME_ACTION_SURE:
         return _inherit(specs, last, match, said)
     if match.action == last.action:
@@ -108,8 +117,12 @@ def _free_text(slot) -> bool:
 
 
 def _merge(spec, last: Turn, match: Match, new_values: dict[str, Any]) -> Match:
+    from intents import conversation_edits
+
     params = {k: v for k, v in last.params.items() if spec.slot(k) is not None}
     new_values = dict(new_values)
+    conversation_edits.widen_lists(spec, params, match.text, new_values)  # "also card numbers"
+    conversation_edits.keep_year(spec, params, match.text, new_values)  # "served March 5" keeps its year
     for name in pending_from_result(spec, spec, match.text):  # "and 14 days after that date"
         got = result_value(spec, last, spec.slot(name))
         if got is not None and name not in new_values:

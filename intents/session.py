@@ -102,9 +102,10 @@ class Session:
             return self.resolver.resolve(text)
         if not hasattr(self.resolver, "refine"):
             return self._follow(last, text, self.resolver.resolve(text))
-        match = self._follow(last, text, self.resolver.resolve_local(text))
-        if match.follows is not None:
-            return match
+        first = self.resolver.resolve_local(text)
+        match = self._follow(last, text, first)
+        if match is not first or match.follows is not None:
+            return match  # read as a follow-up (a turn with no history id has follows None)
         params = ", ".join(f"{k}={v!r}" for k, v in last.params.items())
         refined = self.resolver.refine(match, context=f"{last.action}({params}) from {last.text!r}")
         return self._follow(last, text, refined)

@@ -438,6 +438,10 @@ def _measures(norm: str, low: str, claims: _Claims, add, at, lexicon=None) -> No
             add("weight", value, m, unit="kg")
 
 
+# words between an amount and "a month" that qualify the amount rather than name a thing
+_AMOUNT_WORDS = {"extra", "more", "additional", "added", "bucks", "on top", "spare", "bonus"}
+
+
 def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> None:
     for m in at(PERCENT):
         add("percent", _num(m.group("num")), m)
@@ -449,8 +453,8 @@ def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> 
         per = (m.group("per") or m.group("per2") or "").lower()
         per = {"mo": "month", "monthly": "month", "weekly": "week", "yearly": "year", "annually": "year", "yr": "year"}.get(per, per)
         code = currencies.code_of(sym) if sym else (currencies.code_of(m.group("cur")) if m.group("cur") else None)
-        if m.group("cur") and code is None:
-            continue  # "200 apples a month" is not money
+        if m.group("cur") and code is None and m.group("cur").lower() not in _AMOUNT_WORDS:
+            continue  # "200 apples a month" is not money (but "500 extra a month" is)
         if value is not None:
             add("money", value, m, unit=code, extra={"per": per}, span=(start - (1 if sym else 0), m.end()))
     for pattern in (MONEY_SYMBOL, MONEY_CODE_FIRST):
