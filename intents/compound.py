@@ -78,7 +78,8 @@ def _chain(resolver, specs, parts: list[str], strict: bool) -> list[Match] | Non
                                                missing=[n for n in m.missing if n not in taken])
     for i in range(1, len(steps)):  # what a later step lacks, the one before it gave
         prev = steps[i - 1]
-        steps[i] = dataclasses.replace(inherit(specs, Turn(None, prev.action, prev.slots), steps[i]), follows=None)
+        steps[i] = dataclasses.replace(inherit(specs, Turn(None, prev.action, prev.slots), steps[i],
+                                               getattr(resolver, "lexicon", None)), follows=None)
     if any(m.missing and not (i and waits_on_result(specs, steps[i - 1].action, parts[i]))
            for i, m in enumerate(steps)):
         # every step must be whole (or wait on the step before it for "it"): "egfr, 70 year old man and

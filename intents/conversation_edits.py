@@ -17,17 +17,61 @@ _MAYBE = re.compile(r"\b(?:first|initial|opening|upfront|up-front|outlay|second|
 
 
 def edits(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
-    """The values the words change relative to the last ones (list elements, relative changes)."""
+    """The values the words change relative to the last ones (list elements, relative changes, one of
+    several parties named by its role)."""
     if not _MAYBE.search(text):
+        if _PARTY_LINK.search(text):
+            return party_role(spec, last_params, text, lexicon)
         return {}  # the common follow-up ("what about at 7%?") pays one search
     from intents.resolver import entities
     from intents.resolver.slots import CUES
 
     tagged = entities.tag(text, lexicon=lexicon)
     out = list_element(spec, last_params, tagged)
+    for name, value in party_role(spec, last_params, text, lexicon).items():
+        out.setdefault(name, value)
     for name, value in relative(spec, last_params, tagged, CUES).items():
         out.setdefault(name, value)
     return out
+
+
+# ---- one party of several, by its role --------------------------------------------------------------
+_PARTY_LINK = re.compile(r"\b(?:is|was|to|should\s+be|becomes?|now)\s+[A-Z]|[:=]\s*[A-Z]")
+_PARTY_ORDINALS = ("first", "second", "third")
+
+
+def party_role(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
+    """ "the second party is Vega Systems GmbH", "change the recipient to Lumen Software Inc.": one of the
+    last parties replaced, the slot known by its ordinal among the party slots, its name ("party b") or
+    the cue words the slot declares ("recipient")."""
+    from intents.resolver.entities import party_name
+
+    parties = [s for s in spec.slots if _is_party(s, lexicon) and isinstance(last_params.get(s.name), str)]
+    if len(parties) < 2:
+        return {}
+    for i, slot in enumerate(parties):
+        letter = slot.name.rsplit("_", 1)[-1] if "_" in slot.name else ""
+        roles = [rf"{_PARTY_ORDINALS[i]}\s+(?:party|name|company|side)"] if i < len(_PARTY_ORDINALS) else []
+        if len(letter) == 1:
+            roles.append(rf"party\s*[-_]?\s*{letter}")
+        roles += [re.escape(c) + r"(?:\s+party)?" for c in slot.cues or () if len(c) > 3]
+        if not roles:
+            continue
+        m = re.search(rf"\b(?:{'|'.join(roles)})\s*(?:name\s+)?(?:is|was|to|should\s+be|becomes?|now|[:=])\s+"
+                      rf"(?:actually\s+|now\s+|called\s+|named\s+)?(?P<name>[A-Z][^,;?!]*?)\s*"
+                      rf"(?:,?\s*(?:instead|please|pls|then|now|thanks))?\s*[?!]*$", text, re.I)
+        if m and m.group("name")[:1].isupper():
+            name = party_name(m.group("name"))
+            if name and name != last_params.get(slot.name):
+                return {slot.name: name}
+    return {}
+
+
+def _is_party(slot, lexicon) -> bool:
+    if slot.kind in ("party", "name"):
+        return True
+    kind = lexicon.kind(slot.kind) if lexicon is not None and slot.kind else None
+    return kind is not None and kind.base == "party"
 
 
 # ---- list elements -----------------------------------------------------------------------------------

@@ -145,7 +145,7 @@ class Session:
         for n, step in enumerate(match.steps, 1):
             if prev is not None:
                 last = Turn(id=prev_id, action=prev.action, params=prev.params, result=prev.result, text="")
-                step = inherit(specs, last, step)
+                step = inherit(specs, last, step, getattr(getattr(self.resolver, "local", self.resolver), "lexicon", None))
             try:
                 # every step is recorded with the whole request, so re-running any of them re-runs the chain
                 outcome = self.dispatcher.run_action(step.action, dict(step.slots), text=match.text, source=source,
