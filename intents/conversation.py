@@ -76,6 +76,7 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     match = match if match is not None else resolver.resolve(text)
     if last is None or last.action not in specs:
         return match
+    match = _no_repaired_system(resolver, match, text)
     said = bool(_REFERS.search(text) or _CONTINUES.search(text))
     if match.action in (None, last.action) or match.confidence < _SAME_ACTION_SURE:
         # "the last flow was 6500", "drops by half a point", "double it": changes to the last values
@@ -148,21 +149,8 @@ def _carried_candidate(resolver, specs, last: Turn, match: Match, text: str) -> 
     top = [t["action"] for t in (match.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
     top += [a.action for a in match.alternatives if a.action not in top]
     lexicon = getattr(resolver, "lexicon", None)
-    for action_id in top:
-        spec = specs.get(action_id)
-        if spec is None or action_id.startswith("system.") or action_id == last.action:
-            continue
-        values, _ = resolver.fill_for(action_id, text)
-        strange, _bare = resolver.foreign_words(action_id, text)
-        own_words = _field_words(spec)
-        strange = [w for w in strange if w not in _back_nouns() and w not in own_words]
-        content = [t for t in (match.explain or {}).get("tokens") or () if not t.startswith("<")]
-        if len(strange) > 1 or not [t for t in content if t not in strange and t not in _back_nouns()]:
-            continue  # a foreign word too many, or no word of the candidate's own ("what about the weather?")
-        required = [s.name for s in spec.slots if s.required]
-        missing = [n for n in required if n not in values]
-        candidate = Match(text=text, action=action_id, slots=values, confidence=0.0, missing=missing,
-                          explain=match.explain)
+    for candidate in candidates(resolver, specs, last.action, match, text):
+        action_id = candidate.action
         got = _inherit(specs, last, candidate, said=True, lexicon=lexicon)
         if got.missing or got.follows is None:
             continue
@@ -172,11 +160,49 @@ def _carried_candidate(resolver, specs, last: Turn, match: Match, text: str) -> 
     return None
 
 
+def candidates(resolver, specs, last_action: str, match: Match, text: str):
+    """The classifier's candidates for words refused for want of values, best first, as matches with the
+    values the words give: never a system action nor the last action itself, and only where the words
+    are the candidate's own (at most one foreign content word, and one word of its own at least)."""
+    top = [t["action"] for t in (match.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
+    top += [a.action for a in match.alternatives if a.action not in top]
+    for action_id in top:
+        spec = specs.get(action_id)
+        if spec is None or action_id.startswith("system.") or action_id == last_action:
+            continue
+        values, _ = resolver.fill_for(action_id, text)
+        strange, _bare = resolver.foreign_words(action_id, text)
+        own_words = _field_words(spec)
+        strange = [w for w in strange if w not in _back_nouns() and w not in own_words]
+        content = [t for t in (match.explain or {}).get("tokens") or () if not t.startswith("<")]
+        if len(strange) > 1 or not [t for t in content if t not in strange and t not in _back_nouns()]:
+            continue  # a foreign word too many, or no word of the candidate's own ("what about the weather?")
+        missing = [s.name for s in spec.slots if s.required and s.name not in values]
+        yield Match(text=text, action=action_id, slots=values, confidence=0.6, missing=missing,
+                    explain=match.explain)
+
+
+def _no_repaired_system(resolver, match: Match, text: str) -> Match:
+    """In the middle of work, a system action decided by a word the spelling repair changed ("and the plain
+    monthly payment?" read as "plan") is the repair's mistake: the words are read again without it."""
+    repairs = (match.explain or {}).get("typo_repairs") or {}
+    if not (match.action or "").startswith("system.") or not repairs:
+        return match
+    bare = text
+    for wrong in repairs:
+        bare = re.sub(rf"\b{re.escape(wrong)}\b", " ", bare, flags=re.I)
+    again = resolver.resolve(" ".join(bare.split()))
+    if (again.action or "").startswith("system."):
+        return match
+    return dataclasses.replace(again, text=text)
+
+
 def values_about(resolver, specs, action_id: str, text: str, values: dict, new_words_ok: bool) -> bool:
     """Whether the values the words give for an action are about it: the other words are its own or
     follow-up words. "book me a table for two" holds a number, but it is not about a loan; with
     `new_words_ok`, a free-text value's own words ("what about viral pneumonia") do not count against it."""
     strange, bare = resolver.foreign_words(action_id, text)
+    strange = [w for w in strange if w not in _back_nouns()]  # "a one-way version", "the same file"
     if not (len(strange) > 1 or (strange and bare)):
         return True
     return new_words_ok and any(_free_text(specs[action_id].slot(k)) for k in values)
@@ -226,6 +252,7 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
     # "that same amount", "at the same rate": the values said before, not the result
     pointed = bool(_THAT.search(match.text)) and not _SAME.search(match.text)
     artifact = bool(_ARTIFACT.search(match.text)) and bool(prev.render.document)
+    waiting = set(pending_from_result(spec, prev, match.text))  # "from that due date", "redact it"
     used_result = False
     for name in list(match.missing):
         slot = spec.slot(name)
@@ -240,6 +267,17 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
             continue
         if artifact and slot.kind in _DOCUMENT_KINDS and not used_result:
             got = result_value(prev, last, slot)  # "summarize the redacted version": the file it wrote
+            if got is not None:
+                values[name] = got[1]
+                carried[name] = f"the last result's {got[0]}"
+                used_result = True
+                continue
+            if last.result is None:
+                continue  # a later step of a chain: the file is not written yet
+        if name in waiting:
+            if last.result is None:
+                continue  # "14 court days from that due date": the date the step before will give
+            got = result_value(prev, last, slot)
             if got is not None:
                 values[name] = got[1]
                 carried[name] = f"the last result's {got[0]}"

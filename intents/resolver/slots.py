@@ -221,7 +221,7 @@ class Filler:
         amounts = []
         for d in dates:
             before = [x for x in self.free("money", "number") if x.end <= d.start]
-            if not before or not re.fullmatch(r"[\s,;:]*(?:on|at|dated|as of)?[\s,;:]*", self.low[before[-1].end:d.start]):
+            if not before or not re.fullmatch(r"[\s,;:(\[]*(?:on|at|dated|as of)?[\s,;:(\[]*", self.low[before[-1].end:d.start]):
                 return
             amounts.append(before[-1])
         values = [float(a.value) for a in amounts]
@@ -454,7 +454,10 @@ class Filler:
         if not m:
             m = re.search(rf"\b(?:for|with|by)\s+(.+?)\s+(?:and|&|with)\s+(.+?){end}", text, re.I)
         if m:
-            names = [_clean_party(m.group(1)), _clean_party(m.group(2))]
+            from intents.resolver.entities import resplit_pair
+
+            (a0, a1), (b0, b1) = resplit_pair(text, m.start(1), m.end(1), m.start(2), m.end(2))
+            names = [_clean_party(text[a0:a1]), _clean_party(text[b0:b1])]
         if not m:
             # the action takes parties, so safe here (a conversion says "from EUR to USD" too): "from Müller
             # GmbH to Sakura K.K." names the first party first; "Hooli & Pied Piper, 4 years - write it"
@@ -649,6 +652,7 @@ class Filler:
             if not choices:
                 choices = list(dict.fromkeys(str(v) for v in synonyms.values()))
             if not choices:
+                self._named_list(slot)
                 continue
             words = {c.lower(): c for c in choices}
             words.update({w.lower(): v for w, v in synonyms.items() if str(v) in choices})
@@ -661,6 +665,23 @@ class Filler:
                 found = list(dict.fromkeys(v for _, _, v in sorted(spans)))
                 self.slots[slot.name] = found
                 self.reasons[slot.name] = f"{', '.join(found)} named"
+
+    def _named_list(self, slot) -> None:
+        """A list of names said after the slot's own word ("redact the names John Doe and Mary Roe", "the
+        name Robert Chen"): capitalised names, joined by commas or "and"."""
+        words = [w for w in _WORD.findall(slot.name.lower()) if len(w) > 2]
+        if not words:
+            return
+        stems = "|".join(re.escape(w[:-1] if w.endswith("s") else w) for w in words)
+        one = r"[A-Z][\w'-]*(?:\s+[A-Z][\w'.-]*){0,3}"
+        m = re.search(rf"(?i:\b(?:{stems})s?)\s*:?\s+(?:of\s+)?(?P<names>{one}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){one})*)",
+                      self.t.text)
+        if not m:
+            return
+        names = [n.strip() for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", m.group("names")) if n.strip()]
+        if names:
+            self.slots[slot.name] = names
+            self.reasons[slot.name] = f"the names said after '{m.group(0).split()[0]}'"
 
     def _qualifier(self, slot, choices: list[str], synonyms: dict[str, str]) -> None:
         """ "10 court days": a choice said as part of another slot's value, and only there."""
