@@ -88,7 +88,8 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
             merged.explain = dict(match.explain or {}, followup=f"changes to {last.action}'s values")
             return merged
     if match.action and match.action != last.action and match.confidence >= _SAME_ACTION_SURE:
-        return _inherit(specs, last, match, said, getattr(resolver, "lexicon", None))
+        option = _option_of_last(resolver, specs, last, match, text) if match.missing else None
+        return option or _inherit(specs, last, match, said, getattr(resolver, "lexicon", None))
     if match.action == last.action:
         if not match.missing and (not said or _AFRESH.search(text)):
             return match  # a complete new request for the same action ("also a separate NDA for ..."): afresh
@@ -101,7 +102,8 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
         if match.action and match.action != last.action and (said or match.confidence >= 0.6):
             return _inherit(specs, last, match, said, getattr(resolver, "lexicon", None))
         if said or pointed(text):
-            found = _carried_candidate(resolver, specs, last, match, text)
+            found = _carried_candidate(resolver, specs, last, match, text) or \
+                _free_text_follow(resolver, specs[last.action], last, match, text)
             if found is not None:
                 return found
         return match  # nothing of the last action in it: refused or answered on its own
@@ -180,6 +182,52 @@ def candidates(resolver, specs, last_action: str, match: Match, text: str):
         missing = [s.name for s in spec.slots if s.required and s.name not in values]
         yield Match(text=text, action=action_id, slots=values, confidence=0.6, missing=missing,
                     explain=match.explain)
+
+
+_ABOUT = re.compile(r"^\s*(?:(?:and|but|ok(?:ay)?|now|so|then|hmm+|also)[\s,]+)*(?:(?:what|how)\s+about|same\s+for|"
+                    r"and\s+for|now\s+for|then\s+for|try|and|now)\s+(?:for\s+|with\s+)?(?P<v>.+?)\s*[?.!]*\s*$", re.I)
+
+
+def _free_text_follow(resolver, spec, last: Turn, match: Match, text: str) -> Match | None:
+    """ "what about viral pneumonia" after a look-up of one free-text value: the words after the follow-up
+    lead replace it, when the classifier still places the words near the last action (and not nearer
+    the out-of-scope examples: "what about the weather?" stays refused)."""
+    required = [s for s in spec.slots if s.required]
+    if len(required) != 1 or not _free_text(required[0]):
+        return None
+    lexicon = getattr(resolver, "lexicon", None)
+    kind = lexicon.kind(required[0].kind) if lexicon is not None else None
+    if required[0].kind not in ("text", None) and (kind is None or kind.base != "text"):
+        return None
+    top = [t for t in (match.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
+    if not top or top[0]["action"] != spec.id:
+        return None
+    m = _ABOUT.match(text)
+    if not m:
+        return None
+    value = m.group("v").strip()
+    for rx in getattr(kind, "strip", ()) or ():
+        value = re.sub(rx, "", value, flags=re.I).strip()
+    if not re.search(r"[A-Za-z]{3}", value) or value.lower() in ("it", "that", "this", "them", "those"):
+        return None
+    merged = _merge(spec, last, match, {required[0].name: value})
+    merged.explain = dict(match.explain or {}, followup=f"a new {required[0].name} for {spec.id}")
+    return merged
+
+
+def _option_of_last(resolver, specs, last: Turn, match: Match, text: str) -> Match | None:
+    """ "use ideal body weight, he's 175 cm" after a creatinine clearance names another action (body
+    weight) but cannot run it on its own words, while it sets an option of the last action to another
+    of its choices: it changes the last request."""
+    spec = specs[last.action]
+    values, reasons = resolver.fill_for(last.action, text)
+    options = [k for k, v in values.items() if spec.slot(k) is not None and not spec.slot(k).required
+               and spec.slot(k).choices and v != last.params.get(k, spec.slot(k).default)]
+    if not options or not values_about(resolver, specs, last.action, text, values, False):
+        return None
+    merged = _merge(spec, last, match, values)
+    merged.explain = dict(match.explain or {}, followup=f"an option of {last.action}", slots=reasons)
+    return merged
 
 
 def _no_repaired_system(resolver, match: Match, text: str) -> Match:
