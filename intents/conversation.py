@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from intents.resolver import Match
+from intents.resolver.lazyre import lazy
 
 # Words that tie a request to the turn before it. They never decide an action by themselves; they only
 # say "the last one" when the new words alone leave something open.
@@ -33,10 +34,10 @@ _THAT = re.compile(r"\b(?:that|it|this|the\s+result|the\s+answer|the\s+figure|th
 _RESULT_NOUN = re.compile(r"\b(?:that|the|this|its)\s+(?!same\b)(?:\w+\s+)?(?:date|day|deadline|file|document|draft|copy|"
                           r"version|output)\b|\b(?:from|after|before|since)\s+(?:that|it|then)\b(?!\s+same\b)", re.I)
 # words that announce a new matter; with every value said, the request starts afresh
-_AFRESH = re.compile(r"\b(?:new|separate|different|unrelated|fresh|brand[\s-]new|another\s+(?:matter|patient|client|case))\b", re.I)
-_SAME = re.compile(r"\bsame\b", re.I)
+_AFRESH = lazy(r"\b(?:new|separate|different|unrelated|fresh|brand[\s-]new|another\s+(?:matter|patient|client|case))\b", re.I)
+_SAME = lazy(r"\bsame\b", re.I)
 # words for the file an action wrote, as opposed to the one it read ("the redacted version", "the draft")
-_ARTIFACT = re.compile(r"\b(?:the|that|this|its)\s+(?:\w+\s+)?(?:draft|copy|version|output)\b|"
+_ARTIFACT = lazy(r"\b(?:the|that|this|its)\s+(?:\w+\s+)?(?:draft|copy|version|output)\b|"
                        r"\b(?:redacted|generated|drafted|resulting|new)\s+(?:file|document|one|text)\b", re.I)
 _SAME_ACTION_SURE = 0.85  # a named other action at or above this is a request for that action
 
@@ -184,7 +185,7 @@ def candidates(resolver, specs, last_action: str, match: Match, text: str):
                     explain=match.explain)
 
 
-_ABOUT = re.compile(r"^\s*(?:(?:and|but|ok(?:ay)?|now|so|then|hmm+|also)[\s,]+)*(?:(?:what|how)\s+about|same\s+for|"
+_ABOUT = lazy(r"^\s*(?:(?:and|but|ok(?:ay)?|now|so|then|hmm+|also)[\s,]+)*(?:(?:what|how)\s+about|same\s+for|"
                     r"and\s+for|now\s+for|then\s+for|try|and|now)\s+(?:for\s+|with\s+)?(?P<v>.+?)\s*[?.!]*\s*$", re.I)
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_MAYBE = re.compile(r"\b(?:first|initial|opening|upfront|up-front|outlay|second|third|fourth|fifth|sixth|last|final|"
+from intents.resolver.lazyre import lazy  # compiled on first use: a cold `-c` pays only for what it reads
+
+_MAYBE = lazy(r"\b(?:first|initial|opening|upfront|up-front|outlay|second|third|fourth|fifth|sixth|last|final|"
                     r"closing|penultimate|\d(?:st|nd|rd|th)|more|less|lower|higher|up|down|off|by|add|added|adds|"
                     r"plus|minus|double\w*|twice|tripl\w*|halv\w*|half|bigger|smaller|larger|fewer)\b", re.I)
 
@@ -36,7 +38,7 @@ def edits(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
 
 
 # ---- one party of several, by its role --------------------------------------------------------------
-_PARTY_LINK = re.compile(r"\b(?:is|was|to|should\s+be|becomes?|now)\s+[A-Z]|[:=]\s*[A-Z]")
+_PARTY_LINK = lazy(r"\b(?:is|was|to|should\s+be|becomes?|now)\s+[A-Z]|[:=]\s*[A-Z]")
 _PARTY_ORDINALS = ("first", "second", "third")
 
 
@@ -78,12 +80,12 @@ def _is_party(slot, lexicon) -> bool:
 _ORDINALS = {"first": 0, "initial": 0, "opening": 0, "1st": 0, "upfront": 0, "up-front": 0, "outlay": 0,
              "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
              "sixth": 5, "6th": 5, "last": -1, "final": -1, "closing": -1, "penultimate": -2}
-_ORDINAL = re.compile(r"\b(?:(?P<pen>second[\s-]+to[\s-]+last|next[\s-]+to[\s-]+last)|(?P<ord>" +
+_ORDINAL = lazy(r"\b(?:(?P<pen>second[\s-]+to[\s-]+last|next[\s-]+to[\s-]+last)|(?P<ord>" +
                       "|".join(sorted(map(re.escape, _ORDINALS), key=len, reverse=True)) + r"))\b", re.I)
 # between the ordinal and the new value: a few words naming the element, then "is", "was", "to" ...
-_LINK = re.compile(r"^(?:\s*[\w'-]+){0,4}?\s*(?:\b(?:is|was|were|be|becomes?|became|changes?\s+to|should\s+be|to|at|"
+_LINK = lazy(r"^(?:\s*[\w'-]+){0,4}?\s*(?:\b(?:is|was|were|be|becomes?|became|changes?\s+to|should\s+be|to|at|"
                    r"of|=|->|'s|comes?\s+in\s+at)\b|[:=])?\s*$", re.I)
-_NEGATIVE_SAID = re.compile(r"(?:^|\s)(?:-|minus|negative)\s*\d", re.I)
+_NEGATIVE_SAID = lazy(r"(?:^|\s)(?:-|minus|negative)\s*\d", re.I)
 
 
 def list_element(spec, last_params: dict, tagged) -> dict[str, Any]:
@@ -130,12 +132,12 @@ _DOWN = (r"drops?|dropped|falls?|fell|goes\s+down|went\s+down|comes?\s+down|decr
          r"lowers?|lowered|down|less|minus|subtract(?:ed)?|takes?\s+off|shaves?\s+off|knocks?\s+off|shrinks?")
 _UP = r"rises?|rose|goes\s+up|went\s+up|increases?|increased|raised?|raises|up|plus|add(?:ed|s)?|bump(?:ed|s)?(?:\s+up)?|grows?"
 _BY = r"(?:\s+(?:it|that|this|the\s+[a-z]+(?:\s+[a-z]+)?))?(?:\s+by)?\s+"
-_REL_BEFORE = re.compile(rf"\b(?:(?P<down>{_DOWN})|(?P<up>{_UP})){_BY}(?=\S)", re.I)
-_REL_AFTER = re.compile(r"^\s*(?:(?P<down>less|lower|down|fewer|smaller|off)|(?P<up>more|higher|up|bigger|larger))\b", re.I)
-_POINTS = re.compile(r"(?P<n>\d+(?:\.\d+)?|a\s+half|half|a\s+quarter|quarter|three\s+quarters)\s+(?:of\s+)?(?:a\s+)?"
+_REL_BEFORE = lazy(rf"\b(?:(?P<down>{_DOWN})|(?P<up>{_UP})){_BY}(?=\S)", re.I)
+_REL_AFTER = lazy(r"^\s*(?:(?P<down>less|lower|down|fewer|smaller|off)|(?P<up>more|higher|up|bigger|larger))\b", re.I)
+_POINTS = lazy(r"(?P<n>\d+(?:\.\d+)?|a\s+half|half|a\s+quarter|quarter|three\s+quarters)\s+(?:of\s+)?(?:a\s+)?"
                      r"(?:percentage\s+)?(?:points?|pts?)\b|(?P<bps>\d+)\s*(?:bps|basis\s+points?)\b", re.I)
 _FRACTION = {"a half": 0.5, "half": 0.5, "a quarter": 0.25, "quarter": 0.25, "three quarters": 0.75}
-_TIMES = re.compile(r"\b(?P<w>double|doubled|doubles|twice|triple|tripled|triples|halve|halved|halves|cut\s+in\s+half|"
+_TIMES = lazy(r"\b(?P<w>double|doubled|doubles|twice|triple|tripled|triples|halve|halved|halves|cut\s+in\s+half|"
                     r"half\s+(?:the|of|that|it))\b", re.I)
 _FACTOR = {"double": 2.0, "twice": 2.0, "triple": 3.0, "halve": 0.5, "cut": 0.5, "half": 0.5}
 
@@ -226,7 +228,7 @@ def _slot_words(slot, kind_cues: dict) -> set[str]:
 
 
 # ---- lists of words ----------------------------------------------------------------------------------
-_ADDS = re.compile(r"\b(?:also|too|as\s+well|plus|additionally|in\s+addition|add|and\s+the)\b", re.I)
+_ADDS = lazy(r"\b(?:also|too|as\s+well|plus|additionally|in\s+addition|add|and\s+the)\b", re.I)
 
 
 def widen_lists(spec, last_params: dict, text: str, new_values: dict) -> None:
@@ -242,8 +244,8 @@ def widen_lists(spec, last_params: dict, text: str, new_values: dict) -> None:
 
 
 # ---- dates without a year ----------------------------------------------------------------------------
-_YEAR_SAID = re.compile(r"\b(?:1[89]|2[01])\d\d\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}\b|'\d\d\b")
-_RELATIVE_DAY = re.compile(r"\b(?:today|tomorrow|yesterday|ago|next|this|coming|from\s+now|later|earlier|"
+_YEAR_SAID = lazy(r"\b(?:1[89]|2[01])\d\d\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}\b|'\d\d\b")
+_RELATIVE_DAY = lazy(r"\b(?:today|tomorrow|yesterday|ago|next|this|coming|from\s+now|later|earlier|"
                            r"mon|tues|wednes|thurs|fri|satur|sun)(?:day)?\b", re.I)
 
 
