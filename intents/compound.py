@@ -46,7 +46,7 @@ def split(resolver, specs, text: str) -> list[Match] | None:
 
 
 def _chain(resolver, specs, parts: list[str], strict: bool) -> list[Match] | None:
-    from intents.conversation import Turn, inherit, waits_on_result
+    from intents.conversation import Turn, candidates, inherit, pointed, waits_on_result
 
     sure = _AND_SURE if strict else _STEP_SURE
     steps: list[Match] = []
@@ -57,11 +57,17 @@ def _chain(resolver, specs, parts: list[str], strict: bool) -> list[Match] | Non
         # own, the kind that may be only the first part's values ("... and creatinine 1.3")
         named = _names_action(resolver, m, part, sure, strict and prev is not None and bool(m.missing),
                               first=prev is None)
+        if m.action is None and prev is not None and pointed(part):
+            # "..., after that summarize the redacted file": refused alone for want of values, which the
+            # step before gives (its result, once it has run)
+            found = next(candidates(resolver, specs, prev.action, m, part), None)
+            if found is not None:
+                m, named = found, True
         if prev is not None and named and m.action == prev.action and not m.missing and not prev.missing and \
                 any(prev.slots.get(k) != v for k, v in m.slots.items()):
             pass  # the same action again, whole and with other values: "icd10 for x; icd10 for y"
         elif prev is not None and (not named or m.action == prev.action):
-            again = _again(resolver, specs, prev, part)
+            again = _again(resolver, specs, prev, part, then=not strict)
             if again is not None:
                 m, named = again, True
             elif m.action == prev.action:
@@ -78,7 +84,8 @@ def _chain(resolver, specs, parts: list[str], strict: bool) -> list[Match] | Non
                                                missing=[n for n in m.missing if n not in taken])
     for i in range(1, len(steps)):  # what a later step lacks, the one before it gave
         prev = steps[i - 1]
-        steps[i] = dataclasses.replace(inherit(specs, Turn(None, prev.action, prev.slots), steps[i]), follows=None)
+        steps[i] = dataclasses.replace(inherit(specs, Turn(None, prev.action, prev.slots), steps[i],
+                                               getattr(resolver, "lexicon", None)), follows=None)
     if any(m.missing and not (i and waits_on_result(specs, steps[i - 1].action, parts[i]))
            for i, m in enumerate(steps)):
         # every step must be whole (or wait on the step before it for "it"): "egfr, 70 year old man and
@@ -106,7 +113,7 @@ def _names_action(resolver, m: Match, part: str, sure: float, strict: bool, firs
     return len(strange) < len(content)
 
 
-def _again(resolver, specs, prev: Match, part: str) -> Match | None:
+def _again(resolver, specs, prev: Match, part: str, then: bool = False) -> Match | None:
     """A part that repeats the step before it with other values ("payment on 220k at 5.9% for 15 yrs and
     for 30 yrs", "qtc with bazett, and then fridericia"): only when that step was whole and the part
     changes a value it was given."""
@@ -117,11 +124,14 @@ def _again(resolver, specs, prev: Match, part: str) -> Match | None:
     values, _ = resolver.fill_for(prev.action, part)
     if not values or not values_about(resolver, specs, prev.action, part, values, new_words_ok=True):
         return None
-    if not any(k in prev.slots and prev.slots[k] != v for k, v in values.items()):
+    spec = specs[prev.action]
+    # a value it changes: one it was given, or after "then" a default it ran with ("then a one-way
+    # version"; "... and put it on my calendar" is one request with an option)
+    if not any(prev.slots.get(k, getattr(spec.slot(k), "default", None)) != v for k, v in values.items()
+               if k in prev.slots or (then and spec.slot(k) is not None and not spec.slot(k).required)):
         return None
     from intents.conversation import pending_from_result
 
-    spec = specs[prev.action]
     slots = dict(prev.slots, **values)
     for name in pending_from_result(spec, spec, part):  # "then 14 court days from that due date"
         if name not in values:

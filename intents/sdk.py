@@ -405,6 +405,9 @@ def _json_type(prop: dict[str, Any]) -> str:
 def _choices(prop: dict[str, Any]) -> list[Any] | None:
     if "enum" in prop:
         return list(prop["enum"])
+    items = prop.get("items")
+    if prop.get("type") == "array" and isinstance(items, dict) and "enum" in items:
+        return list(items["enum"])  # list[Literal[...]]: the words a list is made of
     return None
 
 

@@ -102,9 +102,10 @@ class Session:
             return self.resolver.resolve(text)
         if not hasattr(self.resolver, "refine"):
             return self._follow(last, text, self.resolver.resolve(text))
-        match = self._follow(last, text, self.resolver.resolve_local(text))
-        if match.follows is not None:
-            return match
+        first = self.resolver.resolve_local(text)
+        match = self._follow(last, text, first)
+        if match is not first or match.follows is not None:
+            return match  # read as a follow-up (a turn with no history id has follows None)
         params = ", ".join(f"{k}={v!r}" for k, v in last.params.items())
         refined = self.resolver.refine(match, context=f"{last.action}({params}) from {last.text!r}")
         return self._follow(last, text, refined)
@@ -144,7 +145,7 @@ class Session:
         for n, step in enumerate(match.steps, 1):
             if prev is not None:
                 last = Turn(id=prev_id, action=prev.action, params=prev.params, result=prev.result, text="")
-                step = inherit(specs, last, step)
+                step = inherit(specs, last, step, getattr(getattr(self.resolver, "local", self.resolver), "lexicon", None))
             try:
                 # every step is recorded with the whole request, so re-running any of them re-runs the chain
                 outcome = self.dispatcher.run_action(step.action, dict(step.slots), text=match.text, source=source,

@@ -56,6 +56,9 @@ class Render:
     list: str | None = None  # field name holding a list of items
     document: str | None = None  # field name holding a file path or Markdown text
     units: dict[str, str] = field(default_factory=dict)  # field -> unit label
+    # field -> the words people call it by, when its name is an abbreviation ("ibw_kg": "ideal body weight"):
+    # a follow-up that names it ("dose 5 mg/kg on the ideal weight") takes that field of the last result
+    labels: dict[str, str] = field(default_factory=dict)
     # typing.List and a lambda: this class has a field named `list`, which a bare `list` here would mean
     charts: List[Chart] = field(default_factory=lambda: [])  # pictures of the result (see Chart)
 

@@ -89,7 +89,7 @@ class _Claims:
 # ---- patterns ------------------------------------------------------------------------------------
 QUOTED = lazy(r"\"([^\"]{1,5000})\"|“([^”]{1,5000})”|(?<![\w])'([^']{2,5000})'(?![\w])")
 PATH = lazy(
-    r"(?<![\w/])(?:~|\.{1,2})?/[\w.\-/]*[\w]|(?<![\w/])[\w\-]+(?:/[\w.\-]+)*\.(?:pdf|docx?|txt|md|rtf|html?|odt|csv)\b",
+    r"(?<![\w/])(?:~|\.{1,2})?/[\w.\-/]*[\w]|(?<![\w/])[\w\-]+(?:/[\w.\-]+)*\.(?:pdf|docx?|txt|md|rtf|html?|odt|csv|xlsx?|json|xml)\b",
     re.I)
 FEET_INCHES = lazy(
     rf"(?P<ft>\d(?:\.\d+)?)\s*(?:'|’|ft\.?|feet|foot)\s*(?:(?:and\s+)?(?P<inch>\d{{1,2}}(?:\.\d+)?)\s*(?:\"|”|''|in\.?|inch|inches)?)?(?!\w)",
@@ -262,9 +262,11 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
             add("path", m.group(0), m)
     said = set(_WORDS_RX.findall(norm.lower()))
     for m in next((found for found in (list(p.finditer(norm, said)) for p in pair_patterns(lexicon)) if found), []):
-        for g in ("a", "b"):
-            name = party_name(m.group(g))
-            a = m.start(g) + max(0, m.group(g).find(name))  # after a dropped "my company"
+        pair = resplit_pair(norm, m.start("a"), m.end("a"), m.start("b"), m.end("b"))
+        for g, (ga, gb) in zip(("a", "b"), pair):
+            raw_name = norm[ga:gb]
+            name = party_name(raw_name)
+            a = ga + max(0, raw_name.find(name))  # after a dropped "my company"
             if name and claims.free(a, a + len(name)) and name.lower() not in _NOT_PARTY:
                 add("party", name, m, span=(a, a + len(name)))
     for a, b, iso in dates.find_dates(norm, today):
@@ -438,6 +440,10 @@ def _measures(norm: str, low: str, claims: _Claims, add, at, lexicon=None) -> No
             add("weight", value, m, unit="kg")
 
 
+# words between an amount and "a month" that qualify the amount rather than name a thing
+_AMOUNT_WORDS = {"extra", "more", "additional", "added", "bucks", "on top", "spare", "bonus"}
+
+
 def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> None:
     for m in at(PERCENT):
         add("percent", _num(m.group("num")), m)
@@ -449,8 +455,8 @@ def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> 
         per = (m.group("per") or m.group("per2") or "").lower()
         per = {"mo": "month", "monthly": "month", "weekly": "week", "yearly": "year", "annually": "year", "yr": "year"}.get(per, per)
         code = currencies.code_of(sym) if sym else (currencies.code_of(m.group("cur")) if m.group("cur") else None)
-        if m.group("cur") and code is None:
-            continue  # "200 apples a month" is not money
+        if m.group("cur") and code is None and m.group("cur").lower() not in _AMOUNT_WORDS:
+            continue  # "200 apples a month" is not money (but "500 extra a month" is)
         if value is not None:
             add("money", value, m, unit=code, extra={"per": per}, span=(start - (1 if sym else 0), m.end()))
     for pattern in (MONEY_SYMBOL, MONEY_CODE_FIRST):
@@ -565,6 +571,35 @@ def _rest(norm: str, low: str, words: set[str], claims: _Claims, add, ents: list
 _DESCRIBED = re.compile(r"^(?:(?:my|our|their|the|a|an)\s+)?(?:company|client|firm|employer|consultant|contractor|"
                         r"employee|vendor|supplier|customer|partner|startup|business)\s+(?:(?:named|called)\s+)?(?=\S)", re.I)
 _ABBREVIATED = re.compile(r"\b(?:inc|ltd|co|corp|llc|plc|l\.?p|k\.k|s\.a|n\.v|b\.v|ag)\.$", re.I)
+
+
+# where two names joined by "and"/"&" divide when either name may hold one ("Wexler and Sons Ltd and Marlow
+# Inc", "Salt & Pepper Catering and Juniper Events"): after a company's legal form, never before "Sons"
+_JOINT = re.compile(r"\s+(and|&)\s+", re.I)
+_FORM_END = re.compile(r"\b(?:inc|ltd|llc|llp|lp|corp|corporation|co|plc|gmbh|ag|sa|nv|bv|kk|pty|sons|partners|"
+                       r"associates|group|company|brothers|bros|limited|incorporated)\.?$", re.I)
+_NAME_TAIL = re.compile(r"^(?:sons|co|company|partners|associates|brothers|bros|daughters|son)\b", re.I)
+
+
+def resplit_pair(text: str, a0: int, a1: int, b0: int, b1: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The spans of two names said as "A and B", choosing among the joints of the whole phrase the one
+    that divides it best; the joint found first wins a tie (so "Acme and Bob" stays as it was)."""
+    joints = list(_JOINT.finditer(text, a0, b1))
+    if len(joints) < 2:
+        return (a0, a1), (b0, b1)
+
+    def score(j) -> float:
+        left, right = text[a0:j.start()].strip(), text[j.end():b1].strip()
+        if not left or not right:
+            return -9
+        return ((-1 if j.group(1) == "&" else 0) + (2 if _FORM_END.search(left) else 0)
+                - (3 if _NAME_TAIL.match(right) else 0))
+
+    first = next((j for j in joints if j.start() >= a1), joints[0])
+    best = max(joints, key=lambda j: (score(j), j is first))
+    if score(best) <= score(first):
+        return (a0, a1), (b0, b1)
+    return (a0, best.start()), (best.end(), b1)
 
 
 def party_name(raw: str) -> str:

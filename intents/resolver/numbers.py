@@ -23,6 +23,13 @@ VOCAB = set(UNITS) | set(TENS) | set(SCALES) | JOINERS
 _TOKEN = lazy(r"[A-Za-z]+")
 _GAP = lazy(r"[ \t-]+")
 _KEEP_AFTER = lazy(r"[ -]?(?:way|sided|side|off)\b", re.I)
+# "another one", "a matching one", "the last one is 1.3m": "one" after a determiner or an adjective that
+# picks a thing out is a pronoun, not the number 1 ("a one year term", "the one million" stay numbers)
+_PRONOUN_BEFORE = lazy(r"\b(?:another|the|this|that|which|each|any|every|matching|new|same|last|first|next|similar|"
+                       r"separate|other|second|third|final|different|original|previous|latest|earlier|right|wrong|"
+                       r"initial|older|newer|identical|fresh)\s+$", re.I)
+_UNIT_NEXT = lazy(r"\s*(?:years?|yrs?|months?|weeks?|days?|decades?|hours?|percent|%|point|hundred|thousand|million|"
+                  r"billion|k\b|kg|cm|mg|lbs?|pounds?|dollars?|euros?|and\s+a\s+half|half)", re.I)
 
 
 def _fmt(value: float) -> str:
@@ -171,6 +178,9 @@ def words_to_digits(text: str) -> str:
             end = parts[b - 1].end()
             if value == 1 and b - a == 1 and _KEEP_AFTER.match(text, end):
                 continue  # "one-way", "one sided": not a quantity
+            if value == 1 and b - a == 1 and tokens[a] == "one" and _PRONOUN_BEFORE.search(text, 0, parts[a].start()) \
+                    and not _UNIT_NEXT.match(text, end):
+                continue  # "another one", "the last one": a pronoun
             pieces.append(text[pos:parts[a].start()])
             pieces.append(_fmt(value))
             pos = end

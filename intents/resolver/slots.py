@@ -133,7 +133,7 @@ class Filler:
             ("party", self._parties), ("currency", self._currencies), ("source", self._source),
             ("extract", self._extract), ("pack", self._pack), ("values", self._values),
             ("boolean", self._boolean), ("choice", self._choice), ("unit", self._unit), ("typed", self._typed),
-            ("date_list", self._date_list),
+            ("date_list", self._date_list), ("list", self._word_list),
         ]
         roles = {s.name: self.role(s) for s in slots}
         done = set()
@@ -221,7 +221,7 @@ class Filler:
         amounts = []
         for d in dates:
             before = [x for x in self.free("money", "number") if x.end <= d.start]
-            if not before or not re.fullmatch(r"[\s,;:]*(?:on|at|dated|as of)?[\s,;:]*", self.low[before[-1].end:d.start]):
+            if not before or not re.fullmatch(r"[\s,;:(\[]*(?:on|at|dated|as of)?[\s,;:(\[]*", self.low[before[-1].end:d.start]):
                 return
             amounts.append(before[-1])
         values = [float(a.value) for a in amounts]
@@ -454,7 +454,10 @@ class Filler:
         if not m:
             m = re.search(rf"\b(?:for|with|by)\s+(.+?)\s+(?:and|&|with)\s+(.+?){end}", text, re.I)
         if m:
-            names = [_clean_party(m.group(1)), _clean_party(m.group(2))]
+            from intents.resolver.entities import resplit_pair
+
+            (a0, a1), (b0, b1) = resplit_pair(text, m.start(1), m.end(1), m.start(2), m.end(2))
+            names = [_clean_party(text[a0:a1]), _clean_party(text[b0:b1])]
         if not m:
             # the action takes parties, so safe here (a conversion says "from EUR to USD" too): "from Müller
             # GmbH to Sakura K.K." names the first party first; "Hooli & Pied Piper, 4 years - write it"
@@ -586,8 +589,23 @@ class Filler:
     def _said_alone(self, word: str) -> bool:
         """The word is said outside every tagged value: "calendar" in "30 calendar days" qualifies the days
         and does not turn on a boolean slot named calendar; "add it to my calendar" does."""
-        spans = [(e.start, e.end) for e in self.t.entities]
+        spans = [(e.start, e.end) for e in self.t.entities] + self._qualified_spans()
         return any(not any(a <= m.start() < b for a, b in spans) for m in re.finditer(rf"\b{word}", self.low))
+
+    def _qualified_spans(self) -> list[tuple[int, int]]:
+        """Where a qualifying choice is said with its value's unit word ("calendar days" with no number):
+        those words are that choice, not a boolean slot's word."""
+        out = []
+        for slot in self.spec.slots:
+            target = self.spec.slot(slot.qualifies) if slot.qualifies else None
+            if target is None or not slot.choices:
+                continue
+            spec = self.lex.kind(target.kind)
+            unit = (target.unit or (spec.unit if spec is not None else None) or "").lower().rstrip("s")
+            if unit.isalpha():
+                for w in {str(c) for c in slot.choices} | set(slot.synonyms or {}):
+                    out += [m.span() for m in re.finditer(rf"\b{_phrase_rx(w.lower())}\s+{unit}s?\b", self.low)]
+        return out
 
     def _choice(self, group) -> None:
         for slot in group:
@@ -623,10 +641,64 @@ class Filler:
                 self.slots[slot.name] = found
                 self.reasons[slot.name] = f"choice '{found}' named" + (f" ('{word}')" if word != found else "")
 
+    def _word_list(self, group) -> None:
+        """A list of words from the slot's choices ("only emails and phone numbers" -> [email, phone]): every
+        choice or synonym said, in the order said. The vocabulary is the slot's declared choices (a list of
+        Literal items) or, without them, the values its synonyms name; a slot with neither is left alone."""
+        for slot in group:
+            choices = [str(c) for c in (slot.choices or [])]
+            spec = self.lex.pack_kinds.get(slot.kind or "")
+            synonyms = {**(spec.synonyms if spec else {}), **(slot.synonyms or {})}
+            if not choices:
+                choices = list(dict.fromkeys(str(v) for v in synonyms.values()))
+            if not choices:
+                self._named_list(slot)
+                continue
+            words = {c.lower(): c for c in choices}
+            words.update({w.lower(): v for w, v in synonyms.items() if str(v) in choices})
+            spans: list[tuple[int, int, str]] = []
+            for w in sorted(words, key=len, reverse=True):  # the longest phrase first
+                for m in re.finditer(rf"(?<![\w-]){_phrase_rx(w)}(?:e?s)?(?![\w-])", self.low):
+                    if not any(a < m.end() and m.start() < b for a, b, _ in spans):
+                        spans.append((m.start(), m.end(), words[w]))
+            if spans:
+                found = list(dict.fromkeys(v for _, _, v in sorted(spans)))
+                self.slots[slot.name] = found
+                self.reasons[slot.name] = f"{', '.join(found)} named"
+
+    def _named_list(self, slot) -> None:
+        """A list of names said after the slot's own word ("redact the names John Doe and Mary Roe", "the
+        name Robert Chen"): capitalised names, joined by commas or "and"."""
+        words = [w for w in _WORD.findall(slot.name.lower()) if len(w) > 2]
+        if not words:
+            return
+        stems = "|".join(re.escape(w[:-1] if w.endswith("s") else w) for w in words)
+        one = r"[A-Z][\w'-]*(?:\s+[A-Z][\w'.-]*){0,3}"
+        m = re.search(rf"(?i:\b(?:{stems})s?)\s*:?\s+(?:of\s+)?(?P<names>{one}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){one})*)",
+                      self.t.text)
+        if not m:
+            return
+        names = [n.strip() for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", m.group("names")) if n.strip()]
+        if names:
+            self.slots[slot.name] = names
+            self.reasons[slot.name] = f"the names said after '{m.group(0).split()[0]}'"
+
     def _qualifier(self, slot, choices: list[str], synonyms: dict[str, str]) -> None:
         """ "10 court days": a choice said as part of another slot's value, and only there."""
         target = self.spec.slot(slot.qualifies)
         kinds = self.lex.entity_kinds(target.kind) if target is not None else ()
+        if target is not None and not any(e.kind in kinds for e in self.t.entities):
+            # no value said for it ("make it calendar days", "in court days"): the choice said right before
+            # the qualified value's own unit word is still the choice
+            spec = self.lex.kind(target.kind)
+            unit = (target.unit or (spec.unit if spec is not None else None) or "").lower().rstrip("s")
+            if unit.isalpha():
+                for w in sorted(set(choices) | set(synonyms), key=len, reverse=True):
+                    value = w if w in choices else synonyms.get(w)
+                    if value in choices and re.search(rf"\b{_phrase_rx(w.lower())}\s+{unit}s?\b", self.low):
+                        self.slots[slot.name] = value
+                        self.reasons[slot.name] = f"'{w} {unit}s' said"
+                        return
         for e in self.t.entities:
             if e.kind not in kinds:
                 continue

@@ -161,7 +161,9 @@ class BodyWeightResult(Result):
         "[for|of] [a|an] {height_cm} {sex} [weighing|at|who weighs] {weight_kg}",
         "(ideal body weight|ibw|adjusted body weight|abw) [for|of] [a|an] {sex} {height_cm} {weight_kg}",
     ],
-    render=Render(kind="headline", headline="ibw_kg", headline_format="number", units={"ibw_kg": "kg",
+    render=Render(kind="headline", headline="ibw_kg", headline_format="number",
+                  labels={"ibw_kg": "ideal body weight", "adjusted_kg": "adjusted body weight",
+                          "actual_kg": "actual body weight"}, units={"ibw_kg": "kg",
                                                                                      "adjusted_kg": "kg"}),
 )
 def body_weight(weight_kg: float = WEIGHT, height_cm: float = HEIGHT, sex: Literal["female", "male"] = SEX) -> BodyWeightResult:

@@ -84,9 +84,11 @@ class Draft(Result):
 )
 def draft_nda(
     party_a: str = Slot("The first party (the disclosing party in a one-way NDA)", kind="contract_party",
-                        question="Who is the first party?", max_length=1000),
+                        question="Who is the first party?", max_length=1000,
+                        cues=["discloser", "disclosing", "sender"]),
     party_b: str = Slot("The second party (the receiving party in a one-way NDA)", kind="contract_party",
-                        question="Who is the other party?", max_length=1000),
+                        question="Who is the other party?", max_length=1000,
+                        cues=["recipient", "receiving", "receiver", "counterparty"]),
     mutual: bool = Slot("Mutual (both disclose) or one-way (party_a discloses to party_b)", default=True,
                         kind="boolean", synonyms={"one-way": "false", "oneway": "false", "unilateral": "false",
                                                   "one-sided": "false", "non-mutual": "false", "nonmutual": "false",

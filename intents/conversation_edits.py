@@ -1,0 +1,265 @@
+"""Follow-up edits: new words that change the last values rather than give new ones.
+
+"the last flow was 6500" replaces one element of a list; "what if the rate drops by half a point", "add
+50k", "double it" change a value relative to what it was; "also card numbers" adds to a list of words
+where "only emails" replaces it; "served March 5" (no year) keeps the year of the date it corrects.
+Each works on the last turn's values and the action's slot declarations (kinds, names, cues), so it is
+the same for every pack; none of it guesses a value the words do not give.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from intents.resolver.lazyre import lazy  # compiled on first use: a cold `-c` pays only for what it reads
+
+_MAYBE = lazy(r"\b(?:first|initial|opening|upfront|up-front|outlay|second|third|fourth|fifth|sixth|last|final|"
+                    r"closing|penultimate|\d(?:st|nd|rd|th)|more|less|lower|higher|up|down|off|by|add|added|adds|"
+                    r"plus|minus|double\w*|twice|tripl\w*|halv\w*|half|bigger|smaller|larger|fewer)\b", re.I)
+
+
+def edits(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
+    """The values the words change relative to the last ones (list elements, relative changes, one of
+    several parties named by its role)."""
+    if not _MAYBE.search(text):
+        if _PARTY_LINK.search(text):
+            return party_role(spec, last_params, text, lexicon)
+        return {}  # the common follow-up ("what about at 7%?") pays one search
+    from intents.resolver import entities
+    from intents.resolver.slots import CUES
+
+    tagged = entities.tag(text, lexicon=lexicon)
+    out = list_element(spec, last_params, tagged)
+    for name, value in party_role(spec, last_params, text, lexicon).items():
+        out.setdefault(name, value)
+    for name, value in relative(spec, last_params, tagged, CUES).items():
+        out.setdefault(name, value)
+    return out
+
+
+# ---- one party of several, by its role --------------------------------------------------------------
+_PARTY_LINK = lazy(r"\b(?:is|was|to|should\s+be|becomes?|now)\s+[A-Z]|[:=]\s*[A-Z]")
+_PARTY_ORDINALS = ("first", "second", "third")
+
+
+def party_role(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
+    """ "the second party is Vega Systems GmbH", "change the recipient to Lumen Software Inc.": one of the
+    last parties replaced, the slot known by its ordinal among the party slots, its name ("party b") or
+    the cue words the slot declares ("recipient")."""
+    from intents.resolver.entities import party_name
+
+    parties = [s for s in spec.slots if _is_party(s, lexicon) and isinstance(last_params.get(s.name), str)]
+    if len(parties) < 2:
+        return {}
+    for i, slot in enumerate(parties):
+        letter = slot.name.rsplit("_", 1)[-1] if "_" in slot.name else ""
+        roles = [rf"{_PARTY_ORDINALS[i]}\s+(?:party|name|company|side)"] if i < len(_PARTY_ORDINALS) else []
+        if len(letter) == 1:
+            roles.append(rf"party\s*[-_]?\s*{letter}")
+        roles += [re.escape(c) + r"(?:\s+party)?" for c in slot.cues or () if len(c) > 3]
+        if not roles:
+            continue
+        m = re.search(rf"\b(?:{'|'.join(roles)})\s*(?:name\s+)?(?:is|was|to|should\s+be|becomes?|now|[:=])\s+"
+                      rf"(?:actually\s+|now\s+|called\s+|named\s+)?(?P<name>[A-Z][^,;?!]*?)\s*"
+                      rf"(?:,?\s*(?:instead|please|pls|then|now|thanks))?\s*[?!]*$", text, re.I)
+        if m and m.group("name")[:1].isupper():
+            name = party_name(m.group("name"))
+            if name and name != last_params.get(slot.name):
+                return {slot.name: name}
+    return {}
+
+
+def _is_party(slot, lexicon) -> bool:
+    if slot.kind in ("party", "name"):
+        return True
+    kind = lexicon.kind(slot.kind) if lexicon is not None and slot.kind else None
+    return kind is not None and kind.base == "party"
+
+
+# ---- list elements -----------------------------------------------------------------------------------
+_ORDINALS = {"first": 0, "initial": 0, "opening": 0, "1st": 0, "upfront": 0, "up-front": 0, "outlay": 0,
+             "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
+             "sixth": 5, "6th": 5, "last": -1, "final": -1, "closing": -1, "penultimate": -2}
+_ORDINAL = lazy(r"\b(?:(?P<pen>second[\s-]+to[\s-]+last|next[\s-]+to[\s-]+last)|(?P<ord>" +
+                      "|".join(sorted(map(re.escape, _ORDINALS), key=len, reverse=True)) + r"))\b", re.I)
+# between the ordinal and the new value: a few words naming the element, then "is", "was", "to" ...
+_LINK = lazy(r"^(?:\s*[\w'-]+){0,4}?\s*(?:\b(?:is|was|were|be|becomes?|became|changes?\s+to|should\s+be|to|at|"
+                   r"of|=|->|'s|comes?\s+in\s+at)\b|[:=])?\s*$", re.I)
+_NEGATIVE_SAID = lazy(r"(?:^|\s)(?:-|minus|negative)\s*\d", re.I)
+
+
+def list_element(spec, last_params: dict, tagged) -> dict[str, Any]:
+    """{slot: new list} for "the last one is 1.3m", "the initial outlay is 18000 instead": an ordinal, a few
+    words, then one value replaces that element of the last list of its type (numbers, or dates)."""
+    if any(e.kind in ("number_list", "date_list") for e in tagged.entities):
+        return {}  # a whole new list was said
+    low = tagged.text
+    out: dict[str, Any] = {}
+    for m in _ORDINAL.finditer(low):
+        index = -2 if m.group("pen") else _ORDINALS[m.group("ord").lower()]
+        value = next((e for e in tagged.entities if e.start >= m.end() and _LINK.match(low[m.end():e.start])), None)
+        if value is None:
+            continue
+        number = _number_of(value)
+        for slot in spec.slots:
+            old = last_params.get(slot.name)
+            if slot.name in out or not isinstance(old, list) or not old or not -len(old) <= index < len(old):
+                continue
+            if value.kind == "date" and all(isinstance(x, str) for x in old):
+                new = list(old)
+                new[index] = value.value
+                out[slot.name] = new
+                break
+            if number is not None and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in old):
+                new = list(old)
+                if old[index] < 0 <= number and not _NEGATIVE_SAID.search(low[m.end():value.end]):
+                    number = -number  # "the outlay is 18000": an outlay stays money going out
+                new[index] = number
+                out[slot.name] = new
+                break
+    return out
+
+
+def _number_of(e) -> float | None:
+    """The plain amount an entity says: a number or money; "1.3m" read as metres is also 1.3 million."""
+    if e.kind in ("number", "money") and isinstance(e.value, (int, float)):
+        return float(e.value)
+    return next((float(v) for k, v in e.alts if k == "money"), None)
+
+
+# ---- relative changes --------------------------------------------------------------------------------
+_DOWN = (r"drops?|dropped|falls?|fell|goes\s+down|went\s+down|comes?\s+down|decreases?|decreased|cuts?|reduced?|"
+         r"lowers?|lowered|down|less|minus|subtract(?:ed)?|takes?\s+off|shaves?\s+off|knocks?\s+off|shrinks?")
+_UP = r"rises?|rose|goes\s+up|went\s+up|increases?|increased|raised?|raises|up|plus|add(?:ed|s)?|bump(?:ed|s)?(?:\s+up)?|grows?"
+_BY = r"(?:\s+(?:it|that|this|the\s+[a-z]+(?:\s+[a-z]+)?))?(?:\s+by)?\s+"
+_REL_BEFORE = lazy(rf"\b(?:(?P<down>{_DOWN})|(?P<up>{_UP})){_BY}(?=\S)", re.I)
+_REL_AFTER = lazy(r"^\s*(?:(?P<down>less|lower|down|fewer|smaller|off)|(?P<up>more|higher|up|bigger|larger))\b", re.I)
+_POINTS = lazy(r"(?P<n>\d+(?:\.\d+)?|a\s+half|half|a\s+quarter|quarter|three\s+quarters)\s+(?:of\s+)?(?:a\s+)?"
+                     r"(?:percentage\s+)?(?:points?|pts?)\b|(?P<bps>\d+)\s*(?:bps|basis\s+points?)\b", re.I)
+_FRACTION = {"a half": 0.5, "half": 0.5, "a quarter": 0.25, "quarter": 0.25, "three quarters": 0.75}
+_TIMES = lazy(r"\b(?P<w>double|doubled|doubles|twice|triple|tripled|triples|halve|halved|halves|cut\s+in\s+half|"
+                    r"half\s+(?:the|of|that|it))\b", re.I)
+_FACTOR = {"double": 2.0, "twice": 2.0, "triple": 3.0, "halve": 0.5, "cut": 0.5, "half": 0.5}
+
+
+def relative(spec, last_params: dict, tagged, kind_cues: dict) -> dict[str, Any]:
+    """{slot: new value} for "the rate drops by half a point", "add 50k", "25 bps higher", "double it"."""
+    low = tagged.text
+    out: dict[str, Any] = {}
+    for m in _REL_BEFORE.finditer(low):
+        got = _delta_at(low, tagged, m.end())
+        if got is not None:
+            _apply(spec, last_params, low, got[0], got[1] * (-1 if m.group("down") else 1), out, kind_cues)
+    for e in tagged.entities:  # "50k more", "half a point lower"
+        after = _REL_AFTER.match(low, e.end)
+        if after and e.kind in ("number", "money", "percent") and not e.extra.get("per"):
+            _apply(spec, last_params, low, e.kind, float(e.value) * (-1 if after.group("down") else 1), out, kind_cues)
+    for m in _POINTS.finditer(low):
+        after = _REL_AFTER.match(low, m.end())
+        if after:
+            _apply(spec, last_params, low, "percent", _points(m) * (-1 if after.group("down") else 1), out, kind_cues)
+    for m in _TIMES.finditer(low):
+        factor = next(v for k, v in _FACTOR.items() if m.group("w").lower().startswith(k))
+        _apply(spec, last_params, low, "factor", factor, out, kind_cues)
+    return out
+
+
+def _points(m) -> float:
+    if m.group("bps"):
+        return float(m.group("bps")) / 100
+    n = m.group("n").lower()
+    return _FRACTION.get(re.sub(r"\s+", " ", n), None) or float(n)
+
+
+def _delta_at(low: str, tagged, pos: int) -> tuple[str, float] | None:
+    """The amount said at `pos`: (kind, value) for points, a percent, money or a number."""
+    p = _POINTS.match(low, pos)
+    if p:
+        return "percent", _points(p)
+    e = next((e for e in tagged.entities if e.start == pos), None)
+    if e is None or e.extra.get("per"):
+        return None  # "add 100 a month" is an amount a month, not a change of the last one
+    if e.kind in ("number", "money", "percent") and isinstance(e.value, (int, float)):
+        return e.kind, float(e.value)
+    n = _number_of(e)
+    return ("money", n) if n is not None else None
+
+
+def _apply(spec, last_params: dict, low: str, kind: str, delta: float, out: dict, kind_cues: dict) -> None:
+    target = _target(spec, last_params, low, kind, kind_cues)
+    if target is None or target.name in out:
+        return
+    old = last_params[target.name]
+    if kind == "factor":
+        new = old * delta
+    elif kind == "percent" and target.kind != "percent":
+        new = old * (1 + delta / 100)  # "the principal up by 10%"
+    else:
+        new = old + delta
+    if target.type == "integer":
+        new = round(new)
+    out[target.name] = round(new, 6)
+
+
+def _target(spec, last_params: dict, low: str, kind: str, kind_cues: dict):
+    """The last value a change is to: the one the words name (its slot name, cues, or its kind's cue
+    words), else the only one of the change's kind."""
+    numeric = [s for s in spec.slots if isinstance(last_params.get(s.name), (int, float))
+               and not isinstance(last_params.get(s.name), bool)]
+    words = set(re.findall(r"[a-z]+", low))
+    named = [s for s in numeric if words & _slot_words(s, kind_cues)]
+    fits = {"percent": ("percent",), "money": ("money",), "number": None, "factor": None}[kind]
+    if fits is not None:
+        of_kind = [s for s in named if s.kind in fits] or [s for s in numeric if s.kind in fits]
+        named = of_kind if of_kind else ([s for s in named] if kind == "percent" else [])
+    if len(named) == 1:
+        return named[0]
+    if kind == "factor" and not named:  # "double it": the one amount of money it was about
+        money = [s for s in numeric if s.kind == "money" and s.required]
+        return money[0] if len(money) == 1 else None
+    return None
+
+
+def _slot_words(slot, kind_cues: dict) -> set[str]:
+    words = {w for w in re.findall(r"[a-z]+", slot.name.lower()) if len(w) > 2 and w not in ("pct", "num")}
+    words |= set(slot.cues or ())
+    words |= {w for w in kind_cues.get(slot.kind or "", ()) if len(w) > 3}  # "rate", "term"; not "at", "for"
+    return words
+
+
+# ---- lists of words ----------------------------------------------------------------------------------
+_ADDS = lazy(r"\b(?:also|too|as\s+well|plus|additionally|in\s+addition|add|and\s+the)\b", re.I)
+
+
+def widen_lists(spec, last_params: dict, text: str, new_values: dict) -> None:
+    """ "also card numbers" adds to the list of words it was; "only emails" replaces it."""
+    if not _ADDS.search(text) or re.search(r"\b(?:only|just)\b", text, re.I):
+        return
+    for name, value in new_values.items():
+        slot = spec.slot(name)
+        old = last_params.get(name)
+        if slot is not None and slot.kind == "list" and isinstance(value, list) and isinstance(old, list) and old \
+                and all(isinstance(x, str) for x in old + value):
+            new_values[name] = list(dict.fromkeys(old + value))
+
+
+# ---- dates without a year ----------------------------------------------------------------------------
+_YEAR_SAID = lazy(r"\b(?:1[89]|2[01])\d\d\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}\b|'\d\d\b")
+_RELATIVE_DAY = lazy(r"\b(?:today|tomorrow|yesterday|ago|next|this|coming|from\s+now|later|earlier|"
+                           r"mon|tues|wednes|thurs|fri|satur|sun)(?:day)?\b", re.I)
+
+
+def keep_year(spec, last_params: dict, text: str, new_values: dict) -> None:
+    """ "sorry, it was served March 5" after March 3, 2025: a date said without a year corrects the one it
+    replaces, so it keeps that date's year (not this year's)."""
+    if _YEAR_SAID.search(text) or _RELATIVE_DAY.search(text):
+        return
+    for name, value in list(new_values.items()):
+        slot = spec.slot(name)
+        old = last_params.get(name)
+        if slot is None or slot.kind != "date" or not isinstance(value, str) or not isinstance(old, str):
+            continue
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", old) and value[:4] != old[:4]:
+            candidate = old[:4] + value[4:]
+            if candidate[5:] != "02-29" or int(old[:4]) % 4 == 0:
+                new_values[name] = candidate
