@@ -241,7 +241,8 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
 
     # Every number-led tagger is tried only where a number starts (an anchored match), which keeps
     # tagging well under a millisecond however many unit patterns there are.
-    starts = [m.start() for m in NUM_START.finditer(norm)] if _DIGIT.search(norm) else []
+    digits = _DIGIT.search(norm) is not None
+    starts = [m.start() for m in NUM_START.finditer(norm)] if digits else []
 
     def at(pattern):
         """Matches anchored at a number's start, on text no other tagger has claimed yet."""
@@ -257,10 +258,11 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
         for m in QUOTED.finditer(norm):
             inner = next(g for g in m.groups() if g is not None)
             add("quoted", inner, m)
-    for m in PATH.finditer(norm):
+    for m in (PATH.finditer(norm) if "/" in norm or "." in norm else ()):  # a path has a "/" or ".ext"
         if claims.free(*m.span()) and not re.fullmatch(r"[\d/.\-]+", m.group(0)) and not re.search(r"\d+/(?:l|dl|kg|min)\b", m.group(0), re.I):
             add("path", m.group(0), m)
-    said = set(_WORDS_RX.findall(norm.lower()))
+    low = norm.lower()
+    said = words = set(_WORDS_RX.findall(low))  # read only, by every tagger below
     for m in next((found for found in (list(p.finditer(norm, said)) for p in pair_patterns(lexicon)) if found), []):
         pair = resplit_pair(norm, m.start("a"), m.end("a"), m.start("b"), m.end("b"))
         for g, (ga, gb) in zip(("a", "b"), pair):
@@ -281,9 +283,7 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
             if span[1] > span[0] and claims.free(*span):
                 add(kind, _normalised(norm[span[0]:span[1]], spec.normalise), m, span=span)
 
-    low = norm.lower()
-    words = set(re.findall(r"[a-z]+", low))
-    if starts and tagger is not None and tagger.has_units and not tagger.words.isdisjoint(_WORDS_RX.findall(low)):
+    if starts and tagger is not None and tagger.has_units and not tagger.words.isdisjoint(words):
         _declared(norm, tagger, lexicon, add, at)
     units_table = lexicon.units if lexicon is not None else None
     if starts and units_table:
@@ -293,7 +293,7 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
         if units_table:
             _quantities(norm, units_table, claims, add, at, deferred=True)
         _amounts(norm, low, words, claims, add, at)
-    _rest(norm, low, words, claims, add, ents)
+    _rest(norm, low, words, claims, add, ents, digits)
     ents.sort(key=lambda e: e.start)
     return Tagged(raw=raw, text=norm, entities=ents)
 
@@ -517,7 +517,7 @@ def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> 
             add("money", value, m)
 
 
-def _rest(norm: str, low: str, words: set[str], claims: _Claims, add, ents: list[Entity]) -> None:
+def _rest(norm: str, low: str, words: set[str], claims: _Claims, add, ents: list[Entity], digits: bool = True) -> None:
     for m in (FREQUENCY.finditer(norm) if "compound" in low else ()):
         if claims.free(*m.span()):
             word = (m.group("f1") or m.group("f2")).lower()
@@ -534,7 +534,7 @@ def _rest(norm: str, low: str, words: set[str], claims: _Claims, add, ents: list
             continue
         add("sex", "female" if m.group("f") else "male", m)
     numbers = []
-    for m in NUMBER.finditer(norm):
+    for m in (NUMBER.finditer(norm) if digits else ()):  # NUMBER needs a digit
         if not claims.free(*m.span()):
             continue
         value = _num(m.group(0))

@@ -223,6 +223,7 @@ _CODES = "usd|eur|gbp|jpy|chf|cad|aud|nzd|cny|inr|sek|nok|dkk|mxn|brl|zar|krw|hk
 # "1 200 000 SEK", "€ 250 000": thousands grouped by spaces, only beside a currency ("-2000 500 700 900" is a list)
 _SPACED_MONEY = lazy(rf"(?<=[$€£¥₹])\s?\d{{1,3}}(?: \d{{3}})+(?![\d,.]?\d)|(?<![\d.,])\d{{1,3}}(?: \d{{3}})+(?=\s*(?:(?:{_CODES}|"
                      rf"euros?|dollars?|kronor|kroner|pounds|rupees|francs)\b|[€$£]))", re.I)
+_DIGIT_SPACE_DIGIT = re.compile(r"\d \d")
 _INDIAN = lazy(r"\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?)\b", re.I)  # "2 lakh" = 200,000; "1.5 crore" = 15,000,000
 
 
@@ -230,7 +231,7 @@ def plain_numbers(text: str) -> str:
     """ "3,8 percent" -> "3.8 percent", "1 200 000 SEK" -> "1200000 SEK", "2 lakh" -> "200000"."""
     if "," in text:
         text = _DECIMAL_COMMA.sub(r"\1.\2", text)
-    if " " in text and any(c.isdigit() for c in text):
+    if _DIGIT_SPACE_DIGIT.search(text):  # each _SPACED_MONEY match holds a digit, a space, a digit
         text = _SPACED_MONEY.sub(lambda m: m.group(0).replace(" ", ""), text)
     if "la" in text.lower() or "cr" in text.lower():
         def scaled(m: re.Match) -> str:

@@ -831,7 +831,12 @@ def _says_outlay(words: list[str]) -> bool:
 
 def _names(word: str, described: set[str]) -> bool:
     """`renting` names a slot described by `rent`: whole words, or a described word of 4+ letters as prefix."""
-    return word in described or any(len(c) >= 4 and word.startswith(c) for c in described)
+    if word in described:
+        return True
+    for c in described:
+        if len(c) >= 4 and word.startswith(c):
+            return True
+    return False
 
 
 _FROM_TO = lazy(rf"\bfrom\s+({CAPITALISED_NAME})\s+to\s+({CAPITALISED_NAME})")
