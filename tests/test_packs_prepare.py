@@ -175,3 +175,35 @@ def test_the_tui_does_not_prepare_when_told_not_to(home, tmp_path):
 
     assert os.environ.get("INTENT_NO_PREPARE")  # the suite's default (tests/conftest.py)
     assert not IntentApp().prepare_on_start
+
+
+@pytest.mark.parametrize("pack_id, status", [("prepped", "ready"), ("boom", "failed")])
+def test_install_runs_the_new_packs_preparation_after_consent(home, monkeypatch, capsys, pack_id, status):
+    """`intent packs install` (after the consent, once installed) prepares that pack; its failure is
+    reported and the install still succeeds."""
+    import argparse
+
+    import intents.pack_install as pack_install
+    import intents.session as session_mod
+    from intents.pack_install import InstallResult
+    from terminal.commands import packs as packs_cmd
+
+    reg = _registry(home)
+
+    class FakeSession:
+        registry = reg
+
+    monkeypatch.setattr(session_mod, "Session", lambda *a, **k: FakeSession())
+    monkeypatch.setattr(pack_install, "install",
+                        lambda session, target, confirm=None, editable=False: InstallResult(
+                            pack=target, installed=True, source="path"))
+    args = argparse.Namespace(verb="install", pack=pack_id, yes=True, editable=False, json=True)
+    assert packs_cmd.run(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["pack"] == pack_id and [r["status"] for r in data["prepared"]] == [status]
+    assert (home / "packs" / "prepped" / "cache" / "marker").exists() == (pack_id == "prepped")
+
+    refused = InstallResult(pack=pack_id, installed=False, source="path")  # no consent: nothing runs
+    monkeypatch.setattr(pack_install, "install", lambda *a, **k: refused)
+    assert packs_cmd.run(args) == 0
+    assert "prepared" not in json.loads(capsys.readouterr().out)
