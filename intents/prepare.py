@@ -6,11 +6,18 @@ background worker. A preparation runs only for a pack that is installed and load
 as for running its actions (Registry.live_pack: its trusted entry point, its admission), with the same
 narrowed context an action gets (ctx.home = INTENT_HOME/packs/<pack id>). It grants nothing (no plan is
 checked or used: a cache is the pack's own business). One pack's failure is reported in its row and never
-stops the others or the caller."""
+stops the others or the caller.
+
+`once=True` (the terminal UI's start) skips a pack whose stamp (packs/<id>/cache/.prepared) says it was
+prepared for this set of installed packs, this pack version and this Python, without importing it: the UI
+then pays nothing on later starts. The stamp only ever skips work; a stale one (a library upgraded under an
+unchanged pack) leaves the pack to do its work at first use, as it would without preparation."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -55,21 +62,52 @@ def pack_ids(registry, names: Iterable[str] | None = None) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _stamp_key(registry, pack_id: str) -> str:
+    spec = registry.packs.get(pack_id)
+    version = spec.manifest.version if spec is not None else ""
+    raw = f"{registry.fingerprint}|{pack_id}|{version}|{sys.version}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _stamp_path(registry, pack_id: str) -> Path:
+    return Path(registry.home) / "packs" / pack_id / "cache" / ".prepared"
+
+
+def _stamped(registry, pack_id: str) -> bool:
+    try:
+        return _stamp_path(registry, pack_id).read_text(encoding="utf-8").strip() == _stamp_key(registry, pack_id)
+    except (OSError, ValueError):
+        return False
+
+
+def _stamp(registry, pack_id: str) -> None:
+    from intents.safe_files import private_dir, write_atomic
+
+    path = _stamp_path(registry, pack_id)
+    try:
+        private_dir(path.parent)
+        write_atomic(path, _stamp_key(registry, pack_id) + "\n")
+    except (OSError, ValueError):  # a read-only home: prepared again next time, no harm
+        pass
+
+
 def prepare(registry, names: Iterable[str] | None = None, *,
             on_start: Callable[[str, str], None] | None = None,
-            on_progress: Callable[[str, str, str], None] | None = None) -> list[Prepared]:
+            on_progress: Callable[[str, str, str], None] | None = None, once: bool = False) -> list[Prepared]:
     """Run the preparations of the named packs (default: every installed one). `on_start(pack, what)` is
     called before each; `on_progress(pack, what, message)` when it reports slow work (something is being
     built, not found ready), on this thread only."""
-    return [prepare_one(registry, pid, on_start=on_start, on_progress=on_progress)
+    return [prepare_one(registry, pid, on_start=on_start, on_progress=on_progress, once=once)
             for pid in pack_ids(registry, names)]
 
 
-def prepare_one(registry, pack_id: str, *, on_start=None, on_progress=None) -> Prepared:
+def prepare_one(registry, pack_id: str, *, on_start=None, on_progress=None, once: bool = False) -> Prepared:
     from intents.progress import reporting_to
 
     if not registry.is_installed(pack_id):
         return Prepared(pack_id, "not installed")
+    if once and _stamped(registry, pack_id):
+        return Prepared(pack_id, "ready")
     started = time.perf_counter()
     row = Prepared(pack_id, "ready")
     try:
@@ -98,4 +136,6 @@ def prepare_one(registry, pack_id: str, *, on_start=None, on_progress=None) -> P
         row.status, row.error = "failed", f"{type(exc).__name__}: {exc}"
     finally:
         row.seconds = round(time.perf_counter() - started, 3)
+    if row.status != "failed":
+        _stamp(registry, pack_id)
     return row

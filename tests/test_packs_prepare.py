@@ -170,6 +170,23 @@ def test_the_tui_prepares_in_the_background(home, tmp_path, monkeypatch):
     assert (home / "packs" / "prepped" / "cache" / "marker").read_text() == "ok"
 
 
+def test_once_skips_a_stamped_pack_without_importing_it(home, monkeypatch):
+    from intents.prepare import prepare
+
+    reg = _registry(home)
+    SEEN.clear()
+    assert [r.status for r in prepare(reg, ["prepped", "boom"], once=True)] == ["ready", "failed"]
+    assert len(SEEN) == 1
+    with monkeypatch.context() as m:
+        m.setattr(reg, "live_pack", lambda pack_id: pytest.fail(f"imported {pack_id}"), raising=False)
+        assert [r.status for r in prepare(reg, ["prepped"], once=True)] == ["ready"]  # stamped: not imported
+    assert [r.status for r in prepare(reg, ["boom"], once=True)] == ["failed"]  # a failure is never stamped
+    assert len(SEEN) == 1
+    (home / "packs" / "prepped" / "cache" / ".prepared").write_text("stale\n")
+    prepare(reg, ["prepped"], once=True)
+    assert len(SEEN) == 2  # a stamp that does not match runs it again
+
+
 def test_the_tui_does_not_prepare_when_told_not_to(home, tmp_path):
     from terminal.tui.app import IntentApp
 

@@ -136,7 +136,8 @@ class IntentApp(App):
     @work(thread=True, group="prepare", exclusive=True, exit_on_error=False)
     def prepare_packs(self) -> None:
         """After the first frame and the warm-up (never competing with them for the CPU): each installed
-        pack's @pack.prepare, shown while it builds; a lookup started meanwhile waits on the same lock."""
+        pack's @pack.prepare, shown while it builds; a lookup started meanwhile waits on the same lock. A pack
+        stamped as prepared is skipped without importing it (intents/prepare.py), so later starts pay nothing."""
         from intents.prepare import prepare
 
         deadline = time.monotonic() + 60
@@ -144,7 +145,7 @@ class IntentApp(App):
             time.sleep(0.05)
         self.preparing = True
         try:
-            rows = prepare(self.session.registry, on_progress=lambda pack, what, _message: self._notify_soon(
+            rows = prepare(self.session.registry, once=True, on_progress=lambda pack, what, _m: self._notify_soon(
                 f"preparing {pack} ({what}, once)…", timeout=30))
         except Exception as exc:  # the registry itself failed: the warm-up already says so
             rows = []
