@@ -68,6 +68,14 @@ def _result_rows(registry, action_spec) -> list[str]:
     return rows
 
 
+def _preparations(registry, pack_id: str) -> list[str]:
+    """What a pack's `@pack.prepare` functions do (their `what`), from its live code; none if it won't load."""
+    try:
+        return [what for what, _ in getattr(registry.live_pack(pack_id), "preparations", ())]
+    except Exception:
+        return []
+
+
 def reference_markdown(registry) -> str:
     out = [
         "# Action reference",
@@ -91,6 +99,10 @@ def reference_markdown(registry) -> str:
             out += [f"Sensitive data classes: {', '.join(m.sensitive)} (kept local unless you opt in).", ""]
         for disclaimer in m.disclaimers:
             out += [f"> {disclaimer}", ""]
+        prepared = _preparations(registry, pack_id)
+        if prepared:
+            out += [f"One-time preparation (`intent packs prepare`, or the terminal UI's first start): "
+                    f"{', '.join(prepared)}.", ""]
         for a in sorted(spec.actions, key=lambda a: a.id):
             flags = [a.risk.value]
             if a.metered:

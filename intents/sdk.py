@@ -323,6 +323,33 @@ class Pack:
             synonyms=dict(self.synonyms),
         )
 
+    # ---- one-time preparation (issue 20): `@pack.prepare` ---------------------------------------------
+    def prepare(self, func: Callable[..., Any] | None = None, *, what: str = "") -> Any:
+        """Declare one-time work done ahead of the first use (an index built from a library's data, say):
+
+            @pack.prepare(what="ICD-10 index")
+            def build_index(ctx: ActionContext) -> None:
+                open_or_build(ctx.cache_dir)   # e.g. through cached_sqlite; report slow work with progress()
+
+        It runs from `intent packs prepare`, after `intent packs install` and in the terminal UI's first
+        start (in the background), only for packs that are installed and load like any pack, with the
+        same narrowed ActionContext an action gets (`ctx.home` is INTENT_HOME/packs/<pack id>). It must be
+        idempotent and cheap when already done (it runs again on every UI start). It grants nothing (no
+        plan is checked or used); an error is reported and stops neither the other packs nor the caller.
+        Bare `@pack.prepare` works too; `what` (default: the docstring's first line) names the work."""
+        def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+            doc = (inspect.getdoc(fn) or "").splitlines()
+            label = what or (doc[0].rstrip(".") if doc else fn.__name__.replace("_", " "))
+            self.__dict__.setdefault("_preparations", []).append((label, fn))
+            return fn
+
+        return decorate(func) if func is not None else decorate
+
+    @property
+    def preparations(self) -> list[tuple[str, Callable[..., Any]]]:
+        """The (what, function) pairs declared with `@pack.prepare`, in declaration order."""
+        return list(self.__dict__.get("_preparations", ()))
+
 
 _RENDER = TypeAdapter(Render)
 

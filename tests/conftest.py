@@ -20,6 +20,13 @@ def _no_personal_llm(monkeypatch):
             monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_background_prepare(monkeypatch):
+    """The terminal UI prepares packs in the background on start (the ICD-10 index: seconds of CPU in each
+    fresh home); tests of that set IntentApp(prepare=True) or clear this."""
+    monkeypatch.setenv("INTENT_NO_PREPARE", "1")
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "intent-home"

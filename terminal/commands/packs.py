@@ -1,4 +1,4 @@
-"""`intent packs [list|install X|remove X|new NAME|check PATH|add-mcp NAME -- CMD]`: the pack ecosystem
+"""`intent packs [list|install X|remove X|prepare [X...]|new NAME|check PATH|add-mcp NAME -- CMD]`: the pack ecosystem
 from the shell."""
 from __future__ import annotations
 
@@ -40,6 +40,13 @@ def register(sub) -> None:
     mcp.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per call (default 30)")
     mcp.add_argument("--yes", "-y", action="store_true", help="accept without asking")
     mcp.add_argument("--json", action="store_true")
+    prep = verbs.add_parser(
+        "prepare", help="do the packs' one-time work now (e.g. build the ICD-10 index), so first uses are fast",
+        description="Run the one-time preparation installed packs declare (@pack.prepare), e.g. the healthcare "
+                    "pack's ICD-10 index. Idempotent and quick when already done; one pack's failure is reported "
+                    "and does not stop the others (the exit status stays 0).")
+    prep.add_argument("packs", nargs="*", metavar="PACK", help="pack ids (default: every installed pack)")
+    prep.add_argument("--json", action="store_true")
     chk = verbs.add_parser("check", help="validate a pack project folder without installing it")
     chk.add_argument("path", type=Path)
     chk.add_argument("--json", action="store_true")
@@ -49,7 +56,7 @@ def register(sub) -> None:
 def run(args) -> int:
     verb = args.verb or "list"
     return {"list": _list, "install": _install, "remove": _remove, "new": _new, "check": _check,
-            "add-mcp": _add_mcp}[verb](args)
+            "add-mcp": _add_mcp, "prepare": _prepare}[verb](args)
 
 
 def _list(args) -> int:
@@ -90,11 +97,60 @@ def _install(args) -> int:
     if not args.json:
         con.print(f"installing {args.pack} …")
     result = install(Session(), args.pack, confirm=confirm, editable=args.editable)
+    prepared = _prepare_installed(result, quiet=args.json)
     if args.json:
-        emit_json(to_json(result))
+        emit_json({**to_json(result), **({"prepared": prepared} if prepared else {})})
         return 0
     state = "installed" if result.entitled else f"installed, locked: your plan does not cover it (unlocked by {result.unlock or 'a higher plan'}; see `intent plan`)"
     console().print(f"{result.pack}: {state}")
+    return 0
+
+
+def _prepare_installed(result, quiet: bool) -> list[dict]:
+    """After consent and install: the new pack's one-time preparation (its failure never fails the install)."""
+    if not getattr(result, "installed", False):
+        return []
+    from intents.session import Session
+
+    rows = _run_prepare(Session().registry, [result.pack], quiet=quiet)
+    return [r.to_json() for r in rows if r.status not in ("nothing to prepare", "not installed")]
+
+
+def _run_prepare(registry, names, quiet: bool = False):
+    from intents.prepare import prepare
+    from terminal.output import console
+
+    con = console(stderr=True)
+
+    def started(pack: str, what: str) -> None:
+        if not quiet:
+            con.print(f"{pack}: {what} …", markup=False, highlight=False)
+
+    def progress(pack: str, what: str, message: str) -> None:
+        if not quiet:
+            con.print(f"  {message}", markup=False, highlight=False)
+
+    rows = prepare(registry, names, on_start=started, on_progress=progress)
+    if not quiet:
+        for row in rows:
+            if row.status == "failed":
+                con.print(f"{row.pack}: preparation failed: {row.error}", markup=False, highlight=False)
+            elif row.what:
+                con.print(f"{row.pack}: {'prepared' if row.built else 'ready'} ({row.seconds:.1f} s)",
+                          markup=False, highlight=False)
+    return rows
+
+
+def _prepare(args) -> int:
+    from intents.session import Session
+
+    rows = _run_prepare(Session().registry, args.packs, quiet=args.json)
+    if args.json:
+        emit_json({"packs": [r.to_json() for r in rows]})
+    elif not any(r.what for r in rows):
+        from terminal.output import console
+
+        console(stderr=True).print("nothing to prepare", markup=False)
     return 0
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 # get the same warm-up (the first model is built by the warm-up worker, after the first frame).
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
+from textual import work  # noqa: E402
 from textual.app import App  # noqa: E402
 from textual.binding import Binding  # noqa: E402
 
@@ -38,7 +39,8 @@ class IntentApp(App):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [Binding("ctrl+q", "quit", "quit", priority=True)]  # shown in the footer on every screen
 
-    def __init__(self, session=None, out_dir: Path | None = None, debug: bool | None = None) -> None:
+    def __init__(self, session=None, out_dir: Path | None = None, debug: bool | None = None,
+                 prepare: bool | None = None) -> None:
         super().__init__()
         self._session = session
         self._out_dir = out_dir
@@ -48,6 +50,11 @@ class IntentApp(App):
         self.first_frame_ms: float | None = None  # the title, the preview and the intent line, ready to type
         self.complete_frame_ms: float | None = None  # the frame after, with the footer's keys
         self.main_screen = MainScreen()
+        # INTENT_NO_PREPARE=1: no background preparation (the test suite's many fresh homes; `intent packs
+        # prepare` still runs it when asked)
+        self.prepare_on_start = not os.environ.get("INTENT_NO_PREPARE") if prepare is None else prepare
+        self.preparing = False
+        self.prepared: list | None = None  # the packs' preparation rows once it has run (intents/prepare.py)
 
     @property
     def session(self):
@@ -116,6 +123,41 @@ class IntentApp(App):
         self.log_timing("complete frame, footer included", self.complete_frame_ms)
         # Only now: the registry's and resolver's imports in a thread would slow both frames before it
         self.main_screen.warm_up()
+        if self.prepare_on_start:
+            self.prepare_packs()
+
+    # ---- the packs' one-time preparation (intents/prepare.py), in the background ------------------
+    def _notify_soon(self, message: str, **kw) -> None:
+        try:
+            self.call_from_thread(lambda: self.notify(message, **kw))
+        except RuntimeError:  # the app closed meanwhile: nothing to show it in
+            pass
+
+    @work(thread=True, group="prepare", exclusive=True, exit_on_error=False)
+    def prepare_packs(self) -> None:
+        """After the first frame and the warm-up (never competing with them for the CPU): each installed
+        pack's @pack.prepare, shown while it builds; a lookup started meanwhile waits on the same lock. A pack
+        stamped as prepared is skipped without importing it (intents/prepare.py), so later starts pay nothing."""
+        from intents.prepare import prepare
+
+        deadline = time.monotonic() + 60
+        while not getattr(self.main_screen, "ready", False) and time.monotonic() < deadline and self.is_running and not getattr(self, "_exit", False):
+            time.sleep(0.05)
+        self.preparing = True
+        try:
+            rows = prepare(self.session.registry, once=True, on_progress=lambda pack, what, _m: self._notify_soon(
+                f"preparing {pack} ({what}, once)…", timeout=30))
+        except Exception as exc:  # the registry itself failed: the warm-up already says so
+            rows = []
+            self.log.warning(f"preparing packs failed: {exc}")
+        finally:
+            self.preparing = False
+        self.prepared = rows
+        for row in rows:
+            if row.status == "failed":
+                self._notify_soon(f"could not prepare {row.pack}: {row.error}", severity="warning", timeout=8)
+            elif row.built:
+                self._notify_soon(f"{row.pack} is ready ({', '.join(row.what)})", timeout=4)
 
     def first_frame_ms_since(self, start: float, complete: bool = False) -> float:
         """The first (or the complete) frame's time measured from another start (a bench's process start)."""

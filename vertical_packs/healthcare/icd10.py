@@ -145,3 +145,12 @@ def clinical_order(index, query: str, hits: list[int]) -> list[int]:
         return (place, -matched, not index.billable[i], extra, pos)
 
     return [i for _pos, i in sorted(enumerate(hits), key=key)]
+
+
+@pack.prepare(what="ICD-10 index")
+def prepare_icd10_index(ctx: ActionContext) -> None:
+    """The ICD-10-CM search index, built once into the pack's cache folder (`intent packs prepare`, the
+    terminal UI's first start): then the first look-up opens it like every later one. Cheap when it is there."""
+    from vertical_packs.healthcare.icd10_index import get_index
+
+    get_index(ctx.cache_dir)
