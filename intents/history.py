@@ -200,26 +200,14 @@ class History:
         return self._select("WHERE id = ? OR chain = ? ORDER BY id", [head, head])
 
     def _select(self, where: str, args: list) -> list[dict[str, Any]]:
-        if not os.path.lexists(self.path):
-            return []
-        db = self._db()
-        try:
-            cursor = db.conn.execute(f"SELECT * FROM runs {where}", args)
-            names = [d[0] for d in cursor.description]
-            return [_row(dict(zip(names, r))) for r in cursor.fetchall()]
-        finally:
-            db.conn.close()
-
-    def entries(self, limit: int = 50, search: str | None = None) -> list[dict[str, Any]]:
+        """Rows of `SELECT * FROM runs <where>`, as callers expect them; a damaged or unreadable file is
+        a HistoryDamaged that says what is kept and what happens next."""
         if not os.path.lexists(self.path):
             return []
         try:
             db = self._db()
             try:
-                where, args = "", []
-                if search:
-                    where, args = " WHERE text like ? or action like ?", [f"%{search}%", f"%{search}%"]
-                cursor = db.conn.execute(f"SELECT * FROM runs{where} ORDER BY id desc LIMIT ?", [*args, -1 if limit is None else int(limit)])
+                cursor = db.conn.execute(f"SELECT * FROM runs {where}", args)
                 names = [d[0] for d in cursor.description]
                 rows = [dict(zip(names, r)) for r in cursor.fetchall()]
             finally:
@@ -235,6 +223,12 @@ class History:
                 path=str(self.path),
             ) from None
         return [_row(r) for r in rows]
+
+    def entries(self, limit: int = 50, search: str | None = None) -> list[dict[str, Any]]:
+        where, args = "", []
+        if search:
+            where, args = "WHERE text like ? or action like ?", [f"%{search}%", f"%{search}%"]
+        return self._select(f"{where} ORDER BY id desc LIMIT ?", [*args, -1 if limit is None else int(limit)])
 
 
 class _Db:

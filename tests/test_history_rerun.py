@@ -34,3 +34,10 @@ def test_a_refused_step_of_a_rerun_stops_and_says_which(cli):
     err = again.json["error"]
     assert err["step"] == 2 and err["step_action"] == "healthcare.bmi" and err["message"].startswith("step 2 of 2")
     assert err["completed"][0]["action"] == "finance.loan_payment"
+
+
+def test_rerun_on_a_damaged_history_is_a_clear_error(cli, home):
+    assert cli("run", "--json", "monthly payment on a 300k loan at 6.5% over 30 years").code == 0
+    (home / "history.db").write_bytes(b"not a database, " * 200)
+    r = cli("history", "--rerun", "1", "--json")
+    assert r.code == 1 and r.json["error"]["kind"] == "history_damaged"  # as `intent history` says it
