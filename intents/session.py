@@ -151,16 +151,13 @@ class Session:
                 outcome = self.dispatcher.run_action(step.action, dict(step.slots), text=match.text, source=source,
                                                      ask=ask, follows=step.follows, chain=chain)
             except IntentError as err:
-                err.extra.update(step=n, steps=len(match.steps), step_action=step.action,
-                                 completed=[o.to_json() for o in outcomes])
-                err.message = f"step {n} of {len(match.steps)} ({step.action or repr(step.text)}): {err.message}"
+                _name_step(err, n, len(match.steps), step.action, step.action or repr(step.text), outcomes)
                 raise
             outcomes.append(outcome)
             prev, prev_id = outcome, outcome.history_id
             if chain is None:
                 chain = outcome.history_id
-        last = outcomes[-1]
-        return last.model_copy(update={"steps": [o.to_json() for o in outcomes]})
+        return _chain_outcome(outcomes)
 
     def rerun(self, entry_id: int, ask=None, source: str = "cli"):
         """Run history entry `entry_id` again with the values it ran with; a step of a compound request
@@ -178,16 +175,24 @@ class Session:
                                                      text=entry.get("text"), source=source, ask=ask, chain=chain)
             except IntentError as err:
                 if len(steps) > 1:
-                    err.extra.update(step=n, steps=len(steps), step_action=entry["action"],
-                                     completed=[o.to_json() for o in outcomes])
-                    err.message = f"step {n} of {len(steps)} ({entry['action']}): {err.message}"
+                    _name_step(err, n, len(steps), entry["action"], entry["action"], outcomes)
                 raise
             outcomes.append(outcome)
             if len(steps) > 1 and chain is None:
                 chain = outcome.history_id
-        if len(outcomes) == 1:
-            return outcomes[0]
-        return outcomes[-1].model_copy(update={"steps": [o.to_json() for o in outcomes]})
+        return outcomes[0] if len(outcomes) == 1 else _chain_outcome(outcomes)
 
     def run_action(self, action_id: str, values: dict[str, Any], source: str = "cli", ask=None):
         return self.dispatcher.run_action(action_id, values, source=source, ask=ask)
+
+
+def _name_step(err, n: int, total: int, action, label: str, completed: list) -> None:
+    """A chain's step failed: the error says which step (`label`: its action, or its words when it had
+    none), and carries the steps that ran before it."""
+    err.extra.update(step=n, steps=total, step_action=action, completed=[o.to_json() for o in completed])
+    err.message = f"step {n} of {total} ({label}): {err.message}"
+
+
+def _chain_outcome(outcomes: list):
+    """The last step's outcome, with every step's in `steps` (what `run --json` prints for a chain)."""
+    return outcomes[-1].model_copy(update={"steps": [o.to_json() for o in outcomes]})
