@@ -11,6 +11,7 @@ in memory instead, every process, and still answers.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -84,10 +85,20 @@ class Reader:
 
 
 # ---- what the file must say ----------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
 def library_version() -> str:
-    from importlib.metadata import version
+    """simple-icd-10-cm's installed version, read from the header block of its METADATA: importlib's
+    `version()` parses the whole file (500 lines of README) with the email parser, ~5 ms of a look-up, and
+    every open asks twice (the file's name and its meta rows)."""
+    from importlib.metadata import distribution
 
-    return version("simple-icd-10-cm")
+    dist = distribution("simple-icd-10-cm")
+    headers = (dist.read_text("METADATA") or "").split("\n\n", 1)[0]
+    for line in headers.splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip().lower() == "version" and value.strip():
+            return value.strip()
+    return dist.version  # an unusual file: the email parser's reading
 
 
 def source_fingerprint() -> str:
