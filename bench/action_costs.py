@@ -2,9 +2,10 @@
 
     python bench/action_costs.py [--runs 7] [--only NAME,...] [--importtime NAME] [--compare DIR]
 
-Every sample is a new `python -m terminal.cli ...` process (the `intent` entry point's code), timed by
-the parent: wall ms from spawn to reap, CPU ms (user + system of the child and its threads, from
-os.wait4's rusage) and peak RSS MiB (ru_maxrss of that child alone). Rounds are paired: each round runs
+Every sample is a new `python -m terminal.cli ...` process (the `intent` entry point's code), started and
+timed by a small launcher process: wall ms from fork to reap, CPU ms (user + system of the child and its
+threads, from os.wait4's rusage) and peak RSS MiB (ru_maxrss of that child; started from the ~10 MiB
+launcher, not from the bench, whose own RSS Linux would count as the child's peak). Rounds are paired: each round runs
 every row once, in forward order on even rounds and reverse order on odd ones, and a row's ratio is the
 median over rounds of (its wall / the same round's cold resolve wall), so a busy machine slows both
 sides of a ratio alike ("x ref": against the row the target names; "CPU x res": the same for CPU
@@ -132,18 +133,40 @@ class Homes:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
+# The child is started by this small launcher, not by the bench itself: Linux's ru_maxrss of a process
+# includes the high-water mark of the memory it exec'd from (fork or vfork alike), so a child spawned straight
+# from the bench (~66 MiB: the licence tooling, the homes) reports at least the bench's RSS, whatever it uses.
+# The launcher (`python -I -S`, ~10 MiB, less than any command measured) forks and execs the command, times
+# it and reports (wall ms, CPU ms, peak RSS MiB, exit code) from os.wait4 as one JSON line.
+_LAUNCHER = """
+import json, os, sys, time
+out, cwd, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+sink = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+null = os.open(os.devnull, os.O_RDONLY)
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.dup2(null, 0); os.dup2(sink, 1); os.dup2(sink, 2); os.chdir(cwd)
+        os.execv(cmd[0], cmd)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = (time.perf_counter() - start) * 1000
+print(json.dumps([wall, (usage.ru_utime + usage.ru_stime) * 1000, usage.ru_maxrss / 1024,
+                  os.waitstatus_to_exitcode(status)]))
+"""
+
+
 def measure(cmd: list[str], env: dict, out: Path) -> tuple[float, float, float, int]:
     """(wall ms, CPU ms, peak RSS MiB, exit code) of one child process."""
-    with open(out, "wb") as sink:
-        start = time.perf_counter()
-        # cwd: a folder of our own, so `python -m` finds the code through PYTHONPATH, not the cwd
-        proc = subprocess.Popen(cmd, env=env, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                cwd=out.parent)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = (time.perf_counter() - start) * 1000
-    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen from waiting again
-    cpu = (usage.ru_utime + usage.ru_stime) * 1000
-    return wall, cpu, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is KiB on Linux
+    # cwd: a folder of our own, so `python -m` finds the code through PYTHONPATH, not the cwd
+    launched = subprocess.run([sys.executable, "-I", "-S", "-c", _LAUNCHER, str(out), str(out.parent), *cmd],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    if launched.returncode != 0:
+        raise SystemExit(f"the bench's launcher failed: {launched.stderr.decode(errors='replace')[-2000:]}")
+    wall, cpu, mib, code = json.loads(launched.stdout)
+    return wall, cpu, mib, code  # ru_maxrss is KiB on Linux
 
 
 def check_output(row: Row, out: Path, code: int) -> None:

@@ -110,6 +110,39 @@ def test_a_forged_digest_still_needs_our_schema(tmp_path, built):
         store.open_verified(forged)
 
 
+def _forge(path: Path, *sql: str) -> Path:
+    """Edit a copy, then rename it to its own new digest: a file every check up to the data itself passes."""
+    import hashlib
+
+    for statement in sql:
+        _edit(path, statement)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return path.rename(path.with_name(f"{path.name.rsplit('-', 1)[0]}-{digest}.sqlite"))
+
+
+def test_a_forged_file_missing_its_last_codes_is_refused_at_open(tmp_path, built):
+    forged = _forge(copy_of(built, tmp_path), "DELETE FROM code WHERE i >= 98000")
+    with pytest.raises(store.CacheFileError, match="incomplete"):
+        store.open_verified(forged)
+
+
+def test_a_forged_file_with_a_hole_is_rebuilt_by_the_action(unlocked, session, monkeypatch, rows, built):
+    """The open checks only the ends of the code numbers (cheap); a row missing in between is found when a
+    look-up reads it, and the action deletes that file, rebuilds and answers."""
+    from vertical_packs.healthcare import icd10_index
+
+    folder = unlocked / "packs" / "healthcare" / "cache"
+    forged = _forge(copy_of(built, folder), "DELETE FROM code WHERE code = 'E11.65'")
+    monkeypatch.setattr(store, "rows_from_library", lambda: rows)
+    icd10_index.forget_index()
+    try:
+        out = session.run_action("healthcare.icd10_lookup", {"query": "type 2 diabetes with hyperglycemia"})
+        assert out.result["matches"][0]["code"] == "E11.65"
+        assert not forged.exists() and len(store.candidates(folder)) == 1
+    finally:
+        icd10_index.forget_index()
+
+
 def test_a_stale_file_is_rebuilt_for_the_installed_library(tmp_path, rows, monkeypatch):
     """The meta rows name format, library version and the library's data files: any other is rebuilt."""
     folder = tmp_path / "cache"
