@@ -4,10 +4,14 @@
     python bench/conversation.py -v         # also list every miss
     python bench/conversation.py --runs 11  # cold-call pairs for the -c cost
     python bench/conversation.py --misses   # the same as -v
+    python bench/conversation.py --fresh    # also the fresh sets (conversation_fresh.jsonl, compound_fresh.jsonl)
 
 The held-out sets (conversation_heldout.jsonl, compound_heldout.jsonl) were written from the catalog's
 actions before any result on them was seen, in phrasings of their own; their figures are printed apart
 and their misses are not listed (--heldout-misses lists them), so that nobody tunes to them.
+The fresh sets (conversation_fresh.jsonl, compound_fresh.jsonl; `--fresh`) were written the same way by
+someone who never read the resolver or the follow-up code, as a new user types; their shares are printed
+with the others, per pack too, and their misses are listed only with --fresh-misses.
 
 Two-turn lines: the first request is run for real (enterprise plan, a throwaway home), then the second is
 read with `follow=True` against that run, exactly as `intent run -c` does. Right = the second's action
@@ -38,6 +42,7 @@ from bench.resolver import same  # noqa: E402
 DATA = ROOT / "tests" / "data"
 SETS = ["conversation_set.jsonl", "compound_set.jsonl"]
 HELDOUT = ["conversation_heldout.jsonl", "compound_heldout.jsonl"]
+FRESH = ["conversation_fresh.jsonl", "compound_fresh.jsonl"]
 
 
 def _load(name: str) -> list[dict]:
@@ -165,6 +170,18 @@ def score_compound(rows: list[dict]) -> dict:
     return {"lines": len(rows), "right": right, "misses": misses}
 
 
+def _by_pack(rows: list[dict], misses: list[str], actions) -> dict[str, list[int]]:
+    """[lines, right] per pack (the packs of a line's actions, joined with +), from the ids of the misses."""
+    missed = {m.split(" ", 1)[0] for m in misses}
+    out: dict[str, list[int]] = {}
+    for row in rows:
+        pack = "+".join(sorted({a.split(".")[0] for a in actions(row) if a}))
+        out.setdefault(pack, [0, 0])
+        out[pack][0] += 1
+        out[pack][1] += row["id"] not in missed
+    return out
+
+
 def warm_costs(rows: list[dict]) -> dict:
     from intents.conversation import Turn
     from intents.session import Session
@@ -233,6 +250,10 @@ def main(argv: list[str]) -> int:
     held_t, held_c = _load(HELDOUT[0]), _load(HELDOUT[1])
     ht = score_turns(held_t, False) if held_t and "--seed" not in argv else None
     hc = score_compound(held_c) if held_c and "--seed" not in argv else None
+    fresh = "--fresh" in argv or "--fresh-misses" in argv
+    fr_t, fr_c = (_load(FRESH[0]), _load(FRESH[1])) if fresh else ([], [])
+    ft = score_turns(fr_t, False) if fr_t else None
+    fc = score_compound(fr_c) if fr_c else None
     warm = warm_costs(turns)
     cold = cold_costs(runs)
     print(f"two-turn exchanges   {t['right']}/{t['lines']} right = {t['right'] / max(1, t['lines']):.3f}  (target >= 0.95)")
@@ -246,6 +267,17 @@ def main(argv: list[str]) -> int:
             print(f"  {kind:18s} {ok}/{n}")
     if hc is not None:
         print(f"held-out compound    {hc['right']}/{hc['lines']} right = {hc['right'] / max(1, hc['lines']):.3f}")
+    if ft is not None:
+        print(f"fresh two-turn       {ft['right']}/{ft['lines']} right = {ft['right'] / max(1, ft['lines']):.3f}  "
+              "(written without reading the resolver; not tuned to)")
+        for kind, (n, ok) in sorted(ft["by_kind"].items()):
+            print(f"  {kind:18s} {ok}/{n}")
+        for pack, (n, ok) in sorted(_by_pack(fr_t, ft["misses"], lambda r: [r["first"]["action"]]).items()):
+            print(f"  {'first ' + pack:18s} {ok}/{n}")
+    if fc is not None:
+        print(f"fresh compound       {fc['right']}/{fc['lines']} right = {fc['right'] / max(1, fc['lines']):.3f}")
+        for pack, (n, ok) in sorted(_by_pack(fr_c, fc["misses"], lambda r: [s["action"] for s in r["steps"]]).items()):
+            print(f"  {pack:18s} {ok}/{n}")
     print(f"warm resolve p50     first {warm['first_p50_ms']:.3f} ms | follow-up {warm['follow_p50_ms']:.3f} ms  (target <= 1 ms)")
     print(f"warm resolve p99     first {warm['first_p99_ms']:.3f} ms | follow-up {warm['follow_p99_ms']:.3f} ms")
     print(f"cold resolve median  plain {cold['cold_plain_ms']:.1f} ms | -c {cold['cold_continue_ms']:.1f} ms | "
@@ -254,7 +286,9 @@ def main(argv: list[str]) -> int:
     misses = t["misses"] + c["misses"]
     if "--heldout-misses" in argv:
         misses += (ht or {}).get("misses", []) + (hc or {}).get("misses", [])
-    if verbose or "--heldout-misses" in argv:
+    if "--fresh-misses" in argv:
+        misses += (ft or {}).get("misses", []) + (fc or {}).get("misses", [])
+    if verbose or "--heldout-misses" in argv or "--fresh-misses" in argv:
         print("\n".join(misses))
     else:
         print(f"{len(misses)} misses (-v lists them)")
