@@ -44,7 +44,9 @@ class Classifier:
         # In a big catalog a feature found in a fifth of all sentences ("<money>") says little and
         # its posting list dominates the time; small catalogs keep every feature.
         limit = max(500, len(self.doc_action) // 5)
-        self.skip = {k for k, n in zip(self.postings.features, self.postings.lengths()) if n > limit}
+        lengths = self.postings.lengths()
+        self.skip = {k for k, n in zip(self.postings.features, lengths) if n > limit}
+        self.any_common = any(n > COMMON for n in lengths)  # none in a small catalog: candidate_scores is scores
 
     def vocab_of(self, action: int) -> set[str]:
         """The words an action's sentences use (from its whole-bag document), built on first need."""
@@ -182,8 +184,8 @@ class Classifier:
         return self._full(vec, norm), coverage
 
     def _full(self, vec: dict[str, float], norm: float) -> dict[int, float]:
-        doc_scores: dict[int, float] = {}
-        get = doc_scores.get
+        doc_scores: dict[int, float] | None = None
+        get = None
         postings, skip = self.postings, self.skip
         for k, w in vec.items():
             if k in skip:
@@ -192,9 +194,16 @@ class Classifier:
             if plist is None:
                 continue
             docs, ws = plist
+            if doc_scores is None:
+                # the first list fills an empty table: 0.0 + c is c, so it is built in C
+                doc_scores = dict(zip(docs, map((w / norm).__mul__, ws)))
+                get = doc_scores.get
+                if len(doc_scores) == len(docs):
+                    continue
+                doc_scores.clear()  # a document twice in one list (only a damaged cache): added up below
             for d, c in zip(docs, map((w / norm).__mul__, ws)):  # qw * dw, multiplied in C
                 doc_scores[d] = get(d, 0.0) + c
-        return self._by_action(doc_scores)
+        return self._by_action(doc_scores or {})
 
     def candidate_scores(self, toks: list[str]) -> tuple[dict[int, float], float, float]:
         """`scores` for the actions that can be near the text, and a bound on every other action's score.
@@ -208,6 +217,8 @@ class Classifier:
         so its score is at most the returned bound (0.0: nothing was left out, the result is `scores`'s).
         The caller decides whether the candidates' lead over that bound settles its question."""
         vec, norm, coverage = self._vector(toks)
+        if not self.any_common:
+            return self._full(vec, norm), coverage, 0.0
         postings, skip = self.postings, self.skip
         feats = [(k, w / norm, postings.length(k) > COMMON) for k, w in vec.items() if k not in skip and k in postings]
         if not any(common for _, _, common in feats):
