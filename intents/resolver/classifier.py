@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from collections import Counter
+from itertools import chain
 
 from intents.resolver import text
 from intents.resolver.index import OOS, Postings
@@ -16,6 +18,7 @@ from intents.resolver.index import OOS, Postings
 COMMON = 2_000  # a feature in more sentences than this is common (see candidate_scores): only big catalogs have any
 UNKNOWN_WEIGHT = 2.5  # a word no sentence uses: it dilutes, less than a rare known word
 NEAREST = 0.7  # weight of the best single sentence; the rest is the action's whole vocabulary
+POOL = 40  # typo repair checks this many of the words sharing the most trigrams with an unknown word
 
 
 class Classifier:
@@ -41,7 +44,9 @@ class Classifier:
         # In a big catalog a feature found in a fifth of all sentences ("<money>") says little and
         # its posting list dominates the time; small catalogs keep every feature.
         limit = max(500, len(self.doc_action) // 5)
-        self.skip = {k for k, n in zip(self.postings.features, self.postings.lengths()) if n > limit}
+        lengths = self.postings.lengths()
+        self.skip = {k for k, n in zip(self.postings.features, lengths) if n > limit}
+        self.any_common = any(n > COMMON for n in lengths)  # none in a small catalog: candidate_scores is scores
 
     def vocab_of(self, action: int) -> set[str]:
         """The words an action's sentences use (from its whole-bag document), built on first need."""
@@ -99,14 +104,11 @@ class Classifier:
         """The vocabulary word a misspelt `word` most likely meant, or None."""
         if len(word) < 4 or word.startswith("<"):
             return None
-        counts: dict[str, int] = {}
         grams = self._gram_index()
-        for g in text.trigrams(word):
-            for w in grams.get(g, ()):
-                counts[w] = counts.get(w, 0) + 1
+        counts = Counter(chain.from_iterable(grams.get(g, ()) for g in text.trigrams(word)))
         # most shared trigrams first, then the closest length: "redcat" shares only "^re" and "red" with
         # "redact", as do dozens of re- words
-        pool = [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], abs(len(kv[0]) - len(word))))[:40]]
+        pool = [w for w, _ in sorted(_top_counts(counts, POOL), key=lambda kv: (-kv[1], abs(len(kv[0]) - len(word))))[:POOL]]
         if len(word) <= 6 and not any(text.edit_distance(word, w, 1) <= 1 for w in pool):
             # a swapped pair in a short word shares no trigram with it ("hlep", "help"): every word of
             # the same first letter and length, checked by edit distance below
@@ -115,9 +117,12 @@ class Classifier:
             counts.update(dict.fromkeys(extra, 0))
         limit = 1 if len(word) <= 7 else 2  # two edits turn "pancak(es)" into "pack(s)"
         best, best_d = None, limit + 1
+        n = len(word)
         for w in pool:
-            if w[0] != word[0] and len(word) < 8:
+            if w[0] != word[0] and n < 8:
                 continue  # people rarely mistype the first letter of a short word
+            if abs(len(w) - n) > limit:
+                continue  # more than `limit` edits apart, as edit_distance would say
             d = text.edit_distance(word, w, limit)
             if d < best_d or (d == best_d and best is not None and counts[w] > counts[best]):
                 best, best_d = w, d
@@ -179,8 +184,8 @@ class Classifier:
         return self._full(vec, norm), coverage
 
     def _full(self, vec: dict[str, float], norm: float) -> dict[int, float]:
-        doc_scores: dict[int, float] = {}
-        get = doc_scores.get
+        doc_scores: dict[int, float] | None = None
+        get = None
         postings, skip = self.postings, self.skip
         for k, w in vec.items():
             if k in skip:
@@ -189,9 +194,16 @@ class Classifier:
             if plist is None:
                 continue
             docs, ws = plist
+            if doc_scores is None:
+                # the first list fills an empty table: 0.0 + c is c, so it is built in C
+                doc_scores = dict(zip(docs, map((w / norm).__mul__, ws)))
+                get = doc_scores.get
+                if len(doc_scores) == len(docs):
+                    continue
+                doc_scores.clear()  # a document twice in one list (only a damaged cache): added up below
             for d, c in zip(docs, map((w / norm).__mul__, ws)):  # qw * dw, multiplied in C
                 doc_scores[d] = get(d, 0.0) + c
-        return self._by_action(doc_scores)
+        return self._by_action(doc_scores or {})
 
     def candidate_scores(self, toks: list[str]) -> tuple[dict[int, float], float, float]:
         """`scores` for the actions that can be near the text, and a bound on every other action's score.
@@ -205,6 +217,8 @@ class Classifier:
         so its score is at most the returned bound (0.0: nothing was left out, the result is `scores`'s).
         The caller decides whether the candidates' lead over that bound settles its question."""
         vec, norm, coverage = self._vector(toks)
+        if not self.any_common:
+            return self._full(vec, norm), coverage, 0.0
         postings, skip = self.postings, self.skip
         feats = [(k, w / norm, postings.length(k) > COMMON) for k, w in vec.items() if k not in skip and k in postings]
         if not any(common for _, _, common in feats):
@@ -250,6 +264,22 @@ class Classifier:
                 first[a + 1] += first[a]
             self._first = first
         return self._first
+
+
+def _top_counts(counts: dict[str, int], n: int) -> list[tuple[str, int]]:
+    """The (word, count) items, in order, whose count is at least the n-th highest: sorting these alone
+    by descending count gives the same first n as sorting them all (the sort is stable, and every item
+    left out sorts after every item kept). An unknown word shares a trigram with hundreds of words,
+    most of them once."""
+    if len(counts) <= n:
+        return list(counts.items())
+    hist = Counter(counts.values())
+    total = 0
+    for least in sorted(hist, reverse=True):
+        total += hist[least]
+        if total >= n:
+            break
+    return [kv for kv in counts.items() if kv[1] >= least]
 
 
 class _Idf:

@@ -38,6 +38,8 @@ PATTERNS = [
     lazy(rf"\b{_MONTH}\s+{_YEAR}\b", re.I),  # "march 2026" -> the 1st
 ]
 _MONTH_HINT = lazy(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_NUMERIC_DATE = re.compile(r"\d[-/.]\d")  # each numeric pattern holds a digit, a separator, a digit
+_RELATIVE_WORDS = ("today", "tomorrow", "yesterday", "now")
 RELATIVE = lazy(r"\b(?P<rel>today|tomorrow|yesterday|now)\b", re.I)
 
 
@@ -58,8 +60,9 @@ def _day(raw: str) -> int | None:
     return value
 
 
-def find_dates(text: str, today: date | None = None) -> list[tuple[int, int, str]]:
-    """(start, end, ISO date) for every date in `text`, non-overlapping, in order."""
+def find_dates(text: str, today: date | None = None, words: set[str] | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, ISO date) for every date in `text`, non-overlapping, in order. `words`: the text's
+    lowercased [a-z]+ words, when the caller has them (a named month is one of them)."""
     found: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
 
@@ -67,8 +70,13 @@ def find_dates(text: str, today: date | None = None) -> list[tuple[int, int, str
         return all(b <= s or a >= e for s, e in taken)
 
     low = text.lower()
-    named = bool(_MONTH_HINT.search(low))
-    numeric = "-" in text or "/" in text or "." in text
+    ascii_ = text.isascii()  # below, case-folding beyond ASCII ("ſ" matches "s" under re.I) is left to the patterns
+    if words is not None and ascii_:
+        # a named month is a whole word: the month patterns end it at a dot, a space, a digit or \b
+        named = not words.isdisjoint(MONTHS)
+    else:
+        named = bool(_MONTH_HINT.search(low))
+    numeric = ("-" in text or "/" in text or "." in text) and _NUMERIC_DATE.search(text) is not None
     for i, pattern in enumerate(PATTERNS):
         if (i < 3 and not numeric) or (i >= 3 and not named):
             continue  # cheap guards: most sentences name no month and write no 2026-11-20
@@ -95,7 +103,8 @@ def find_dates(text: str, today: date | None = None) -> list[tuple[int, int, str
                 continue
             found.append((m.start(), m.end(), iso))
             taken.append((m.start(), m.end()))
-    for m in (RELATIVE.finditer(text) if ("to" in low or "yesterday" in low) else ()):
+    relative = ("to" in low or "yesterday" in low) and (not ascii_ or any(w in low for w in _RELATIVE_WORDS))
+    for m in (RELATIVE.finditer(text) if relative else ()):
         if not free(m.start(), m.end()):
             continue
         today = today or date.today()

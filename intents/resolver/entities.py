@@ -174,13 +174,22 @@ _PAIRS_OF: dict[int, list] = {}
 
 
 class _Guarded:
-    """A party pattern, compiled on first use and tried only when one of its anchor words is said."""
+    """A party pattern, compiled on first use and tried only when one of its anchor words is said. A
+    pattern without anchor words (a pack's) is tried only when the lowercased text holds one of the
+    literals every match of it holds (intents.resolver.literals), read from the pattern itself."""
 
     def __init__(self, src: str, flags: int, needs: tuple[str, ...]) -> None:
         self.src, self.flags, self.needs, self._rx = src, flags, needs, None
+        self._literals: tuple[str, ...] | None = None if not needs else ()
 
-    def finditer(self, text: str, words: set[str]):
+    def finditer(self, text: str, words: set[str], low: str | None = None):
         if self.needs and words.isdisjoint(self.needs):
+            return iter(())
+        if self._literals is None:
+            from intents.resolver.literals import required
+
+            self._literals = required(self.src, self.flags)
+        if self._literals and low is not None and text.isascii() and not any(w in low for w in self._literals):
             return iter(())
         if self._rx is None:
             try:
@@ -263,7 +272,7 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
             add("path", m.group(0), m)
     low = norm.lower()
     said = words = set(_WORDS_RX.findall(low))  # read only, by every tagger below
-    for m in next((found for found in (list(p.finditer(norm, said)) for p in pair_patterns(lexicon)) if found), []):
+    for m in next((found for found in (list(p.finditer(norm, said, low)) for p in pair_patterns(lexicon)) if found), []):
         pair = resplit_pair(norm, m.start("a"), m.end("a"), m.start("b"), m.end("b"))
         for g, (ga, gb) in zip(("a", "b"), pair):
             raw_name = norm[ga:gb]
@@ -271,7 +280,7 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
             a = ga + max(0, raw_name.find(name))  # after a dropped "my company"
             if name and claims.free(a, a + len(name)) and name.lower() not in _NOT_PARTY:
                 add("party", name, m, span=(a, a + len(name)))
-    for a, b, iso in dates.find_dates(norm, today):
+    for a, b, iso in dates.find_dates(norm, today, said):
         if claims.free(a, b):
             ents.append(Entity("date", iso, a, b, norm[a:b]))
             claims.take(a, b)

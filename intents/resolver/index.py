@@ -164,7 +164,15 @@ def expand_template(template: str, kinds: dict[str, str | None], limit: int = 4,
     return out
 
 
-def _doc_tokens(sentence: str, tagged: bool = True, lexicon: Lexicon | None = None) -> list[str]:
+def _doc_tokens(sentence: str, tagged: bool = True, lexicon: Lexicon | None = None, memo: dict | None = None) -> list[str]:
+    """A sample's tokens, tagged (`<money>`) unless it is a template's expansion. `memo`: one build's
+    sentences already read (a sample is read for the index and again against the packs' negatives);
+    the list returned is shared, read only."""
+    if memo is not None:
+        got = memo.get((sentence, tagged))
+        if got is None:
+            got = memo[(sentence, tagged)] = _doc_tokens(sentence, tagged, lexicon)
+        return got
     if tagged:
         sentence = entities.tag(sentence, spell=False, lexicon=lexicon).placeholder_text()
     return text.tokens(sentence, lexicon.text_words if lexicon is not None else None)
@@ -190,18 +198,21 @@ def _add_with_centroid(docs: list, centroids: list, action: int, token_lists: li
 MAX_PACK_NEGATIVES = 500  # per pack: examples of refusal, not a second catalog
 
 
-def pack_negatives(actions: list, negatives: dict[str, list[str]], lexicon: Lexicon | None = None) -> list[str]:
+def pack_negatives(actions: list, negatives: dict[str, list[str]], lexicon: Lexicon | None = None,
+                   memo: dict | None = None) -> list[str]:
     """The installed packs' own negatives that may join the out-of-scope class. A pack's negative that
     says what an action of the catalog says (its tokens equal a sample's) is dropped: a pack author cannot
     make the resolver refuse another pack's requests by declaring them foreign."""
+    if not any(negatives.values()):
+        return []  # no pack declares any: nothing to compare the samples with
     said = set()
     for a in actions:
         for sample in (*a.samples, a.title):
-            said.add(tuple(_doc_tokens(sample, True, lexicon)))
+            said.add(tuple(_doc_tokens(sample, True, lexicon, memo)))
     out = []
     for lines in negatives.values():
         for line in list(lines)[:MAX_PACK_NEGATIVES]:
-            toks = tuple(_doc_tokens(str(line)[:500], True, lexicon))
+            toks = tuple(_doc_tokens(str(line)[:500], True, lexicon, memo))
             if toks and toks not in said:
                 out.append(str(line)[:500])
     return out
@@ -213,6 +224,7 @@ def build(actions: list, lexicon: Lexicon | None = None, negatives: dict[str, li
     centroids: list[int] = []  # doc numbers of each action's whole-bag document
     ids = [a.id for a in actions] + [OOS]
     compiled: list[tuple[str, str]] = []
+    memo: dict = {}  # sentence -> tokens: tagging is most of a build, and samples recur
     for i, a in enumerate(actions):
         kinds = {s.name: s.kind for s in a.slots}
         sentences = [(s, True) for s in a.samples] + [(a.title, False)]
@@ -222,10 +234,10 @@ def build(actions: list, lexicon: Lexicon | None = None, negatives: dict[str, li
                 compiled.append((a.id, src, sorted(templates.required_words(src)),
                                  [sorted(g) for g in templates.required_groups(src)]))
             sentences += [(s, False) for s in expand_template(tpl, kinds, lexicon=lexicon)]
-        _add_with_centroid(docs, centroids, i, [_doc_tokens(s, tagged, lexicon) for s, tagged in sentences])
+        _add_with_centroid(docs, centroids, i, [_doc_tokens(s, tagged, lexicon, memo) for s, tagged in sentences])
     compiled = [(*entry, keys) for entry, keys in zip(compiled, templates.filing_keys(compiled))]
-    refusals = [*oos.OUT_OF_SCOPE, *pack_negatives(actions, negatives or {}, lexicon)]
-    _add_with_centroid(docs, centroids, len(actions), [_doc_tokens(s, True, lexicon) for s in refusals])
+    refusals = [*oos.OUT_OF_SCOPE, *pack_negatives(actions, negatives or {}, lexicon, memo)]
+    _add_with_centroid(docs, centroids, len(actions), [_doc_tokens(s, True, lexicon, memo) for s in refusals])
     df: Counter = Counter()
     for _, f in docs:
         df.update(f.keys())

@@ -52,6 +52,7 @@ class Lexicon:
         self.spell_words: frozenset = frozenset()  # the packs' own words a typo is repaired to
         self.abbreviations = frozenset(k for k in self.vocabulary if k.isalpha() and len(k) <= 5)
         self.words = None  # text.Words, built on first use
+        self.slot_memo: dict[tuple, tuple] = {}  # what the slot filler derives from a slot's own words (slots._cue_words)
 
     # ---- building ------------------------------------------------------------------------------
     @classmethod

@@ -62,33 +62,47 @@ class Filler:
 
     def _cues(self, slot) -> set[str]:
         """Declared cue words: the slot's own, its kind's, and the words of its name."""
-        words = set(slot.cues or ()) | set(CUES.get(slot.kind or "", ()))
-        spec = self.lex.pack_kinds.get(slot.kind or "")
-        if spec is not None:
-            words |= set(spec.cues)
-        words |= {w for w in _WORD.findall(slot.name.lower()) if len(w) > 2 and w not in ("pct", "num")}
-        return words
+        return self._cue_words(slot)[0]
+
+    def _cue_words(self, slot) -> tuple[frozenset, tuple[str, ...], bool]:
+        """The slot's cue words, its own cue words of 4+ letters (which name a word they start:
+        `_names`), and whether a cue word may follow the value. Asked for every entity of every
+        candidate action, so kept in the lexicon, keyed by what they are made of."""
+        key = (slot.name, slot.kind, tuple(slot.cues or ()))
+        memo = self.lex.slot_memo
+        got = memo.get(key)
+        if got is None:
+            words = set(slot.cues or ()) | set(CUES.get(slot.kind or "", ()))
+            spec = self.lex.pack_kinds.get(slot.kind or "")
+            if spec is not None:
+                words |= set(spec.cues)
+            words |= {w for w in _WORD.findall(slot.name.lower()) if len(w) > 2 and w not in ("pct", "num")}
+            kind = self.lex.kind(slot.kind)
+            after_ok = slot.kind in _CUED_AFTER or (kind is not None and kind.base == "quantity") or bool(slot.cues)
+            got = (frozenset(words), tuple(c for c in (slot.cues or ()) if len(c) >= 4), after_ok)
+            if len(memo) < 10_000:
+                memo[key] = got
+        return got
 
     def _cue_score(self, slot, e: Entity) -> float:
-        cues = self._cues(slot)
+        cues, long_cues, after_ok = self._cue_words(slot)
+        own = slot.cues
         before = self._before(e)
         score = 0.0
         for dist, w in enumerate(reversed(before)):
-            if w in cues or _names(w, slot.cues):
+            if w in cues or w in own or w.startswith(long_cues):  # the last two: _names(w, slot.cues)
                 score += 1.0 / (1 + dist)
-        after = self._after(e, 2)
-        spec = self.lex.kind(slot.kind)
-        after_ok = slot.kind in _CUED_AFTER or (spec is not None and spec.base == "quantity") or bool(slot.cues)
-        for w in after:
-            if w in cues and after_ok:
-                score += 0.3
+        if after_ok:
+            for w in self._after(e, 2):
+                if w in cues:
+                    score += 0.3
         # "84k net operating income", "4000 in fees", "6,000 of closing costs": a declared cue named right
         # after the value (past a linking in/of) says more than a preposition before it
         after = self._after_until_value(e, 4)
         if after and after[0] in ("in", "of") and len(after) > 1:
             after = after[1:]
         for dist, w in enumerate(after[:3]):
-            if _names(w, slot.cues):
+            if w in own or w.startswith(long_cues):
                 score += (1.2 if dist == 0 else 0.8 / (1 + dist))
                 break
         return score
@@ -136,12 +150,13 @@ class Filler:
             ("date_list", self._date_list), ("list", self._word_list),
         ]
         roles = {s.name: self.role(s) for s in slots}
-        done = set()
+        by_role: dict[str, list] = {}
+        for s in slots:
+            by_role.setdefault(roles[s.name], []).append(s)
         for role, handler in handlers:
-            group = [s for s in slots if roles[s.name] == role]
+            group = by_role.get(role)
             if group:
                 handler(group)
-                done.update(s.name for s in group)
         # typed numeric slots: their own entity kind first (a weight entity for a weight slot)
         numeric = [s for s in slots if roles[s.name] == "numeric"]
         self._typed_numeric(numeric)
@@ -620,7 +635,7 @@ class Filler:
             found = None
             # the longest phrase first: "married filing jointly" before "single"
             for c in sorted(choices, key=len, reverse=True):
-                if re.search(rf"\b{_phrase_rx(c.lower())}\b", self.low):
+                if _word_rx(c.lower()).search(self.low):
                     found, word = c, c
                     break
             if found is None:
@@ -630,8 +645,9 @@ class Filler:
             if found is None:
                 from intents.resolver.text import edit_distance
 
+                said_words = _WORD.findall(self.low)
                 for c in choices:  # a typo of a choice word ("fridericia" as "fredericia")
-                    for w in _WORD.findall(self.low):
+                    for w in said_words:
                         if len(w) >= 6 and edit_distance(w, c.lower(), 2) <= 2:
                             found, word = c, w
                             break
@@ -799,17 +815,70 @@ def _bare_unit(spec, value: float) -> tuple[str, float] | None:
     return None
 
 
+_PHRASES: dict[str, str] = {}
+_WORD_RX: dict[str, re.Pattern] = {}
+_SAID_RX: dict[str, re.Pattern] = {}
+_BY_VALUE: dict[tuple, dict[str, list[str]]] = {}
+_MEMO_MAX = 4096  # the phrases come from the catalog's choices and synonyms; bounded all the same
+
+
 def _phrase_rx(phrase: str) -> str:
     """A phrase whose spaces, hyphens and underscores match any of them ("one-way", "one way")."""
-    return r"[\s_-]?".join(re.escape(p) for p in re.split(r"[\s_-]+", phrase.strip()))
+    got = _PHRASES.get(phrase)
+    if got is None:
+        got = r"[\s_-]?".join(re.escape(p) for p in re.split(r"[\s_-]+", phrase.strip()))
+        if len(_PHRASES) < _MEMO_MAX:
+            _PHRASES[phrase] = got
+    return got
+
+
+def _word_rx(phrase: str) -> re.Pattern:
+    """The phrase as whole words (`\b` on either side), compiled once."""
+    got = _WORD_RX.get(phrase)
+    if got is None:
+        got = re.compile(rf"\b{_phrase_rx(phrase)}\b")
+        if len(_WORD_RX) < _MEMO_MAX:
+            _WORD_RX[phrase] = got
+    return got
+
+
+def _said_rx(phrase: str) -> re.Pattern:
+    """The phrase not inside a longer word or hyphenated compound, compiled once."""
+    got = _SAID_RX.get(phrase)
+    if got is None:
+        got = re.compile(rf"(?<![\w-]){_phrase_rx(phrase)}(?![\w-])")
+        if len(_SAID_RX) < _MEMO_MAX:
+            _SAID_RX[phrase] = got
+    return got
+
+
+def _synonyms_by_value(synonyms: dict[str, str]) -> dict[str, list[str]]:
+    """value -> the words that stand for it, the longest first (ties in the order given)."""
+    try:
+        key = tuple(synonyms.items())
+        got = _BY_VALUE.get(key)
+    except TypeError:  # an unhashable value: not kept
+        key, got = None, None
+    if got is None:
+        got = {}
+        for w, v in synonyms.items():
+            got.setdefault(str(v), []).append(w)
+        for words in got.values():
+            words.sort(key=len, reverse=True)
+        if key is not None and len(_BY_VALUE) < _MEMO_MAX:
+            _BY_VALUE[key] = got
+    return got
 
 
 def _synonym_said(low: str, synonyms: dict[str, str], values) -> tuple[str, str] | None:
     """The first synonym said, trying values in the order given (so "not mutual" is read before "mutual")
     and the longest phrases first."""
+    if not synonyms:
+        return None
+    by_value = _synonyms_by_value(synonyms)
     for value in values:
-        for word in sorted((w for w, v in synonyms.items() if str(v) == str(value)), key=len, reverse=True):
-            if re.search(rf"(?<![\w-]){_phrase_rx(word.lower())}(?![\w-])", low):
+        for word in by_value.get(str(value), ()):
+            if _said_rx(word.lower()).search(low):
                 return word, str(value)
     return None
 

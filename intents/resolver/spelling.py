@@ -66,7 +66,11 @@ def repair(text: str, extra: frozenset = frozenset(), known: frozenset = frozens
     """`text` with misspelt unit, currency and frequency words written right (and the packs' own words,
     `extra`: their analytes, choices, units), and abbreviations spelled letter by letter joined when
     they are ones the packs declare (`known`); other words untouched."""
-    return join_letters(_WORD.sub(lambda m: _near(m.group(0), extra) or m.group(0), text), known)
+    # most requests hold no misspelt word: the words are looked up first, and the text is rewritten
+    # only when one of them has a repair (the same result: every other word is replaced by itself)
+    if any(_near(w, extra) for w in _WORD.findall(text)):
+        text = _WORD.sub(lambda m: _near(m.group(0), extra) or m.group(0), text)
+    return join_letters(text, known)
 
 
 # "b m i", "e g f r": an abbreviation said (or dictated) letter by letter is joined when it is one we know

@@ -13,10 +13,22 @@ from intents.resolver.lexicon import Lexicon
 
 _CORE = Lexicon()
 
+_NOT_KEPT = re.compile(r"[^\w<>\s'/.-]")
+_END_DOT = re.compile(r"(?<=\w)[.](?=\s|$)")
+_SPACES = re.compile(r"\s+")
+_PLACEHOLDER_SPACED = re.compile(r"\s*(<[a-z_0-9]+>)\s*")
+_PRESENT = re.compile(r"<[a-z_0-9]+>|[a-z][a-z']{2,}")
+
+
 def _normal(text: str) -> str:
-    text = re.sub(r"[^\w<>\s'/.-]", " ", text.lower())
-    text = re.sub(r"(?<=\w)[.](?=\s|$)", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = _NOT_KEPT.sub(" ", text.lower())
+    if "." in text:
+        text = _END_DOT.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _spaced(m: re.Match) -> str:
+    return " " + m.group(1) + " "
 
 
 def compile_template(template: str, kinds: dict[str, str | None], lexicon: Lexicon | None = None) -> str | None:
@@ -236,8 +248,9 @@ class Templates:
         wildcards)."""
         found = []
         text = _normal(placeholder_text)
-        text = re.sub(r"\s*(<[a-z_0-9]+>)\s*", r" \1 ", text).strip()
-        present = set(re.findall(r"<[a-z_0-9]+>|[a-z][a-z']{2,}", text))
+        if "<" in text:  # every placeholder with one space either side
+            text = _PLACEHOLDER_SPACED.sub(_spaced, text).strip()
+        present = set(_PRESENT.findall(text))
         for i in self.candidates(present):
             checked = self._check(i)
             if checked is None:

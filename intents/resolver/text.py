@@ -130,21 +130,43 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     if not a or not b:
         d = len(a) + len(b)
         return d if d <= limit else limit + 1
+    if limit <= 1:
+        # What is left starts and ends with differing letters (the shorter one may be a single letter),
+        # so one edit covers it only as one substitution ("x"/"y") or one swapped pair ("xy"/"yx"):
+        # typo repair asks this of dozens of words per unknown word, without the table
+        if limit == 1 and ((len(a) == 1 and len(b) == 1) or (len(a) == 2 and len(b) == 2 and a[0] == b[1] and a[1] == b[0])):
+            return 1
+        return limit + 1
+    # The table, only within `limit` of its diagonal (a cell further off is more than `limit` edits,
+    # and no path within the limit crosses one), every value capped at limit + 1.
+    big = limit + 1
+    la, lb = len(a), len(b)
     prev2: list[int] | None = None
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
+    prev = [j if j < big else big for j in range(lb + 1)]
+    for i in range(1, la + 1):
+        ca = a[i - 1]
+        cur = [big] * (lb + 1)
+        if i < big:
+            cur[0] = i
         best = cur[0]
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-            best = min(best, cur[j])
+        for j in range(max(1, i - limit), min(lb, i + limit) + 1):
+            cb = b[j - 1]
+            v = prev[j - 1] if ca == cb else prev[j - 1] + 1
+            if prev[j] + 1 < v:
+                v = prev[j] + 1
+            if cur[j - 1] + 1 < v:
+                v = cur[j - 1] + 1
+            if prev2 is not None and j > 1 and ca == b[j - 2] and a[i - 2] == cb and prev2[j - 2] + 1 < v:
+                v = prev2[j - 2] + 1
+            if v > big:
+                v = big
+            cur[j] = v
+            if v < best:
+                best = v
         if best > limit:
-            return limit + 1
+            return big
         prev2, prev = prev, cur
-    return prev[-1] if prev[-1] <= limit else limit + 1
+    return prev[-1] if prev[-1] <= limit else big
 
 
 # Words that make a request a follow-up of the last one rather than say what it is about ("no, 5.5%")
