@@ -63,7 +63,11 @@ class Result(BaseModel):
     """Base of every action's result model. `basis` says how the answer was reached (formula, rule,
     source and data date), so a professional can check it."""
 
-    model_config = ConfigDict(extra="allow")
+    # defer_build: a pack declares all its actions' result models when it is imported, and a run uses
+    # one of them; pydantic builds each validator on its first use instead (most of a pack's import).
+    # Pack.spec() builds them all, so a model pydantic cannot build is still found where the pack is
+    # discovered or checked, with pydantic's own error.
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     basis: str | None = None
 
@@ -168,16 +172,43 @@ class OutputFormat:
         return self.actions is None or action_id in self.actions
 
 
-@dataclass
 class Action:
-    """A live action: its spec plus the callable and models (only exists once the pack is imported)."""
+    """A live action: its spec plus the callable and models (only exists once the pack is imported).
 
-    spec: ActionSpec
-    func: Callable[..., Any]
-    params_model: type[BaseModel]
-    result_model: type[BaseModel]
-    context_param: str | None = None
-    formats: dict[str, OutputFormat] = field(default_factory=dict)
+    `spec` may be given as a function that builds it: the SDK builds an action's spec (its slots and
+    parameters schema, which need pydantic's JSON schema of the parameters model) on first use, so that
+    running one action of a pack builds that action's models and no other's."""
+
+    def __init__(self, spec: ActionSpec | Callable[[], ActionSpec], func: Callable[..., Any],
+                 params_model: type[BaseModel], result_model: type[BaseModel], context_param: str | None = None,
+                 formats: dict[str, OutputFormat] | None = None, *, id: str | None = None) -> None:
+        if isinstance(spec, ActionSpec):
+            self._spec, self._build, self.id = spec, None, spec.id
+        else:
+            if id is None:
+                raise TypeError("an Action built later needs its id now")
+            self._spec, self._build, self.id = None, spec, id
+        self.func = func
+        self.params_model = params_model
+        self.result_model = result_model
+        self.context_param = context_param
+        self.formats: dict[str, OutputFormat] = dict(formats or {})
+
+    @property
+    def spec(self) -> ActionSpec:
+        spec = self._spec
+        if spec is None:
+            spec = self._build()
+            spec.formats.extend(name for name in self.formats if name not in spec.formats)
+            self._spec = spec
+        return spec
+
+    @spec.setter
+    def spec(self, value: ActionSpec) -> None:
+        self._spec = value
+
+    def __repr__(self) -> str:
+        return f"Action(id={self.id!r}, func={getattr(self.func, '__qualname__', self.func)!r})"
 
     def call(self, params: BaseModel, ctx: ActionContext | None = None) -> BaseModel:
         kwargs = {name: getattr(params, name) for name in type(params).model_fields}
@@ -261,13 +292,13 @@ class Pack:
             params_model, context_param = _params_model(func, hints, action_id, params)
             result_model = _result_model(func, hints)
             doc = inspect.getdoc(func) or ""
-            spec = ActionSpec(
+            # Everything a declaration can get wrong outside pydantic's models is checked here and now;
+            # the JSON schema of the parameters (slots, params_schema) waits for the spec's first use.
+            known = dict(
                 id=action_id,
                 pack=self.id,
                 title=title or (doc.splitlines()[0].rstrip(".") if doc else func.__name__.replace("_", " ")),
                 description=doc,
-                slots=slot_specs(params_model),
-                params_schema=params_model.model_json_schema(),
                 result_fields=[f for f in result_model.model_fields if f != "basis"],
                 samples=list(samples or []),
                 templates=list(templates or []),
@@ -277,7 +308,12 @@ class Pack:
                 render=_RENDER.validate_python(render if isinstance(render, dict) else to_dict(render or Render())),
                 timeout_s=timeout_s,
             )
-            self.actions[action_id] = Action(spec, func, params_model, result_model, context_param)
+
+            def build() -> ActionSpec:
+                schema = params_model.model_json_schema()
+                return ActionSpec(**known, slots=slot_specs(params_model, schema), params_schema=schema)
+
+            self.actions[action_id] = Action(build, func, params_model, result_model, context_param, id=action_id)
             for fmt in self.formats.values():
                 self._attach(fmt, self.actions[action_id])
             return func
@@ -306,15 +342,21 @@ class Pack:
 
     @staticmethod
     def _attach(fmt: OutputFormat, action: Action) -> None:
-        if fmt.applies(action.spec.id):
+        if fmt.applies(action.id):
             action.formats[fmt.name] = fmt
-            if fmt.name not in action.spec.formats:
-                action.spec.formats.append(fmt.name)
+            built = action._spec  # a spec not built yet takes its formats from action.formats when it is
+            if built is not None and fmt.name not in built.formats:
+                built.formats.append(fmt.name)
 
     def spec(self, entry_point: str = "", distribution: str | None = None) -> PackSpec:
+        """The pack as the registry caches it. Builds every action's spec and models, so a declaration
+        pydantic cannot build fails here (where the pack is discovered, checked or probed)."""
+        actions = [a.spec for a in self.actions.values()]
+        for a in self.actions.values():
+            a.result_model.model_rebuild()  # None at once when already built
         return PackSpec(
             manifest=self.manifest,
-            actions=[a.spec for a in self.actions.values()],
+            actions=actions,
             entry_point=entry_point,
             distribution=distribution,
             negatives=list(self.negatives),
@@ -369,7 +411,9 @@ def _params_model(
         fields[name] = (annotation, default)
     model_name = "".join(part.title() for part in re.split(r"[._]", action_id)) + "Params"
     # allow_inf_nan=False: no pack, built-in or not, is ever handed inf or NaN (nor computes with it)
-    model = create_model(model_name, __config__=ConfigDict(extra="forbid", allow_inf_nan=False), **fields)
+    # defer_build: built on first use, like Result models (see there)
+    model = create_model(model_name, __config__=ConfigDict(extra="forbid", allow_inf_nan=False, defer_build=True),
+                         **fields)
     return model, context_param
 
 
@@ -380,8 +424,9 @@ def _result_model(func: Callable[..., Any], hints: dict[str, Any]) -> type[BaseM
     raise TypeError(f"action {func.__name__} must annotate its return type with a Result model")
 
 
-def slot_specs(model: type[BaseModel]) -> list[SlotSpec]:
-    schema = model.model_json_schema()
+def slot_specs(model: type[BaseModel], schema: dict[str, Any] | None = None) -> list[SlotSpec]:
+    """The slots of a parameters model; `schema` is its JSON schema when the caller has it already."""
+    schema = model.model_json_schema() if schema is None else schema
     props = schema.get("properties", {})
     required = set(schema.get("required", []))
     out = []
