@@ -25,6 +25,7 @@ import inspect
 import logging
 import re
 import sys
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -180,16 +181,19 @@ class Action:
     running one action of a pack builds that action's models and no other's."""
 
     def __init__(self, spec: ActionSpec | Callable[[], ActionSpec], func: Callable[..., Any],
-                 params_model: type[BaseModel], result_model: type[BaseModel], context_param: str | None = None,
-                 formats: dict[str, OutputFormat] | None = None, *, id: str | None = None) -> None:
+                 params_model: type[BaseModel] | None, result_model: type[BaseModel], context_param: str | None = None,
+                 formats: dict[str, OutputFormat] | None = None, *, id: str | None = None,
+                 build_params: Callable[[], type[BaseModel]] | None = None) -> None:
         if isinstance(spec, ActionSpec):
             self._spec, self._build, self.id = spec, None, spec.id
         else:
             if id is None:
                 raise TypeError("an Action built later needs its id now")
             self._spec, self._build, self.id = None, spec, id
+        if params_model is None and build_params is None:
+            raise TypeError("an Action needs a parameters model, or a function that builds it")
+        self._params_model, self._build_params = params_model, build_params
         self.func = func
-        self.params_model = params_model
         self.result_model = result_model
         self.context_param = context_param
         self.formats: dict[str, OutputFormat] = dict(formats or {})
@@ -198,14 +202,33 @@ class Action:
     def spec(self) -> ActionSpec:
         spec = self._spec
         if spec is None:
-            spec = self._build()
-            spec.formats.extend(name for name in self.formats if name not in spec.formats)
-            self._spec = spec
+            with _BUILDING:
+                spec = self._spec
+                if spec is None:
+                    spec = self._build()
+                    spec.formats.extend(name for name in self.formats if name not in spec.formats)
+                    self._spec = spec
         return spec
 
     @spec.setter
     def spec(self, value: ActionSpec) -> None:
         self._spec = value
+
+    @property
+    def params_model(self) -> type[BaseModel]:
+        """The pydantic model of the parameters: created on first use (one model per run, not one per
+        action of the pack) and kept, so every caller validates with the same class."""
+        model = self._params_model
+        if model is None:
+            with _BUILDING:
+                model = self._params_model
+                if model is None:
+                    model = self._params_model = self._build_params()
+        return model
+
+    @params_model.setter
+    def params_model(self, value: type[BaseModel]) -> None:
+        self._params_model = value
 
     def __repr__(self) -> str:
         return f"Action(id={self.id!r}, func={getattr(self.func, '__qualname__', self.func)!r})"
@@ -289,7 +312,7 @@ class Pack:
             localns = dict(sys._getframe(1).f_locals)
             hints = get_type_hints(func, localns=localns, include_extras=True)
             action_id = id or f"{self.id}.{func.__name__}"
-            params_model, context_param = _params_model(func, hints, action_id, params)
+            context_param = _context_param(hints)
             result_model = _result_model(func, hints)
             doc = inspect.getdoc(func) or ""
             # Everything a declaration can get wrong outside pydantic's models is checked here and now;
@@ -309,11 +332,17 @@ class Pack:
                 timeout_s=timeout_s,
             )
 
-            def build() -> ActionSpec:
-                schema = params_model.model_json_schema()
-                return ActionSpec(**known, slots=slot_specs(params_model, schema), params_schema=schema)
+            def build_params() -> type[BaseModel]:
+                return _params_model(func, hints, action_id, params, context_param)
 
-            self.actions[action_id] = Action(build, func, params_model, result_model, context_param, id=action_id)
+            def build() -> ActionSpec:
+                model = action.params_model
+                schema = model.model_json_schema()
+                return ActionSpec(**known, slots=slot_specs(model, schema), params_schema=schema)
+
+            action = Action(build, func, params, result_model, context_param, id=action_id,
+                            build_params=None if params is not None else build_params)
+            self.actions[action_id] = action
             for fmt in self.formats.values():
                 self._attach(fmt, self.actions[action_id])
             return func
@@ -396,12 +425,19 @@ class Pack:
 _RENDER = TypeAdapter(Render)
 
 
+_BUILDING = threading.RLock()  # one build of an action's spec or parameters model at a time
+
+
+def _context_param(hints: dict[str, Any]) -> str | None:
+    return next((n for n, t in hints.items() if isinstance(t, type) and issubclass(t, ActionContext)), None)
+
+
 def _params_model(
-    func: Callable[..., Any], hints: dict[str, Any], action_id: str, explicit: type[BaseModel] | None
-) -> tuple[type[BaseModel], str | None]:
-    context_param = next((n for n, t in hints.items() if isinstance(t, type) and issubclass(t, ActionContext)), None)
+    func: Callable[..., Any], hints: dict[str, Any], action_id: str, explicit: type[BaseModel] | None,
+    context_param: str | None,
+) -> type[BaseModel]:
     if explicit is not None:
-        return explicit, context_param
+        return explicit
     fields: dict[str, Any] = {}
     for name, param in inspect.signature(func).parameters.items():
         if name == context_param:
@@ -414,7 +450,7 @@ def _params_model(
     # defer_build: built on first use, like Result models (see there)
     model = create_model(model_name, __config__=ConfigDict(extra="forbid", allow_inf_nan=False, defer_build=True),
                          **fields)
-    return model, context_param
+    return model
 
 
 def _result_model(func: Callable[..., Any], hints: dict[str, Any]) -> type[BaseModel]:

@@ -48,7 +48,7 @@ def test_do_builds_only_the_models_of_the_action_it_runs(home):
         "rc = main(['do', 'finance.loan_payment', 'principal=300000', 'rate_pct=6.5', 'years=30', '--json'])\n"
         "from vertical_packs.finance import pack\n"
         "built = sorted(a.id for a in pack.actions.values() if a._spec is not None\n"
-        "               or a.params_model.__pydantic_complete__ or a.result_model.__pydantic_complete__)\n"
+        "               or a._params_model is not None or a.result_model.__pydantic_complete__)\n"
         "print(f'RC:{rc} ACTIONS:{len(pack.actions)} BUILT:' + ','.join(built), file=sys.stderr)\n"
     )
     subprocess.run([sys.executable, "-m", "terminal.cli", "resolve", "--json", "warm the cache"],

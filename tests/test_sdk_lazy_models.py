@@ -54,13 +54,13 @@ def _pack():
 def test_declaring_builds_nothing_and_one_use_builds_one_action():
     pack = _pack()
     one, two = pack.actions["lazy.one"], pack.actions["lazy.two"]
-    assert not any(m.__pydantic_complete__ for m in (one.params_model, one.result_model, two.params_model,
-                                                      two.result_model))
+    assert one._params_model is None and two._params_model is None and one._spec is None
+    assert not one.result_model.__pydantic_complete__ and not two.result_model.__pydantic_complete__
     assert one.call(one.params_model.model_validate({"x": 2})).value == 2.0
     assert one.spec.required == ["x"] and one.spec.slot("x").minimum == 0
     assert one.params_model.__pydantic_complete__ and one.result_model.__pydantic_complete__
-    assert not two.params_model.__pydantic_complete__ and not two.result_model.__pydantic_complete__
-    assert two._spec is None
+    assert two._params_model is None and two._spec is None and not two.result_model.__pydantic_complete__
+    assert one.params_model is one.params_model  # created once: every caller validates with one class
 
 
 def test_pack_spec_is_the_same_built_late():
@@ -74,6 +74,26 @@ def test_pack_spec_is_the_same_built_late():
         ("n", "integer", "integer", 1, 5, True)]
     assert two.result_fields == ["words"]
     assert all(a.result_model.__pydantic_complete__ for a in pack.actions.values())
+
+
+def test_explicit_params_model_is_kept():
+    from pydantic import BaseModel
+
+    class Given(BaseModel):
+        q: str
+
+    pack = Pack(id="x", name="X", version="1", vertical="x")
+
+    class Out(Result):
+        q: str
+
+    @pack.action(samples=["q"], params=Given)
+    def echo(q: str) -> Out:
+        """Echo."""
+        return Out(q=q)
+
+    action = pack.actions["x.echo"]
+    assert action.params_model is Given and action.spec.required == ["q"]
 
 
 def test_unbuildable_result_model_is_refused_by_pack_spec():
