@@ -132,3 +132,27 @@ def test_registry_reports_an_unbuildable_pack_as_broken_and_keeps_the_others(hom
     assert "Thing" in reg.broken["demo_odd"].error
     assert "demo" in reg.packs and "finance" in reg.packs
     assert reg.spec("demo.double").required == ["x"]
+
+
+def test_dispatch_reports_a_model_that_cannot_be_built_as_a_broken_pack():
+    """Built first at a run (a pack that changed under a fresh cache): the pack is broken, exit 1, as when
+    such a declaration failed at import; never a traceback, never the action's own failure."""
+    from intents.dispatch import Dispatcher
+    from intents.errors import PackBroken
+
+    pack = Pack(id="x", name="X", version="1", vertical="x")
+
+    class Thing:
+        pass
+
+    class Odd(Result):
+        thing: Thing | None = None
+
+    @pack.action(samples=["odd"])
+    def odd(n: int = Slot("A number", kind="integer")) -> Odd:
+        """Odd."""
+        return Odd()
+
+    with pytest.raises(PackBroken) as err:
+        Dispatcher._built(pack.actions["x.odd"])
+    assert err.value.exit_code == 1 and "pack 'x' failed to load: PydanticSchemaGenerationError" in err.value.message
