@@ -25,6 +25,7 @@ from intents.errors import (
     NonFiniteResult,
     NotEntitled,
     NotUnderstood,
+    PackBroken,
 )
 from intents.resolver import Match
 from intents.sdk import ActionContext, ParameterError
@@ -119,7 +120,7 @@ class Dispatcher:
         # Feature keys and metering come from the pack's own code (the live action and pack), never from
         # the cached spec: that file is the user's to edit (issue 13).
         action = self.registry.action(action_id)
-        trusted, pack = action.spec, self.registry.live_pack(action.spec.pack)
+        trusted, pack = self._built(action), self.registry.live_pack(action.spec.pack)
         self._gate(pack.manifest.feature_key, consume=False)
         params = params_mod.validate(action.params_model, values)
         key = uuid.uuid4().hex
@@ -140,6 +141,22 @@ class Dispatcher:
         if pack.manifest.disclaimers:
             data.setdefault("disclaimer", " ".join(pack.manifest.disclaimers))
         return Outcome(action=spec.id, params=params.model_dump(mode="json"), result=data)
+
+    @staticmethod
+    def _built(action):
+        """The action's spec, with its parameters and result models built: the SDK builds them on first
+        use, so a declaration pydantic cannot build fails here as it would have when the pack was
+        imported (the pack is broken), never as a traceback or as the action's own failure."""
+        try:
+            spec = action.spec
+            action.params_model.model_rebuild()  # None at once when already built
+            action.result_model.model_rebuild()
+        except Exception as exc:
+            from intents.registry import _describe
+
+            pack_id = action.id.split(".", 1)[0]
+            raise PackBroken(f"pack '{pack_id}' failed to load: {_describe(exc)}", pack=pack_id) from exc
+        return spec
 
     def context_for(self, action) -> ActionContext:
         """The context one action gets: its pack's own data folder, settings and logger. Only the built-in

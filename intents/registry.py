@@ -185,7 +185,12 @@ class Registry:
                 self._add_broken(BrokenPack(id=name if name not in RESERVED else (dist or name), entry_point=ep.value,
                                             error=problem, distribution=dist))
                 continue
-            self.packs[pack.id] = pack.spec(entry_point=ep.value, distribution=dist)
+            try:  # the SDK builds a pack's models here, on first use, so a broken declaration shows here
+                spec = pack.spec(entry_point=ep.value, distribution=dist)
+            except Exception as exc:
+                self._add_broken(BrokenPack(id=name, entry_point=ep.value, error=_describe(exc), distribution=dist))
+                continue
+            self.packs[pack.id] = spec
             self._live[pack.id] = pack
 
     def _add_broken(self, broken: BrokenPack) -> None:

@@ -25,6 +25,7 @@ import inspect
 import logging
 import re
 import sys
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -63,7 +64,11 @@ class Result(BaseModel):
     """Base of every action's result model. `basis` says how the answer was reached (formula, rule,
     source and data date), so a professional can check it."""
 
-    model_config = ConfigDict(extra="allow")
+    # defer_build: a pack declares all its actions' result models when it is imported, and a run uses
+    # one of them; pydantic builds each validator on its first use instead (most of a pack's import).
+    # Pack.spec() builds them all, so a model pydantic cannot build is still found where the pack is
+    # discovered or checked, with pydantic's own error.
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     basis: str | None = None
 
@@ -168,16 +173,65 @@ class OutputFormat:
         return self.actions is None or action_id in self.actions
 
 
-@dataclass
 class Action:
-    """A live action: its spec plus the callable and models (only exists once the pack is imported)."""
+    """A live action: its spec plus the callable and models (only exists once the pack is imported).
 
-    spec: ActionSpec
-    func: Callable[..., Any]
-    params_model: type[BaseModel]
-    result_model: type[BaseModel]
-    context_param: str | None = None
-    formats: dict[str, OutputFormat] = field(default_factory=dict)
+    `spec` may be given as a function that builds it: the SDK builds an action's spec (its slots and
+    parameters schema, which need pydantic's JSON schema of the parameters model) on first use, so that
+    running one action of a pack builds that action's models and no other's."""
+
+    def __init__(self, spec: ActionSpec | Callable[[], ActionSpec], func: Callable[..., Any],
+                 params_model: type[BaseModel] | None, result_model: type[BaseModel], context_param: str | None = None,
+                 formats: dict[str, OutputFormat] | None = None, *, id: str | None = None,
+                 build_params: Callable[[], type[BaseModel]] | None = None) -> None:
+        if isinstance(spec, ActionSpec):
+            self._spec, self._build, self.id = spec, None, spec.id
+        else:
+            if id is None:
+                raise TypeError("an Action built later needs its id now")
+            self._spec, self._build, self.id = None, spec, id
+        if params_model is None and build_params is None:
+            raise TypeError("an Action needs a parameters model, or a function that builds it")
+        self._params_model, self._build_params = params_model, build_params
+        self.func = func
+        self.result_model = result_model
+        self.context_param = context_param
+        self.formats: dict[str, OutputFormat] = dict(formats or {})
+
+    @property
+    def spec(self) -> ActionSpec:
+        spec = self._spec
+        if spec is None:
+            with _BUILDING:
+                spec = self._spec
+                if spec is None:
+                    spec = self._build()
+                    spec.formats.extend(name for name in self.formats if name not in spec.formats)
+                    self._spec = spec
+        return spec
+
+    @spec.setter
+    def spec(self, value: ActionSpec) -> None:
+        self._spec = value
+
+    @property
+    def params_model(self) -> type[BaseModel]:
+        """The pydantic model of the parameters: created on first use (one model per run, not one per
+        action of the pack) and kept, so every caller validates with the same class."""
+        model = self._params_model
+        if model is None:
+            with _BUILDING:
+                model = self._params_model
+                if model is None:
+                    model = self._params_model = self._build_params()
+        return model
+
+    @params_model.setter
+    def params_model(self, value: type[BaseModel]) -> None:
+        self._params_model = value
+
+    def __repr__(self) -> str:
+        return f"Action(id={self.id!r}, func={getattr(self.func, '__qualname__', self.func)!r})"
 
     def call(self, params: BaseModel, ctx: ActionContext | None = None) -> BaseModel:
         kwargs = {name: getattr(params, name) for name in type(params).model_fields}
@@ -258,16 +312,16 @@ class Pack:
             localns = dict(sys._getframe(1).f_locals)
             hints = get_type_hints(func, localns=localns, include_extras=True)
             action_id = id or f"{self.id}.{func.__name__}"
-            params_model, context_param = _params_model(func, hints, action_id, params)
+            context_param = _context_param(hints)
             result_model = _result_model(func, hints)
             doc = inspect.getdoc(func) or ""
-            spec = ActionSpec(
+            # Everything a declaration can get wrong outside pydantic's models is checked here and now;
+            # the JSON schema of the parameters (slots, params_schema) waits for the spec's first use.
+            known = dict(
                 id=action_id,
                 pack=self.id,
                 title=title or (doc.splitlines()[0].rstrip(".") if doc else func.__name__.replace("_", " ")),
                 description=doc,
-                slots=slot_specs(params_model),
-                params_schema=params_model.model_json_schema(),
                 result_fields=[f for f in result_model.model_fields if f != "basis"],
                 samples=list(samples or []),
                 templates=list(templates or []),
@@ -277,7 +331,18 @@ class Pack:
                 render=_RENDER.validate_python(render if isinstance(render, dict) else to_dict(render or Render())),
                 timeout_s=timeout_s,
             )
-            self.actions[action_id] = Action(spec, func, params_model, result_model, context_param)
+
+            def build_params() -> type[BaseModel]:
+                return _params_model(func, hints, action_id, params, context_param)
+
+            def build() -> ActionSpec:
+                model = action.params_model
+                schema = model.model_json_schema()
+                return ActionSpec(**known, slots=slot_specs(model, schema), params_schema=schema)
+
+            action = Action(build, func, params, result_model, context_param, id=action_id,
+                            build_params=None if params is not None else build_params)
+            self.actions[action_id] = action
             for fmt in self.formats.values():
                 self._attach(fmt, self.actions[action_id])
             return func
@@ -306,15 +371,21 @@ class Pack:
 
     @staticmethod
     def _attach(fmt: OutputFormat, action: Action) -> None:
-        if fmt.applies(action.spec.id):
+        if fmt.applies(action.id):
             action.formats[fmt.name] = fmt
-            if fmt.name not in action.spec.formats:
-                action.spec.formats.append(fmt.name)
+            built = action._spec  # a spec not built yet takes its formats from action.formats when it is
+            if built is not None and fmt.name not in built.formats:
+                built.formats.append(fmt.name)
 
     def spec(self, entry_point: str = "", distribution: str | None = None) -> PackSpec:
+        """The pack as the registry caches it. Builds every action's spec and models, so a declaration
+        pydantic cannot build fails here (where the pack is discovered, checked or probed)."""
+        actions = [a.spec for a in self.actions.values()]
+        for a in self.actions.values():
+            a.result_model.model_rebuild()  # None at once when already built
         return PackSpec(
             manifest=self.manifest,
-            actions=[a.spec for a in self.actions.values()],
+            actions=actions,
             entry_point=entry_point,
             distribution=distribution,
             negatives=list(self.negatives),
@@ -354,12 +425,19 @@ class Pack:
 _RENDER = TypeAdapter(Render)
 
 
+_BUILDING = threading.RLock()  # one build of an action's spec or parameters model at a time
+
+
+def _context_param(hints: dict[str, Any]) -> str | None:
+    return next((n for n, t in hints.items() if isinstance(t, type) and issubclass(t, ActionContext)), None)
+
+
 def _params_model(
-    func: Callable[..., Any], hints: dict[str, Any], action_id: str, explicit: type[BaseModel] | None
-) -> tuple[type[BaseModel], str | None]:
-    context_param = next((n for n, t in hints.items() if isinstance(t, type) and issubclass(t, ActionContext)), None)
+    func: Callable[..., Any], hints: dict[str, Any], action_id: str, explicit: type[BaseModel] | None,
+    context_param: str | None,
+) -> type[BaseModel]:
     if explicit is not None:
-        return explicit, context_param
+        return explicit
     fields: dict[str, Any] = {}
     for name, param in inspect.signature(func).parameters.items():
         if name == context_param:
@@ -369,8 +447,10 @@ def _params_model(
         fields[name] = (annotation, default)
     model_name = "".join(part.title() for part in re.split(r"[._]", action_id)) + "Params"
     # allow_inf_nan=False: no pack, built-in or not, is ever handed inf or NaN (nor computes with it)
-    model = create_model(model_name, __config__=ConfigDict(extra="forbid", allow_inf_nan=False), **fields)
-    return model, context_param
+    # defer_build: built on first use, like Result models (see there)
+    model = create_model(model_name, __config__=ConfigDict(extra="forbid", allow_inf_nan=False, defer_build=True),
+                         **fields)
+    return model
 
 
 def _result_model(func: Callable[..., Any], hints: dict[str, Any]) -> type[BaseModel]:
@@ -380,8 +460,9 @@ def _result_model(func: Callable[..., Any], hints: dict[str, Any]) -> type[BaseM
     raise TypeError(f"action {func.__name__} must annotate its return type with a Result model")
 
 
-def slot_specs(model: type[BaseModel]) -> list[SlotSpec]:
-    schema = model.model_json_schema()
+def slot_specs(model: type[BaseModel], schema: dict[str, Any] | None = None) -> list[SlotSpec]:
+    """The slots of a parameters model; `schema` is its JSON schema when the caller has it already."""
+    schema = model.model_json_schema() if schema is None else schema
     props = schema.get("properties", {})
     required = set(schema.get("required", []))
     out = []

@@ -36,3 +36,25 @@ def test_resolve_path_imports_no_heavy_libraries(home):
                    capture_output=True, check=False)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY:\n" in proc.stderr or proc.stderr.strip().endswith("HEAVY:"), proc.stderr
+
+
+def test_do_builds_only_the_models_of_the_action_it_runs(home):
+    """`intent do finance.loan_payment` imports the finance pack, which declares ten actions; pydantic builds
+    the parameters and result models (and the SDK the spec) of the one it runs, not the other nine's
+    (issue 20: building them all was most of the pack's import)."""
+    code = (
+        "import sys\n"
+        "from terminal.cli import main\n"
+        "rc = main(['do', 'finance.loan_payment', 'principal=300000', 'rate_pct=6.5', 'years=30', '--json'])\n"
+        "from vertical_packs.finance import pack\n"
+        "built = sorted(a.id for a in pack.actions.values() if a._spec is not None\n"
+        "               or a._params_model is not None or a.result_model.__pydantic_complete__)\n"
+        "print(f'RC:{rc} ACTIONS:{len(pack.actions)} BUILT:' + ','.join(built), file=sys.stderr)\n"
+    )
+    subprocess.run([sys.executable, "-m", "terminal.cli", "resolve", "--json", "warm the cache"],
+                   capture_output=True, check=False)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert '"monthly_payment": 1896.2' in proc.stdout, proc.stdout + proc.stderr
+    line = proc.stderr.strip().splitlines()[-1]
+    assert line.startswith("RC:0 ACTIONS:") and int(line.split("ACTIONS:")[1].split()[0]) >= 8, line
+    assert line.endswith("BUILT:finance.loan_payment"), line
