@@ -36,13 +36,13 @@ def store_url() -> str | None:
 
 
 def _from_config() -> str | None:
-    import tomllib
-
     path = _config_file()
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return None
+    import tomllib  # only when there is a file: ~2 ms that every action run without one would pay
+
     try:
         section = tomllib.loads(text).get("store", {})
     except tomllib.TOMLDecodeError as exc:
