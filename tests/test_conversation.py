@@ -140,6 +140,22 @@ def test_history_links_follow_ups_and_chains(local, monkeypatch):
     assert step_rows[0]["chain"] == chain.history_id - 1
 
 
+def test_after_a_chain_a_follow_up_continues_the_step_whose_values_it_changes(local, monkeypatch):
+    """ "and 15 years" after "payment ..., then convert it to euros" changes the loan (the conversion has no
+    term); "and in yen" still continues the conversion, the last step."""
+    monkeypatch.setenv("INTENT_CURRENCY", "USD")
+    chain = local.run_text("repayment on 240k at 6.1% over 30 years, then convert it to euros")
+    loan_id = chain.history_id - 1
+    m = local.resolve("and 15 years", follow=True)
+    assert m.action == "finance.loan_payment" and m.follows == loan_id
+    assert m.slots["years"] == 15 and m.slots["principal"] == 240000 and m.changed == ["years"]
+    m = local.resolve("what about at 5.5%?", follow=True)
+    assert m.action == "finance.loan_payment" and m.slots["rate_pct"] == 5.5
+    m = local.resolve("and in yen", follow=True)
+    assert m.action == "finance.convert_currency" and m.follows == chain.history_id
+    assert m.slots["to_currency"] == "JPY"
+
+
 def test_old_history_gains_the_columns(home):
     import sqlite3
 
