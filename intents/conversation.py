@@ -41,7 +41,7 @@ _SAME = lazy(r"\bsame\b", re.I)
 # participle of the last action's own name ("the redacted file", "the watermarked one") too: _artifact
 _ARTIFACT = lazy(r"\b(?:the|that|this|its)\s+(?:\w+\s+)?(?:draft|copy|version|output)\b|"
                  r"\b(?:generated|resulting|new|output)\s+(?:file|document|one|text)\b", re.I)
-_MADE = lazy(r"\b([a-z]+)\s+(?:file|document|one|text|pdf)\b", re.I)
+_MADE = lazy(r"\b([a-z]+)\s+(?:file|document|one|text|pdf|copy|version)\b", re.I)
 _SAME_ACTION_SURE = 0.85  # a named other action at or above this is a request for that action
 
 
@@ -122,6 +122,7 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     match = match if match is not None else resolver.resolve(text)
     if last is None or last.action not in specs:
         return match
+    resolver = _Once(resolver)  # the readings below ask the same questions of the same words more than once
     match = _not_the_maker(resolver, specs, last, _no_repaired_system(resolver, match, text), text)
     step = _earlier_step(resolver, specs, last, match, text)
     if step is not None:
@@ -163,15 +164,45 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
             return _inherit(specs, last, match, said, getattr(resolver, "lexicon", None))
         if said or pointed(text):
             found = _carried_candidate(resolver, specs, last, match, text) or \
-                _free_text_follow(resolver, specs[last.action], last, match, text)
+                _free_text_follow(resolver, specs[last.action], last, match, text) or \
+                _sibling(resolver, specs, last, match, text)
             if found is not None:
                 return found
         return match  # nothing of the last action in it: refused or answered on its own
     if match.action and not match.missing and not said and match.confidence >= 0.6:
         return match  # a complete request for something else, unsure but whole
+    asked = _asks_other(resolver, specs, last, match, text)
+    if asked is not None:
+        return asked
     merged = _merge(specs[last.action], last, match, values)
     merged.explain = dict(match.explain or {}, followup=f"values for {last.action}", slots=reasons)
     return merged
+
+
+class _Once:
+    """The resolver, with `fill_for` and `foreign_words` answered once per (action, text) for one follow-up."""
+
+    def __init__(self, resolver) -> None:
+        self._resolver = resolver
+        self._seen: dict = {}
+
+    def __getattr__(self, name):
+        return getattr(self._resolver, name)
+
+    def fill_for(self, action_id: str, text: str):
+        key = ("fill", action_id, text)
+        if key not in self._seen:
+            values, reasons = self._resolver.fill_for(action_id, text)
+            self._seen[key] = (values, reasons)
+        values, reasons = self._seen[key]
+        return dict(values), reasons
+
+    def foreign_words(self, action_id: str, text: str):
+        key = ("foreign", action_id, text)
+        if key not in self._seen:
+            self._seen[key] = self._resolver.foreign_words(action_id, text)
+        strange, bare = self._seen[key]
+        return list(strange), bare
 
 
 def _earlier_step(resolver, specs, last: Turn, match: Match, text: str) -> Turn | None:
@@ -194,6 +225,69 @@ def _earlier_step(resolver, specs, last: Turn, match: Match, text: str) -> Turn 
     return None
 
 
+def _asks_other(resolver, specs, last: Turn, match: Match, text: str) -> Match | None:
+    """ "and if I put 50k in today instead, what does it grow to?" after a savings goal: the words give a
+    value the last action could take, but they ask for another action (the classifier's pick, unsure) in
+    a word of its own that the last action never uses; that action, completed from the last turn, is
+    the request."""
+    if not match.action or match.action == last.action or match.action.startswith("system.") or \
+            match.action not in specs:
+        return None
+    strange_last, _ = resolver.foreign_words(last.action, text)
+    back = _back_words(specs[last.action], getattr(resolver, "lexicon", None))
+    strange_last = [w for w in strange_last if w not in back and w not in _correcting()]
+    if not strange_last:
+        return None
+    strange_other, _ = resolver.foreign_words(match.action, text)
+    if not [w for w in strange_last if w not in strange_other]:
+        return None  # no word of the other action's own: only words nobody uses
+    got = _inherit(specs, last, match, said=True, lexicon=getattr(resolver, "lexicon", None))
+    if got.missing or got.follows is None:
+        return None
+    why = f"{match.action}, completed from {last.action}"
+    return dataclasses.replace(got, explain=dict(got.explain or {}, followup=why))
+
+
+_IT = lazy(r"\b(?:it|that)\b", re.I)
+
+
+def _cue_score(reason) -> float:
+    """How strongly the slot filler says a value's cue words placed it ("... cue score 3.00 ...")."""
+    m = re.search(r"cue score (\d+(?:\.\d+)?)", str(reason or ""))
+    return float(m.group(1)) if m else 0.0
+
+
+def _sibling(resolver, specs, last: Turn, match: Match, text: str) -> Match | None:
+    """ "and with 500 extra a month, how fast is it paid off?" after an amortization schedule: refused on
+    its own words, which give a value to a slot the last action does not have. A candidate of the
+    classifier's that has that slot and takes every other value it needs from the last request by name
+    is the request: the same calculation with one more value."""
+    if not (_CONTINUES.search(text) or _IT.search(text)):
+        return None  # "I spent 500 extra this month" is not about the loan: a follow-up says it is one
+    last_spec = specs[last.action]
+    top = [t["action"] for t in (match.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
+    top += [a.action for a in match.alternatives if a.action not in top]
+    for action_id in top:
+        spec = specs.get(action_id)
+        if spec is None or action_id.startswith("system.") or action_id == last.action:
+            continue
+        values, reasons = resolver.fill_for(action_id, text)
+        new = [k for k in values if last_spec.slot(k) is None]
+        if not new or any(_cue_score(reasons.get(k)) < 1.0 for k in new):
+            continue  # a value only a slot the last action lacks takes, and said with its own cue word
+        if any(s.required and s.name not in values and last.params.get(s.name) is None for s in spec.slots):
+            continue
+        candidate = Match(text=text, action=action_id, slots=values, confidence=0.6,
+                          missing=[s.name for s in spec.slots if s.required and s.name not in values],
+                          explain=match.explain)
+        got = _inherit(specs, last, candidate, said=True, lexicon=getattr(resolver, "lexicon", None))
+        if got.missing or got.follows is None:
+            continue
+        return dataclasses.replace(got, confidence=0.7,
+                                   explain=dict(got.explain or {}, followup=f"{action_id} with one more value"))
+    return None
+
+
 def _still_the_last(resolver, specs, last: Turn, match: Match, text: str) -> Match | None:
     """ "what about married filing jointly?" after a tax estimate, "scratch that, creatinine is 1.4" after
     an eGFR, "and a 5 year term" after an NDA: the classifier ranks another action first, but the words
@@ -201,17 +295,39 @@ def _still_the_last(resolver, specs, last: Turn, match: Match, text: str) -> Mat
     slots' and results' words, follow-up and correction words). They correct the last request; another
     action has to be asked for in a word the last one does not use ("and his creatinine clearance")."""
     spec = specs[last.action]
+    back = _back_words(spec, getattr(resolver, "lexicon", None))
+    quick = _strange_tokens(resolver, last.action, match)
+    if quick is not None and [w for w in quick if w not in back and w not in _correcting()]:
+        return None  # (from the classifier's own tokens: most requests for another action stop here)
     values, reasons = resolver.fill_for(last.action, text)
     values = _lone_of_pair(spec, text, _no_counts(spec, text, values), reasons)
+    if not match.missing and len(match.slots) > len(values):
+        return None  # "what is 2000 euros in dollars": the other action takes more of what was said
     if not any(last.params.get(k, getattr(spec.slot(k), "default", None)) != v for k, v in values.items()):
         return None
     strange, _bare = resolver.foreign_words(last.action, text)
-    back = _back_words(spec, getattr(resolver, "lexicon", None))
     if [w for w in strange if w not in back and w not in _correcting()]:
         return None
     merged = _merge(spec, last, match, values)
     merged.explain = dict(match.explain or {}, followup=f"values for {last.action}", slots=reasons)
     return merged
+
+
+def _strange_tokens(resolver, action_id: str, match: Match) -> list[str] | None:
+    """The classifier's content tokens for the words that `action_id`'s sentences never use (a cheap first
+    look before `foreign_words`, which tags the text again); None when the resolver does not say."""
+    tokens = (match.explain or {}).get("tokens")
+    local = getattr(resolver, "local", resolver)
+    classifier = getattr(local, "classifier", None)
+    if tokens is None or classifier is None:
+        return None
+    idx = classifier.index_of.get(action_id)
+    if idx is None:
+        return None
+    from intents.resolver.text import FOLLOW_UP_WORDS
+
+    vocab = classifier.vocab_of(idx)
+    return [t for t in tokens if not t.startswith("<") and t not in vocab and t not in FOLLOW_UP_WORDS]
 
 
 # words that take back what was just said ("scratch that", "my mistake", "I misspoke"): about the turn
@@ -230,6 +346,7 @@ def _correcting() -> set[str]:
 
 
 _COUNT = lazy(r"\b(\d+|one|two|three|four|five|six|both)\s+(?:[a-z-]+\s+)?([a-z]+)\b", re.I)
+_THINGS: dict[tuple[str, int], frozenset[str]] = {}
 _COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2}
 
 
@@ -251,8 +368,13 @@ def _no_counts(spec, text: str, values: dict) -> dict:
         return w[:-1] if w.endswith("s") and len(w) > 3 else w
 
     # ("a 30 calendar day period" after a deadline stays 30 days: a word of a number slot is no thing)
-    things = {norm(w) for s in spec.slots if not _numeric(s) for w in words(s)} - \
-        {norm(w) for s in spec.slots if _numeric(s) for w in words(s) + list(s.cues or ()) + list(CUES.get(s.kind, ()))}
+    key = (spec.id, id(spec))
+    things = _THINGS.get(key)
+    if things is None:
+        things = _THINGS[key] = frozenset(
+            {norm(w) for s in spec.slots if not _numeric(s) for w in words(s)} -
+            {norm(w) for s in spec.slots if _numeric(s)
+             for w in words(s) + list(s.cues or ()) + list(CUES.get(s.kind, ()))})
     counts = set()
     for number, noun in found:
         if norm(noun) in things:
