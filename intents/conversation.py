@@ -97,8 +97,14 @@ def _not_the_maker(resolver, specs, last: Turn, match: Match, text: str) -> Matc
     for w in words:
         bare = re.sub(rf"\b{re.escape(w)}\b", " ", bare)
     again = resolver.resolve(" ".join(bare.split()))
-    if not again.action or again.action == last.action or again.action.startswith("system.") or \
-            again.confidence < 0.5:
+    if again.action is None:
+        # refused without it for want of values ("summarize the copy"): what the refusal leans to is read
+        # on as a candidate the last turn may complete, when that is another action
+        top = [t["action"] for t in (again.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
+        if top and top[0] != last.action and not top[0].startswith("system.") and top[0] in specs:
+            return dataclasses.replace(again, text=text)
+        return match
+    if again.action == last.action or again.action.startswith("system.") or again.confidence < 0.5:
         return match
     return dataclasses.replace(again, text=text)
 
@@ -162,7 +168,7 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     if not values:
         if match.action and match.action != last.action and (said or match.confidence >= 0.6):
             return _inherit(specs, last, match, said, getattr(resolver, "lexicon", None))
-        if said or pointed(text):
+        if said or pointed(text) or _participles(specs[last.action], text):  # "the redacted one"
             found = _carried_candidate(resolver, specs, last, match, text) or \
                 _free_text_follow(resolver, specs[last.action], last, match, text) or \
                 _sibling(resolver, specs, last, match, text)
