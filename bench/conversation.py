@@ -96,16 +96,21 @@ def _session(home: Path):
     return Session(home=home, out_dir=home / "out", mode="local")
 
 
-def score_turns(rows: list[dict], verbose: bool) -> dict:
+def score_turns(rows: list[dict], verbose: bool, shared: bool = False) -> dict:
+    """With `shared`, every line runs in one home and session (its first turn is still the newest run
+    there, which is what the second continues): the same readings, without building a home and an index
+    per line (the regression test uses it; the bench's figures use a fresh home per line)."""
     from intents.errors import IntentError
 
     right = 0
     misses = []
     by_kind: dict[str, list[int]] = {}
+    session = None
     for row in rows:
-        home = Path(tempfile.mkdtemp(prefix="intent-conv-"))
-        os.environ["INTENT_HOME"] = str(home)
-        session = _session(home)
+        if session is None or not shared:
+            home = Path(tempfile.mkdtemp(prefix="intent-conv-"))
+            os.environ["INTENT_HOME"] = str(home)
+            session = _session(home)
         first, second = row["first"], row["second"]
         os.chdir(home)
         _plant_files(first["slots"], home)
@@ -138,15 +143,17 @@ def score_turns(rows: list[dict], verbose: bool) -> dict:
     return {"lines": len(rows), "right": right, "by_kind": by_kind, "misses": misses}
 
 
-def score_compound(rows: list[dict]) -> dict:
+def score_compound(rows: list[dict], shared: bool = False) -> dict:
     from intents.errors import IntentError
 
     right = 0
     misses = []
+    session = None
     for row in rows:
-        home = Path(tempfile.mkdtemp(prefix="intent-chain-"))
-        os.environ["INTENT_HOME"] = str(home)
-        session = _session(home)
+        if session is None or not shared:
+            home = Path(tempfile.mkdtemp(prefix="intent-chain-"))
+            os.environ["INTENT_HOME"] = str(home)
+            session = _session(home)
         want = row["steps"]
         os.chdir(home)
         for w in want:

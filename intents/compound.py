@@ -16,6 +16,8 @@ from intents.resolver import Match
 # "then" joins steps for sure; "and", "&" and "plus" only when both sides are whole requests (a bare comma
 # never: "kidney function for a 50 yo man, creatinine 1.3" is one request)
 _THEN = re.compile(r"\s*(?:[,;.]\s*|\s)(?:and\s+then|then|after\s+that|afterwards|next)\s*[,:]?\s+|\s*;\s*", re.I)
+# the same without "after that", which may instead qualify what follows ("9 court days after that due date")
+_THEN_FIRM = re.compile(r"\s*(?:[,;.]\s*|\s)(?:and\s+then|then|afterwards|next)\s*[,:]?\s+|\s*;\s*", re.I)
 _AND = re.compile(r",?\s+(?:and|plus|&)\s+", re.I)
 MAX_STEPS = 4
 _STEP_SURE = 0.6  # each part of a "then" must name its action at least this surely ...
@@ -33,11 +35,14 @@ def split(resolver, specs, text: str) -> list[Match] | None:
     it (its values now; its result, for "it"/"that", when the chain runs)."""
     if len(text) > 600:
         return None  # a pasted document is one request, whatever its sentences say
-    parts = [p for p in _THEN.split(text) if p and p.strip()]
-    if 1 < len(parts) <= MAX_STEPS:
-        steps = _chain(resolver, specs, parts, strict=False)
-        if steps:
-            return steps
+    tried = []
+    for joints in (_THEN, _THEN_FIRM):
+        parts = [p for p in joints.split(text) if p and p.strip()]
+        if 1 < len(parts) <= MAX_STEPS and parts not in tried:
+            tried.append(parts)
+            steps = _chain(resolver, specs, parts, strict=False)
+            if steps:
+                return steps
     for m in _AND.finditer(text):
         steps = _chain(resolver, specs, [text[: m.start()], text[m.end():]], strict=True)
         if steps:
@@ -51,7 +56,7 @@ def _chain(resolver, specs, parts: list[str], strict: bool) -> list[Match] | Non
     sure = _AND_SURE if strict else _STEP_SURE
     steps: list[Match] = []
     for part in (p.strip() for p in parts):
-        m = resolver.resolve(part)
+        m = _unrepaired(resolver, resolver.resolve(part), part)
         prev = steps[-1] if steps else None
         # the strict test (the words alone name the action) is for a later part that is not whole on its
         # own, the kind that may be only the first part's values ("... and creatinine 1.3")
@@ -92,6 +97,21 @@ def _chain(resolver, specs, parts: list[str], strict: bool) -> list[Match] | Non
         # creatinine 1.4" or "costs 50,000 up front and then returns 12,000, 15,000 ..." are one request
         return None
     return steps
+
+
+def _unrepaired(resolver, m: Match, part: str) -> Match:
+    """A part the spelling repair turned into a terminal command or into nothing ("then the plain payment",
+    "plain" read as "plan"): read again without the repaired word, when that names an action of the work."""
+    repairs = (m.explain or {}).get("typo_repairs") or {}
+    if not repairs or (m.action is not None and not m.action.startswith("system.")):
+        return m
+    bare = part
+    for wrong in repairs:
+        bare = re.sub(rf"\b{re.escape(wrong)}\b", " ", bare, flags=re.I)
+    again = resolver.resolve(" ".join(bare.split()))
+    if again.action is None or again.action.startswith("system."):
+        return m
+    return dataclasses.replace(again, text=part)
 
 
 def _names_action(resolver, m: Match, part: str, sure: float, strict: bool, first: bool = False) -> bool:

@@ -25,6 +25,7 @@ _REFERS = re.compile(
     r"previous|last\s+one|the\s+result|the\s+answer|matching|similar|another|one\s+more)\b|\bthen\s*[?.!]*\s*$", re.I)
 _CONTINUES = re.compile(
     r"^\s*(?:and|but|now|no|nope|sorry|actually|oops|wait|then|also|ok(?:ay)?|so|what\s+about|how\s+about|"
+    r"scratch\s+that|correction|my\s+(?:bad|mistake)|hold\s+on|i\s+meant|i\s+mean|rather|"
     r"what\s+if|make\s+it|change\s+(?:it|that|the)|instead|same|try|with|at|for|over|in)\b", re.I)
 # "that"/"it" point at the last result's figure; a pronoun for a person ("his") only at the values
 _THAT = re.compile(r"\b(?:that|it|this|the\s+result|the\s+answer|the\s+figure|the\s+amount|"
@@ -36,9 +37,11 @@ _RESULT_NOUN = re.compile(r"\b(?:that|the|this|its)\s+(?!same\b)(?:\w+\s+)?(?:da
 # words that announce a new matter; with every value said, the request starts afresh
 _AFRESH = lazy(r"\b(?:new|separate|different|unrelated|fresh|brand[\s-]new|another\s+(?:matter|patient|client|case))\b", re.I)
 _SAME = lazy(r"\bsame\b", re.I)
-# words for the file an action wrote, as opposed to the one it read ("the redacted version", "the draft")
+# words for the file an action wrote, as opposed to the one it read ("the draft", "the generated file"); a
+# participle of the last action's own name ("the redacted file", "the watermarked one") too: _artifact
 _ARTIFACT = lazy(r"\b(?:the|that|this|its)\s+(?:\w+\s+)?(?:draft|copy|version|output)\b|"
-                       r"\b(?:redacted|generated|drafted|resulting|new)\s+(?:file|document|one|text)\b", re.I)
+                 r"\b(?:generated|resulting|new|output)\s+(?:file|document|one|text)\b", re.I)
+_MADE = lazy(r"\b([a-z]+)\s+(?:file|document|one|text|pdf|copy|version)\b", re.I)
 _SAME_ACTION_SURE = 0.85  # a named other action at or above this is a request for that action
 
 
@@ -51,11 +54,59 @@ class Turn:
     params: dict[str, Any] = field(default_factory=dict)
     result: dict[str, Any] | None = None
     text: str = ""
+    # when it was the last step of a compound request: the steps before it (a list of Turns, or a callable
+    # that reads them only when needed), so "and 15 years" after "payment ..., then convert it to euros"
+    # can continue the step whose values the words change
+    earlier: Any = None
 
 
 def pointed(text: str) -> bool:
     """Whether the words point at the last result ("convert it", "from that date", "redact the draft")."""
     return bool(_THAT.search(text))
+
+
+def _artifact(prev, text: str) -> bool:
+    """Whether the words name the file `prev` wrote rather than the one it read: "the draft", "the
+    generated file", or a participle of its own name before a file word ("the redacted file" after a
+    redaction, "the stamped pdf" after a pack's `stamp` action)."""
+    return bool(_ARTIFACT.search(text)) or bool(_participles(prev, text))
+
+
+def _participles(prev, text: str) -> list[str]:
+    """The words of `text` that name `prev`'s output by its own name ("redacted" before "file")."""
+    found = _MADE.findall(text)
+    if not found:
+        return []
+    from intents.resolver.text import stem
+
+    names = {stem(w) for w in _name_words(prev.id.split(".", 1)[-1])}
+    return [w for w in found if w.lower().endswith(("ed", "en")) and stem(w.lower()) in names]
+
+
+def _not_the_maker(resolver, specs, last: Turn, match: Match, text: str) -> Match:
+    """ "how many words are in the stamped file?" after a `stamp`: the participle of the last action's
+    name draws the classifier back to it, but it names what that action made. The words are read again
+    without it; another action they then ask for is the request (which takes that file)."""
+    spec = specs[last.action]
+    if match.action != last.action or not spec.render.document:
+        return match
+    words = _participles(spec, text)
+    if not words:
+        return match
+    bare = text
+    for w in words:
+        bare = re.sub(rf"\b{re.escape(w)}\b", " ", bare)
+    again = resolver.resolve(" ".join(bare.split()))
+    if again.action is None:
+        # refused without it for want of values ("summarize the copy"): what the refusal leans to is read
+        # on as a candidate the last turn may complete, when that is another action
+        top = [t["action"] for t in (again.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
+        if top and top[0] != last.action and not top[0].startswith("system.") and top[0] in specs:
+            return dataclasses.replace(again, text=text)
+        return match
+    if again.action == last.action or again.action.startswith("system.") or again.confidence < 0.5:
+        return match
+    return dataclasses.replace(again, text=text)
 
 
 def waits_on_result(specs, prev_action: str, text: str) -> bool:
@@ -77,7 +128,11 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     match = match if match is not None else resolver.resolve(text)
     if last is None or last.action not in specs:
         return match
-    match = _no_repaired_system(resolver, match, text)
+    resolver = _Once(resolver)  # the readings below ask the same questions of the same words more than once
+    match = _not_the_maker(resolver, specs, last, _no_repaired_system(resolver, match, text), text)
+    step = _earlier_step(resolver, specs, last, match, text)
+    if step is not None:
+        return continue_match(resolver, specs, step, text, match)
     said = bool(_REFERS.search(text) or _CONTINUES.search(text))
     if match.action in (None, last.action) or match.confidence < _SAME_ACTION_SURE:
         # "the last flow was 6500", "drops by half a point", "double it": changes to the last values
@@ -88,39 +143,279 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
             merged = _merge(specs[last.action], last, match, changed)
             merged.explain = dict(match.explain or {}, followup=f"changes to {last.action}'s values")
             return merged
+    if match.action and match.action != last.action and not match.action.startswith("system."):
+        kept = _still_the_last(resolver, specs, last, match, text)
+        if kept is not None:
+            return kept
     if match.action and match.action != last.action and match.confidence >= _SAME_ACTION_SURE:
         option = _option_of_last(resolver, specs, last, match, text) if match.missing else None
         return option or _inherit(specs, last, match, said, getattr(resolver, "lexicon", None))
     if match.action == last.action:
         if not match.missing and (not said or _AFRESH.search(text)):
             return match  # a complete new request for the same action ("also a separate NDA for ..."): afresh
-        return _merge(specs[last.action], last, match, dict(match.slots))
+        values = _lone_of_pair(specs[last.action], text, _no_counts(specs[last.action], text, dict(match.slots)),
+                               (match.explain or {}).get("slots") or {})
+        if not values:  # "and for hypertension" after a look-up: the action again, its value in free text
+            found = _free_text_follow(resolver, specs[last.action], last, match, text)
+            if found is not None:
+                return found
+        return _merge(specs[last.action], last, match, values)
     # No action, or an unsure other one: do the words give values for the last action?
     values, reasons = resolver.fill_for(last.action, text)
+    values = _lone_of_pair(specs[last.action], text, _no_counts(specs[last.action], text, values), reasons)
     if values and not values_about(resolver, specs, last.action, text, values, bool(_CONTINUES.search(text))):
         values = {}
     if not values:
         if match.action and match.action != last.action and (said or match.confidence >= 0.6):
             return _inherit(specs, last, match, said, getattr(resolver, "lexicon", None))
-        if said or pointed(text):
+        if said or pointed(text) or _participles(specs[last.action], text):  # "the redacted one"
             found = _carried_candidate(resolver, specs, last, match, text) or \
-                _free_text_follow(resolver, specs[last.action], last, match, text)
+                _free_text_follow(resolver, specs[last.action], last, match, text) or \
+                _sibling(resolver, specs, last, match, text)
             if found is not None:
                 return found
         return match  # nothing of the last action in it: refused or answered on its own
     if match.action and not match.missing and not said and match.confidence >= 0.6:
         return match  # a complete request for something else, unsure but whole
+    asked = _asks_other(resolver, specs, last, match, text)
+    if asked is not None:
+        return asked
     merged = _merge(specs[last.action], last, match, values)
     merged.explain = dict(match.explain or {}, followup=f"values for {last.action}", slots=reasons)
     return merged
 
 
-# nouns that point back at the last turn's things ("the same file", "that amount", "for that long"): they
-# are not foreign to an action that takes those things from it
-_BACK_NOUNS = {"file", "document", "draft", "copy", "version", "output", "amount", "figure", "number", "result",
-               "answer", "value", "rate", "term", "one", "thing", "same", "long", "numbers", "flow", "flows",
-               "parties", "party", "values", "period", "redacted", "original"}
+class _Once:
+    """The resolver, with `fill_for` and `foreign_words` answered once per (action, text) for one follow-up."""
+
+    def __init__(self, resolver) -> None:
+        self._resolver = resolver
+        self._seen: dict = {}
+
+    def __getattr__(self, name):
+        return getattr(self._resolver, name)
+
+    def fill_for(self, action_id: str, text: str):
+        key = ("fill", action_id, text)
+        if key not in self._seen:
+            values, reasons = self._resolver.fill_for(action_id, text)
+            self._seen[key] = (values, reasons)
+        values, reasons = self._seen[key]
+        return dict(values), reasons
+
+    def foreign_words(self, action_id: str, text: str):
+        key = ("foreign", action_id, text)
+        if key not in self._seen:
+            self._seen[key] = self._resolver.foreign_words(action_id, text)
+        strange, bare = self._seen[key]
+        return list(strange), bare
+
+
+def _earlier_step(resolver, specs, last: Turn, match: Match, text: str) -> Turn | None:
+    """After a compound request, words that give no value to its last step but do to an earlier one
+    ("and 15 years" after "payment on 300k ..., then convert it to euros"): that step, newest first."""
+    if last.earlier is None or (match.action not in (None, last.action) and not match.missing
+                                and match.confidence >= _SAME_ACTION_SURE):
+        return None
+    values, _ = resolver.fill_for(last.action, text)
+    if _no_counts(specs[last.action], text, values):
+        return None
+    steps = last.earlier() if callable(last.earlier) else last.earlier
+    for step in reversed(list(steps or ())):
+        if step.action not in specs or step.action == last.action:
+            continue
+        values, _ = resolver.fill_for(step.action, text)
+        values = _no_counts(specs[step.action], text, values)
+        if values and values_about(resolver, specs, step.action, text, values, False):
+            return step
+    return None
+
+
+def _asks_other(resolver, specs, last: Turn, match: Match, text: str) -> Match | None:
+    """ "and if I put 50k in today instead, what does it grow to?" after a savings goal: the words give a
+    value the last action could take, but they ask for another action (the classifier's pick, unsure) in
+    a word of its own that the last action never uses; that action, completed from the last turn, is
+    the request."""
+    if not match.action or match.action == last.action or match.action.startswith("system.") or \
+            match.action not in specs:
+        return None
+    strange_last, _ = resolver.foreign_words(last.action, text)
+    back = _back_words(specs[last.action], getattr(resolver, "lexicon", None))
+    strange_last = [w for w in strange_last if w not in back and w not in _correcting()]
+    if not strange_last:
+        return None
+    strange_other, _ = resolver.foreign_words(match.action, text)
+    if not [w for w in strange_last if w not in strange_other]:
+        return None  # no word of the other action's own: only words nobody uses
+    got = _inherit(specs, last, match, said=True, lexicon=getattr(resolver, "lexicon", None))
+    if got.missing or got.follows is None:
+        return None
+    why = f"{match.action}, completed from {last.action}"
+    return dataclasses.replace(got, explain=dict(got.explain or {}, followup=why))
+
+
+_IT = lazy(r"\b(?:it|that)\b", re.I)
+
+
+def _cue_score(reason) -> float:
+    """How strongly the slot filler says a value's cue words placed it ("... cue score 3.00 ...")."""
+    m = re.search(r"cue score (\d+(?:\.\d+)?)", str(reason or ""))
+    return float(m.group(1)) if m else 0.0
+
+
+def _sibling(resolver, specs, last: Turn, match: Match, text: str) -> Match | None:
+    """ "and with 500 extra a month, how fast is it paid off?" after an amortization schedule: refused on
+    its own words, which give a value to a slot the last action does not have. A candidate of the
+    classifier's that has that slot and takes every other value it needs from the last request by name
+    is the request: the same calculation with one more value."""
+    if not (_CONTINUES.search(text) or _IT.search(text)):
+        return None  # "I spent 500 extra this month" is not about the loan: a follow-up says it is one
+    last_spec = specs[last.action]
+    top = [t["action"] for t in (match.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
+    top += [a.action for a in match.alternatives if a.action not in top]
+    for action_id in top:
+        spec = specs.get(action_id)
+        if spec is None or action_id.startswith("system.") or action_id == last.action:
+            continue
+        values, reasons = resolver.fill_for(action_id, text)
+        new = [k for k in values if last_spec.slot(k) is None]
+        if not new or any(_cue_score(reasons.get(k)) < 1.0 for k in new):
+            continue  # a value only a slot the last action lacks takes, and said with its own cue word
+        if any(s.required and s.name not in values and last.params.get(s.name) is None for s in spec.slots):
+            continue
+        candidate = Match(text=text, action=action_id, slots=values, confidence=0.6,
+                          missing=[s.name for s in spec.slots if s.required and s.name not in values],
+                          explain=match.explain)
+        got = _inherit(specs, last, candidate, said=True, lexicon=getattr(resolver, "lexicon", None))
+        if got.missing or got.follows is None:
+            continue
+        return dataclasses.replace(got, confidence=0.7,
+                                   explain=dict(got.explain or {}, followup=f"{action_id} with one more value"))
+    return None
+
+
+def _still_the_last(resolver, specs, last: Turn, match: Match, text: str) -> Match | None:
+    """ "what about married filing jointly?" after a tax estimate, "scratch that, creatinine is 1.4" after
+    an eGFR, "and a 5 year term" after an NDA: the classifier ranks another action first, but the words
+    change values of the last one and every word in them is the last action's own (its sentences, its
+    slots' and results' words, follow-up and correction words). They correct the last request; another
+    action has to be asked for in a word the last one does not use ("and his creatinine clearance")."""
+    spec = specs[last.action]
+    back = _back_words(spec, getattr(resolver, "lexicon", None))
+    quick = _strange_tokens(resolver, last.action, match)
+    if quick is not None and [w for w in quick if w not in back and w not in _correcting()]:
+        return None  # (from the classifier's own tokens: most requests for another action stop here)
+    values, reasons = resolver.fill_for(last.action, text)
+    values = _lone_of_pair(spec, text, _no_counts(spec, text, values), reasons)
+    if not match.missing and len(match.slots) > len(values):
+        return None  # "what is 2000 euros in dollars": the other action takes more of what was said
+    if not any(last.params.get(k, getattr(spec.slot(k), "default", None)) != v for k, v in values.items()):
+        return None
+    strange, _bare = resolver.foreign_words(last.action, text)
+    if [w for w in strange if w not in back and w not in _correcting()]:
+        return None
+    merged = _merge(spec, last, match, values)
+    merged.explain = dict(match.explain or {}, followup=f"values for {last.action}", slots=reasons)
+    return merged
+
+
+def _strange_tokens(resolver, action_id: str, match: Match) -> list[str] | None:
+    """The classifier's content tokens for the words that `action_id`'s sentences never use (a cheap first
+    look before `foreign_words`, which tags the text again); None when the resolver does not say."""
+    tokens = (match.explain or {}).get("tokens")
+    local = getattr(resolver, "local", resolver)
+    classifier = getattr(local, "classifier", None)
+    if tokens is None or classifier is None:
+        return None
+    idx = classifier.index_of.get(action_id)
+    if idx is None:
+        return None
+    from intents.resolver.text import FOLLOW_UP_WORDS
+
+    vocab = classifier.vocab_of(idx)
+    return [t for t in tokens if not t.startswith("<") and t not in vocab and t not in FOLLOW_UP_WORDS]
+
+
+# words that take back what was just said ("scratch that", "my mistake", "I misspoke"): about the turn
+_CORRECTING_WORDS = ("scratch", "mistake", "misspoke", "misspeak", "typo", "wrong", "hold", "fix", "correct",
+                     "rather", "forget", "ignore", "bad", "sorry", "oops", "actually", "meant", "mean", "wait",
+                     "instead", "change", "make", "what", "about", "how", "if", "and", "now", "then", "also")
+_CORRECTING_STEMS: set[str] = set()
+
+
+def _correcting() -> set[str]:
+    if not _CORRECTING_STEMS:
+        from intents.resolver.text import stem
+
+        _CORRECTING_STEMS.update(stem(w) for w in _CORRECTING_WORDS)
+    return _CORRECTING_STEMS
+
+
+_COUNT = lazy(r"\b(\d+|one|two|three|four|five|six|both)\s+(?:[a-z-]+\s+)?([a-z]+)\b", re.I)
+_THINGS: dict[tuple[str, int], frozenset[str]] = {}
+_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2}
+
+
+def _no_counts(spec, text: str, values: dict) -> dict:
+    """ "with the same two parties" counts parties: a number said just before a word that names another of
+    the action's things (a slot that holds no number: its name or kind) is a count of them, not a value
+    for a number slot ("a 2 year term" stays a term)."""
+    found = _COUNT.findall(text)
+    if not found or not values:
+        return values
+    from intents.resolver.slots import CUES
+    from intents.resolver.text import stem
+
+    def words(s):
+        return _name_words(s.name) + _name_words(s.kind or "")
+
+    def norm(w):  # the stemmer keeps "days": a plural s is dropped on both sides
+        w = stem(w.lower())
+        return w[:-1] if w.endswith("s") and len(w) > 3 else w
+
+    # ("a 30 calendar day period" after a deadline stays 30 days: a word of a number slot is no thing)
+    key = (spec.id, id(spec))
+    things = _THINGS.get(key)
+    if things is None:
+        things = _THINGS[key] = frozenset(
+            {norm(w) for s in spec.slots if not _numeric(s) for w in words(s)} -
+            {norm(w) for s in spec.slots if _numeric(s)
+             for w in words(s) + list(s.cues or ()) + list(CUES.get(s.kind, ()))})
+    counts = set()
+    for number, noun in found:
+        if norm(noun) in things:
+            counts.add(float(_COUNT_WORDS.get(number.lower(), number)))
+    if not counts:
+        return values
+    return {k: v for k, v in values.items()
+            if not (_numeric(spec.slot(k)) if spec.slot(k) is not None else False) or v not in counts}
+
+
+def _lone_of_pair(spec, text: str, values: dict, reasons: dict) -> dict:
+    """ "make that yen instead" after a conversion: one value of a kind two slots share, said with no
+    word that places it, goes to the slot a request fills first only for want of a better reading; in a
+    follow-up it changes the other one, what is asked for ("convert X *to* ..."). "from pounds instead"
+    and "no, 750 pounds" (the amount's own currency) keep their reading."""
+    if len(values) != 1:
+        return values
+    (name, value), = values.items()
+    slot = spec.slot(name)
+    if slot is None or not slot.kind or "first named" not in str(reasons.get(name, "")) or \
+            re.search(r"\bfrom\b", text, re.I):
+        return values
+    same = [s for s in spec.slots if s.kind == slot.kind]
+    if len(same) != 2 or same[0] is not slot:
+        return values
+    return {same[1].name: value}
+
+
+# nouns that point back at the last turn's things, whatever its pack ("the same file", "that amount", "for
+# that long"): they are not foreign to an action that takes those things from it. The last action's own
+# words (its slots, kinds, result fields, labels, name) point back too: see _back_words.
+_BACK_NOUNS = {"file", "document", "draft", "copy", "version", "output", "amount", "figure", "number", "numbers",
+               "result", "answer", "value", "values", "one", "thing", "same", "long", "period", "original"}
 _BACK_STEMS: set[str] = set()
+_OWN_STEMS: dict[tuple[str, int], frozenset[str]] = {}
 
 
 def _back_nouns() -> set[str]:
@@ -129,6 +424,42 @@ def _back_nouns() -> set[str]:
 
         _BACK_STEMS.update(stem(w) for w in _BACK_NOUNS)
     return _BACK_STEMS
+
+
+def _back_words(spec, lexicon=None) -> frozenset[str]:
+    """Stems of the words that point back at a turn of `spec`: the generic ones above, and the words its
+    declaration gives its things by (slot names, their kinds and the kinds' cue words, the slots' cues,
+    result field names and labels, the action's own name). "with the same parties" after an NDA, "the same
+    flows" after an NPV, "at that speed" after a travel time: any pack's, from its specs alone."""
+    if spec is None:
+        return frozenset(_back_nouns())
+    key = (spec.id, id(spec))
+    got = _OWN_STEMS.get(key)
+    if got is None:
+        from intents.resolver.slots import CUES
+        from intents.resolver.text import stem
+
+        words = set(_name_words(spec.id.split(".", 1)[-1]))
+        for slot in spec.slots:
+            words.update(_name_words(slot.name))
+            words.update(c for c in slot.cues or () if len(c) > 3)
+            if slot.kind:
+                words.update(_name_words(slot.kind))
+                words.update(c for c in CUES.get(slot.kind, ()) if len(c) > 3)
+                kind = lexicon.kind(slot.kind) if lexicon is not None else None
+                if kind is not None and kind.base != "party":  # a party kind's cues end a name; no nouns
+                    words.update(c for c in kind.cues or () if len(c) > 3 and " " not in c)
+        for f in spec.result_fields:
+            words.update(_name_words(f))
+        for label in (spec.render.labels or {}).values():
+            words.update(w for w in re.findall(r"[a-z]+", label.lower()) if len(w) > 2)
+        got = frozenset({stem(w) for w in words} | _back_nouns())
+        _OWN_STEMS[key] = got
+    return got
+
+
+def _name_words(name: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z]+", name.lower()) if len(w) > 2 and w not in _UNIT_WORDS]
 
 
 def _field_words(spec) -> set[str]:
@@ -169,6 +500,7 @@ def candidates(resolver, specs, last_action: str, match: Match, text: str):
     are the candidate's own (at most one foreign content word, and one word of its own at least)."""
     top = [t["action"] for t in (match.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
     top += [a.action for a in match.alternatives if a.action not in top]
+    back = _back_words(specs.get(last_action), getattr(resolver, "lexicon", None))
     for action_id in top:
         spec = specs.get(action_id)
         if spec is None or action_id.startswith("system.") or action_id == last_action:
@@ -176,8 +508,9 @@ def candidates(resolver, specs, last_action: str, match: Match, text: str):
         values, _ = resolver.fill_for(action_id, text)
         strange, _bare = resolver.foreign_words(action_id, text)
         own_words = _field_words(spec)
-        strange = [w for w in strange if w not in _back_nouns() and w not in own_words]
+        strange = [w for w in strange if w not in back and w not in own_words]
         content = [t for t in (match.explain or {}).get("tokens") or () if not t.startswith("<")]
+        # (a word of the last action's the candidate uses too counts as its own: "the monthly payment then")
         if len(strange) > 1 or not [t for t in content if t not in strange and t not in _back_nouns()]:
             continue  # a foreign word too many, or no word of the candidate's own ("what about the weather?")
         missing = [s.name for s in spec.slots if s.required and s.name not in values]
@@ -200,8 +533,10 @@ def _free_text_follow(resolver, spec, last: Turn, match: Match, text: str) -> Ma
     kind = lexicon.kind(required[0].kind) if lexicon is not None else None
     if required[0].kind not in ("text", None) and (kind is None or kind.base != "text"):
         return None
+    # the classifier places the words at the last action, or nowhere at all (words no action and no
+    # out-of-scope example uses: "what about gout?"); never nearer another action or out of scope
     top = [t for t in (match.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
-    if not top or top[0]["action"] != spec.id:
+    if top and top[0]["action"] != spec.id:
         return None
     m = _ABOUT.match(text)
     if not m:
@@ -251,7 +586,8 @@ def values_about(resolver, specs, action_id: str, text: str, values: dict, new_w
     follow-up words. "book me a table for two" holds a number, but it is not about a loan; with
     `new_words_ok`, a free-text value's own words ("what about viral pneumonia") do not count against it."""
     strange, bare = resolver.foreign_words(action_id, text)
-    strange = [w for w in strange if w not in _back_nouns()]  # "a one-way version", "the same file"
+    back = _back_words(specs.get(action_id), getattr(resolver, "lexicon", None))
+    strange = [w for w in strange if w not in back]  # "a one-way version", "the same file"
     if not (len(strange) > 1 or (strange and bare)):
         return True
     return new_words_ok and any(_free_text(specs[action_id].slot(k)) for k in values)
@@ -292,15 +628,23 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
     ("convert the total interest to EUR"), the last values by slot name, the last result for "that"/"it"
     (its headline figure, its date, the file it wrote), then by kind where exactly one last value has it."""
     spec = specs[match.action]
-    if not match.missing:
-        return match if not said else dataclasses.replace(match, follows=last.id, changed=sorted(match.slots))
     prev = specs[last.action]
+    if not match.missing:
+        if not said:
+            return match
+        # "and the standard deduction for that status": nothing required is missing, but an option said
+        # last time (not its default) and not said now carries by name
+        values, carried = dict(match.slots), {}
+        _carry_options(spec, prev, last, values, carried, lexicon)
+        explain = dict(match.explain or {}, carried=carried) if carried else match.explain
+        return dataclasses.replace(match, slots=values, follows=last.id, changed=sorted(match.slots),
+                                   explain=explain)
     values = dict(match.slots)
     carried: dict[str, str] = {}
     named = _named_field(prev, last, match.text, spec, match)
     # "that same amount", "at the same rate": the values said before, not the result
     pointed = bool(_THAT.search(match.text)) and not _SAME.search(match.text)
-    artifact = bool(_ARTIFACT.search(match.text)) and bool(prev.render.document)
+    artifact = bool(prev.render.document) and _artifact(prev, match.text)
     waiting = set(pending_from_result(spec, prev, match.text))  # "from that due date", "redact it"
     used_result = False
     for name in list(match.missing):
@@ -332,8 +676,19 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
                 carried[name] = f"the last result's {got[0]}"
                 used_result = True
                 continue
+        if pointed and not used_result and _result_in_unit(prev, slot):
+            # "then dose 4 mg/kg based on that" after an ideal body weight: "that" is the result, which is
+            # in the slot's own unit, not the weight the last request was given
+            if last.result is None:
+                continue  # a later step of a chain: the result is not there yet
+            got = result_value(prev, last, slot)
+            if got is not None:
+                values[name] = got[1]
+                carried[name] = f"the last result's {got[0]}"
+                used_result = True
+                continue
         if name in last.params and last.params[name] is not None:
-            values[name] = last.params[name]
+            values[name] = _carried(lexicon, slot, prev.slot(name), last.params[name])
             carried[name] = f"{last.action}'s {name}"
             continue
         if pointed and not used_result and _takes_result(slot, prev):
@@ -350,7 +705,7 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
         if len(same_kind) > 1:  # an optional value left at its default ("current savings 0") was not said
             same_kind = [s for s in same_kind if s.required or last.params.get(s.name) != s.default]
         if len(same_kind) == 1:
-            values[name] = last.params[same_kind[0].name]
+            values[name] = _carried(lexicon, slot, same_kind[0], last.params[same_kind[0].name])
             carried[name] = f"{last.action}'s {same_kind[0].name}"
             continue
         # a value given with the unit it is in ("creatinine 1.4 mg/dL to umol/L"): the one numeric value of
@@ -360,12 +715,7 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
             values[name] = given[1]
             carried[name] = f"{last.action}'s {given[0]}"
             continue
-    # optional slots of the same name carry too ("and his creatinine clearance" keeps the sex said)
-    for slot in spec.slots:
-        if slot.name not in values and not slot.required and slot.name in last.params and \
-                prev.slot(slot.name) is not None and last.params[slot.name] != prev.slot(slot.name).default:
-            values[slot.name] = last.params[slot.name]
-            carried[slot.name] = f"{last.action}'s {slot.name}"
+    _carry_options(spec, prev, last, values, carried, lexicon)
     if not carried:
         return match
     _home_currency(spec, prev, last, values, carried)
@@ -373,6 +723,45 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
     explain = dict(match.explain or {}, carried=carried)
     return dataclasses.replace(match, slots=values, missing=missing, follows=last.id,
                                changed=sorted(match.slots), explain=explain)
+
+
+def _result_in_unit(prev, slot) -> bool:
+    """Whether the last action's headline figure is in `slot`'s unit ("ibw_kg" for a slot in kg, or a
+    unit the render declares for it): then "that" gives the slot that figure, even where the last
+    request had a value of the slot's name."""
+    headline = prev.render.headline
+    if not headline or not slot.unit or not _numeric(slot):
+        return False
+    unit = slot.unit.lower()
+    declared = (prev.render.units or {}).get(headline)
+    return (declared or "").lower() == unit or headline.lower().endswith("_" + re.sub(r"[^a-z0-9]", "_", unit))
+
+
+def _carry_options(spec, prev, last: Turn, values: dict, carried: dict, lexicon=None) -> None:
+    """Optional slots of the same name carry too ("and his creatinine clearance" keeps the sex said),
+    when the last request set them to something other than their default."""
+    for slot in spec.slots:
+        if slot.name not in values and not slot.required and slot.name in last.params and \
+                prev.slot(slot.name) is not None and last.params[slot.name] != prev.slot(slot.name).default:
+            values[slot.name] = _carried(lexicon, slot, prev.slot(slot.name), last.params[slot.name])
+            carried[slot.name] = f"{last.action}'s {slot.name}"
+
+
+def _carried(lexicon, slot, source, value):
+    """A value carried from slot `source` of the last action into `slot`, in `slot`'s unit: "the kinetic
+    energy at that speed" after a travel time takes 60 km/h as 16.67 m/s. Units that do not convert
+    (or no units) carry the value as it is."""
+    if source is None or not source.unit or not slot.unit or source.unit == slot.unit or not _numeric(slot) \
+            or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value
+    table = getattr(lexicon, "units", None)
+    if table:
+        from intents.resolver import units
+
+        out, _why = units.convert(table, float(value), source.unit, slot.unit)
+        if out is not None:
+            return round(out, 6)
+    return _in_unit(lexicon, slot, value, source.unit)
 
 
 def _result_unit(result: dict | None, field: str) -> str | None:

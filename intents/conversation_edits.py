@@ -13,7 +13,7 @@ from typing import Any
 
 from intents.resolver.lazyre import lazy  # compiled on first use: a cold `-c` pays only for what it reads
 
-_MAYBE = lazy(r"\b(?:first|initial|opening|upfront|up-front|outlay|second|third|fourth|fifth|sixth|last|final|"
+_MAYBE = lazy(r"\b(?:first|initial|opening|second|third|fourth|fifth|sixth|last|final|"
                     r"closing|penultimate|\d(?:st|nd|rd|th)|more|less|lower|higher|up|down|off|by|add|added|adds|"
                     r"plus|minus|double\w*|twice|tripl\w*|halv\w*|half|bigger|smaller|larger|fewer)\b", re.I)
 
@@ -77,7 +77,9 @@ def _is_party(slot, lexicon) -> bool:
 
 
 # ---- list elements -----------------------------------------------------------------------------------
-_ORDINALS = {"first": 0, "initial": 0, "opening": 0, "1st": 0, "upfront": 0, "up-front": 0, "outlay": 0,
+# (generic words only: a pack's own word for a first element, such as a cash flow's "outlay", is not the
+# core's to know; "the initial outlay" is read by "initial")
+_ORDINALS = {"first": 0, "initial": 0, "opening": 0, "1st": 0,
              "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
              "sixth": 5, "6th": 5, "last": -1, "final": -1, "closing": -1, "penultimate": -2}
 _ORDINAL = lazy(r"\b(?:(?P<pen>second[\s-]+to[\s-]+last|next[\s-]+to[\s-]+last)|(?P<ord>" +
@@ -111,6 +113,10 @@ def list_element(spec, last_params: dict, tagged) -> dict[str, Any]:
                 out[slot.name] = new
                 break
             if number is not None and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in old):
+                if index >= 0 and _PERIOD.match(low, m.end()) and len(old) > 2 and _time_zero(old):
+                    index += 1  # "the first year brings 14000": periods count after the element at time 0
+                    if index >= len(old):
+                        continue
                 new = list(old)
                 if old[index] < 0 <= number and not _NEGATIVE_SAID.search(low[m.end():value.end]):
                     number = -number  # "the outlay is 18000": an outlay stays money going out
@@ -118,6 +124,17 @@ def list_element(spec, last_params: dict, tagged) -> dict[str, Any]:
                 out[slot.name] = new
                 break
     return out
+
+
+# "the first year", "the 2nd period": an ordinal that counts periods
+_PERIOD = lazy(r"\s+(?:year|period|month|quarter|week|day)s?\b", re.I)
+
+
+def _time_zero(values: list) -> bool:
+    """Whether a list of amounts starts with one at time 0: its sign is the opposite of all the others'
+    (an investment then its returns, a loan then its repayments)."""
+    first, rest = values[0], values[1:]
+    return first != 0 and all(x * first < 0 for x in rest if x)
 
 
 def _number_of(e) -> float | None:
@@ -133,7 +150,8 @@ _DOWN = (r"drops?|dropped|falls?|fell|goes\s+down|went\s+down|comes?\s+down|decr
 _UP = r"rises?|rose|goes\s+up|went\s+up|increases?|increased|raised?|raises|up|plus|add(?:ed|s)?|bump(?:ed|s)?(?:\s+up)?|grows?"
 _BY = r"(?:\s+(?:it|that|this|the\s+[a-z]+(?:\s+[a-z]+)?))?(?:\s+by)?\s+"
 _REL_BEFORE = lazy(rf"\b(?:(?P<down>{_DOWN})|(?P<up>{_UP})){_BY}(?=\S)", re.I)
-_REL_AFTER = lazy(r"^\s*(?:(?P<down>less|lower|down|fewer|smaller|off)|(?P<up>more|higher|up|bigger|larger))\b", re.I)
+# (no "^": it is matched at the end of a value, and "^" only matches at the start of the whole string)
+_REL_AFTER = lazy(r"\s*(?:(?P<down>less|lower|down|fewer|smaller|off)|(?P<up>more|higher|up|bigger|larger))\b", re.I)
 _POINTS = lazy(r"(?P<n>\d+(?:\.\d+)?|a\s+half|half|a\s+quarter|quarter|three\s+quarters)\s+(?:of\s+)?(?:a\s+)?"
                      r"(?:percentage\s+)?(?:points?|pts?)\b|(?P<bps>\d+)\s*(?:bps|basis\s+points?)\b", re.I)
 _FRACTION = {"a half": 0.5, "half": 0.5, "a quarter": 0.25, "quarter": 0.25, "three quarters": 0.75}
@@ -206,11 +224,14 @@ def _target(spec, last_params: dict, low: str, kind: str, kind_cues: dict):
     words), else the only one of the change's kind."""
     numeric = [s for s in spec.slots if isinstance(last_params.get(s.name), (int, float))
                and not isinstance(last_params.get(s.name), bool)]
+    # an optional value left at its default ("extra 0 a month") was never said: "40k less" is not about it
+    # unless the words name it
+    said = [s for s in numeric if s.required or last_params[s.name] != s.default] or numeric
     words = set(re.findall(r"[a-z]+", low))
     named = [s for s in numeric if words & _slot_words(s, kind_cues)]
     fits = {"percent": ("percent",), "money": ("money",), "number": None, "factor": None}[kind]
     if fits is not None:
-        of_kind = [s for s in named if s.kind in fits] or [s for s in numeric if s.kind in fits]
+        of_kind = [s for s in named if s.kind in fits] or [s for s in said if s.kind in fits]
         named = of_kind if of_kind else ([s for s in named] if kind == "percent" else [])
     if len(named) == 1:
         return named[0]

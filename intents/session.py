@@ -123,7 +123,17 @@ class Session:
         if row is None or not row.get("action"):
             return None
         return Turn(id=row["id"], action=row["action"], params=row.get("params") or {},
-                    result=row.get("result"), text=row.get("text") or "")
+                    result=row.get("result"), text=row.get("text") or "",
+                    earlier=lambda: self._steps_before(row["id"]))
+
+    def _steps_before(self, entry_id: int) -> list:
+        """The steps of entry `entry_id`'s compound request before it, as Turns (read only when a follow-up
+        gives nothing to the last step: one more query then, none for the common follow-up)."""
+        from intents.conversation import Turn
+
+        steps = [e for e in self.history.chain(entry_id) if e.get("action") and e["id"] != entry_id]
+        return [Turn(id=e["id"], action=e["action"], params=e.get("params") or {}, result=e.get("result"),
+                     text=e.get("text") or "") for e in steps if e["id"] < entry_id]
 
     def run_text(self, text: str, ask=None, source: str = "cli", follow: bool = False):
         match = self.resolve(text, follow=follow)
