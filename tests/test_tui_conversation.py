@@ -162,6 +162,10 @@ async def test_a_compound_request_runs_each_step_and_shows_each_result(session, 
         assert loan["action"] == "finance.loan_payment" and loan["chain"] is None
         assert convert["chain"] == loan["id"] and convert["params"]["amount"] == 1896.2
         assert app.main_screen.context.action == "finance.convert_currency"  # the last step is continued
+        # words that change an earlier step's value continue that step, as `intent run -c` does
+        app.main_screen.query_one("#intent", Input).value = "and 15 years"
+        await until(pilot, lambda: f"follow-up of finance.loan_payment #{loan['id']}" in preview(app), timeout=20)
+        assert "years 15" in preview(app) and "principal 300,000" in preview(app)
 
 
 @sync

@@ -468,6 +468,8 @@ class MainScreen(Screen):
             self.refresh_plan()  # a use of the quota may have locked it
         chain = self.chain
         if chain is not None:
+            if turn is not None and chain.done:  # "and 15 years" after the chain may change an earlier step
+                turn.earlier = [t for t in (turn_of(o) for o, _ in chain.done) if t is not None]
             chain.finish_step(message.outcome, message.spec)
             if not chain.finished:
                 self._next_step()

@@ -160,6 +160,9 @@ def follow_text(match, spec, context) -> Text:
     """The preview's last line for a follow-up: what it continues and which values the new words set
     ("↳ follow-up of finance.loan_payment #3 · changed rate 7%")."""
     of = context.action if context is not None else "the last result"
+    if context is not None and match.follows not in (None, context.id) and isinstance(context.earlier, list):
+        # it continues an earlier step of the last chain ("and 15 years" after "payment ..., then convert it")
+        of = next((t.action for t in context.earlier if t.id == match.follows), of)
     text = Text("\n  ")
     text.append("↳ follow-up of ", style="bold")
     text.append(of, style="bold cyan")
