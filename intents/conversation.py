@@ -502,14 +502,14 @@ def _named_field(prev, last: Turn, text: str, spec=None, match: Match | None = N
 def pending_from_result(spec, prev, text: str) -> list[str]:
     """For a request about the same action that points at the last result ("14 days after that date",
     "redact it"): the slots the result, not the last values, fills."""
-    if not _RESULT_NOUN.search(text):
-        return []
     out = []
     for slot in spec.slots:
         if slot.kind == "date" and (prev.render.headline_format == "date"):
             out.append(slot.name)
         elif slot.kind in _DOCUMENT_KINDS and prev.render.document:
             out.append(slot.name)
+    if not out or not _RESULT_NOUN.search(text):  # (the pattern is compiled only when it can matter)
+        return []
     return out[:1]
 
 
