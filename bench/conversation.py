@@ -5,6 +5,7 @@
     python bench/conversation.py --runs 11  # cold-call pairs for the -c cost
     python bench/conversation.py --misses   # the same as -v
     python bench/conversation.py --fresh    # also the fresh sets (conversation_fresh.jsonl, compound_fresh.jsonl)
+    python bench/conversation.py --cold-only --compare DIR   # only the -c cost, here and in checkout DIR
 
 The held-out sets (conversation_heldout.jsonl, compound_heldout.jsonl) were written from the catalog's
 actions before any result on them was seen, in phrasings of their own; their figures are printed apart
@@ -19,7 +20,9 @@ read with `follow=True` against that run, exactly as `intent run -c` does. Right
 "RESULT" is the first result's field named in `from_result`). Compound lines are run for real too; right =
 the steps' actions in order and every expected slot of each step.
 Costs: warm p50/p99 of a follow-up resolve vs a first request on the same texts, and cold `intent resolve
---json TEXT` vs `intent resolve -c --json TEXT` in fresh processes, paired and alternating, medians.
+--json TEXT` vs `intent resolve -c --json TEXT` in fresh processes, paired and alternating, medians (wall
+and CPU: CPU is the steadier on a shared machine). --compare DIR runs the same pairs from another checkout
+(e.g. `git worktree add DIR main`) in the same rounds, so before and after meet the same load.
 """
 from __future__ import annotations
 
@@ -217,33 +220,57 @@ def warm_costs(rows: list[dict]) -> dict:
             "first_p99_ms": pct(firsts, 0.99), "follow_p99_ms": pct(follows, 0.99)}
 
 
-def cold_costs(runs: int) -> dict:
-    """Fresh processes, paired: plain then -c, alternating which goes first; medians of each."""
-    home = tempfile.mkdtemp(prefix="intent-cold-")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["INTENT_HOME"] = home
-    base = [sys.executable, "-m", "terminal.cli"]
-    subprocess.run(base + ["run", "--json", "monthly payment on a 300k loan at 6.5% over 30 years"], env=env,
-                   capture_output=True, check=False)
-    plain = base + ["resolve", "--json", "what about at 7%?"]
-    cont = base + ["resolve", "-c", "--json", "what about at 7%?"]
-    for cmd in (plain, cont):
-        subprocess.run(cmd, env=env, capture_output=True, check=False)
+def cold_costs(runs: int, compare: str | None = None) -> dict:
+    """Fresh processes, paired: plain then -c, alternating which goes first; medians of each. With
+    `compare` (another checkout) its plain and -c run in the same rounds, from their own home, so a
+    change's before and after meet the same load (the order of all four turns round each time)."""
+    checkouts = [("", str(ROOT))] + ([(" @base", str(Path(compare).resolve()))] if compare else [])
+    # `python -m` puts the working folder first on sys.path, before PYTHONPATH: run from an empty one, or
+    # the checkout the bench is started in would be the code both rows run
+    cwd = tempfile.mkdtemp(prefix="intent-cold-cwd-")
+    rows = []
+    for label, code in checkouts:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["INTENT_HOME"] = tempfile.mkdtemp(prefix="intent-cold-")
+        # this checkout's code first (the venv's editable install may point at another one)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (code, os.environ.get("PYTHONPATH")) if p)
+        base = [sys.executable, "-m", "terminal.cli"]
+        subprocess.run(base + ["run", "--json", "monthly payment on a 300k loan at 6.5% over 30 years"],
+                       env=env, cwd=cwd, capture_output=True, check=False)
+        plain = base + ["resolve", "--json", "what about at 7%?"]
+        cont = base + ["resolve", "-c", "--json", "what about at 7%?"]
+        for cmd in (plain, cont):
+            subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, check=False)
+        rows.append({"label": label, "env": env, "plain": plain, "cont": cont,
+                     "a": [], "b": [], "ca": [], "cb": []})
     import resource
 
-    a, b, ca, cb = [], [], [], []
+    order = [(r, kind) for r in rows for kind in ("plain", "cont")]
     for i in range(runs):
-        order = [(plain, a, ca), (cont, b, cb)] if i % 2 == 0 else [(cont, b, cb), (plain, a, ca)]
-        for cmd, sink, cpu in order:
+        for r, kind in (order if i % 2 == 0 else order[::-1]):
+            wall, cpu = (r["a"], r["ca"]) if kind == "plain" else (r["b"], r["cb"])
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
-            subprocess.run(cmd, env=env, capture_output=True, check=False)
-            sink.append((time.perf_counter() - t0) * 1000)
+            subprocess.run(r[kind], env=r["env"], cwd=cwd, capture_output=True, check=False)
+            wall.append((time.perf_counter() - t0) * 1000)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu.append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
-    return {"cold_plain_ms": statistics.median(a), "cold_continue_ms": statistics.median(b),
-            "cold_added_ms": statistics.median([y - x for x, y in zip(a, b)]),
-            "cold_added_cpu_ms": statistics.median([y - x for x, y in zip(ca, cb)])}
+    out = {}
+    for r in rows:
+        a, b, ca, cb = r["a"], r["b"], r["ca"], r["cb"]
+        out[r["label"]] = {"cold_plain_ms": statistics.median(a), "cold_continue_ms": statistics.median(b),
+                           "cold_added_ms": statistics.median([y - x for x, y in zip(a, b)]),
+                           "cold_added_cpu_ms": statistics.median([y - x for x, y in zip(ca, cb)]),
+                           "cold_plain_cpu_ms": statistics.median(ca), "cold_continue_cpu_ms": statistics.median(cb)}
+    return out
+
+
+def _print_cold(cold: dict, runs: int) -> None:
+    for label, c in cold.items():
+        print(f"cold resolve median  plain {c['cold_plain_ms']:.1f} ms | -c {c['cold_continue_ms']:.1f} ms | "
+              f"added {c['cold_added_ms']:.1f} ms wall, {c['cold_added_cpu_ms']:.1f} ms CPU, paired median of "
+              f"{runs}  (target <= 10 ms){label}")
+        print(f"  CPU median         plain {c['cold_plain_cpu_ms']:.1f} ms | -c {c['cold_continue_cpu_ms']:.1f} ms{label}")
 
 
 def main(argv: list[str]) -> int:
@@ -251,6 +278,10 @@ def main(argv: list[str]) -> int:
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 9
     if "--seed" in argv:  # the small set written while building it (tuning), not the measured one
         SETS[:] = ["conversation_seed.jsonl", "compound_seed.jsonl"]
+    compare = argv[argv.index("--compare") + 1] if "--compare" in argv else None
+    if "--cold-only" in argv:  # only the -c cost (seconds, not minutes: for before/after a change)
+        _print_cold(cold_costs(runs, compare), runs)
+        return 0
     turns, chains = _load(SETS[0]), _load(SETS[1])
     t = score_turns(turns, verbose)
     c = score_compound(chains)
@@ -262,7 +293,7 @@ def main(argv: list[str]) -> int:
     ft = score_turns(fr_t, False) if fr_t else None
     fc = score_compound(fr_c) if fr_c else None
     warm = warm_costs(turns)
-    cold = cold_costs(runs)
+    cold = cold_costs(runs, compare)
     print(f"two-turn exchanges   {t['right']}/{t['lines']} right = {t['right'] / max(1, t['lines']):.3f}  (target >= 0.95)")
     for kind, (n, ok) in sorted(t["by_kind"].items()):
         print(f"  {kind:18s} {ok}/{n}")
@@ -287,9 +318,7 @@ def main(argv: list[str]) -> int:
             print(f"  {pack:18s} {ok}/{n}")
     print(f"warm resolve p50     first {warm['first_p50_ms']:.3f} ms | follow-up {warm['follow_p50_ms']:.3f} ms  (target <= 1 ms)")
     print(f"warm resolve p99     first {warm['first_p99_ms']:.3f} ms | follow-up {warm['follow_p99_ms']:.3f} ms")
-    print(f"cold resolve median  plain {cold['cold_plain_ms']:.1f} ms | -c {cold['cold_continue_ms']:.1f} ms | "
-          f"added {cold['cold_added_ms']:.1f} ms wall, {cold['cold_added_cpu_ms']:.1f} ms CPU, paired median of "
-          f"{runs}  (target <= 10 ms)")
+    _print_cold(cold, runs)
     misses = t["misses"] + c["misses"]
     if "--heldout-misses" in argv:
         misses += (ht or {}).get("misses", []) + (hc or {}).get("misses", [])

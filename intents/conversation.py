@@ -20,20 +20,20 @@ from intents.resolver.lazyre import lazy
 
 # Words that tie a request to the turn before it. They never decide an action by themselves; they only
 # say "the last one" when the new words alone leave something open.
-_REFERS = re.compile(
+_REFERS = lazy(
     r"\b(?:that|it|this|those|them|these|same|his|her|hers|him|he|she|they|their|instead|again|too|also|"
     r"previous|last\s+one|the\s+result|the\s+answer|matching|similar|another|one\s+more)\b|\bthen\s*[?.!]*\s*$", re.I)
-_CONTINUES = re.compile(
+_CONTINUES = lazy(
     r"^\s*(?:and|but|now|no|nope|sorry|actually|oops|wait|then|also|ok(?:ay)?|so|what\s+about|how\s+about|"
     r"scratch\s+that|correction|my\s+(?:bad|mistake)|hold\s+on|i\s+meant|i\s+mean|rather|"
     r"what\s+if|make\s+it|change\s+(?:it|that|the)|instead|same|try|with|at|for|over|in)\b", re.I)
 # "that"/"it" point at the last result's figure; a pronoun for a person ("his") only at the values
-_THAT = re.compile(r"\b(?:that|it|this|the\s+result|the\s+answer|the\s+figure|the\s+amount|"
-                   r"the\s+(?:\w+\s+)?(?:file|document|draft|copy|version|output))\b", re.I)
+_THAT = lazy(r"\b(?:that|it|this|the\s+result|the\s+answer|the\s+figure|the\s+amount|"
+             r"the\s+(?:\w+\s+)?(?:file|document|draft|copy|version|output))\b", re.I)
 # within the same action, only words that name the result's date or file point at it ("make it calendar
 # days" is about the request; "14 days after that date", "summarize the redacted version" are not)
-_RESULT_NOUN = re.compile(r"\b(?:that|the|this|its)\s+(?!same\b)(?:\w+\s+)?(?:date|day|deadline|file|document|draft|copy|"
-                          r"version|output)\b|\b(?:from|after|before|since)\s+(?:that|it|then)\b(?!\s+same\b)", re.I)
+_RESULT_NOUN = lazy(r"\b(?:that|the|this|its)\s+(?!same\b)(?:\w+\s+)?(?:date|day|deadline|file|document|draft|copy|"
+                    r"version|output)\b|\b(?:from|after|before|since)\s+(?:that|it|then)\b(?!\s+same\b)", re.I)
 # words that announce a new matter; with every value said, the request starts afresh
 _AFRESH = lazy(r"\b(?:new|separate|different|unrelated|fresh|brand[\s-]new|another\s+(?:matter|patient|client|case))\b", re.I)
 _SAME = lazy(r"\bsame\b", re.I)
@@ -891,14 +891,14 @@ def _named_field(prev, last: Turn, text: str, spec=None, match: Match | None = N
 def pending_from_result(spec, prev, text: str) -> list[str]:
     """For a request about the same action that points at the last result ("14 days after that date",
     "redact it"): the slots the result, not the last values, fills."""
-    if not _RESULT_NOUN.search(text):
-        return []
     out = []
     for slot in spec.slots:
         if slot.kind == "date" and (prev.render.headline_format == "date"):
             out.append(slot.name)
         elif slot.kind in _DOCUMENT_KINDS and prev.render.document:
             out.append(slot.name)
+    if not out or not _RESULT_NOUN.search(text):  # (the pattern is compiled only when it can matter)
+        return []
     return out[:1]
 
 

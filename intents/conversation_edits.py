@@ -22,7 +22,7 @@ def edits(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
     """The values the words change relative to the last ones (list elements, relative changes, one of
     several parties named by its role)."""
     if not _MAYBE.search(text):
-        if _PARTY_LINK.search(text):
+        if len(_parties(spec, last_params, lexicon)) >= 2 and _PARTY_LINK.search(text):
             return party_role(spec, last_params, text, lexicon)
         return {}  # the common follow-up ("what about at 7%?") pays one search
     from intents.resolver import entities
@@ -48,7 +48,7 @@ def party_role(spec, last_params: dict, text: str, lexicon=None) -> dict[str, An
     the cue words the slot declares ("recipient")."""
     from intents.resolver.entities import party_name
 
-    parties = [s for s in spec.slots if _is_party(s, lexicon) and isinstance(last_params.get(s.name), str)]
+    parties = _parties(spec, last_params, lexicon)
     if len(parties) < 2:
         return {}
     for i, slot in enumerate(parties):
@@ -67,6 +67,10 @@ def party_role(spec, last_params: dict, text: str, lexicon=None) -> dict[str, An
             if name and name != last_params.get(slot.name):
                 return {slot.name: name}
     return {}
+
+
+def _parties(spec, last_params: dict, lexicon) -> list:
+    return [s for s in spec.slots if _is_party(s, lexicon) and isinstance(last_params.get(s.name), str)]
 
 
 def _is_party(slot, lexicon) -> bool:
@@ -254,6 +258,8 @@ _ADDS = lazy(r"\b(?:also|too|as\s+well|plus|additionally|in\s+addition|add|and\s
 
 def widen_lists(spec, last_params: dict, text: str, new_values: dict) -> None:
     """ "also card numbers" adds to the list of words it was; "only emails" replaces it."""
+    if not any(isinstance(v, list) for v in new_values.values()):
+        return  # no list said (tested first: the patterns are compiled only when they can matter)
     if not _ADDS.search(text) or re.search(r"\b(?:only|just)\b", text, re.I):
         return
     for name, value in new_values.items():
@@ -273,6 +279,8 @@ _RELATIVE_DAY = lazy(r"\b(?:today|tomorrow|yesterday|ago|next|this|coming|from\s
 def keep_year(spec, last_params: dict, text: str, new_values: dict) -> None:
     """ "sorry, it was served March 5" after March 3, 2025: a date said without a year corrects the one it
     replaces, so it keeps that date's year (not this year's)."""
+    if not any(isinstance(v, str) and getattr(spec.slot(n), "kind", None) == "date" for n, v in new_values.items()):
+        return  # no date said (tested first: the patterns are compiled only when they can matter)
     if _YEAR_SAID.search(text) or _RELATIVE_DAY.search(text):
         return
     for name, value in list(new_values.items()):

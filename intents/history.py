@@ -164,31 +164,11 @@ class History:
         return kept
 
     def last_run(self) -> dict[str, Any] | None:
-        """The newest run with an action that ran or only lacked values: what `-c` continues. Plain
-        sqlite3 and read-only, so a follow-up costs no more than a first request."""
-        if not self.path.exists():
-            return None
-        try:
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=2)
-        except sqlite3.Error:
-            return None
-        try:
-            row = conn.execute(
-                "SELECT id, text, action, params, result FROM runs WHERE action IS NOT NULL "
-                "AND status IN ('ok', 'missing_parameters') ORDER BY id DESC LIMIT 1").fetchone()
-        except sqlite3.Error:
-            return None
-        finally:
-            conn.close()
-        if row is None:
-            return None
-        try:
-            params = json.loads(row[3] or "{}")
-            result = json.loads(row[4]) if row[4] else None
-        except ValueError:
-            return None
-        return {"id": row[0], "text": row[1], "action": row[2], "params": params if isinstance(params, dict) else {},
-                "result": result if isinstance(result, dict) else None}
+        """The newest run with an action that ran or only lacked values: what `-c` continues. Read-only,
+        in intents.history_last, so that `intent resolve -c` need not import this module."""
+        from intents.history_last import last_run
+
+        return last_run(self.home)
 
     def chain(self, entry_id: int) -> list[dict[str, Any]]:
         """Every recorded step of the compound request run `entry_id` belongs to, oldest first (just that

@@ -118,8 +118,9 @@ class Session:
     def last_turn(self):
         """The last run recorded in this home's history that a follow-up can continue, or None."""
         from intents.conversation import Turn
+        from intents.history_last import last_run
 
-        row = self.history.last_run()
+        row = last_run(self.home)  # not self.history: a cold `-c` reads one row and needs no write path
         if row is None or not row.get("action"):
             return None
         return Turn(id=row["id"], action=row["action"], params=row.get("params") or {},

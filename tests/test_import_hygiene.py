@@ -58,3 +58,33 @@ def test_do_builds_only_the_models_of_the_action_it_runs(home):
     line = proc.stderr.strip().splitlines()[-1]
     assert line.startswith("RC:0 ACTIONS:") and int(line.split("ACTIONS:")[1].split()[0]) >= 8, line
     assert line.endswith("BUILT:finance.loan_payment"), line
+
+
+def test_resolve_c_imports_only_what_a_follow_up_needs(home):
+    """`intent resolve -c` reads one row of the history: beyond what a plain resolve imports it may load
+    the follow-up reading and sqlite3, never the history's write path (logging, its patterns), the
+    store or anything heavy. The `-c` cost target (issue 15) is held here by what is imported; its
+    milliseconds are printed by bench/conversation.py."""
+    allowed = {"intents.conversation", "intents.conversation_edits", "intents.history_last",
+               "sqlite3", "sqlite3.dbapi2", "_sqlite3"}
+    code = (
+        "import sys\n"
+        "from terminal.cli import main\n"
+        "main(sys.argv[1:])\n"
+        "print('MODULES:' + ','.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    cli = [sys.executable, "-m", "terminal.cli"]
+    subprocess.run(cli + ["run", "--json", "monthly payment on a 300k loan at 6.5% over 30 years"],
+                   capture_output=True, check=True)  # builds the pack cache and records the run -c continues
+
+    def modules(*args):
+        proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+        line = next(x for x in proc.stderr.splitlines() if x.startswith("MODULES:"))
+        return proc.stdout, set(line[len("MODULES:"):].split(","))
+
+    out, plain = modules("resolve", "--json", "what about at 7%?")
+    out_c, follow = modules("resolve", "-c", "--json", "what about at 7%?")
+    assert '"follows": null' in out and '"follows": 1' in out_c  # the follow-up really was read
+    extra = follow - plain
+    assert extra <= allowed, f"`resolve -c` also imports {sorted(extra - allowed)}"
+    assert not {"intents.history", "logging", "entitlements"} & follow
