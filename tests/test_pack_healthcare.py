@@ -14,6 +14,17 @@ from intents.errors import ActionFailed, BadParameters, UsageError
 DISCLAIMER = "Not medical advice"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _icd_index_built_once(tmp_path_factory):
+    """The process-wide ICD-10 index built once for this module, as `intent packs prepare` does, not inside
+    whichever look-up runs first in this process (its 30 s action timeout then pays the library import and
+    the build, on a loaded machine more than 30 s; which test is first depends on the order and on pytest
+    workers). The cold build and first use are tests/test_packs_prepare.py's and test_icd10_cache.py's."""
+    from vertical_packs.healthcare.icd10_index import get_index
+
+    get_index(tmp_path_factory.mktemp("icd10-cache"))
+
+
 @pytest.fixture
 def run(unlocked, session):
     """Run a healthcare action in-process through dispatch (gate, validation, disclaimer)."""

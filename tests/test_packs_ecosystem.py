@@ -13,6 +13,17 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "realestate_pack"
 
 
+@pytest.fixture
+def venv_cli(home, tmp_path):
+    """The `intent` CLI of a throwaway venv layered over ours (tests/security/packenv.py): the packs these
+    tests pip-install land there, never in the environment other tests (and other workers) load packs from."""
+    from tests.security.packenv import PackEnv
+
+    base = tmp_path / "venv-env"
+    base.mkdir()
+    return PackEnv(base, home).cli
+
+
 def test_scaffold_is_a_valid_pack_with_passing_tests(cli, tmp_path):
     r = cli("packs", "new", "weather_demo", "--dir", str(tmp_path), "--json")
     assert r.code == 0, r.err
@@ -117,22 +128,22 @@ def test_locked_pack_installs_locked(cli):
 
 
 @pytest.mark.slow
-def test_install_scaffold_resolve_run_remove(cli, tmp_path):
+def test_install_scaffold_resolve_run_remove(venv_cli, tmp_path):
     """The issue's done-when line: new -> install -> its sample resolves to its action -> remove."""
-    root = Path(cli("packs", "new", "weather_demo", "--dir", str(tmp_path), "--json").json["path"])
+    root = Path(venv_cli("packs", "new", "weather_demo", "--dir", str(tmp_path), "--json").json["path"])
     try:
-        r = cli("packs", "install", str(root), "--yes", "--json")
+        r = venv_cli("packs", "install", str(root), "--yes", "--json")
         assert r.code == 0, r.out + r.err
         assert r.json["pack"] == "weather_demo" and r.json["source"] == "path"
-        r = cli("resolve", "--json", "convert 20 celsius to fahrenheit")
+        r = venv_cli("resolve", "--json", "convert 20 celsius to fahrenheit")
         assert r.json["action"] == "weather_demo.celsius_to_fahrenheit"
-        r = cli("do", "weather_demo.celsius_to_fahrenheit", "celsius=100", "--json")
+        r = venv_cli("do", "weather_demo.celsius_to_fahrenheit", "celsius=100", "--json")
         assert r.code == 0 and r.json["result"]["fahrenheit"] == 212
-        assert cli("do", "finance.loan_payment", "principal=1000", "rate_pct=5", "years=1", "--json").code == 0
+        assert venv_cli("do", "finance.loan_payment", "principal=1000", "rate_pct=5", "years=1", "--json").code == 0
     finally:
-        r = cli("packs", "remove", "weather_demo", "--json")
+        r = venv_cli("packs", "remove", "weather_demo", "--json")
     assert r.code == 0, r.err
-    ids = [p["id"] for p in cli("packs", "--json").json["packs"]]
+    ids = [p["id"] for p in venv_cli("packs", "--json").json["packs"]]
     assert "weather_demo" not in ids
 
 
@@ -146,38 +157,38 @@ def test_example_pack_passes_check_and_its_tests(cli):
 
 
 @pytest.mark.slow
-def test_example_pack_installs_and_runs_from_words(cli):
+def test_example_pack_installs_and_runs_from_words(venv_cli):
     """The third-party example, pip-installed into this environment, works from plain words."""
     try:
-        r = cli("packs", "install", str(EXAMPLE), "--yes", "--json")
+        r = venv_cli("packs", "install", str(EXAMPLE), "--yes", "--json")
         assert r.code == 0, r.out + r.err
-        r = cli("run", "--json", "cap rate for a 1.2 million building with 84k net operating income")
+        r = venv_cli("run", "--json", "cap rate for a 1.2 million building with 84k net operating income")
         assert r.code == 0, r.out + r.err
         assert r.json["action"] == "realestate.cap_rate"
         assert r.json["result"]["cap_rate_pct"] == 7.0
     finally:
-        cli("packs", "remove", "realestate")
+        venv_cli("packs", "remove", "realestate")
 
 
 @pytest.mark.slow
-def test_installing_an_installed_pack_upgrades_it_in_place_and_e_installs_it_editable(cli, tmp_path):
+def test_installing_an_installed_pack_upgrades_it_in_place_and_e_installs_it_editable(venv_cli, tmp_path):
     """Issue 14: re-installing an edited pack used to fail with 'already provided by another installed
     pack' (itself). Since issue 13 the upgrade goes through consent and the manifest check like any
     install (so the edit bumps intent-pack.toml too), and an editable install, whose code could change
     after consent, is refused with a plain reason."""
-    root = Path(cli("packs", "new", "kinds_upgrade_demo", "--dir", str(tmp_path), "--json").json["path"])
+    root = Path(venv_cli("packs", "new", "kinds_upgrade_demo", "--dir", str(tmp_path), "--json").json["path"])
     init = next(root.rglob("__init__.py"))
     manifest = next(root.rglob("intent-pack.toml"))
     try:
-        assert cli("packs", "install", str(root), "--yes", "--json").code == 0
+        assert venv_cli("packs", "install", str(root), "--yes", "--json").code == 0
         init.write_text(init.read_text().replace('version="0.1.0"', 'version="0.2.0"'))
         manifest.write_text(manifest.read_text().replace('version = "0.1.0"', 'version = "0.2.0"'))
-        r = cli("packs", "install", str(root), "--yes", "--json")
+        r = venv_cli("packs", "install", str(root), "--yes", "--json")
         assert r.code == 0, r.out + r.err
         assert r.json["pack"] == "kinds_upgrade_demo"
-        listed = {p["id"]: p for p in cli("packs", "--json").json["packs"]}
+        listed = {p["id"]: p for p in venv_cli("packs", "--json").json["packs"]}
         assert listed["kinds_upgrade_demo"]["version"] == "0.2.0"
-        r = cli("packs", "install", "-e", str(root), "--yes", "--json", cwd=root)
+        r = venv_cli("packs", "install", "-e", str(root), "--yes", "--json", cwd=root)
         assert r.code == 2 and "editable" in r.out + r.err
     finally:
-        cli("packs", "remove", "kinds_upgrade_demo", cwd=root)
+        venv_cli("packs", "remove", "kinds_upgrade_demo", cwd=root)

@@ -48,9 +48,9 @@ class PackEnv:
         return {**os.environ, "INTENT_HOME": str(self.home), "NO_COLOR": "1", "PYTHONPATH": pythonpath,
                 **(extra or {})}
 
-    def cli(self, *args: str, input: str | None = None, timeout: float = 300) -> Run:
+    def cli(self, *args: str, input: str | None = None, timeout: float = 300, cwd: Path | None = None) -> Run:
         proc = subprocess.run([str(self.python), "-m", "terminal.cli", *args], input=input, capture_output=True,
-                              text=True, env=self.env(), cwd=self.base, timeout=timeout)
+                              text=True, env=self.env(), cwd=cwd or self.base, timeout=timeout)
         return Run(proc.returncode, proc.stdout, proc.stderr)
 
     def pip(self, *args: str) -> Run:
