@@ -667,18 +667,10 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
                 continue
             if last.result is None:
                 continue  # a later step of a chain: the file is not written yet
-        if name in waiting:
-            if last.result is None:
-                continue  # "14 court days from that due date": the date the step before will give
-            got = result_value(prev, last, slot)
-            if got is not None:
-                values[name] = got[1]
-                carried[name] = f"the last result's {got[0]}"
-                used_result = True
-                continue
-        if pointed and not used_result and _result_in_unit(prev, slot):
-            # "then dose 4 mg/kg based on that" after an ideal body weight: "that" is the result, which is
-            # in the slot's own unit, not the weight the last request was given
+        # a slot waiting on the result ("14 court days from that due date"), or "that" where the result is
+        # in the slot's own unit ("then dose 4 mg/kg based on that" after an ideal body weight: the result,
+        # not the weight the last request was given)
+        if name in waiting or (pointed and not used_result and _result_in_unit(prev, slot)):
             if last.result is None:
                 continue  # a later step of a chain: the result is not there yet
             got = result_value(prev, last, slot)
