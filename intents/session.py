@@ -82,8 +82,7 @@ class Session:
         if follow and last is None:
             last = self.last_turn()
         if compound.may_be(text):
-            local = getattr(self.resolver, "local", self.resolver)  # splitting never asks an LLM
-            steps = compound.split(local, self.specs, text)
+            steps = compound.split(self.local_tier, self.specs, text)  # splitting never asks an LLM
             if steps:
                 if last is not None:
                     steps[0] = self._follow(last, steps[0].text, steps[0])
@@ -113,7 +112,15 @@ class Session:
     def _follow(self, last, text: str, match: Match) -> Match:
         from intents.conversation import continue_match
 
-        return continue_match(self.resolver, self.specs, last, text, match)
+        # the local tier: its re-readings of parts of the words must never ask an LLM (a keystroke's
+        # preview would), and its lexicon converts carried values between units (a creatinine in umol/L
+        # is not one in mg/dL); the LLM, when wanted, is asked once, in _first_look
+        return continue_match(self.local_tier, self.specs, last, text, match)
+
+    @property
+    def local_tier(self):
+        """The local resolver, also when an LLM tier is configured in front of it (a Cascade)."""
+        return getattr(self.resolver, "local", self.resolver)
 
     def last_turn(self):
         """The last run recorded in this home's history that a follow-up can continue, or None."""
@@ -156,7 +163,7 @@ class Session:
         for n, step in enumerate(match.steps, 1):
             if prev is not None:
                 last = Turn(id=prev_id, action=prev.action, params=prev.params, result=prev.result, text="")
-                step = inherit(specs, last, step, getattr(getattr(self.resolver, "local", self.resolver), "lexicon", None))
+                step = inherit(specs, last, step, getattr(self.local_tier, "lexicon", None))
             try:
                 # every step is recorded with the whole request, so re-running any of them re-runs the chain
                 outcome = self.dispatcher.run_action(step.action, dict(step.slots), text=match.text, source=source,

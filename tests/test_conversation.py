@@ -156,6 +156,60 @@ def test_after_a_chain_a_follow_up_continues_the_step_whose_values_it_changes(lo
     assert m.slots["to_currency"] == "JPY"
 
 
+class _SecondTier:
+    """What a configured LLM tier puts in front of the local resolver (intents.resolver.cascade.Cascade's
+    shape: the local tier as `local`, `refine` asking the LLM), recording every time the LLM is asked."""
+
+    def __init__(self, local):
+        self.local, self.asked = local, []
+
+    def resolve(self, text):
+        return self.refine(self.local.resolve(text))
+
+    def resolve_local(self, text):
+        return self.local.resolve(text)
+
+    def fill_for(self, action_id, text):
+        return self.local.fill_for(action_id, text)
+
+    def foreign_words(self, action_id, text):
+        return self.local.foreign_words(action_id, text)
+
+    def wants_llm(self, match):
+        return True
+
+    def refine(self, match, context=None):
+        self.asked.append(match.text)
+        return match
+
+
+LAB = Turn(11, "healthcare.convert_lab", {"value": 1.4, "analyte": "creatinine", "unit": "mg/dL"},
+           {"converted": 123.8, "unit": "umol/L"})
+ICD = Turn(12, "healthcare.icd10_lookup", {"query": "asthma"}, {"matches": []})
+
+
+@pytest.mark.parametrize("last, text, action, expect", [
+    (LAB, "and his egfr with that creatinine, he's a 70 year old man", "healthcare.egfr",
+     {"creatinine_mg_dl": 1.4, "age": 70, "sex": "male"}),  # 123.8 umol/L is 1.4 mg/dL, not 123.8 mg/dL
+    (ICD, "what about gout?", "healthcare.icd10_lookup", {"query": "gout"}),
+    (LOAN, "what about at 7%?", "finance.loan_payment", {"principal": 300000, "rate_pct": 7, "years": 30}),
+])
+def test_with_an_llm_tier_a_follow_up_reads_as_locally_and_a_preview_never_asks_it(local, last, text, action,
+                                                                                    expect):
+    """The follow-up reading is the local tier's (its lexicon converts carried values; its re-readings of
+    parts of the words never reach an LLM); the LLM tier is asked at most once, about the whole request."""
+    plain = local.resolve(text, last=last)
+    local.__dict__["resolver"] = tier = _SecondTier(local.resolver)
+    preview = local.resolve(text, last=last, local_only=True)
+    assert tier.asked == []
+    entered = local.resolve(text, last=last)
+    assert len(tier.asked) <= 1
+    for m in (plain, preview, entered):
+        assert m.action == action and m.follows == last.id
+        for name, value in expect.items():
+            assert m.slots[name] == (pytest.approx(value, abs=0.01) if isinstance(value, float) else value)
+
+
 def test_old_history_gains_the_columns(home):
     import sqlite3
 

@@ -66,9 +66,10 @@ class ChainRun:
         n = self.index if n is None else n
         return f"step {n + 1} of {self.total} ({self.steps[n].action})"
 
-    def current(self, specs) -> tuple[str, dict[str, Any], int | None]:
+    def current(self, specs, lexicon=None) -> tuple[str, dict[str, Any], int | None]:
         """(action, values, follows) of the step to run now. A later typed step takes what it lacks from
-        the step before it (its values, and its result for "it"/"that"), as Session.run_steps does."""
+        the step before it (its values, and its result for "it"/"that"), as Session.run_steps does;
+        `lexicon` (the local resolver's) converts a carried value into the step's unit."""
         step = self.steps[self.index]
         if self.replay:
             return step.action, dict(step.values), None
@@ -78,7 +79,7 @@ class ChainRun:
 
             prev = self.done[-1][0]
             last = turn_of(prev) or _turn(prev)
-            match = inherit(specs, last, match)
+            match = inherit(specs, last, match, lexicon)
         return match.action, dict(match.slots), match.follows
 
     def finish_step(self, outcome, spec) -> None:

@@ -516,7 +516,8 @@ class MainScreen(Screen):
     def _next_step(self) -> None:
         chain = self.chain
         try:
-            action, values, follows = chain.current(self.session.specs)
+            action, values, follows = chain.current(self.session.specs,
+                                                    getattr(self.session.local_tier, "lexicon", None))
         except Exception as exc:  # a step the core cannot read against the one before: stop, say which
             self._stop_chain(Notice(f"{chain.label()} could not start: {_reason(exc)}", variant="error"))
             return
