@@ -148,15 +148,12 @@ class Dispatcher:
         use, so a declaration pydantic cannot build fails here as it would have when the pack was
         imported (the pack is broken), never as a traceback or as the action's own failure."""
         try:
-            spec = action.spec
-            action.params_model.model_rebuild()  # None at once when already built
-            action.result_model.model_rebuild()
+            return action.built()
         except Exception as exc:
             from intents.registry import _describe
 
             pack_id = action.id.split(".", 1)[0]
             raise PackBroken(f"pack '{pack_id}' failed to load: {_describe(exc)}", pack=pack_id) from exc
-        return spec
 
     def context_for(self, action) -> ActionContext:
         """The context one action gets: its pack's own data folder, settings and logger. Only the built-in

@@ -199,16 +199,24 @@ class Action:
         self.context_param = context_param
         self.formats: dict[str, OutputFormat] = dict(formats or {})
 
+    def _once(self, attr: str, make: Callable[[], Any]) -> Any:
+        """`self.<attr>`, made by `make()` the first time under one lock, so every caller gets the same."""
+        got = getattr(self, attr)
+        if got is None:
+            with _BUILDING:
+                got = getattr(self, attr)
+                if got is None:
+                    got = make()
+                    setattr(self, attr, got)
+        return got
+
     @property
     def spec(self) -> ActionSpec:
-        spec = self._spec
-        if spec is None:
-            with _BUILDING:
-                spec = self._spec
-                if spec is None:
-                    spec = self._build()
-                    spec.formats.extend(name for name in self.formats if name not in spec.formats)
-                    self._spec = spec
+        return self._once("_spec", self._make_spec)
+
+    def _make_spec(self) -> ActionSpec:
+        spec = self._build()
+        spec.formats.extend(name for name in self.formats if name not in spec.formats)
         return spec
 
     @spec.setter
@@ -219,17 +227,19 @@ class Action:
     def params_model(self) -> type[BaseModel]:
         """The pydantic model of the parameters: created on first use (one model per run, not one per
         action of the pack) and kept, so every caller validates with the same class."""
-        model = self._params_model
-        if model is None:
-            with _BUILDING:
-                model = self._params_model
-                if model is None:
-                    model = self._params_model = self._build_params()
-        return model
+        return self._once("_params_model", self._build_params)
 
     @params_model.setter
     def params_model(self, value: type[BaseModel]) -> None:
         self._params_model = value
+
+    def built(self) -> ActionSpec:
+        """The spec, with the parameters and result models built: what the SDK defers to first use, done
+        now, so that a declaration pydantic cannot build fails here with pydantic's own error."""
+        spec = self.spec
+        self.params_model.model_rebuild()  # None at once when already built
+        self.result_model.model_rebuild()
+        return spec
 
     def __repr__(self) -> str:
         return f"Action(id={self.id!r}, func={getattr(self.func, '__qualname__', self.func)!r})"
@@ -388,9 +398,7 @@ class Pack:
     def spec(self, entry_point: str = "", distribution: str | None = None) -> PackSpec:
         """The pack as the registry caches it. Builds every action's spec and models, so a declaration
         pydantic cannot build fails here (where the pack is discovered, checked or probed)."""
-        actions = [a.spec for a in self.actions.values()]
-        for a in self.actions.values():
-            a.result_model.model_rebuild()  # None at once when already built
+        actions = [a.built() for a in self.actions.values()]
         return PackSpec(
             manifest=self.manifest,
             actions=actions,
