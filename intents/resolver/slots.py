@@ -8,6 +8,7 @@ range each slot finds plausible. Every choice is recorded with a reason for `--e
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -815,41 +816,26 @@ def _bare_unit(spec, value: float) -> tuple[str, float] | None:
     return None
 
 
-_PHRASES: dict[str, str] = {}
-_WORD_RX: dict[str, re.Pattern] = {}
-_SAID_RX: dict[str, re.Pattern] = {}
 _BY_VALUE: dict[tuple, dict[str, list[str]]] = {}
 _MEMO_MAX = 4096  # the phrases come from the catalog's choices and synonyms; bounded all the same
 
 
+@functools.lru_cache(maxsize=_MEMO_MAX)
 def _phrase_rx(phrase: str) -> str:
     """A phrase whose spaces, hyphens and underscores match any of them ("one-way", "one way")."""
-    got = _PHRASES.get(phrase)
-    if got is None:
-        got = r"[\s_-]?".join(re.escape(p) for p in re.split(r"[\s_-]+", phrase.strip()))
-        if len(_PHRASES) < _MEMO_MAX:
-            _PHRASES[phrase] = got
-    return got
+    return r"[\s_-]?".join(re.escape(p) for p in re.split(r"[\s_-]+", phrase.strip()))
 
 
+@functools.lru_cache(maxsize=_MEMO_MAX)
 def _word_rx(phrase: str) -> re.Pattern:
     """The phrase as whole words (`\b` on either side), compiled once."""
-    got = _WORD_RX.get(phrase)
-    if got is None:
-        got = re.compile(rf"\b{_phrase_rx(phrase)}\b")
-        if len(_WORD_RX) < _MEMO_MAX:
-            _WORD_RX[phrase] = got
-    return got
+    return re.compile(rf"\b{_phrase_rx(phrase)}\b")
 
 
+@functools.lru_cache(maxsize=_MEMO_MAX)
 def _said_rx(phrase: str) -> re.Pattern:
     """The phrase not inside a longer word or hyphenated compound, compiled once."""
-    got = _SAID_RX.get(phrase)
-    if got is None:
-        got = re.compile(rf"(?<![\w-]){_phrase_rx(phrase)}(?![\w-])")
-        if len(_SAID_RX) < _MEMO_MAX:
-            _SAID_RX[phrase] = got
-    return got
+    return re.compile(rf"(?<![\w-]){_phrase_rx(phrase)}(?![\w-])")
 
 
 def _synonyms_by_value(synonyms: dict[str, str]) -> dict[str, list[str]]:
