@@ -273,6 +273,16 @@ def _print_cold(cold: dict, runs: int) -> None:
         print(f"  CPU median         plain {c['cold_plain_cpu_ms']:.1f} ms | -c {c['cold_continue_cpu_ms']:.1f} ms{label}")
 
 
+def _share(label: str, score: dict, note: str = "", *parts: dict) -> None:
+    """One set's line ("two-turn exchanges   181/183 right = 0.989  (target ...)"), then each breakdown in
+    `parts` ({name: (lines, right)}), sorted by name."""
+    line = f"{label:20s} {score['right']}/{score['lines']} right = {score['right'] / max(1, score['lines']):.3f}"
+    print(f"{line}  {note}" if note else line)
+    for part in parts:
+        for name, (n, ok) in sorted(part.items()):
+            print(f"  {name:18s} {ok}/{n}")
+
+
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv or "--misses" in argv
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 9
@@ -294,28 +304,18 @@ def main(argv: list[str]) -> int:
     fc = score_compound(fr_c) if fr_c else None
     warm = warm_costs(turns)
     cold = cold_costs(runs, compare)
-    print(f"two-turn exchanges   {t['right']}/{t['lines']} right = {t['right'] / max(1, t['lines']):.3f}  (target >= 0.95)")
-    for kind, (n, ok) in sorted(t["by_kind"].items()):
-        print(f"  {kind:18s} {ok}/{n}")
-    print(f"compound requests    {c['right']}/{c['lines']} right = {c['right'] / max(1, c['lines']):.3f}  (target >= 0.95)")
+    _share("two-turn exchanges", t, "(target >= 0.95)", t["by_kind"])
+    _share("compound requests", c, "(target >= 0.95)")
     if ht is not None:
-        print(f"held-out two-turn    {ht['right']}/{ht['lines']} right = {ht['right'] / max(1, ht['lines']):.3f}  "
-              "(written before its results were seen; not tuned to)")
-        for kind, (n, ok) in sorted(ht["by_kind"].items()):
-            print(f"  {kind:18s} {ok}/{n}")
+        _share("held-out two-turn", ht, "(written before its results were seen; not tuned to)", ht["by_kind"])
     if hc is not None:
-        print(f"held-out compound    {hc['right']}/{hc['lines']} right = {hc['right'] / max(1, hc['lines']):.3f}")
+        _share("held-out compound", hc)
     if ft is not None:
-        print(f"fresh two-turn       {ft['right']}/{ft['lines']} right = {ft['right'] / max(1, ft['lines']):.3f}  "
-              "(written without reading the resolver; not tuned to)")
-        for kind, (n, ok) in sorted(ft["by_kind"].items()):
-            print(f"  {kind:18s} {ok}/{n}")
-        for pack, (n, ok) in sorted(_by_pack(fr_t, ft["misses"], lambda r: [r["first"]["action"]]).items()):
-            print(f"  {'first ' + pack:18s} {ok}/{n}")
+        by_pack = _by_pack(fr_t, ft["misses"], lambda r: [r["first"]["action"]])
+        _share("fresh two-turn", ft, "(written without reading the resolver; not tuned to)", ft["by_kind"],
+               {"first " + pack: got for pack, got in by_pack.items()})
     if fc is not None:
-        print(f"fresh compound       {fc['right']}/{fc['lines']} right = {fc['right'] / max(1, fc['lines']):.3f}")
-        for pack, (n, ok) in sorted(_by_pack(fr_c, fc["misses"], lambda r: [s["action"] for s in r["steps"]]).items()):
-            print(f"  {pack:18s} {ok}/{n}")
+        _share("fresh compound", fc, "", _by_pack(fr_c, fc["misses"], lambda r: [s["action"] for s in r["steps"]]))
     print(f"warm resolve p50     first {warm['first_p50_ms']:.3f} ms | follow-up {warm['follow_p50_ms']:.3f} ms  (target <= 1 ms)")
     print(f"warm resolve p99     first {warm['first_p99_ms']:.3f} ms | follow-up {warm['follow_p99_ms']:.3f} ms")
     _print_cold(cold, runs)
