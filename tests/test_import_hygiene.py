@@ -22,6 +22,14 @@ def test_core_imports_no_ui():
     assert out == "", f"core modules pulled in UI modules: {out}"
 
 
+def _after_a_first_run(code: str) -> subprocess.CompletedProcess:
+    """`code` run in a new process after a first run has built the pack cache (importing the packs): the
+    everyday cold start, not the first one."""
+    subprocess.run([sys.executable, "-m", "terminal.cli", "resolve", "--json", "warm the cache"],
+                   capture_output=True, check=False)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+
 def test_resolve_path_imports_no_heavy_libraries(home):
     """`intent resolve` must not pay for openai, numpy, textual, the MCP SDK or the packs' field libraries."""
     code = (
@@ -31,10 +39,7 @@ def test_resolve_path_imports_no_heavy_libraries(home):
         "heavy = ('openai', 'numpy', 'textual', 'simple_icd_10_cm', 'eyecite', 'dateparser', 'numpy_financial', 'pydantic', 'importlib.metadata', 'mcp', 'mcp_types')\n"
         "print('HEAVY:' + ','.join(sorted(m for m in sys.modules if m in heavy)), file=sys.stderr)\n"
     )
-    # The first run builds the pack cache (importing packs); the second is the everyday cold start.
-    subprocess.run([sys.executable, "-m", "terminal.cli", "resolve", "--json", "warm the cache"],
-                   capture_output=True, check=False)
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    proc = _after_a_first_run(code)
     assert "HEAVY:\n" in proc.stderr or proc.stderr.strip().endswith("HEAVY:"), proc.stderr
 
 
@@ -51,9 +56,7 @@ def test_do_builds_only_the_models_of_the_action_it_runs(home):
         "               or a._params_model is not None or a.result_model.__pydantic_complete__)\n"
         "print(f'RC:{rc} ACTIONS:{len(pack.actions)} BUILT:' + ','.join(built), file=sys.stderr)\n"
     )
-    subprocess.run([sys.executable, "-m", "terminal.cli", "resolve", "--json", "warm the cache"],
-                   capture_output=True, check=False)
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    proc = _after_a_first_run(code)
     assert '"monthly_payment": 1896.2' in proc.stdout, proc.stdout + proc.stderr
     line = proc.stderr.strip().splitlines()[-1]
     assert line.startswith("RC:0 ACTIONS:") and int(line.split("ACTIONS:")[1].split()[0]) >= 8, line

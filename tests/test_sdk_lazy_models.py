@@ -96,7 +96,9 @@ def test_explicit_params_model_is_kept():
     assert action.params_model is Given and action.spec.required == ["q"]
 
 
-def test_unbuildable_result_model_is_refused_by_pack_spec():
+def _odd_pack() -> Pack:
+    """A pack whose one action returns a result model pydantic cannot build (declaring it is fine: the SDK
+    builds models on first use)."""
     pack = Pack(id="x", name="X", version="1", vertical="x")
 
     class Thing:
@@ -106,10 +108,15 @@ def test_unbuildable_result_model_is_refused_by_pack_spec():
         thing: Thing | None = None
 
     @pack.action(samples=["odd"])
-    def odd() -> Odd:
+    def odd(n: int = Slot("A number", kind="integer")) -> Odd:
         """Odd."""
         return Odd()
 
+    return pack
+
+
+def test_unbuildable_result_model_is_refused_by_pack_spec():
+    pack = _odd_pack()
     with pytest.raises(PydanticSchemaGenerationError):
         pack.spec()
 
@@ -140,19 +147,7 @@ def test_dispatch_reports_a_model_that_cannot_be_built_as_a_broken_pack():
     from intents.dispatch import Dispatcher
     from intents.errors import PackBroken
 
-    pack = Pack(id="x", name="X", version="1", vertical="x")
-
-    class Thing:
-        pass
-
-    class Odd(Result):
-        thing: Thing | None = None
-
-    @pack.action(samples=["odd"])
-    def odd(n: int = Slot("A number", kind="integer")) -> Odd:
-        """Odd."""
-        return Odd()
-
+    pack = _odd_pack()
     with pytest.raises(PackBroken) as err:
         Dispatcher._built(pack.actions["x.odd"])
     assert err.value.exit_code == 1 and "pack 'x' failed to load: PydanticSchemaGenerationError" in err.value.message
