@@ -139,9 +139,9 @@ class Session:
         gives nothing to the last step: one more query then, none for the common follow-up)."""
         from intents.conversation import Turn
 
-        steps = [e for e in self.history.chain(entry_id) if e.get("action") and e["id"] != entry_id]
         return [Turn(id=e["id"], action=e["action"], params=e.get("params") or {}, result=e.get("result"),
-                     text=e.get("text") or "") for e in steps if e["id"] < entry_id]
+                     text=e.get("text") or "") for e in self.history.chain(entry_id)
+                if e.get("action") and e["id"] < entry_id]
 
     def run_text(self, text: str, ask=None, source: str = "cli", follow: bool = False):
         match = self.resolve(text, follow=follow)
