@@ -321,8 +321,8 @@ class Registry:
     def gate_features(self, action_id: str) -> list[str]:
         """The feature keys the gate checks for this action, from the pack's code: its pack's, then its own."""
         action = self.action(action_id)
-        pack = self.live_pack(action.spec.pack)
-        return [f for f in (pack.manifest.feature_key, action.spec.feature) if f]
+        pack = self.live_pack(action.declared("pack"))
+        return [f for f in (pack.manifest.feature_key, action.declared("feature")) if f]
 
     def pack_feature(self, pack_id: str) -> str:
         """A pack's entitlement feature key from its code (for listings and the install report)."""

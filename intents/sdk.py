@@ -184,13 +184,16 @@ class Action:
     def __init__(self, spec: ActionSpec | Callable[[], ActionSpec], func: Callable[..., Any],
                  params_model: type[BaseModel] | None, result_model: type[BaseModel], context_param: str | None = None,
                  formats: dict[str, OutputFormat] | None = None, *, id: str | None = None,
-                 build_params: Callable[[], type[BaseModel]] | None = None) -> None:
+                 build_params: Callable[[], type[BaseModel]] | None = None,
+                 declared: Mapping[str, Any] | None = None) -> None:
         if isinstance(spec, ActionSpec):
             self._spec, self._build, self.id = spec, None, spec.id
         else:
             if id is None:
                 raise TypeError("an Action built later needs its id now")
             self._spec, self._build, self.id = None, spec, id
+        # The spec's fields known at declaration (all but slots and params_schema): what a run reads.
+        self._declared = dict(declared) if declared is not None and self._spec is None else None
         if params_model is None and build_params is None:
             raise TypeError("an Action needs a parameters model, or a function that builds it")
         self._params_model, self._build_params = params_model, build_params
@@ -237,9 +240,21 @@ class Action:
         """The spec, with the parameters and result models built: what the SDK defers to first use, done
         now, so that a declaration pydantic cannot build fails here with pydantic's own error."""
         spec = self.spec
+        self.build_models()
+        return spec
+
+    def build_models(self) -> None:
+        """The parameters and result models built (pydantic builds them on first use): what a run needs
+        before it validates, without the spec's JSON schema of the parameters (~2 ms a run, issue 20)."""
         self.params_model.model_rebuild()  # None at once when already built
         self.result_model.model_rebuild()
-        return spec
+
+    def declared(self, name: str) -> Any:
+        """A field of the spec known at declaration (pack, feature, metered, timeout_s, risk, render...),
+        read without building the spec: its slots and parameters schema need pydantic's JSON schema."""
+        if self._spec is None and self._declared is not None and name in self._declared:
+            return self._declared[name]
+        return getattr(self.spec, name)
 
     def __repr__(self) -> str:
         return f"Action(id={self.id!r}, func={getattr(self.func, '__qualname__', self.func)!r})"
@@ -359,7 +374,7 @@ class Pack:
                 return ActionSpec(**known, slots=slot_specs(model, schema), params_schema=schema)
 
             action = Action(build, func, params, result_model, context_param, id=action_id,
-                            build_params=None if params is not None else build_params)
+                            build_params=None if params is not None else build_params, declared=known)
             self.actions[action_id] = action
             for fmt in self.formats.values():
                 self._attach(fmt, self.actions[action_id])

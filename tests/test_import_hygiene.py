@@ -63,6 +63,24 @@ def test_do_builds_only_the_models_of_the_action_it_runs(home):
     assert line.endswith("BUILT:finance.loan_payment"), line
 
 
+
+def test_do_builds_the_models_it_validates_with_but_no_json_schema(home):
+    """A run validates with the action's parameters and result models; the spec's JSON schema of the
+    parameters (slots, params_schema: what the resolver and the listings read, from the cache) is
+    built where the pack is discovered or checked, not on each run (issue 20: ~2 ms a run)."""
+    code = (
+        "import sys\n"
+        "from terminal.cli import main\n"
+        "rc = main(['do', 'finance.loan_payment', 'principal=300000', 'rate_pct=6.5', 'years=30', '--json'])\n"
+        "from vertical_packs.finance import pack\n"
+        "a = pack.actions['finance.loan_payment']\n"
+        "print(f'RC:{rc} SPEC:{a._spec is not None} PARAMS:{a._params_model is not None}'\n"
+        "      f' RESULT:{a.result_model.__pydantic_complete__}', file=sys.stderr)\n"
+    )
+    proc = _after_a_first_run(code)
+    assert '"monthly_payment": 1896.2' in proc.stdout, proc.stdout + proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "RC:0 SPEC:False PARAMS:True RESULT:True", proc.stderr
+
 def test_resolve_c_imports_only_what_a_follow_up_needs(home):
     """`intent resolve -c` reads one row of the history: beyond what a plain resolve imports it may load
     the follow-up reading and sqlite3, never the history's write path (logging, its patterns), the
