@@ -5,7 +5,6 @@ resolve -> missing slots? -> entitlement gate -> validate params -> run (timeout
 """
 from __future__ import annotations
 
-import logging
 import threading
 import time
 import uuid
@@ -161,6 +160,8 @@ class Dispatcher:
     def context_for(self, action) -> ActionContext:
         """The context one action gets: its pack's own data folder, settings and logger. Only the built-in
         system pack (loaded through our own entry point) gets the terminal's parts, by name."""
+        import logging  # here, not at the top: most actions take no context (~2 ms of every run)
+
         base = self.context or ActionContext(home=self.registry.home)
         pack_id = action.declared("pack")
         root = getattr(self.registry, "home", base.home)

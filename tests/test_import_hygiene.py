@@ -81,6 +81,23 @@ def test_do_builds_the_models_it_validates_with_but_no_json_schema(home):
     assert '"monthly_payment": 1896.2' in proc.stdout, proc.stdout + proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == "RC:0 SPEC:False PARAMS:True RESULT:True", proc.stderr
 
+
+def test_do_of_an_action_without_a_context_imports_no_logging(home):
+    """logging is imported for an action that takes an ActionContext (its logger) or to report a damaged
+    history, not on every run (issue 20: ~2 ms); an ActionContext's default logger is made when read."""
+    code = (
+        "import sys\n"
+        "from terminal.cli import main\n"
+        "rc = main(['do', 'finance.loan_payment', 'principal=300000', 'rate_pct=6.5', 'years=30', '--json'])\n"
+        "print(f'RC:{rc} LOGGING:{\"logging\" in sys.modules}', file=sys.stderr)\n"
+        "from intents.sdk import ActionContext\n"
+        "import logging\n"
+        "print(f'DEFAULT:{ActionContext(home=\".\").log is logging.getLogger(\"intent.pack\")}', file=sys.stderr)\n"
+    )
+    proc = _after_a_first_run(code)
+    assert '"monthly_payment": 1896.2' in proc.stdout, proc.stdout + proc.stderr
+    assert proc.stderr.strip().splitlines()[-2:] == ["RC:0 LOGGING:False", "DEFAULT:True"], proc.stderr
+
 def test_resolve_c_imports_only_what_a_follow_up_needs(home):
     """`intent resolve -c` reads one row of the history: beyond what a plain resolve imports it may load
     the follow-up reading and sqlite3, never the history's write path (logging, its patterns), the
