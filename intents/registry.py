@@ -202,13 +202,16 @@ class Registry:
         self.broken[key] = broken
 
     @staticmethod
-    def _import(ep: "EntryPoint"):
-        from intents.sdk import Pack
+    def _import(ep: "EntryPoint", spec_checks_at_build: bool = False):
+        import contextlib
 
-        obj = ep.load()
-        if callable(obj) and not isinstance(obj, Pack):
-            obj = obj()
-        if not isinstance(obj, Pack):
+        from intents import sdk
+
+        with sdk.spec_checks_at_build() if spec_checks_at_build else contextlib.nullcontext():
+            obj = ep.load()
+            if callable(obj) and not isinstance(obj, sdk.Pack):
+                obj = obj()
+        if not isinstance(obj, sdk.Pack):
             raise TypeError(f"entry point {ep.value} gave {type(obj).__name__}, not intents.sdk.Pack")
         return obj
 
@@ -278,7 +281,10 @@ class Registry:
             return pack
         ep = self._trusted_entry_point(pack_id)
         try:
-            pack = _with_timeout(lambda: self._import(ep), IMPORT_TIMEOUT_S, f"importing {ep.value}")
+            # to run it: what only its spec carries is checked when the spec is built (discovery built
+            # this pack's, from the same sources, for the cache this registry was loaded from)
+            pack = _with_timeout(lambda: self._import(ep, spec_checks_at_build=True), IMPORT_TIMEOUT_S,
+                                 f"importing {ep.value}")
         except Exception as exc:
             raise PackBroken(f"pack '{pack_id}' failed to load: {_describe(exc)}", pack=pack_id) from exc
         problem = admission_problem(pack, ep, expected_id=pack_id)

@@ -21,6 +21,7 @@ Heavy libraries belong inside action bodies, so that listing packs and resolving
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import re
@@ -303,6 +304,31 @@ def _adapter(tp: Any) -> TypeAdapter:
     return TypeAdapter(tp)
 
 
+_CHECKS = threading.local()
+
+
+@contextlib.contextmanager
+def spec_checks_at_build():
+    """While a pack is imported within this, the declarations only its spec carries (an action's render,
+    the pack's value kinds and their patterns) are validated when the spec is built (`Pack.spec`,
+    `Action.spec`), not at once; every other check stays where the declaration enters.
+
+    For the registry's import of a pack to run one of its actions, from the cache that discovery wrote
+    after building this same pack's spec: a run reads neither its render nor its kinds, and building
+    their validators was ~5 ms of every run (issue 20). Discovery, `intent packs check` and probes build
+    the spec, so a bad declaration fails there as before, with pydantic's or re's own error."""
+    before = getattr(_CHECKS, "at_build", False)
+    _CHECKS.at_build = True
+    try:
+        yield
+    finally:
+        _CHECKS.at_build = before
+
+
+def _checks_at_build() -> bool:
+    return getattr(_CHECKS, "at_build", False)
+
+
 class Pack:
     """A vertical pack: a manifest and the actions declared with `@pack.action`."""
 
@@ -315,6 +341,7 @@ class Pack:
         self.actions: dict[str, Action] = {}
         self.formats: dict[str, OutputFormat] = {}
         self.kinds: dict[str, KindSpec] = {}
+        self._unchecked_kinds: dict[str, dict[str, Any]] = {}  # name -> fields, checked by spec()
         self.vocabulary: dict[str, str] = {}
         self.synonyms: dict[str, str] = {}
 
@@ -334,11 +361,19 @@ class Pack:
             raise ValueError(f"kind '{name}' is a core kind; give the pack's kind its own name")
         if base not in CORE_KINDS:
             raise ValueError(f"kind '{name}': unknown base kind '{base}'")
-        for rx in [fields.get("pattern") or "", *fields.get("extract", ()), *fields.get("strip", ())]:
-            _re.compile(rx)  # a broken recogniser fails at declaration, not at resolve time
-        spec = _adapter(KindSpec).validate_python({"name": name, "base": base, **fields, "pack": self.id})
+        data = {"name": name, "base": base, **fields, "pack": self.id}
+        if _checks_at_build():  # imported to run an action: checked by spec() (see spec_checks_at_build)
+            spec = KindSpec(**data)
+            self._unchecked_kinds[name] = data
+        else:
+            spec = _checked_kind(data)
         self.kinds[name] = spec
         return spec
+
+    def _check_kinds(self) -> None:
+        for name, data in list(self._unchecked_kinds.items()):
+            self.kinds[name] = _checked_kind(data)
+            del self._unchecked_kinds[name]
 
     def words(self, vocabulary: dict[str, str] | None = None, synonyms: dict[str, str] | None = None) -> None:
         """Words this pack's users say that its samples may not: `vocabulary` maps a word or
@@ -386,14 +421,18 @@ class Pack:
                 risk=Risk(risk),
                 metered=metered,
                 feature=feature or (action_id if metered else None),
-                render=_RENDER.validate_python(render if isinstance(render, dict) else to_dict(render or Render())),
                 timeout_s=timeout_s,
             )
+            declared_render = render if isinstance(render, dict) else to_dict(render or Render())
+            if not _checks_at_build():
+                known["render"] = _adapter(Render).validate_python(declared_render)
 
             def build_params() -> type[BaseModel]:
                 return _params_model(func, hints, action_id, params, context_param)
 
             def build() -> ActionSpec:
+                if "render" not in known:  # imported to run an action (see spec_checks_at_build)
+                    known["render"] = _adapter(Render).validate_python(declared_render)
                 model = action.params_model
                 schema = model.model_json_schema()
                 return ActionSpec(**known, slots=slot_specs(model, schema), params_schema=schema)
@@ -438,6 +477,7 @@ class Pack:
     def spec(self, entry_point: str = "", distribution: str | None = None) -> PackSpec:
         """The pack as the registry caches it. Builds every action's spec and models, so a declaration
         pydantic cannot build fails here (where the pack is discovered, checked or probed)."""
+        self._check_kinds()
         actions = [a.built() for a in self.actions.values()]
         return PackSpec(
             manifest=self.manifest,
@@ -478,7 +518,11 @@ class Pack:
         return list(self.__dict__.get("_preparations", ()))
 
 
-_RENDER = TypeAdapter(Render)
+def _checked_kind(data: dict[str, Any]) -> KindSpec:
+    """A value kind's declaration, validated: its patterns compile, its fields are KindSpec's."""
+    for rx in [data.get("pattern") or "", *data.get("extract", ()), *data.get("strip", ())]:
+        re.compile(rx)  # a broken recogniser fails here, not at resolve time
+    return _adapter(KindSpec).validate_python(data)
 
 
 _BUILDING = threading.RLock()  # one build of an action's spec or parameters model at a time
