@@ -363,7 +363,8 @@ class Pack:
             raise ValueError(f"kind '{name}': unknown base kind '{base}'")
         data = {"name": name, "base": base, **fields, "pack": self.id}
         if _checks_at_build():  # imported to run an action: checked by spec() (see spec_checks_at_build)
-            spec = KindSpec(**data)
+            # the fields as declared, unknown ones left out as pydantic leaves them out of the checked kind
+            spec = KindSpec(**{k: v for k, v in data.items() if k in _KIND_FIELDS})
             self._unchecked_kinds[name] = data
         else:
             spec = _checked_kind(data)
@@ -516,6 +517,9 @@ class Pack:
     def preparations(self) -> list[tuple[str, Callable[..., Any]]]:
         """The (what, function) pairs declared with `@pack.prepare`, in declaration order."""
         return list(self.__dict__.get("_preparations", ()))
+
+
+_KIND_FIELDS = frozenset(KindSpec.__dataclass_fields__)
 
 
 def _checked_kind(data: dict[str, Any]) -> KindSpec:

@@ -81,6 +81,17 @@ def test_a_good_pack_gives_the_same_spec_either_way():
     assert later.kinds["hull_code"] == at_once.kinds[0]  # the checked kind replaces the unchecked one
 
 
+def test_an_unknown_kind_field_is_left_out_either_way():
+    """pydantic ignores a field KindSpec does not have; the unchecked kind a run keeps does too, so a pack
+    that discovery accepted never fails to import for a run."""
+    fields = {"pattern": r"\bHC-\d{3}\b", "colour": "blue"}
+    at_once = _declare(kind_fields=fields).spec()
+    with spec_checks_at_build():
+        later = _declare(kind_fields=fields)
+    assert not hasattr(later.kinds["hull_code"], "colour")
+    assert later.spec() == at_once
+
+
 def test_the_switch_is_per_thread_and_restored():
     import threading
 
