@@ -350,7 +350,8 @@ class Pack:
         (`pattern`, `extract`, `values`), its units and how a bare number is read (`unit`, `units`,
         `ranges`), its plausible range (`minimum`, `maximum`), `cues`, `synonyms`, `spoken` forms for
         the voice grammar, a `description` and `examples` for the generated SDK reference. The fields
-        are those of `intents.kinds.KindSpec`; they are checked here, where the declaration enters."""
+        are those of `intents.kinds.KindSpec`; they are checked here, where the declaration enters (when the
+        registry imports the pack to run an action, when its spec is built: see spec_checks_at_build)."""
         import re as _re
 
         from intents.kinds import CORE_KINDS
@@ -372,9 +373,10 @@ class Pack:
         return spec
 
     def _check_kinds(self) -> None:
-        for name, data in list(self._unchecked_kinds.items()):
-            self.kinds[name] = _checked_kind(data)
-            del self._unchecked_kinds[name]
+        with _BUILDING:
+            for name, data in list(self._unchecked_kinds.items()):
+                self.kinds[name] = _checked_kind(data)
+                del self._unchecked_kinds[name]
 
     def words(self, vocabulary: dict[str, str] | None = None, synonyms: dict[str, str] | None = None) -> None:
         """Words this pack's users say that its samples may not: `vocabulary` maps a word or
