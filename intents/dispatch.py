@@ -5,7 +5,6 @@ resolve -> missing slots? -> entitlement gate -> validate params -> run (timeout
 """
 from __future__ import annotations
 
-import logging
 import threading
 import time
 import uuid
@@ -120,35 +119,38 @@ class Dispatcher:
         # Feature keys and metering come from the pack's own code (the live action and pack), never from
         # the cached spec: that file is the user's to edit (issue 13).
         action = self.registry.action(action_id)
-        trusted, pack = self._built(action), self.registry.live_pack(action.spec.pack)
+        self._built(action)
+        pack = self.registry.live_pack(action.declared("pack"))
+        feature, metered = action.declared("feature"), action.declared("metered")
         self._gate(pack.manifest.feature_key, consume=False)
         params = params_mod.validate(action.params_model, values)
         key = uuid.uuid4().hex
-        if trusted.feature:
-            self._gate(trusted.feature, consume=trusted.metered, key=key)
+        if feature:
+            self._gate(feature, consume=metered, key=key)
         try:
             result = self._call(action, params)
             check_finite(spec.id, result)
         except ActionTimeout:
-            self._settle(trusted, key)  # it may still finish and deliver (a file, say): the use stays counted
+            self._settle(feature, metered, key)  # it may still finish and deliver (a file, say): the use stays counted
             raise
         except IntentError:
-            if trusted.metered and hasattr(self.gate, "refund"):
-                self.gate.refund(trusted.feature, key)  # a failed run does not use up the quota
+            if metered and hasattr(self.gate, "refund"):
+                self.gate.refund(feature, key)  # a failed run does not use up the quota
             raise
-        self._settle(trusted, key)
+        self._settle(feature, metered, key)
         data = result.model_dump(mode="json")
         if pack.manifest.disclaimers:
             data.setdefault("disclaimer", " ".join(pack.manifest.disclaimers))
         return Outcome(action=spec.id, params=params.model_dump(mode="json"), result=data)
 
     @staticmethod
-    def _built(action):
-        """The action's spec, with its parameters and result models built: the SDK builds them on first
-        use, so a declaration pydantic cannot build fails here as it would have when the pack was
-        imported (the pack is broken), never as a traceback or as the action's own failure."""
+    def _built(action) -> None:
+        """The action's parameters and result models built: the SDK builds them on first use, so a
+        declaration pydantic cannot build fails here as it would have when the pack was imported (the
+        pack is broken), never as a traceback or as the action's own failure. The spec's JSON schema is
+        not built for a run: discovery and `intent packs check` build it (Pack.spec)."""
         try:
-            return action.built()
+            action.build_models()
         except Exception as exc:
             from intents.registry import _describe
 
@@ -158,13 +160,15 @@ class Dispatcher:
     def context_for(self, action) -> ActionContext:
         """The context one action gets: its pack's own data folder, settings and logger. Only the built-in
         system pack (loaded through our own entry point) gets the terminal's parts, by name."""
+        import logging  # here, not at the top: most actions take no context (~2 ms of every run)
+
         base = self.context or ActionContext(home=self.registry.home)
-        pack_id = action.spec.pack
+        pack_id = action.declared("pack")
         root = getattr(self.registry, "home", base.home)
         common = dict(home=Path(root) / "packs" / pack_id, out_dir=base.out_dir, now=base.now, pack=pack_id,
                       settings=pack_settings(pack_id), log=logging.getLogger(f"intent.pack.{pack_id}"))
         # live_pack("system") only ever loads our own entry point, so this is the built-in system pack.
-        if pack_id == "system" and self.registry.live_pack("system").actions.get(action.spec.id) is action:
+        if pack_id == "system" and self.registry.live_pack("system").actions.get(action.id) is action:
             from intents.system_pack import SystemContext
 
             return SystemContext(**common, services=self.system_services)
@@ -190,9 +194,9 @@ class Dispatcher:
         if not decision.allowed:
             raise NotEntitled.from_decision(decision, feature)
 
-    def _settle(self, spec, key: str) -> None:
-        if spec.feature and spec.metered and hasattr(self.gate, "settle"):
-            self.gate.settle(spec.feature, key)
+    def _settle(self, feature: str | None, metered: bool, key: str) -> None:
+        if feature and metered and hasattr(self.gate, "settle"):
+            self.gate.settle(feature, key)
 
     def _call(self, action, params: BaseModel) -> BaseModel:
         """Run the action in a worker thread with its timeout; every exception becomes ActionFailed."""
@@ -205,11 +209,12 @@ class Dispatcher:
             except BaseException as exc:  # isolate the pack: nothing it raises escapes unwrapped
                 box["error"] = exc
 
-        worker = threading.Thread(target=target, name=f"action:{action.spec.id}", daemon=True)
+        timeout_s = action.declared("timeout_s")
+        worker = threading.Thread(target=target, name=f"action:{action.id}", daemon=True)
         worker.start()
-        worker.join(action.spec.timeout_s)
+        worker.join(timeout_s)
         if worker.is_alive():
-            raise ActionTimeout(f"{action.spec.id} did not finish within {action.spec.timeout_s:g} s")
+            raise ActionTimeout(f"{action.id} did not finish within {timeout_s:g} s")
         exc = box.get("error")
         if exc is None:
             return box["result"]
@@ -220,8 +225,8 @@ class Dispatcher:
         from pydantic import ValidationError
 
         if isinstance(exc, ValidationError):
-            raise ActionFailed(f"{action.spec.id} returned a result that does not fit its model: {exc}")
-        raise ActionFailed(f"{action.spec.id} failed: {type(exc).__name__}: {exc}", exception=type(exc).__name__)
+            raise ActionFailed(f"{action.id} returned a result that does not fit its model: {exc}")
+        raise ActionFailed(f"{action.id} failed: {type(exc).__name__}: {exc}", exception=type(exc).__name__)
 
     def _record(self, text, action_id, values, err: IntentError, elapsed_ms: float, source: str,
                 follows: int | None = None, chain: int | None = None) -> None:

@@ -8,7 +8,6 @@ row is never lost to an encoding error.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import sqlite3
@@ -27,7 +26,13 @@ COLUMNS = {"id": int, "ts": str, "text": str, "action": str, "params": str, "sta
 _TEXT_COLUMNS = ("ts", "text", "action", "status", "source")
 
 _SURROGATE = re.compile("[\ud800-\udfff]")  # what surrogateescape makes of each undecodable byte
-log = logging.getLogger("intent.history")
+
+
+def _log():
+    """The history's logger, for the rare damaged file: logging is not imported on every run (~2 ms)."""
+    import logging
+
+    return logging.getLogger("intent.history")
 
 
 class HistoryDamaged(IntentError):
@@ -138,7 +143,7 @@ class History:
             if not _is_damage(exc):
                 raise
             kept = self._move_aside()
-            log.warning("the history file %s was damaged (%s); kept it as %s and started a new one",
+            _log().warning("the history file %s was damaged (%s); kept it as %s and started a new one",
                         self.path, exc, kept)
             return self._insert(row)
 

@@ -202,13 +202,16 @@ class Registry:
         self.broken[key] = broken
 
     @staticmethod
-    def _import(ep: "EntryPoint"):
-        from intents.sdk import Pack
+    def _import(ep: "EntryPoint", spec_checks_at_build: bool = False):
+        import contextlib
 
-        obj = ep.load()
-        if callable(obj) and not isinstance(obj, Pack):
-            obj = obj()
-        if not isinstance(obj, Pack):
+        from intents import sdk
+
+        with sdk.spec_checks_at_build() if spec_checks_at_build else contextlib.nullcontext():
+            obj = ep.load()
+            if callable(obj) and not isinstance(obj, sdk.Pack):
+                obj = obj()
+        if not isinstance(obj, sdk.Pack):
             raise TypeError(f"entry point {ep.value} gave {type(obj).__name__}, not intents.sdk.Pack")
         return obj
 
@@ -278,7 +281,10 @@ class Registry:
             return pack
         ep = self._trusted_entry_point(pack_id)
         try:
-            pack = _with_timeout(lambda: self._import(ep), IMPORT_TIMEOUT_S, f"importing {ep.value}")
+            # to run it: what only its spec carries is checked when the spec is built (discovery built
+            # this pack's, from the same sources, for the cache this registry was loaded from)
+            pack = _with_timeout(lambda: self._import(ep, spec_checks_at_build=True), IMPORT_TIMEOUT_S,
+                                 f"importing {ep.value}")
         except Exception as exc:
             raise PackBroken(f"pack '{pack_id}' failed to load: {_describe(exc)}", pack=pack_id) from exc
         problem = admission_problem(pack, ep, expected_id=pack_id)
@@ -321,8 +327,8 @@ class Registry:
     def gate_features(self, action_id: str) -> list[str]:
         """The feature keys the gate checks for this action, from the pack's code: its pack's, then its own."""
         action = self.action(action_id)
-        pack = self.live_pack(action.spec.pack)
-        return [f for f in (pack.manifest.feature_key, action.spec.feature) if f]
+        pack = self.live_pack(action.declared("pack"))
+        return [f for f in (pack.manifest.feature_key, action.declared("feature")) if f]
 
     def pack_feature(self, pack_id: str) -> str:
         """A pack's entitlement feature key from its code (for listings and the install report)."""
@@ -353,17 +359,114 @@ def _builtin_entry_point(pack_id: str) -> "EntryPoint | None":
     for a built-in id only one can count: entry_points() keeps the first distribution of each name on
     sys.path, a built-in entry point must come from intent-terminal with its fixed value, and any other
     claim to the name is refused. importlib.metadata.distribution() finds that same first intent-terminal
-    distribution, so this is the same entry point, or None (then the caller does the full scan)."""
+    distribution (and `_own_distribution` finds it as it does, more cheaply), so this is the same entry
+    point, or None (then the caller does the full scan)."""
     from importlib.metadata import PackageNotFoundError, distribution
 
     try:
-        dist = distribution(BUILTIN_DISTRIBUTION)
+        dist = _own_distribution()
+        if dist is None:  # a layout the shortcut does not read: the library's own look-up
+            dist = distribution(BUILTIN_DISTRIBUTION)
     except PackageNotFoundError:
         return None
     for ep in dist.entry_points:
         if ep.group == GROUP and ep.name == pack_id:
             return ep if is_builtin_entry_point(ep) else None
     return None
+
+
+def _own_distribution():
+    """The distribution importlib.metadata.distribution("intent-terminal") returns, found the way it finds
+    it, without its cost (~10 ms of every run of an action: a Python object per file of every folder on
+    sys.path, and the email package to parse METADATA for the name, twice).
+
+    The library asks each finder on sys.meta_path that has find_distributions; the standard PathFinder's
+    looks in each sys.path entry in order for a child `<name>-*.dist-info` or `.egg-info` whose <name>
+    normalises to ours, in listing order, and the first one wins. Its METADATA's Name field is what
+    `dist.name` says; it is read here from the header block, and the distribution carries it.
+
+    Raises PackageNotFoundError when there is none; returns None when anything is outside what this reads
+    exactly as the library does (another distribution finder, a zip or .egg entry on sys.path, a METADATA
+    whose Name is folded, repeated or missing): the caller then asks the library itself."""
+    import importlib.machinery
+    from importlib.metadata import PackageNotFoundError
+
+    if any(getattr(f, "find_distributions", None) is not None and f is not importlib.machinery.PathFinder
+           for f in sys.meta_path):
+        return None
+    wanted = _distribution_key(BUILTIN_DISTRIBUTION)
+    for entry in sys.path:
+        if not isinstance(entry, str) or os.path.basename(entry).lower().endswith(".egg"):
+            return None
+        root = entry or "."
+        try:
+            children = os.listdir(root)
+        except OSError:
+            if os.path.isfile(root):  # a zip on sys.path: the library reads its members
+                return None
+            continue  # missing, or not a folder: the library finds nothing there either
+        for child in children:
+            if child[:6].lower() != "intent":  # every name that normalises to ours starts so (cheap first)
+                continue
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")) and _distribution_key(
+                    low.rpartition(".")[0].partition("-")[0]) == wanted:
+                return _named_distribution(Path(entry, child))
+    raise PackageNotFoundError(BUILTIN_DISTRIBUTION)
+
+
+def _distribution_key(name: str) -> str:
+    """importlib.metadata's Prepared.normalize: how it matches a folder's name to a distribution's."""
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower().replace("-", "_")
+
+
+def _named_distribution(path: Path):
+    """A PathDistribution for `path` whose `name` is read once, or None when its METADATA is not plain."""
+    from importlib.metadata import PathDistribution
+
+    class _Named(PathDistribution):
+        @property
+        def name(self) -> str:
+            return found
+
+    dist = _Named(path)
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO")  # the library's order
+    found = _metadata_name(text) if text else None
+    return dist if found is not None else None
+
+
+# A header line as the email package's parser (compat32) reads it: a name of printable characters but
+# ':', then ':'. Lines starting with whitespace continue the header before them.
+_HEADER = None
+
+
+def _metadata_name(text: str) -> str | None:
+    """The value email.message_from_string(text)["Name"] gives, for a plain header block; None when the
+    block is anything else (then the library parses it)."""
+    import re
+
+    global _HEADER
+    if _HEADER is None:
+        _HEADER = re.compile(r"([\041-\071\073-\176]+):(.*)\Z", re.S)
+    found, last = None, None
+    for line in re.split(r"\r\n|\r|\n", text):
+        if line == "":
+            break  # the end of the headers
+        if line[0] in " \t":  # continues the header before it
+            if last is None or last == "name":
+                return None  # a folded Name, or a block that starts folded: not read here
+            continue
+        m = _HEADER.match(line)
+        if m is None or line.startswith("From "):
+            return None  # not a header line: the parser would end the headers here
+        last = m.group(1).lower()
+        if last == "name":
+            if found is not None:
+                return None
+            found = m.group(2).lstrip(" \t")
+    return found
 
 
 def discover(extra: Iterable["EntryPoint"] = ()) -> tuple[dict[str, "EntryPoint"], list]:

@@ -21,9 +21,9 @@ Heavy libraries belong inside action bodies, so that listing packs and resolving
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
-import logging
 import re
 import sys
 import threading
@@ -32,7 +32,7 @@ from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Literal, Mapping, get_type_hints
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, get_type_hints
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from pydantic.fields import FieldInfo
@@ -43,6 +43,9 @@ from intents.progress import status as progress
 from intents.safe_files import UnsafePath, new_file_in, open_new, private_dir, write_atomic
 from intents.kinds import KindSpec
 from intents.specs import ActionSpec, Chart, PackManifest, PackSpec, Render, Risk, SlotSpec, to_dict
+
+if TYPE_CHECKING:
+    import logging
 
 PACK_API = "1"
 """Version of this SDK's contract; packs declare the range they support in `pack_api`."""
@@ -122,6 +125,29 @@ class MinNonzero:
         return value
 
 
+class _DefaultLogger:
+    """ActionContext.log when none is given: the "intent.pack" logger, made when first read. A run whose
+    action takes no context (most) then never imports logging (~2 ms of every run, issue 20)."""
+
+    UNSET = object()
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self.UNSET  # the field's default, as dataclasses ask for it
+        value = obj.__dict__.get(self.slot, self.UNSET)
+        if value is self.UNSET:
+            import logging
+
+            value = obj.__dict__[self.slot] = logging.getLogger("intent.pack")
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.slot] = value
+
+
 @dataclass
 class ActionContext:
     """Handed to actions that declare a parameter annotated `ActionContext` (never a slot).
@@ -137,7 +163,7 @@ class ActionContext:
     now: Callable[[], datetime] = datetime.now
     pack: str = ""
     settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # [packs.<id>] of config.toml
-    log: logging.Logger = field(default_factory=lambda: logging.getLogger("intent.pack"))
+    log: logging.Logger = _DefaultLogger()  # logging.getLogger("intent.pack") unless given
 
     @property
     def data_dir(self) -> Path:
@@ -184,13 +210,16 @@ class Action:
     def __init__(self, spec: ActionSpec | Callable[[], ActionSpec], func: Callable[..., Any],
                  params_model: type[BaseModel] | None, result_model: type[BaseModel], context_param: str | None = None,
                  formats: dict[str, OutputFormat] | None = None, *, id: str | None = None,
-                 build_params: Callable[[], type[BaseModel]] | None = None) -> None:
+                 build_params: Callable[[], type[BaseModel]] | None = None,
+                 declared: Mapping[str, Any] | None = None) -> None:
         if isinstance(spec, ActionSpec):
             self._spec, self._build, self.id = spec, None, spec.id
         else:
             if id is None:
                 raise TypeError("an Action built later needs its id now")
             self._spec, self._build, self.id = None, spec, id
+        # The spec's fields known at declaration (all but slots and params_schema): what a run reads.
+        self._declared = dict(declared) if declared is not None and self._spec is None else None
         if params_model is None and build_params is None:
             raise TypeError("an Action needs a parameters model, or a function that builds it")
         self._params_model, self._build_params = params_model, build_params
@@ -237,9 +266,21 @@ class Action:
         """The spec, with the parameters and result models built: what the SDK defers to first use, done
         now, so that a declaration pydantic cannot build fails here with pydantic's own error."""
         spec = self.spec
+        self.build_models()
+        return spec
+
+    def build_models(self) -> None:
+        """The parameters and result models built (pydantic builds them on first use): what a run needs
+        before it validates, without the spec's JSON schema of the parameters (~2 ms a run, issue 20)."""
         self.params_model.model_rebuild()  # None at once when already built
         self.result_model.model_rebuild()
-        return spec
+
+    def declared(self, name: str) -> Any:
+        """A field of the spec known at declaration (pack, feature, metered, timeout_s, risk, render...),
+        read without building the spec: its slots and parameters schema need pydantic's JSON schema."""
+        if self._spec is None and self._declared is not None and name in self._declared:
+            return self._declared[name]
+        return getattr(self.spec, name)
 
     def __repr__(self) -> str:
         return f"Action(id={self.id!r}, func={getattr(self.func, '__qualname__', self.func)!r})"
@@ -263,6 +304,31 @@ def _adapter(tp: Any) -> TypeAdapter:
     return TypeAdapter(tp)
 
 
+_CHECKS = threading.local()
+
+
+@contextlib.contextmanager
+def spec_checks_at_build():
+    """While a pack is imported within this, the declarations only its spec carries (an action's render,
+    the pack's value kinds and their patterns) are validated when the spec is built (`Pack.spec`,
+    `Action.spec`), not at once; every other check stays where the declaration enters.
+
+    For the registry's import of a pack to run one of its actions, from the cache that discovery wrote
+    after building this same pack's spec: a run reads neither its render nor its kinds, and building
+    their validators was ~5 ms of every run (issue 20). Discovery, `intent packs check` and probes build
+    the spec, so a bad declaration fails there as before, with pydantic's or re's own error."""
+    before = getattr(_CHECKS, "at_build", False)
+    _CHECKS.at_build = True
+    try:
+        yield
+    finally:
+        _CHECKS.at_build = before
+
+
+def _checks_at_build() -> bool:
+    return getattr(_CHECKS, "at_build", False)
+
+
 class Pack:
     """A vertical pack: a manifest and the actions declared with `@pack.action`."""
 
@@ -275,6 +341,7 @@ class Pack:
         self.actions: dict[str, Action] = {}
         self.formats: dict[str, OutputFormat] = {}
         self.kinds: dict[str, KindSpec] = {}
+        self._unchecked_kinds: dict[str, dict[str, Any]] = {}  # name -> fields, checked by spec()
         self.vocabulary: dict[str, str] = {}
         self.synonyms: dict[str, str] = {}
 
@@ -283,7 +350,8 @@ class Pack:
         (`pattern`, `extract`, `values`), its units and how a bare number is read (`unit`, `units`,
         `ranges`), its plausible range (`minimum`, `maximum`), `cues`, `synonyms`, `spoken` forms for
         the voice grammar, a `description` and `examples` for the generated SDK reference. The fields
-        are those of `intents.kinds.KindSpec`; they are checked here, where the declaration enters."""
+        are those of `intents.kinds.KindSpec`; they are checked here, where the declaration enters (when the
+        registry imports the pack to run an action, when its spec is built: see spec_checks_at_build)."""
         import re as _re
 
         from intents.kinds import CORE_KINDS
@@ -294,11 +362,21 @@ class Pack:
             raise ValueError(f"kind '{name}' is a core kind; give the pack's kind its own name")
         if base not in CORE_KINDS:
             raise ValueError(f"kind '{name}': unknown base kind '{base}'")
-        for rx in [fields.get("pattern") or "", *fields.get("extract", ()), *fields.get("strip", ())]:
-            _re.compile(rx)  # a broken recogniser fails at declaration, not at resolve time
-        spec = _adapter(KindSpec).validate_python({"name": name, "base": base, **fields, "pack": self.id})
+        data = {"name": name, "base": base, **fields, "pack": self.id}
+        if _checks_at_build():  # imported to run an action: checked by spec() (see spec_checks_at_build)
+            # the fields as declared, unknown ones left out as pydantic leaves them out of the checked kind
+            spec = KindSpec(**{k: v for k, v in data.items() if k in _KIND_FIELDS})
+            self._unchecked_kinds[name] = data
+        else:
+            spec = _checked_kind(data)
         self.kinds[name] = spec
         return spec
+
+    def _check_kinds(self) -> None:
+        with _BUILDING:
+            for name, data in list(self._unchecked_kinds.items()):
+                self.kinds[name] = _checked_kind(data)
+                del self._unchecked_kinds[name]
 
     def words(self, vocabulary: dict[str, str] | None = None, synonyms: dict[str, str] | None = None) -> None:
         """Words this pack's users say that its samples may not: `vocabulary` maps a word or
@@ -346,20 +424,24 @@ class Pack:
                 risk=Risk(risk),
                 metered=metered,
                 feature=feature or (action_id if metered else None),
-                render=_RENDER.validate_python(render if isinstance(render, dict) else to_dict(render or Render())),
                 timeout_s=timeout_s,
             )
+            declared_render = render if isinstance(render, dict) else to_dict(render or Render())
+            if not _checks_at_build():
+                known["render"] = _adapter(Render).validate_python(declared_render)
 
             def build_params() -> type[BaseModel]:
                 return _params_model(func, hints, action_id, params, context_param)
 
             def build() -> ActionSpec:
+                if "render" not in known:  # imported to run an action (see spec_checks_at_build)
+                    known["render"] = _adapter(Render).validate_python(declared_render)
                 model = action.params_model
                 schema = model.model_json_schema()
                 return ActionSpec(**known, slots=slot_specs(model, schema), params_schema=schema)
 
             action = Action(build, func, params, result_model, context_param, id=action_id,
-                            build_params=None if params is not None else build_params)
+                            build_params=None if params is not None else build_params, declared=known)
             self.actions[action_id] = action
             for fmt in self.formats.values():
                 self._attach(fmt, self.actions[action_id])
@@ -398,6 +480,7 @@ class Pack:
     def spec(self, entry_point: str = "", distribution: str | None = None) -> PackSpec:
         """The pack as the registry caches it. Builds every action's spec and models, so a declaration
         pydantic cannot build fails here (where the pack is discovered, checked or probed)."""
+        self._check_kinds()
         actions = [a.built() for a in self.actions.values()]
         return PackSpec(
             manifest=self.manifest,
@@ -438,7 +521,14 @@ class Pack:
         return list(self.__dict__.get("_preparations", ()))
 
 
-_RENDER = TypeAdapter(Render)
+_KIND_FIELDS = frozenset(KindSpec.__dataclass_fields__)
+
+
+def _checked_kind(data: dict[str, Any]) -> KindSpec:
+    """A value kind's declaration, validated: its patterns compile, its fields are KindSpec's."""
+    for rx in [data.get("pattern") or "", *data.get("extract", ()), *data.get("strip", ())]:
+        re.compile(rx)  # a broken recogniser fails here, not at resolve time
+    return _adapter(KindSpec).validate_python(data)
 
 
 _BUILDING = threading.RLock()  # one build of an action's spec or parameters model at a time

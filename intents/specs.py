@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
 from typing import Any, List, Literal
 
-from intents.kinds import KindSpec, kind_from_dict
+from intents.kinds import KindSpec, kind_from_dict, new_list
 
 
 class Risk(str, Enum):
@@ -39,9 +39,9 @@ class Chart:
     title: str = ""
     table: str | None = None
     x: str | None = None
-    y: list[str] = field(default_factory=list)
+    y: list[str] = field(default_factory=new_list)
     value: str | None = None
-    bands: list[dict[str, Any]] = field(default_factory=list)
+    bands: list[dict[str, Any]] = field(default_factory=new_list)
     unit: str = ""
 
 
@@ -78,7 +78,7 @@ class SlotSpec:
     choices: list[Any] | None = None
     minimum: float | None = None
     maximum: float | None = None
-    cues: list[str] = field(default_factory=list)  # words that, near a value, say it is this slot's
+    cues: list[str] = field(default_factory=new_list)  # words that, near a value, say it is this slot's
     synonyms: dict[str, str] = field(default_factory=dict)  # other words for its choices: word -> choice
     qualifies: str | None = None  # a choice read only from the words just before another slot's value
 
@@ -92,17 +92,17 @@ class ActionSpec:
     pack: str
     title: str
     description: str = ""
-    slots: list[SlotSpec] = field(default_factory=list)
+    slots: list[SlotSpec] = field(default_factory=new_list)
     params_schema: dict[str, Any] = field(default_factory=dict)
-    result_fields: list[str] = field(default_factory=list)
-    samples: list[str] = field(default_factory=list)
-    templates: list[str] = field(default_factory=list)
+    result_fields: list[str] = field(default_factory=new_list)
+    samples: list[str] = field(default_factory=new_list)
+    templates: list[str] = field(default_factory=new_list)
     risk: Risk = Risk.READ_ONLY
     metered: bool = False
     feature: str | None = None  # extra feature key gating this action (metered ones default to the id)
     render: Render = field(default_factory=Render)
     timeout_s: float = 30.0
-    formats: list[str] = field(default_factory=list)  # output formats its pack supplies (`--format NAME`)
+    formats: list[str] = field(default_factory=new_list)  # output formats its pack supplies (`--format NAME`)
 
     @property
     def required(self) -> list[str]:
@@ -120,8 +120,8 @@ class PackManifest:
     description: str = ""
     publisher: str = "unknown"
     vertical: str = "general"
-    sensitive: list[str] = field(default_factory=list)  # data classes: PHI, PII, privileged, financial
-    disclaimers: list[str] = field(default_factory=list)
+    sensitive: list[str] = field(default_factory=new_list)  # data classes: PHI, PII, privileged, financial
+    disclaimers: list[str] = field(default_factory=new_list)
     feature: str | None = None  # entitlement feature key; default "pack.<id>"
     pack_api: str = ">=1,<2"
     homepage: str | None = None
@@ -136,13 +136,13 @@ class PackSpec:
     """A pack's manifest plus its actions' specs: the unit of the registry cache."""
 
     manifest: PackManifest
-    actions: list[ActionSpec] = field(default_factory=list)
+    actions: list[ActionSpec] = field(default_factory=new_list)
     entry_point: str = ""
     distribution: str | None = None
     # Near-domain requests the pack does not serve ("pay my mortgage bill" for a pack that calculates
     # payments): the resolver learns them as examples of refusal, in the pack's own words.
-    negatives: list[str] = field(default_factory=list)
-    kinds: list[KindSpec] = field(default_factory=list)  # value kinds the pack registers (intents.kinds)
+    negatives: list[str] = field(default_factory=new_list)
+    kinds: list[KindSpec] = field(default_factory=new_list)  # value kinds the pack registers (intents.kinds)
     # words the pack's users say: word -> the words it stands for (added beside it) or, in `synonyms`,
     # the word it is replaced by ("mortgage" -> "loan"); the resolver's index learns them
     vocabulary: dict[str, str] = field(default_factory=dict)

@@ -63,6 +63,41 @@ def test_do_builds_only_the_models_of_the_action_it_runs(home):
     assert line.endswith("BUILT:finance.loan_payment"), line
 
 
+
+def test_do_builds_the_models_it_validates_with_but_no_json_schema(home):
+    """A run validates with the action's parameters and result models; the spec's JSON schema of the
+    parameters (slots, params_schema: what the resolver and the listings read, from the cache) is
+    built where the pack is discovered or checked, not on each run (issue 20: ~2 ms a run)."""
+    code = (
+        "import sys\n"
+        "from terminal.cli import main\n"
+        "rc = main(['do', 'finance.loan_payment', 'principal=300000', 'rate_pct=6.5', 'years=30', '--json'])\n"
+        "from vertical_packs.finance import pack\n"
+        "a = pack.actions['finance.loan_payment']\n"
+        "print(f'RC:{rc} SPEC:{a._spec is not None} PARAMS:{a._params_model is not None}'\n"
+        "      f' RESULT:{a.result_model.__pydantic_complete__}', file=sys.stderr)\n"
+    )
+    proc = _after_a_first_run(code)
+    assert '"monthly_payment": 1896.2' in proc.stdout, proc.stdout + proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "RC:0 SPEC:False PARAMS:True RESULT:True", proc.stderr
+
+
+def test_do_of_an_action_without_a_context_imports_no_logging(home):
+    """logging is imported for an action that takes an ActionContext (its logger) or to report a damaged
+    history, not on every run (issue 20: ~2 ms); an ActionContext's default logger is made when read."""
+    code = (
+        "import sys\n"
+        "from terminal.cli import main\n"
+        "rc = main(['do', 'finance.loan_payment', 'principal=300000', 'rate_pct=6.5', 'years=30', '--json'])\n"
+        "print(f'RC:{rc} LOGGING:{\"logging\" in sys.modules}', file=sys.stderr)\n"
+        "from intents.sdk import ActionContext\n"
+        "import logging\n"
+        "print(f'DEFAULT:{ActionContext(home=\".\").log is logging.getLogger(\"intent.pack\")}', file=sys.stderr)\n"
+    )
+    proc = _after_a_first_run(code)
+    assert '"monthly_payment": 1896.2' in proc.stdout, proc.stdout + proc.stderr
+    assert proc.stderr.strip().splitlines()[-2:] == ["RC:0 LOGGING:False", "DEFAULT:True"], proc.stderr
+
 def test_resolve_c_imports_only_what_a_follow_up_needs(home):
     """`intent resolve -c` reads one row of the history: beyond what a plain resolve imports it may load
     the follow-up reading and sqlite3, never the history's write path (logging, its patterns), the
@@ -91,3 +126,20 @@ def test_resolve_c_imports_only_what_a_follow_up_needs(home):
     extra = follow - plain
     assert extra <= allowed, f"`resolve -c` also imports {sorted(extra - allowed)}"
     assert not {"intents.history", "logging", "entitlements"} & follow
+
+
+def test_spec_dataclasses_default_their_lists_without_the_builtin():
+    """pydantic reads a default factory's signature when it builds a validator for a spec dataclass (each
+    pack's manifest, render and kinds are validated so when it is imported, on every run); for the builtin
+    `list` that means tokenising its text signature, ~0.4 ms a field (issue 20). A list default is still
+    a new empty list for each instance."""
+    import dataclasses
+
+    from intents import kinds, specs
+
+    found = [f"{obj.__name__}.{f.name}" for mod in (kinds, specs) for obj in vars(mod).values()
+             if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == mod.__name__
+             for f in dataclasses.fields(obj) if f.default_factory is list]
+    assert found == []
+    a, b = specs.PackManifest(id="a", name="A", version="1"), specs.PackManifest(id="b", name="B", version="1")
+    assert a.sensitive == [] and a.sensitive is not b.sensitive
