@@ -447,7 +447,7 @@ def _cued(word: str, cues: set[str]) -> str | None:
     return next((c for c in cues if len(c) >= 4 and word.startswith(c)), None)
 
 
-def _by_own_cue(resolver, specs, spec, text: str, values: dict, reasons: dict) -> dict:
+def _by_own_cue(resolver, specs, spec, text: str, values: dict, reasons: dict, movable=None) -> dict:
     """ "with 150 extra on it each month" after a loan payment, "I already have 8k saved" after a savings
     goal: the slot filler gives a lone value to the first slot of its kind that a word near it cues
     ("with", "have"); in a follow-up, where that slot already has its value, the value goes to another
@@ -461,7 +461,8 @@ def _by_own_cue(resolver, specs, spec, text: str, values: dict, reasons: dict) -
     tagged = None
     for name, value in values.items():
         slot = spec.slot(name)
-        if slot is None or not _numeric(slot) or isinstance(value, bool) or not isinstance(value, (int, float)):
+        if slot is None or not _numeric(slot) or isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or (movable is not None and name not in movable):
             continue
         others = [t for t in spec.slots if t is not slot and t.kind == slot.kind and _numeric(t)
                   and t.name not in moved]
@@ -510,6 +511,13 @@ def _said_for(resolver, specs, spec, text: str, values: dict, reasons: dict) -> 
     moved to the slot of its kind the words mean (`_lone_of_pair`, `_by_own_cue`)."""
     values = _lone_of_pair(spec, text, _no_counts(spec, text, values), reasons)
     return _by_own_cue(resolver, specs, spec, text, values, reasons)
+
+
+@dataclass
+class _Lexicon:
+    """What `_by_own_cue` asks of a resolver, when only its lexicon is at hand."""
+
+    lexicon: Any = None
 
 
 def _lone_of_pair(spec, text: str, values: dict, reasons: dict) -> dict:
@@ -792,6 +800,16 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
         return dataclasses.replace(match, slots=values, follows=last.id, changed=sorted(match.slots),
                                    explain=explain)
     values = dict(match.slots)
+    # "..., and the apr with fees of 2800": a lone value the words give a slot the last turn fills by name
+    # anyway goes to the slot of its kind they cue more (the fees, not the principal said before)
+    shared = {k for k in values if prev.slot(k) is not None and last.params.get(k) is not None}
+    if shared and match.missing:
+        values = _by_own_cue(_Lexicon(lexicon), specs, spec, match.text, values,
+                             (match.explain or {}).get("slots") or {}, movable=shared)
+        if values != match.slots:
+            match = dataclasses.replace(match, slots=values, missing=[s.name for s in spec.slots
+                                                                     if s.required and s.name not in values])
+            values = dict(values)
     carried: dict[str, str] = {}
     named = _named_field(prev, last, match.text, spec, match)
     # "that same amount", "at the same rate": the values said before, not the result
