@@ -135,7 +135,8 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     if step is not None:
         return continue_match(resolver, specs, step, text, match)
     said = bool(_REFERS.search(text) or _CONTINUES.search(text))
-    if match.action in (None, last.action) or match.confidence < _SAME_ACTION_SURE:
+    if match.action in (None, last.action) or match.confidence < _SAME_ACTION_SURE or \
+            _edit_of_the_last(resolver, specs, last, match, text):
         # "the last flow was 6500", "drops by half a point", "double it": changes to the last values
         from intents import conversation_edits
 
@@ -188,6 +189,23 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     merged = _merge(specs[last.action], last, match, values)
     merged.explain = dict(match.explain or {}, followup=f"values for {last.action}", slots=reasons)
     return merged
+
+
+def _edit_of_the_last(resolver, specs, last: Turn, match: Match, text: str) -> bool:
+    """ "a rate one point lower" after a loan payment: another action ranks first, surely, but the words
+    are a change of a value and every content word is the last action's own (or a word of change)."""
+    if match.action not in specs:
+        return False
+    from intents import conversation_edits
+
+    if not conversation_edits.may_edit(text):
+        return False
+    back = _back_words(specs[last.action], getattr(resolver, "lexicon", None))
+    quick = _strange_tokens(resolver, last.action, match)
+    if quick is None:
+        quick, _bare = resolver.foreign_words(last.action, text)
+    return not [w for w in quick if w not in back and w not in _correcting()
+                and w not in conversation_edits.change_words()]
 
 
 class _Once:

@@ -16,7 +16,27 @@ from intents.resolver.lazyre import lazy  # compiled on first use: a cold `-c` p
 _MAYBE = lazy(r"\b(?:first|initial|opening|second|third|fourth|fifth|sixth|last|final|"
                     r"closing|penultimate|\d(?:st|nd|rd|th)|more|less|lower|higher|up|down|off|by|add|added|adds|"
                     r"plus|minus|double\w*|twice|tripl\w*|halv\w*|half|bigger|smaller|larger|fewer|longer|shorter|"
-                    r"older|younger|heavier|lighter|taller|greater|faster|slower)\b", re.I)
+                    r"older|younger|heavier|lighter|taller|greater|faster|slower|sooner|extend\w*|lengthen\w*|shorten\w*|"
+                    r"prolong\w*)\b", re.I)
+
+
+def may_edit(text: str) -> bool:
+    """Whether the words hold a word of change at all (one search: the common follow-up pays only this)."""
+    return bool(_MAYBE.search(text))
+
+
+_CHANGE_STEMS: set[str] = set()
+
+
+def change_words() -> set[str]:
+    """Stems of the words that say how a value changes ("lower", "point", "double"): no action's own."""
+    if not _CHANGE_STEMS:
+        from intents.resolver.text import stem
+
+        _CHANGE_STEMS.update(stem(w) for w in _COMPARATIVES | {"point", "points", "percent", "double", "twice",
+                                                                "triple", "half", "halve", "by", "extend", "shorten",
+                                                                "lengthen", "cut", "add", "plus", "minus"})
+    return _CHANGE_STEMS
 
 
 def edits(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
@@ -151,16 +171,19 @@ def _number_of(e) -> float | None:
 
 # ---- relative changes --------------------------------------------------------------------------------
 _DOWN = (r"drops?|dropped|falls?|fell|goes\s+down|went\s+down|comes?\s+down|decreases?|decreased|cuts?|reduced?|"
-         r"lowers?|lowered|down|less|minus|subtract(?:ed)?|takes?\s+off|shaves?\s+off|knocks?\s+off|shrinks?")
-_UP = r"rises?|rose|goes\s+up|went\s+up|increases?|increased|raised?|raises|up|plus|add(?:ed|s)?|bump(?:ed|s)?(?:\s+up)?|grows?"
+         r"lowers?|lowered|down|less|minus|subtract(?:ed)?|takes?\s+off|shaves?\s+off|knocks?\s+off|shrinks?|"
+         r"shorten(?:ed|s)?")
+_UP = (r"rises?|rose|goes\s+up|went\s+up|increases?|increased|raised?|raises|up|plus|add(?:ed|s)?|bump(?:ed|s)?(?:\s+up)?|"
+       r"grows?|extend(?:ed|s)?|lengthen(?:ed|s)?|prolong(?:ed|s)?")
 _BY = r"(?:\s+(?:it|that|this|the\s+[a-z]+(?:\s+[a-z]+)?))?(?:\s+by)?\s+"
 _REL_BEFORE = lazy(rf"\b(?:(?P<down>{_DOWN})|(?P<up>{_UP})){_BY}(?=\S)", re.I)
 # (no "^": it is matched at the end of a value, and "^" only matches at the start of the whole string)
 # (comparatives of a measure too: "5 years longer", "ten years older", "5 kg lighter", "5 cm taller")
-_REL_AFTER = lazy(r"\s*(?:(?P<down>less|lower|down|fewer|smaller|off|shorter|younger|lighter|slower)|"
+_REL_AFTER = lazy(r"\s*(?:(?P<down>less|lower|down|fewer|smaller|off|shorter|younger|lighter|slower|sooner)|"
                   r"(?P<up>more|higher|up|bigger|larger|greater|longer|older|heavier|taller|faster))\b", re.I)
 # "a year longer", "a week shorter": one of a unit of time, said with no number
-_ONE_UNIT = lazy(r"\b(?:a|an|one)\s+(?P<u>year|month|week|day|decade)\s+(?=(?:longer|shorter|more|less|older|younger)\b)",
+_ONE_UNIT = lazy(r"\b(?:a|an|one)\s+(?P<u>year|month|week|day|decade)\s+(?=(?:longer|shorter|more|less|older|younger|"
+                 r"sooner)\b)",
                  re.I)
 _UNIT_YEARS = {"year": 1.0, "decade": 10.0, "month": 1 / 12, "week": 7 / 365, "day": 1 / 365}
 # what a comparative measures: the kinds of slot it can change ("twice as long" is about a period)
@@ -182,6 +205,10 @@ def relative(spec, last_params: dict, tagged, kind_cues: dict, lexicon=None) -> 
     low = tagged.text
     out: dict[str, Any] = {}
     for m in _REL_BEFORE.finditer(low):
+        e = next((e for e in tagged.entities if e.start == m.end()), None)
+        if e is not None and (e.kind in _MEASURED or e.extra.get("declared")):  # "extend it by 5 years"
+            _apply_measure(spec, last_params, low, e, -1 if m.group("down") else 1, out, kind_cues, lexicon)
+            continue
         got = _delta_at(low, tagged, m.end())
         if got is not None:
             _apply(spec, last_params, low, got[0], got[1] * (-1 if m.group("down") else 1), out, kind_cues)
@@ -353,7 +380,8 @@ def _target(spec, last_params: dict, low: str, kind: str, kind_cues: dict, word:
 
 
 _COMPARATIVES = {"more", "less", "fewer", "higher", "lower", "up", "down", "bigger", "smaller", "larger", "greater",
-                 "longer", "shorter", "older", "younger", "heavier", "lighter", "taller", "faster", "slower", "off"}
+                 "longer", "shorter", "older", "younger", "heavier", "lighter", "taller", "faster", "slower", "off",
+                 "sooner"}
 _POINTS_SAID = lazy(r"\b(?:points?|pts?|bps|basis)\b", re.I)
 
 
