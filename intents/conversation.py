@@ -140,7 +140,8 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
         # "the last flow was 6500", "drops by half a point", "double it": changes to the last values
         from intents import conversation_edits
 
-        changed = conversation_edits.edits(specs[last.action], last.params, text, getattr(resolver, "lexicon", None))
+        changed = conversation_edits.edits(specs[last.action], last.params, text, getattr(resolver, "lexicon", None),
+                                           relative_ok=lambda named: _about_a_change(resolver, specs, last, text, named))
         if changed:
             merged = _merge(specs[last.action], last, match, changed)
             merged.explain = dict(match.explain or {}, followup=f"changes to {last.action}'s values")
@@ -189,6 +190,20 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     merged = _merge(specs[last.action], last, match, values)
     merged.explain = dict(match.explain or {}, followup=f"values for {last.action}", slots=reasons)
     return merged
+
+
+def _about_a_change(resolver, specs, last: Turn, text: str, named: bool) -> bool:
+    """Whether words that say a relative change ("10% more", "double it") are about the last request:
+    "my rent is 10% more this year" or "twice as many people came" say a change of something else. Words
+    that name the slot they change may hold one word of their own ("put in 5k more up front"); words
+    that name none may hold none."""
+    from intents import conversation_edits
+
+    back = _back_words(specs[last.action], getattr(resolver, "lexicon", None))
+    strange, _bare = resolver.foreign_words(last.action, text)
+    strange = [w for w in strange if w not in back and w not in _correcting()
+               and w not in conversation_edits.change_words()]
+    return len(strange) <= (1 if named else 0)
 
 
 def _edit_of_the_last(resolver, specs, last: Turn, match: Match, text: str) -> bool:

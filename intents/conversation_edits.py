@@ -33,15 +33,18 @@ def change_words() -> set[str]:
     if not _CHANGE_STEMS:
         from intents.resolver.text import stem
 
-        _CHANGE_STEMS.update(stem(w) for w in _COMPARATIVES | {"point", "points", "percent", "double", "twice",
-                                                                "triple", "half", "halve", "by", "extend", "shorten",
-                                                                "lengthen", "cut", "add", "plus", "minus"})
+        verbs = {w for w in re.findall(r"[a-z]+", _DOWN + "|" + _UP) if len(w) > 2}  # "drops", "went", "bump"
+        _CHANGE_STEMS.update(stem(w) for w in _COMPARATIVES | verbs | {
+            "point", "points", "percent", "percentage", "basis", "bps", "double", "doubled", "twice", "triple", "half",
+            "halve", "halved", "quarter", "much", "long", "extra"} | set(_UNIT_YEARS))  # "a week longer"
     return _CHANGE_STEMS
 
 
-def edits(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
+def edits(spec, last_params: dict, text: str, lexicon=None, relative_ok=None) -> dict[str, Any]:
     """The values the words change relative to the last ones (list elements, relative changes, one of
-    several parties named by its role)."""
+    several parties named by its role). `relative_ok(named)`, when given, says whether a relative change
+    stands, `named` being whether the words name the slot it changes (else it went to the one slot of
+    its kind: "10% more" is the amount)."""
     if not _MAYBE.search(text):
         if len(_parties(spec, last_params, lexicon)) >= 2 and _PARTY_LINK.search(text):
             return party_role(spec, last_params, text, lexicon)
@@ -54,8 +57,15 @@ def edits(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
     for name, value in party_role(spec, last_params, text, lexicon).items():
         out.setdefault(name, value)
     for name, value in relative(spec, last_params, tagged, CUES, lexicon).items():
+        if relative_ok is not None and not relative_ok(_names(spec.slot(name), tagged.text, CUES)):
+            continue
         out.setdefault(name, value)
     return out
+
+
+def _names(slot, low: str, kind_cues: dict) -> bool:
+    words = set(re.findall(r"[a-z]+", low.lower())) - _COMPARATIVES
+    return slot is not None and bool(words & _slot_words(slot, kind_cues))
 
 
 # ---- one party of several, by its role --------------------------------------------------------------
