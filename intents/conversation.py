@@ -1068,6 +1068,16 @@ def _named_field(prev, last: Turn, text: str, spec=None, match: Match | None = N
             value = (match.slots.get(slot.name) if match is not None else None)
             if isinstance(value, str) and (slot.choices or slot.kind == "choice"):
                 said -= set(re.findall(r"[a-z0-9]+", value.lower()))
+    # "the apr payment" after an APR: the action's own name says whose payment, the other words which field
+    own = set(re.findall(r"[a-z0-9]+", prev.id.split(".", 1)[-1].lower()))
+    if said - own:
+        found = _field_said(prev, last, said - own)
+        if found is not None:
+            return found
+    return _field_said(prev, last, said)
+
+
+def _field_said(prev, last: Turn, said: set) -> str | None:
     labels = prev.render.labels or {}
     scored = []
     # before the result exists (a later step of a chain) its fields are known by name from the spec
