@@ -497,8 +497,10 @@ def _by_own_cue(resolver, specs, spec, text: str, values: dict, reasons: dict, m
         if slot is None or not _numeric(slot) or isinstance(value, bool) or not isinstance(value, (int, float)) \
                 or (movable is not None and name not in movable):
             continue
+        # (a value said with its unit stays with slots in that unit: 150 km is no duration)
+        bare = str(reasons.get(name, "")).startswith("plain number")
         others = [t for t in spec.slots if t is not slot and t.kind == slot.kind and _numeric(t)
-                  and t.name not in moved]
+                  and t.name not in moved and (bare or t.unit == slot.unit)]
         at = _AT.search(str(reasons.get(name, "")))
         if not others or at is None:
             continue
