@@ -235,8 +235,11 @@ def relative(spec, last_params: dict, tagged, kind_cues: dict, lexicon=None) -> 
         after = _REL_AFTER.match(low, m.end())
         if after:
             unit = m.group("u").lower()
-            one = type("One", (), {"kind": "duration", "value": _UNIT_YEARS[unit], "unit": unit + "s",
-                                   "extra": {"days": 7} if unit == "week" else {"days": 1} if unit == "day" else {}})
+            from intents.resolver.entities import Entity
+
+            days = {"week": 7, "day": 1}.get(unit)
+            one = Entity("duration", _UNIT_YEARS[unit], m.start(), m.end(), m.group(0), unit + "s",
+                         extra={"days": days} if days else {})
             _apply_measure(spec, last_params, low, one, -1 if after.group("down") else 1, out, kind_cues, lexicon)
     for m in _POINTS.finditer(low):
         after = _REL_AFTER.match(low, m.end())
