@@ -137,9 +137,12 @@ def _again(resolver, specs, prev: Match, part: str, then: bool = False) -> Match
     """A part that repeats the step before it with other values ("payment on 220k at 5.9% for 15 yrs and
     for 30 yrs", "qtc with bazett, and then fridericia"): only when that step was whole and the part
     changes a value it was given."""
-    if prev.missing:
+    from intents.conversation import pending_from_result, pointed, values_about
+
+    # a step before that waits on its own step before ("..., then 10 days after that date, then 5 days after
+    # that date") is repeated only by words that point at its result too
+    if prev.missing and not (then and pointed(part)):
         return None
-    from intents.conversation import values_about
 
     values, _ = resolver.fill_for(prev.action, part)
     if not values or not values_about(resolver, specs, prev.action, part, values, new_words_ok=True):
@@ -150,8 +153,6 @@ def _again(resolver, specs, prev: Match, part: str, then: bool = False) -> Match
     if not any(prev.slots.get(k, getattr(spec.slot(k), "default", None)) != v for k, v in values.items()
                if k in prev.slots or (then and spec.slot(k) is not None and not spec.slot(k).required)):
         return None
-    from intents.conversation import pending_from_result
-
     slots = dict(prev.slots, **values)
     for name in pending_from_result(spec, spec, part):  # "then 14 court days from that due date"
         if name not in values:

@@ -32,7 +32,8 @@ _THAT = lazy(r"\b(?:that|it|this|the\s+result|the\s+answer|the\s+figure|the\s+am
              r"the\s+(?:\w+\s+)?(?:file|document|draft|copy|version|output))\b", re.I)
 # within the same action, only words that name the result's date or file point at it ("make it calendar
 # days" is about the request; "14 days after that date", "summarize the redacted version" are not)
-_RESULT_NOUN = lazy(r"\b(?:that|the|this|its)\s+(?!same\b)(?:\w+\s+)?(?:date|day|deadline|file|document|draft|copy|"
+# ("the 30 day version" is a request with 30 days: a number is no word naming the result)
+_RESULT_NOUN = lazy(r"\b(?:that|the|this|its)\s+(?!same\b)(?:(?!\d)\w+\s+)?(?:date|day|deadline|file|document|draft|copy|"
                     r"version|output)\b|\b(?:from|after|before|since)\s+(?:that|it|then)\b(?!\s+same\b)", re.I)
 # words that announce a new matter; with every value said, the request starts afresh
 _AFRESH = lazy(r"\b(?:new|separate|different|unrelated|fresh|brand[\s-]new|another\s+(?:matter|patient|client|case))\b", re.I)
@@ -134,11 +135,13 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     if step is not None:
         return continue_match(resolver, specs, step, text, match)
     said = bool(_REFERS.search(text) or _CONTINUES.search(text))
-    if match.action in (None, last.action) or match.confidence < _SAME_ACTION_SURE:
+    if match.action in (None, last.action) or match.confidence < _SAME_ACTION_SURE or \
+            _edit_of_the_last(resolver, specs, last, match, text):
         # "the last flow was 6500", "drops by half a point", "double it": changes to the last values
         from intents import conversation_edits
 
-        changed = conversation_edits.edits(specs[last.action], last.params, text, getattr(resolver, "lexicon", None))
+        changed = conversation_edits.edits(specs[last.action], last.params, text, getattr(resolver, "lexicon", None),
+                                           relative_ok=lambda named: _about_a_change(resolver, specs, last, text, named))
         if changed:
             merged = _merge(specs[last.action], last, match, changed)
             merged.explain = dict(match.explain or {}, followup=f"changes to {last.action}'s values")
@@ -147,14 +150,18 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
         kept = _still_the_last(resolver, specs, last, match, text)
         if kept is not None:
             return kept
+    if (match.action or "").startswith("system.") and not last.action.startswith("system."):
+        kept = _not_the_terminal(resolver, specs, last, match, text)
+        if kept is not None:
+            return kept
     if match.action and match.action != last.action and match.confidence >= _SAME_ACTION_SURE:
         option = _option_of_last(resolver, specs, last, match, text) if match.missing else None
         return option or _inherit(specs, last, match, said, getattr(resolver, "lexicon", None))
     if match.action == last.action:
         if not match.missing and (not said or _AFRESH.search(text)):
             return match  # a complete new request for the same action ("also a separate NDA for ..."): afresh
-        values = _lone_of_pair(specs[last.action], text, _no_counts(specs[last.action], text, dict(match.slots)),
-                               (match.explain or {}).get("slots") or {})
+        values = _said_for(resolver, specs, specs[last.action], text, dict(match.slots),
+                           (match.explain or {}).get("slots") or {})
         if not values:  # "and for hypertension" after a look-up: the action again, its value in free text
             found = _free_text_follow(resolver, specs[last.action], last, match, text)
             if found is not None:
@@ -162,7 +169,7 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
         return _merge(specs[last.action], last, match, values)
     # No action, or an unsure other one: do the words give values for the last action?
     values, reasons = resolver.fill_for(last.action, text)
-    values = _lone_of_pair(specs[last.action], text, _no_counts(specs[last.action], text, values), reasons)
+    values = _said_for(resolver, specs, specs[last.action], text, values, reasons)
     if values and not values_about(resolver, specs, last.action, text, values, bool(_CONTINUES.search(text))):
         values = {}
     if not values:
@@ -183,6 +190,37 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     merged = _merge(specs[last.action], last, match, values)
     merged.explain = dict(match.explain or {}, followup=f"values for {last.action}", slots=reasons)
     return merged
+
+
+def _about_a_change(resolver, specs, last: Turn, text: str, named: bool) -> bool:
+    """Whether words that say a relative change ("10% more", "double it") are about the last request:
+    "my rent is 10% more this year" or "twice as many people came" say a change of something else. Words
+    that name the slot they change may hold one word of their own ("put in 5k more up front"); words
+    that name none may hold none."""
+    from intents import conversation_edits
+
+    back = _back_words(specs[last.action], getattr(resolver, "lexicon", None))
+    strange, _bare = resolver.foreign_words(last.action, text)
+    strange = [w for w in strange if w not in back and w not in _correcting()
+               and w not in conversation_edits.change_words()]
+    return len(strange) <= (1 if named else 0)
+
+
+def _edit_of_the_last(resolver, specs, last: Turn, match: Match, text: str) -> bool:
+    """ "a rate one point lower" after a loan payment: another action ranks first, surely, but the words
+    are a change of a value and every content word is the last action's own (or a word of change)."""
+    if match.action not in specs:
+        return False
+    from intents import conversation_edits
+
+    if not conversation_edits.may_edit(text):
+        return False
+    back = _back_words(specs[last.action], getattr(resolver, "lexicon", None))
+    quick = _strange_tokens(resolver, last.action, match)
+    if quick is None:
+        quick, _bare = resolver.foreign_words(last.action, text)
+    return not [w for w in quick if w not in back and w not in _correcting()
+                and w not in conversation_edits.change_words()]
 
 
 class _Once:
@@ -303,16 +341,35 @@ def _still_the_last(resolver, specs, last: Turn, match: Match, text: str) -> Mat
     spec = specs[last.action]
     back = _back_words(spec, getattr(resolver, "lexicon", None))
     quick = _strange_tokens(resolver, last.action, match)
-    if quick is not None and [w for w in quick if w not in back and w not in _correcting()]:
+    quick = [w for w in quick or () if w not in back and w not in _correcting()]
+    if quick and [w for w in quick if w not in _value_words(resolver, last.action, text)]:
         return None  # (from the classifier's own tokens: most requests for another action stop here)
     values, reasons = resolver.fill_for(last.action, text)
-    values = _lone_of_pair(spec, text, _no_counts(spec, text, values), reasons)
+    values = _said_for(resolver, specs, spec, text, values, reasons)
     if not match.missing and len(match.slots) > len(values):
         return None  # "what is 2000 euros in dollars": the other action takes more of what was said
     if not any(last.params.get(k, getattr(spec.slot(k), "default", None)) != v for k, v in values.items()):
         return None
     strange, _bare = resolver.foreign_words(last.action, text)
-    if [w for w in strange if w not in back and w not in _correcting()]:
+    said = _value_words(resolver, last.action, text, values)
+    if [w for w in strange if w not in back and w not in _correcting() and w not in said]:
+        return None
+    merged = _merge(spec, last, match, values)
+    merged.explain = dict(match.explain or {}, followup=f"values for {last.action}", slots=reasons)
+    return merged
+
+
+def _not_the_terminal(resolver, specs, last: Turn, match: Match, text: str) -> Match | None:
+    """ "the 15 year version", "the 8 year plan then": a terminal command drawn by a noun of its own
+    ("version", "plan"), in words that change a value of the last request and are otherwise about it.
+    A terminal command takes no value of the work, so the values say what the words are."""
+    spec = specs[last.action]
+    values, reasons = resolver.fill_for(last.action, text)
+    values = _said_for(resolver, specs, spec, text, values, reasons)
+    if not values or not any(last.params.get(k, getattr(spec.slot(k), "default", None)) != v
+                             for k, v in values.items()):
+        return None
+    if not values_about(resolver, specs, last.action, text, values, False):
         return None
     merged = _merge(spec, last, match, values)
     merged.explain = dict(match.explain or {}, followup=f"values for {last.action}", slots=reasons)
@@ -391,6 +448,113 @@ def _no_counts(spec, text: str, values: dict) -> dict:
             if not (_numeric(spec.slot(k)) if spec.slot(k) is not None else False) or v not in counts}
 
 
+_AT = lazy(r" from '[^']*' at (\d+)-(\d+)$")
+_CUE_COUNTS: dict[tuple[int, int], dict[str, int]] = {}
+
+
+def _cue_counts(specs) -> dict[str, int]:
+    """How many slots of the installed actions declare each cue word (their own cues and the words of
+    their names): a word few slots declare says more about which slot a value is for."""
+    key = (id(specs), len(specs))
+    got = _CUE_COUNTS.get(key)
+    if got is None:
+        got = {}
+        for spec in specs.values():
+            for slot in spec.slots:
+                for w in _own_cues(slot):
+                    got[w] = got.get(w, 0) + 1
+        if len(_CUE_COUNTS) > 8:
+            _CUE_COUNTS.clear()
+        _CUE_COUNTS[key] = got
+    return got
+
+
+def _own_cues(slot) -> set[str]:
+    return {c.lower() for c in slot.cues or ()} | set(_name_words(slot.name))
+
+
+def _cued(word: str, cues: set[str]) -> str | None:
+    """The cue of `cues` a said word is ("saved" is "saved"; "saving" names the cue "save")."""
+    if word in cues:
+        return word
+    return next((c for c in cues if len(c) >= 4 and word.startswith(c)), None)
+
+
+def _by_own_cue(resolver, specs, spec, text: str, values: dict, reasons: dict, movable=None) -> dict:
+    """ "with 150 extra on it each month" after a loan payment, "I already have 8k saved" after a savings
+    goal: the slot filler gives a lone value to the first slot of its kind that a word near it cues
+    ("with", "have"); in a follow-up, where that slot already has its value, the value goes to another
+    slot of the same kind when the words near it cue that one more: each cue word counts by how few of
+    the installed slots declare it ("extra", "already" against "with", "have"), nearer words more, and a
+    word that cues both counts for neither. With no cue either way, a value inside only one of the two
+    slots' declared ranges goes there ("the 2023 version" is a tax year, not 2023 miles)."""
+    if not values:
+        return values
+    moved = dict(values)
+    tagged = None
+    for name, value in values.items():
+        slot = spec.slot(name)
+        if slot is None or not _numeric(slot) or isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or (movable is not None and name not in movable):
+            continue
+        # (a value said with its unit stays with slots in that unit: 150 km is no duration)
+        bare = str(reasons.get(name, "")).startswith("plain number")
+        others = [t for t in spec.slots if t is not slot and t.kind == slot.kind and _numeric(t)
+                  and t.name not in moved and (bare or t.unit == slot.unit)]
+        at = _AT.search(str(reasons.get(name, "")))
+        if not others or at is None:
+            continue
+        if tagged is None:
+            from intents.resolver import entities
+
+            tagged = entities.tag(text, lexicon=getattr(resolver, "lexicon", None))
+            counts = _cue_counts(specs)
+        start, end = int(at.group(1)), int(at.group(2))
+        low = tagged.text.lower()
+        nxt = min((e.start for e in tagged.entities if e.start >= end), default=len(low))
+        prv = max((e.end for e in tagged.entities if e.end <= start), default=0)
+        # the words of the value itself ("200 extra every month" is one monthly amount) are the nearest
+        near = [(w, 0) for w in re.findall(r"[a-z]+", low[start:end])] + \
+               [(w, d) for d, w in enumerate(reversed(re.findall(r"[a-z]+", low[prv:start])[-4:]))] + \
+               [(w, d) for d, w in enumerate(re.findall(r"[a-z]+", low[end:nxt])[:4])]
+
+        def score(a, b):
+            mine, theirs = _own_cues(a), _own_cues(b)
+            total = 0.0
+            for w, d in near:
+                cue = _cued(w, mine)
+                if cue is not None and _cued(w, theirs) is None:
+                    total += 1.0 / (max(1, counts.get(cue, 1)) * (1 + d))
+            return total
+
+        def fits(t):
+            return (t.minimum is None or value >= t.minimum) and (t.maximum is None or value <= t.maximum)
+
+        for other in others:
+            mine, theirs = score(slot, other), score(other, slot)
+            narrow = mine == theirs == 0 and fits(other) and other.minimum is not None and \
+                other.maximum is not None and not (slot.minimum is not None and slot.maximum is not None)
+            if (theirs > mine or narrow) and fits(other):
+                moved.pop(name)
+                moved[other.name] = _carried(getattr(resolver, "lexicon", None), other, slot, value)
+                break
+    return moved
+
+
+def _said_for(resolver, specs, spec, text: str, values: dict, reasons: dict) -> dict:
+    """The values the words of a follow-up give the last action's slots: counts dropped, and a lone value
+    moved to the slot of its kind the words mean (`_lone_of_pair`, `_by_own_cue`)."""
+    values = _lone_of_pair(spec, text, _no_counts(spec, text, values), reasons)
+    return _by_own_cue(resolver, specs, spec, text, values, reasons)
+
+
+@dataclass
+class _Lexicon:
+    """What `_by_own_cue` asks of a resolver, when only its lexicon is at hand."""
+
+    lexicon: Any = None
+
+
 def _lone_of_pair(spec, text: str, values: dict, reasons: dict) -> dict:
     """ "make that yen instead" after a conversion: one value of a kind two slots share, said with no
     word that places it, goes to the slot a request fills first only for want of a better reading; in a
@@ -412,8 +576,13 @@ def _lone_of_pair(spec, text: str, values: dict, reasons: dict) -> dict:
 # nouns that point back at the last turn's things, whatever its pack ("the same file", "that amount", "for
 # that long"): they are not foreign to an action that takes those things from it. The last action's own
 # words (its slots, kinds, result fields, labels, name) point back too: see _back_words.
+# Nouns for "the same request with one value changed" too ("the 15 year version", "the 8 year plan", "a
+# 20 mg/kg scenario"): a follow-up with no verb names its change by a value and one of these.
 _BACK_NOUNS = {"file", "document", "draft", "copy", "version", "output", "amount", "figure", "number", "numbers",
-               "result", "answer", "value", "values", "one", "thing", "same", "long", "period", "original"}
+               "result", "answer", "value", "values", "one", "thing", "same", "long", "period", "original",
+               "variant", "variation", "scenario", "case", "option", "alternative", "plan", "equivalent", "setup",
+               "situation", "example", "edition", "calculation", "run", "instead", "choice", "setting", "flavour",
+               "flavor"}
 _BACK_STEMS: set[str] = set()
 _OWN_STEMS: dict[tuple[str, int], frozenset[str]] = {}
 
@@ -584,13 +753,37 @@ def _no_repaired_system(resolver, match: Match, text: str) -> Match:
 def values_about(resolver, specs, action_id: str, text: str, values: dict, new_words_ok: bool) -> bool:
     """Whether the values the words give for an action are about it: the other words are its own or
     follow-up words. "book me a table for two" holds a number, but it is not about a loan; with
-    `new_words_ok`, a free-text value's own words ("what about viral pneumonia") do not count against it."""
+    `new_words_ok`, a free-text value's own words ("what about viral pneumonia") do not count against it.
+    The words a value was read from are the value, not foreign ("english law instead" names a governing
+    law by "english"), and a choice or a name said is no bare number."""
     strange, bare = resolver.foreign_words(action_id, text)
     back = _back_words(specs.get(action_id), getattr(resolver, "lexicon", None))
     strange = [w for w in strange if w not in back]  # "a one-way version", "the same file"
+    if strange:
+        spec = specs.get(action_id)
+        said = _value_words(resolver, action_id, text, values)
+        strange = [w for w in strange if w not in said]
+        bare = bare and not any(spec is not None and spec.slot(k) is not None and not _numeric(spec.slot(k))
+                                for k in values)
     if not (len(strange) > 1 or (strange and bare)):
         return True
     return new_words_ok and any(_free_text(specs[action_id].slot(k)) for k in values)
+
+
+_QUOTED = lazy(r"'([^']+)'")
+
+
+def _value_words(resolver, action_id: str, text: str, values: dict | None = None) -> set[str]:
+    """Stems of the words the slot filler read `values` (all it read, by default) from: the spans its
+    reasons quote."""
+    filled, reasons = resolver.fill_for(action_id, text)
+    from intents.resolver.text import stem
+
+    out = set()
+    for name in filled if values is None else values:
+        for span in _QUOTED.findall(str(reasons.get(name, ""))):
+            out.update(stem(w) for w in re.findall(r"[a-z]+", span.lower()))
+    return out
 
 
 def _free_text(slot) -> bool:
@@ -609,6 +802,8 @@ def _merge(spec, last: Turn, match: Match, new_values: dict[str, Any]) -> Match:
         got = result_value(spec, last, spec.slot(name))
         if got is not None and name not in new_values:
             new_values[name] = got[1]
+        elif got is None and name not in new_values and last.result and _pair_from_result(spec, last, name):
+            new_values[name] = _pair_from_result(spec, last, name)  # "convert that to yen": from what it was in
     params.update(new_values)
     missing = [s.name for s in spec.slots if s.required and s.name not in params]
     return dataclasses.replace(
@@ -640,6 +835,16 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
         return dataclasses.replace(match, slots=values, follows=last.id, changed=sorted(match.slots),
                                    explain=explain)
     values = dict(match.slots)
+    # "..., and the apr with fees of 2800": a lone value the words give a slot the last turn fills by name
+    # anyway goes to the slot of its kind they cue more (the fees, not the principal said before)
+    shared = {k for k in values if prev.slot(k) is not None and last.params.get(k) is not None}
+    if shared and match.missing:
+        values = _by_own_cue(_Lexicon(lexicon), specs, spec, match.text, values,
+                             (match.explain or {}).get("slots") or {}, movable=shared)
+        if values != match.slots:
+            match = dataclasses.replace(match, slots=values, missing=[s.name for s in spec.slots
+                                                                     if s.required and s.name not in values])
+            values = dict(values)
     carried: dict[str, str] = {}
     named = _named_field(prev, last, match.text, spec, match)
     # "that same amount", "at the same rate": the values said before, not the result
@@ -678,6 +883,12 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
                 values[name] = got[1]
                 carried[name] = f"the last result's {got[0]}"
                 used_result = True
+                continue
+            pair = _pair_from_result(prev, last, name) if prev.id == spec.id else None
+            if pair is not None:  # "then convert that to CHF" after USD -> GBP: from GBP
+                values[name] = pair
+                carried[name] = f"the currency of {last.action}'s result" if slot.kind == "currency" else \
+                    f"{last.action}'s result"
                 continue
         if name in last.params and last.params[name] is not None:
             values[name] = _carried(lexicon, slot, prev.slot(name), last.params[name])
@@ -859,6 +1070,16 @@ def _named_field(prev, last: Turn, text: str, spec=None, match: Match | None = N
             value = (match.slots.get(slot.name) if match is not None else None)
             if isinstance(value, str) and (slot.choices or slot.kind == "choice"):
                 said -= set(re.findall(r"[a-z0-9]+", value.lower()))
+    # "the apr payment" after an APR: the action's own name says whose payment, the other words which field
+    own = set(re.findall(r"[a-z0-9]+", prev.id.split(".", 1)[-1].lower()))
+    if said - own:
+        found = _field_said(prev, last, said - own)
+        if found is not None:
+            return found
+    return _field_said(prev, last, said)
+
+
+def _field_said(prev, last: Turn, said: set) -> str | None:
     labels = prev.render.labels or {}
     scored = []
     # before the result exists (a later step of a chain) its fields are known by name from the spec
@@ -889,9 +1110,51 @@ def pending_from_result(spec, prev, text: str) -> list[str]:
             out.append(slot.name)
         elif slot.kind in _DOCUMENT_KINDS and prev.render.document:
             out.append(slot.name)
-    if not out or not _RESULT_NOUN.search(text):  # (the pattern is compiled only when it can matter)
-        return []
-    return out[:1]
+    if out and _RESULT_NOUN.search(text):  # (the pattern is compiled only when it can matter)
+        return out[:1]
+    if spec.id == prev.id and _THAT.search(text) and _BARE_THAT.search(text) and _again_on_it(spec, text):
+        # "convert that to yen" after a conversion: the same action on its own result, whose figure is the
+        # first number it takes, and the first of a pair of slots of one kind (the currency it is in)
+        numbers = [s for s in spec.slots if s.required and _numeric(s)]
+        return [numbers[0].name] + _pair_first(spec) if numbers and _headline_of(prev) else []
+    return []
+
+
+def _again_on_it(spec, text: str) -> bool:
+    """Whether the words ask for the action, by its own name, on "that"/"it" ("convert that", "then
+    convert it into pounds"); "do it in yen instead" changes the request, it does not chain it."""
+    names = [re.escape(w[:5]) for w in _name_words(spec.id.split(".", 1)[-1]) if len(w) > 3]
+    return bool(names) and re.search(rf"\b(?:{'|'.join(names)})\w*\s+(?:that|it|this)\b", text, re.I) is not None
+
+
+# "that"/"it" as a thing of its own ("convert that to yen"), not "that speed" naming a value by its slot
+_BARE_THAT = lazy(r"\b(?:that|it|this)\b(?!\s+(?:same|very)\b)(?=\s*(?:[?.!,;]|$|(?:to|in|into|for|from|at|as|and|"
+                  r"then|too|again|instead|please|now|by|with|over|on|up|down|back)\b))", re.I)
+
+
+def _headline_of(prev) -> bool:
+    return bool(prev.render.headline or any(True for _ in prev.result_fields))
+
+
+def _pair_first(spec) -> list[str]:
+    """The first slot of each pair of slots of one kind that holds no number (from_currency of a
+    from/to pair): what the input is in, which is what the result is in when the result is the input."""
+    out = []
+    for slot in spec.slots:
+        same = [s for s in spec.slots if s.kind and s.kind == slot.kind and not _numeric(s)]
+        if len(same) == 2 and same[0] is slot:
+            out.append(slot.name)
+    return out
+
+
+def _pair_from_result(spec, last: Turn, name: str):
+    """The value the first slot `name` of a pair takes when the last result is the new input: the last
+    value of the pair's second slot ("convert that to yen" after USD -> EUR converts from EUR)."""
+    slot = spec.slot(name)
+    same = [s for s in spec.slots if s.kind == slot.kind and not _numeric(s)] if slot is not None else []
+    if len(same) == 2 and same[0] is slot:
+        return last.params.get(same[1].name)
+    return None
 
 
 def _home_currency(spec, prev, last: Turn, values: dict, carried: dict) -> None:

@@ -15,12 +15,36 @@ from intents.resolver.lazyre import lazy  # compiled on first use: a cold `-c` p
 
 _MAYBE = lazy(r"\b(?:first|initial|opening|second|third|fourth|fifth|sixth|last|final|"
                     r"closing|penultimate|\d(?:st|nd|rd|th)|more|less|lower|higher|up|down|off|by|add|added|adds|"
-                    r"plus|minus|double\w*|twice|tripl\w*|halv\w*|half|bigger|smaller|larger|fewer)\b", re.I)
+                    r"plus|minus|double\w*|twice|tripl\w*|halv\w*|half|bigger|smaller|larger|fewer|longer|shorter|"
+                    r"older|younger|heavier|lighter|taller|greater|faster|slower|sooner|extend\w*|lengthen\w*|shorten\w*|"
+                    r"prolong\w*)\b", re.I)
 
 
-def edits(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
+def may_edit(text: str) -> bool:
+    """Whether the words hold a word of change at all (one search: the common follow-up pays only this)."""
+    return bool(_MAYBE.search(text))
+
+
+_CHANGE_STEMS: set[str] = set()
+
+
+def change_words() -> set[str]:
+    """Stems of the words that say how a value changes ("lower", "point", "double"): no action's own."""
+    if not _CHANGE_STEMS:
+        from intents.resolver.text import stem
+
+        verbs = {w for w in re.findall(r"[a-z]+", _DOWN + "|" + _UP) if len(w) > 2}  # "drops", "went", "bump"
+        _CHANGE_STEMS.update(stem(w) for w in _COMPARATIVES | verbs | {
+            "point", "points", "percent", "percentage", "basis", "bps", "double", "doubled", "twice", "triple", "half",
+            "halve", "halved", "quarter", "much", "long", "extra"} | set(_UNIT_YEARS))  # "a week longer"
+    return _CHANGE_STEMS
+
+
+def edits(spec, last_params: dict, text: str, lexicon=None, relative_ok=None) -> dict[str, Any]:
     """The values the words change relative to the last ones (list elements, relative changes, one of
-    several parties named by its role)."""
+    several parties named by its role). `relative_ok(named)`, when given, says whether a relative change
+    stands, `named` being whether the words name the slot it changes (else it went to the one slot of
+    its kind: "10% more" is the amount)."""
     if not _MAYBE.search(text):
         if len(_parties(spec, last_params, lexicon)) >= 2 and _PARTY_LINK.search(text):
             return party_role(spec, last_params, text, lexicon)
@@ -32,9 +56,16 @@ def edits(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
     out = list_element(spec, last_params, tagged)
     for name, value in party_role(spec, last_params, text, lexicon).items():
         out.setdefault(name, value)
-    for name, value in relative(spec, last_params, tagged, CUES).items():
+    for name, value in relative(spec, last_params, tagged, CUES, lexicon).items():
+        if relative_ok is not None and not relative_ok(_names(spec.slot(name), tagged.text, CUES)):
+            continue
         out.setdefault(name, value)
     return out
+
+
+def _names(slot, low: str, kind_cues: dict) -> bool:
+    words = set(re.findall(r"[a-z]+", low.lower())) - _COMPARATIVES
+    return slot is not None and bool(words & _slot_words(slot, kind_cues))
 
 
 # ---- one party of several, by its role --------------------------------------------------------------
@@ -150,12 +181,27 @@ def _number_of(e) -> float | None:
 
 # ---- relative changes --------------------------------------------------------------------------------
 _DOWN = (r"drops?|dropped|falls?|fell|goes\s+down|went\s+down|comes?\s+down|decreases?|decreased|cuts?|reduced?|"
-         r"lowers?|lowered|down|less|minus|subtract(?:ed)?|takes?\s+off|shaves?\s+off|knocks?\s+off|shrinks?")
-_UP = r"rises?|rose|goes\s+up|went\s+up|increases?|increased|raised?|raises|up|plus|add(?:ed|s)?|bump(?:ed|s)?(?:\s+up)?|grows?"
+         r"lowers?|lowered|down|less|minus|subtract(?:ed)?|takes?\s+off|shaves?\s+off|knocks?\s+off|shrinks?|"
+         r"shorten(?:ed|s)?")
+_UP = (r"rises?|rose|goes\s+up|went\s+up|increases?|increased|raised?|raises|up|plus|add(?:ed|s)?|bump(?:ed|s)?(?:\s+up)?|"
+       r"grows?|extend(?:ed|s)?|lengthen(?:ed|s)?|prolong(?:ed|s)?")
 _BY = r"(?:\s+(?:it|that|this|the\s+[a-z]+(?:\s+[a-z]+)?))?(?:\s+by)?\s+"
 _REL_BEFORE = lazy(rf"\b(?:(?P<down>{_DOWN})|(?P<up>{_UP})){_BY}(?=\S)", re.I)
 # (no "^": it is matched at the end of a value, and "^" only matches at the start of the whole string)
-_REL_AFTER = lazy(r"\s*(?:(?P<down>less|lower|down|fewer|smaller|off)|(?P<up>more|higher|up|bigger|larger))\b", re.I)
+# (comparatives of a measure too: "5 years longer", "ten years older", "5 kg lighter", "5 cm taller")
+_REL_AFTER = lazy(r"\s*(?:(?P<down>less|lower|down|fewer|smaller|off|shorter|younger|lighter|slower|sooner)|"
+                  r"(?P<up>more|higher|up|bigger|larger|greater|longer|older|heavier|taller|faster))\b", re.I)
+# "a year longer", "a week shorter": one of a unit of time, said with no number
+_ONE_UNIT = lazy(r"\b(?:a|an|one)\s+(?P<u>year|month|week|day|decade)\s+(?=(?:longer|shorter|more|less|older|younger|"
+                 r"sooner)\b)",
+                 re.I)
+_UNIT_YEARS = {"year": 1.0, "decade": 10.0, "month": 1 / 12, "week": 7 / 365, "day": 1 / 365}
+# what a comparative measures: the kinds of slot it can change ("twice as long" is about a period)
+_TIME_KINDS = ("years", "days", "duration")
+_DIMENSION = {"long": _TIME_KINDS, "longer": _TIME_KINDS, "shorter": _TIME_KINDS, "short": _TIME_KINDS,
+              "old": ("age",), "older": ("age",), "younger": ("age",), "heavy": ("weight",),
+              "heavier": ("weight",), "lighter": ("weight",), "tall": ("height",), "taller": ("height",)}
+_MEASURED = ("duration", "days", "weight", "height", "age", "quantity")
 _POINTS = lazy(r"(?P<n>\d+(?:\.\d+)?|a\s+half|half|a\s+quarter|quarter|three\s+quarters)\s+(?:of\s+)?(?:a\s+)?"
                      r"(?:percentage\s+)?(?:points?|pts?)\b|(?P<bps>\d+)\s*(?:bps|basis\s+points?)\b", re.I)
 _FRACTION = {"a half": 0.5, "half": 0.5, "a quarter": 0.25, "quarter": 0.25, "three quarters": 0.75}
@@ -164,26 +210,116 @@ _TIMES = lazy(r"\b(?P<w>double|doubled|doubles|twice|triple|tripled|triples|halv
 _FACTOR = {"double": 2.0, "twice": 2.0, "triple": 3.0, "halve": 0.5, "cut": 0.5, "half": 0.5}
 
 
-def relative(spec, last_params: dict, tagged, kind_cues: dict) -> dict[str, Any]:
+def relative(spec, last_params: dict, tagged, kind_cues: dict, lexicon=None) -> dict[str, Any]:
     """{slot: new value} for "the rate drops by half a point", "add 50k", "25 bps higher", "double it"."""
     low = tagged.text
     out: dict[str, Any] = {}
     for m in _REL_BEFORE.finditer(low):
+        e = next((e for e in tagged.entities if e.start == m.end()), None)
+        if e is not None and (e.kind in _MEASURED or e.extra.get("declared")):  # "extend it by 5 years"
+            _apply_measure(spec, last_params, low, e, -1 if m.group("down") else 1, out, kind_cues, lexicon)
+            continue
         got = _delta_at(low, tagged, m.end())
         if got is not None:
             _apply(spec, last_params, low, got[0], got[1] * (-1 if m.group("down") else 1), out, kind_cues)
-    for e in tagged.entities:  # "50k more", "half a point lower"
+    for e in tagged.entities:  # "50k more", "half a point lower", "5 years longer", "5 kg lighter"
         after = _REL_AFTER.match(low, e.end)
-        if after and e.kind in ("number", "money", "percent") and not e.extra.get("per"):
-            _apply(spec, last_params, low, e.kind, float(e.value) * (-1 if after.group("down") else 1), out, kind_cues)
+        if not after or e.extra.get("per"):
+            continue
+        sign = -1 if after.group("down") else 1
+        if e.kind in ("number", "money", "percent"):
+            _apply(spec, last_params, low, e.kind, float(e.value) * sign, out, kind_cues, after.group(0).strip())
+        elif e.kind in _MEASURED or e.extra.get("declared"):
+            _apply_measure(spec, last_params, low, e, sign, out, kind_cues, lexicon)
+    for m in _ONE_UNIT.finditer(low):  # "a year longer", "a week shorter"
+        after = _REL_AFTER.match(low, m.end())
+        if after:
+            unit = m.group("u").lower()
+            from intents.resolver.entities import Entity
+
+            days = {"week": 7, "day": 1}.get(unit)
+            one = Entity("duration", _UNIT_YEARS[unit], m.start(), m.end(), m.group(0), unit + "s",
+                         extra={"days": days} if days else {})
+            _apply_measure(spec, last_params, low, one, -1 if after.group("down") else 1, out, kind_cues, lexicon)
     for m in _POINTS.finditer(low):
         after = _REL_AFTER.match(low, m.end())
         if after:
             _apply(spec, last_params, low, "percent", _points(m) * (-1 if after.group("down") else 1), out, kind_cues)
     for m in _TIMES.finditer(low):
         factor = next(v for k, v in _FACTOR.items() if m.group("w").lower().startswith(k))
+        measure = _AS_MEASURE.match(low, m.end())  # "twice as long": a period, not the amount
+        if measure:
+            kinds = _DIMENSION[measure.group(1).lower()]
+            slots = [s for s in spec.slots if s.kind in kinds and _number(last_params.get(s.name))]
+            if len(slots) == 1 and slots[0].name not in out:
+                new = last_params[slots[0].name] * factor
+                out[slots[0].name] = round(new) if slots[0].type == "integer" else round(new, 6)
+            continue
         _apply(spec, last_params, low, "factor", factor, out, kind_cues)
     return out
+
+
+_AS_MEASURE = lazy(r"\s+as\s+(long|short|old|heavy|tall)\b", re.I)
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _apply_measure(spec, last_params: dict, low: str, e, sign: int, out: dict, kind_cues: dict, lexicon) -> None:
+    """ "5 years longer", "ten years older", "a week longer", "5 kg lighter", "15 bpm faster": a measured
+    change, in the unit of the slot it changes: the slot of a kind that measures it (a period for a term
+    or a number of days, an age, a weight, a pack's own kind), the one the words name when there are
+    several."""
+    fitting = []
+    for slot in spec.slots:
+        if not _number(last_params.get(slot.name)) or slot.type not in ("number", "integer"):
+            continue
+        delta = _measure_in(slot, e, lexicon)
+        if delta is not None:
+            fitting.append((slot, delta))
+    if len(fitting) > 1:
+        words = set(re.findall(r"[a-z]+", low))
+        named = [(s, d) for s, d in fitting if words & _slot_words(s, kind_cues)]
+        fitting = named if named else fitting
+    if len(fitting) != 1 or fitting[0][0].name in out:
+        return
+    slot, delta = fitting[0]
+    new = last_params[slot.name] + sign * delta
+    if new <= 0 and (slot.minimum is None or slot.minimum >= 0):
+        return  # "40 years younger" than 30 is no age: not a change the words can mean
+    out[slot.name] = round(new) if slot.type == "integer" else round(new, 6)
+
+
+def _measure_in(slot, e, lexicon):
+    """The size of measured change `e` in `slot`'s unit, or None when the slot does not measure it."""
+    kind = slot.kind or ""
+    if e.kind == "duration":
+        if kind in ("years", "duration", "age"):
+            return float(e.value)
+        if kind == "days" and e.extra.get("days"):
+            return float(e.extra["days"])
+        return None
+    if e.kind == "days":
+        return float(e.value) if kind == "days" else None
+    if e.kind in ("weight", "height", "age"):
+        return float(e.value) if kind == e.kind else None
+    spec = lexicon.kind(kind) if lexicon is not None and kind else None
+    if spec is not None and (e.kind == kind or (e.kind == "quantity" and spec.base == "quantity")) and e.unit:
+        if slot.unit and e.unit != slot.unit and getattr(lexicon, "units", None):
+            from intents.resolver import units
+
+            got, _why = units.convert(lexicon.units, float(e.value), e.unit, slot.unit)
+            if got is not None:
+                return got
+        if spec.units:
+            from intents.kinds import canonical_unit
+
+            found = canonical_unit(spec, e.unit)
+            if found is not None:
+                return float(e.value) * found[1]
+        return float(e.value) if e.unit == slot.unit else None
+    return None
 
 
 def _points(m) -> float:
@@ -207,8 +343,9 @@ def _delta_at(low: str, tagged, pos: int) -> tuple[str, float] | None:
     return ("money", n) if n is not None else None
 
 
-def _apply(spec, last_params: dict, low: str, kind: str, delta: float, out: dict, kind_cues: dict) -> None:
-    target = _target(spec, last_params, low, kind, kind_cues)
+def _apply(spec, last_params: dict, low: str, kind: str, delta: float, out: dict, kind_cues: dict,
+           word: str = "") -> None:
+    target = _target(spec, last_params, low, kind, kind_cues, word)
     if target is None or target.name in out:
         return
     old = last_params[target.name]
@@ -223,17 +360,27 @@ def _apply(spec, last_params: dict, low: str, kind: str, delta: float, out: dict
     out[target.name] = round(new, 6)
 
 
-def _target(spec, last_params: dict, low: str, kind: str, kind_cues: dict):
+def _target(spec, last_params: dict, low: str, kind: str, kind_cues: dict, word: str = ""):
     """The last value a change is to: the one the words name (its slot name, cues, or its kind's cue
-    words), else the only one of the change's kind."""
+    words), else the only one of the change's kind. A percentage "more" or "less" that names nothing is
+    a share of the amount ("10% more" after a loan is 10 % more borrowed; "1% higher" is the rate), and
+    one that names a slot of another kind changes that one by that share ("20% less to start with")."""
     numeric = [s for s in spec.slots if isinstance(last_params.get(s.name), (int, float))
                and not isinstance(last_params.get(s.name), bool)]
     # an optional value left at its default ("extra 0 a month") was never said: "40k less" is not about it
     # unless the words name it
     said = [s for s in numeric if s.required or last_params[s.name] != s.default] or numeric
-    words = set(re.findall(r"[a-z]+", low))
+    words = set(re.findall(r"[a-z]+", low)) - _COMPARATIVES  # "10% more": "more" names no slot here
     named = [s for s in numeric if words & _slot_words(s, kind_cues)]
     fits = {"percent": ("percent",), "money": ("money",), "number": None, "factor": None}[kind]
+    if kind == "percent" and not _POINTS_SAID.search(low):
+        other = [s for s in named if s.kind != "percent"]
+        if other and not [s for s in named if s.kind == "percent"]:
+            return other[0] if len(other) == 1 else None
+        if not named and word.lower() in ("more", "less", "fewer"):
+            money = [s for s in said if s.kind == "money" and s.required]
+            if len(money) == 1:
+                return money[0]
     if fits is not None:
         of_kind = [s for s in named if s.kind in fits] or [s for s in said if s.kind in fits]
         named = of_kind if of_kind else ([s for s in named] if kind == "percent" else [])
@@ -243,6 +390,12 @@ def _target(spec, last_params: dict, low: str, kind: str, kind_cues: dict):
         money = [s for s in numeric if s.kind == "money" and s.required]
         return money[0] if len(money) == 1 else None
     return None
+
+
+_COMPARATIVES = {"more", "less", "fewer", "higher", "lower", "up", "down", "bigger", "smaller", "larger", "greater",
+                 "longer", "shorter", "older", "younger", "heavier", "lighter", "taller", "faster", "slower", "off",
+                 "sooner"}
+_POINTS_SAID = lazy(r"\b(?:points?|pts?|bps|basis)\b", re.I)
 
 
 def _slot_words(slot, kind_cues: dict) -> set[str]:

@@ -156,6 +156,60 @@ def test_third_party_follow_ups(session, first, second, action, expect):
     _check(session.resolve(second, last=last), action, expect, last)
 
 
+@pytest.mark.parametrize("first, second, action, expect", [
+    # no verb: a value and a noun for "the same thing with this changed" (a terminal command's own noun too)
+    ("how long to travel 120 km at 60 km/h", "the 90 km/h version", "physics.travel_time",
+     {"distance": 120.0, "speed": 90.0}),
+    ("how long to travel 120 km at 60 km/h", "a 200 km one", "physics.travel_time", {"distance": 200.0, "speed": 60.0}),
+    ("quarterly estimated tax on 90000 of income", "the married filing jointly scenario", "ustax.estimated_payment",
+     {"income": 90000.0, "filing_status": "married_joint"}),
+    ("kinetic energy of a 1500 kg car at 100 km/h", "the 2000 kg variant", "physics.kinetic_energy", {"mass": 2000.0}),
+    ("capital gains tax on a 20000 long term gain", "the short term case", "ustax.capital_gains",
+     {"gain": 20000.0, "holding": "short"}),
+])
+def test_third_party_verbless_follow_ups(session, first, second, action, expect):
+    last = _turn(session, first)
+    _check(session.resolve(second, last=last), action, expect, last)
+
+
+@pytest.mark.parametrize("first, second, action, expect", [
+    # a lone new value goes to the slot of its kind that the words near it (or its declared range) mean
+    ("mileage deduction for 8000 business miles", "the 2023 version", "ustax.mileage_deduction",
+     {"miles": 8000, "year": 2023}),
+    ("kinetic energy of a 1500 kg car at 100 km/h", "what if it weighs 2000 instead", "physics.kinetic_energy",
+     {"mass": 2000.0}),
+    ("how long to travel 120 km at 60 km/h", "and going 90 instead", "physics.travel_time",
+     {"distance": 120.0, "speed": 90.0}),
+    ("how long to travel 120 km at 60 km/h", "a 250 trip instead", "physics.travel_time",
+     {"distance": 250.0, "speed": 60.0}),
+])
+def test_third_party_new_value_goes_to_the_slot_it_names(session, first, second, action, expect):
+    last = _turn(session, first)
+    _check(session.resolve(second, last=last), action, expect, last)
+
+
+@pytest.mark.parametrize("first, second, action, expect", [
+    # changes relative to the last value, in the unit of the slot they change
+    ("how long to travel 120 km at 60 km/h", "20 km/h faster", "physics.travel_time", {"distance": 120.0, "speed": 80.0}),
+    ("how long to travel 120 km at 60 km/h", "10 km/h slower", "physics.travel_time", {"speed": 50.0}),
+    ("how long to travel 120 km at 60 km/h", "twice the distance", "physics.travel_time", {"distance": 240.0}),
+    ("quarterly estimated tax on 90000 of income", "10% more income", "ustax.estimated_payment", {"income": 99000.0}),
+    ("quarterly estimated tax on 90000 of income", "and 5k less", "ustax.estimated_payment", {"income": 85000.0}),
+])
+def test_third_party_relative_changes(session, first, second, action, expect):
+    last = _turn(session, first)
+    _check(session.resolve(second, last=last), action, expect, last)
+
+
+def test_in_a_third_party_chain_that_is_the_step_before_s_result(session):
+    """ "..., then X for that, then Y at that": each "that" is the result of the step just before it."""
+    out = session.run_text("how long to travel 100 km at 50 km/h, then the average speed for 150 km in that time, "
+                           "then how long would 300 km take at that speed")
+    assert [s["action"] for s in out.steps] == ["physics.travel_time", "physics.average_speed", "physics.travel_time"]
+    assert out.steps[1]["params"]["duration"] == pytest.approx(2.0)
+    assert out.steps[2]["params"] == {"distance": 300.0, "speed": pytest.approx(75.0)}
+
+
 def test_the_file_a_third_party_action_wrote_is_named_by_its_participle(session, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "notes.txt").write_text("one two three")

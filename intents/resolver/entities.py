@@ -519,7 +519,7 @@ def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> 
         if claims.free(*m.span()):
             unit = m.group("unit").lower()
             years = {"year": 1, "decade": 10, "month": 1 / 12, "week": 7 / 365}[unit]
-            add("duration", round(years, 4), m, unit=unit + "s")
+            add("duration", round(years, 4), m, unit=unit + "s", extra={"days": 7} if unit == "week" else None)
     for m in at(MONEY_M):
         value = _scaled(m.group("num"), m.group("scale"))
         if value is not None:

@@ -25,10 +25,11 @@ _GAP = lazy(r"[ \t-]+")
 _KEEP_AFTER = lazy(r"[ -]?(?:way|sided|side|off)\b", re.I)
 # "another one", "a matching one", "the last one is 1.3m": "one" after a determiner or an adjective that
 # picks a thing out is a pronoun, not the number 1 ("a one year term", "the one million" stay numbers), and so
-# is "one" after an article and one describing word ("a one-way one", "a shorter one")
+# is "one" after an article and one describing word ("a one-way one", "a shorter one", "a 20-year one")
 _PRONOUN_BEFORE = lazy(r"\b(?:another|the|this|that|which|each|any|every|matching|new|same|last|first|next|similar|"
                        r"separate|other|second|third|final|different|original|previous|latest|earlier|right|wrong|"
-                       r"initial|older|newer|identical|fresh)\s+$|\b(?:a|an|the)\s+[a-z]+(?:-[a-z]+)?\s+$", re.I)
+                       r"initial|older|newer|identical|fresh)\s+$|\b(?:a|an|the)\s+[a-z]+(?:-[a-z]+)?\s+$|"
+                       r"\b(?:a|an|the)\s+\d+(?:\.\d+)?[\s-]*[a-z][a-z/%]*(?:-[a-z]+)?\s+$", re.I)
 _UNIT_NEXT = lazy(r"\s*(?:years?|yrs?|months?|weeks?|days?|decades?|hours?|percent|%|point|hundred|thousand|million|"
                   r"billion|k\b|kg|cm|mg|lbs?|pounds?|dollars?|euros?|and\s+a\s+half|half)", re.I)
 

@@ -339,6 +339,8 @@ class Filler:
         if kind == "quantity":
             return self.free(*own)
         ents = self.free(own[0])
+        if kind == "days":  # "3 weeks" is 21 days (the kind's own example); months and years are not whole days
+            ents += [e for e in self.free("duration") if e.extra.get("days")]
         if kind == "money":
             ents += [e for e in self.free("weight", "height", "quantity") if any(k == "money" for k, _ in e.alts)
                      and not self._wants("weight", "height")]
@@ -347,6 +349,8 @@ class Filler:
     def _value_for(self, slot, e: Entity) -> tuple[Any, str | None]:
         """The value entity `e` gives slot `slot`, in the slot's unit; or (None, why it cannot)."""
         spec = self.lex.kind(slot.kind)
+        if slot.kind == "days" and e.kind == "duration":
+            return self._convert(slot, e, round(e.extra["days"])), None
         if slot.kind == "money" and e.kind != "money":
             return next((v for k, v in e.alts if k == "money"), None), None
         if spec is not None and spec.pack is not None and spec.units and e.unit:
