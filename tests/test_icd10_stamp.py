@@ -141,7 +141,7 @@ def test_every_change_after_the_stamp_is_checked_in_full(stamped, hashes, change
         if change == "chmod":
             assert reader.path == path  # good: kept
         else:
-            assert reader.path != path or store.open_verified(path)  # bad: deleted and rebuilt
+            store.open_verified(reader.path).close()  # bad: deleted and rebuilt (the same bytes, maybe the name)
     finally:
         reader.close()
 
@@ -229,5 +229,40 @@ def test_the_prepare_hook_leaves_the_file_stamped(tmp_path, rows, monkeypatch, h
         del hashes[:]
         out = icd10.icd10_lookup(query="type 2 diabetes with hyperglycemia", limit=3, ctx=ctx)
         assert hashes == [] and out.matches[0].code == "E11.65"
+    finally:
+        icd10_index.forget_index()
+
+
+def test_damage_below_the_file_system_is_an_error_not_a_wrong_answer(unlocked, session, monkeypatch, rows, built,
+                                                                     hashes):
+    """What a stamp cannot see (bytes changed under an unchanged identity: a disk, a raw write) is simulated by
+    damaging the file and writing the stamp for its new identity. The page holding E11.65 zeroed is an invalid
+    b-tree page to SQLite: the look-up fails, the action deletes the file, rebuilds it and answers right."""
+    from vertical_packs.healthcare import icd10_index
+
+    monkeypatch.setattr(store, "rows_from_library", lambda: rows)
+    folder = unlocked / "packs" / "healthcare" / "cache"
+    folder.mkdir(parents=True, mode=0o700)
+    path = Path(shutil.copy2(built, folder / built.name))
+    assert store.ensure_stamped(folder)
+    del hashes[:]
+    data = bytearray(path.read_bytes())
+    at = data.find(E11_65.encode())
+    page = 4096
+    assert at > 0 and data.find(E11_65.encode(), at + 1) == -1  # the text is in one leaf page of `code`
+    start = at - at % page
+    data[start:start + page] = bytes(page)
+    with open(path, "r+b") as fh:
+        fh.write(data)
+    st = path.stat()
+    _write_stamp(folder, identity=[st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns])
+    icd10_index.forget_index()
+    try:
+        index = icd10_index.get_index(folder)
+        assert index.db.path == path and hashes == []  # opened on the stamp's word, without the hash
+        out = session.run_action("healthcare.icd10_lookup", {"query": "type 2 diabetes with hyperglycemia"})
+        assert (out.result["matches"][0]["code"], out.result["matches"][0]["description"]) == ("E11.65", E11_65)
+        assert icd10_index.get_index() is not index
+        store.open_verified(store.candidates(folder)[0]).close()  # the rebuilt file passes the full check
     finally:
         icd10_index.forget_index()

@@ -17,8 +17,11 @@ checked on every open (cheap), so a library upgrade still rebuilds. A forged sta
 already could: nothing (a cache holds no plan, no quota, no code), at worst wrong answers to its own writer.
 
 What a stamp cannot see: a change below the file system (a disk's silent corruption, a write to the raw
-device). The hash saw that on every open. A stamp is therefore honoured for MAX_AGE only; then one open
-hashes the file again and renews it.
+device), or on a file system that does not keep ctime (some network file systems cache attributes). The hash
+saw that on every open. SQLite turns much such damage into an error (an invalid page, and with
+cell_size_check a damaged cell), which the action answers by deleting the file and rebuilding it; a changed
+byte inside a description it cannot see. A stamp is therefore honoured for MAX_AGE only; then one open hashes
+the file again and renews it.
 
 Racy stamps. The kernel stamps ctime with its clock tick (a few ms), so a change in the same tick as the
 last one keeps ctime. A stamp is written only when the file's ctime is older than the start of its check
@@ -145,6 +148,7 @@ def open_unchanged(folder: Path, candidates: Sequence[Path], schema: Sequence[st
         db = sqlite3.connect(f"{target.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         db.execute("PRAGMA trusted_schema=OFF")
         db.execute("PRAGMA query_only=ON")
+        db.execute("PRAGMA cell_size_check=ON")  # between two full checks, a damaged b-tree cell is an error
         if _schema_of(db) != _reference(tuple(schema)):
             raise LookupError
         found = dict(db.execute("SELECT key, value FROM meta").fetchall())
