@@ -273,7 +273,7 @@ def ensure_stamped(folder: Path) -> bool:
         started = time.time_ns()
         try:
             open_verified(path).close()
-        except CacheFileError:
+        except (CacheFileError, sqlite3.Error):  # not good: the next open deletes and rebuilds it
             continue
         return icd10_stamp.record(folder, path, before, started)
     return False
