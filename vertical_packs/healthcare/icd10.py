@@ -150,7 +150,11 @@ def clinical_order(index, query: str, hits: list[int]) -> list[int]:
 @pack.prepare(what="ICD-10 index")
 def prepare_icd10_index(ctx: ActionContext) -> None:
     """The ICD-10-CM search index, built once into the pack's cache folder (`intent packs prepare`, the
-    terminal UI's first start): then the first look-up opens it like every later one. Cheap when it is there."""
+    terminal UI's first start), and stamped as checked (icd10_stamp.py), so that the first look-up opens it like
+    every later one, without hashing it. Cheap when it is there."""
     from vertical_packs.healthcare.icd10_index import get_index
+    from vertical_packs.healthcare.icd10_store import ensure_stamped
 
-    get_index(ctx.cache_dir)
+    index = get_index(ctx.cache_dir)
+    if index.db.path is not None:
+        ensure_stamped(index.db.path.parent)

@@ -3,8 +3,10 @@
 Where: the pack's cache folder (INTENT_HOME/packs/healthcare/cache), as
 `icd10cm-<library version>-index<format>-<sha256 of the file>.sqlite`, through the SDK's cached_sqlite: the
 digest, the exact schema and the meta rows (index format, library version, the library's data files by name,
-size and mtime, byte order) are checked on every open, and a file that fails is deleted and rebuilt (see
-intents/cache_files.py for the threat model). Building takes the library's ~2 s import and a few seconds
+size and mtime, byte order) are checked, and a file that fails is deleted and rebuilt (see
+intents/cache_files.py for the threat model). Schema and meta are checked on every open; the digest (a hash of
+the whole 20 MB) once, and again whenever the file's identity (inode, size, mtime, ctime) is no longer the one
+stamped after that check, or the stamp is a week old (icd10_stamp.py). Building takes the library's ~2 s import and a few seconds
 more, so it happens once, under a lock, with progress shown, or ahead of use with
 `python -m vertical_packs.healthcare.icd10_store FOLDER`; a home that cannot be written gets the index built
 in memory instead, every process, and still answers.
@@ -17,6 +19,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 from array import array
 from pathlib import Path
 
@@ -196,18 +199,84 @@ def _lazy_writer():
 
 
 def open_index(folder: Path | None, rows: list[list] | None = None) -> Reader:
-    """The index: the verified file in `folder`, else one built there now (once, under a lock, with progress),
-    else (no folder, or it cannot be written) one built in memory."""
+    """The index: the verified file in `folder` (opened without hashing while its identity stamp holds, see
+    icd10_stamp.py), else one built there now (once, under a lock, with progress), else (no folder, or it
+    cannot be written) one built in memory."""
+    if folder is not None:
+        reader = _open_stamped(folder)
+        if reader is not None:
+            return reader
     write = writer(rows) if rows is not None else _lazy_writer()
     for _attempt in range(2):
+        before, started = _stats(folder), time.time_ns()
         cache = cached_sqlite(folder, prefix(), list(SCHEMA), expected_meta(), write,
                               "Building the ICD-10-CM search index, once (a few seconds)…")
         try:
-            return Reader(cache)
+            reader = Reader(cache)
         except (IndexFileError, sqlite3.Error):  # meta and digest fine yet incomplete: a forged file
             cache.close()
             discard_cache_file(cache.path)
+            continue
+        if folder is not None and cache.path is not None:  # fully checked just now: stamp it for next time
+            from vertical_packs.healthcare import icd10_stamp
+
+            icd10_stamp.record(folder, cache.path, before.get(cache.path.name), started)
+        return reader
     raise IndexFileError("the ICD-10-CM index could not be built")
+
+
+def _stats(folder: Path | None) -> dict[str, os.stat_result]:
+    """The index files' stats before a full check (what a stamp may vouch for afterwards)."""
+    out = {}
+    for path in candidates(folder) if folder is not None else ():
+        try:
+            out[path.name] = os.stat(path, follow_symlinks=False)
+        except OSError:
+            pass
+    return out
+
+
+def _open_stamped(folder: Path) -> Reader | None:
+    """The stamped index file when it is unchanged since its full check (no hash), else None."""
+    from vertical_packs.healthcare import icd10_stamp
+
+    cache = icd10_stamp.open_unchanged(folder, candidates(folder), SCHEMA, expected_meta())
+    if cache is None:
+        return None
+    try:
+        return Reader(cache)
+    except (IndexFileError, sqlite3.Error):  # a stamp vouching for a bad file: the full check decides
+        cache.close()
+        icd10_stamp.forget(folder)
+        return None
+
+
+def ensure_stamped(folder: Path) -> bool:
+    """Give the index file in `folder` its identity stamp now, so that the next open skips the hash: what
+    building ahead (`intent packs prepare`) ends with. A file built moments ago is stamped once the racy
+    margin has passed (a wait of ~0.1 s, see icd10_stamp.py). True when the file is stamped."""
+    from vertical_packs.healthcare import icd10_stamp
+
+    paths = candidates(folder)
+    found = icd10_stamp.open_unchanged(folder, paths, SCHEMA, expected_meta())
+    if found is not None:
+        found.close()
+        return True
+    for path in paths:
+        try:
+            before = os.stat(path, follow_symlinks=False)
+        except OSError:
+            continue
+        wait = before.st_ctime_ns + icd10_stamp.margin_ns(before) - time.time_ns()
+        if wait > 0:
+            time.sleep(min(wait, icd10_stamp.COARSE_MARGIN_NS) / 1e9 + 0.001)
+        started = time.time_ns()
+        try:
+            open_verified(path).close()
+        except (CacheFileError, sqlite3.Error):  # not good: the next open deletes and rebuilds it
+            continue
+        return icd10_stamp.record(folder, path, before, started)
+    return False
 
 
 def build_in_memory(rows: list[list] | None = None) -> Reader:
@@ -250,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m vertical_packs.healthcare.icd10_store CACHE_FOLDER", file=sys.stderr)
         return 2
     reader = open_index(Path(args[0]))
+    if reader.path is not None:
+        ensure_stamped(Path(args[0]))
     print(reader.path or "(in memory: the folder could not be written)")
     return 0
 
