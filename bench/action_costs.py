@@ -18,7 +18,10 @@ caches built by two unmeasured runs of the same command) into a new home for eac
 get a new home holding only the licence, so first use (every cache the command builds) is included.
 The "fresh" loan-payment row shows what first start costs any action, for reading the ICD-10 one.
 "prepared" rows copy a template home on which only `intent packs prepare` ran (unmeasured; the README's
-set-up line runs it), so the first ICD-10 lookup there is a first use after set-up.
+set-up line runs it), so the first ICD-10 lookup there is a first use after set-up. A copy is a new file,
+though, and the ICD-10 index is trusted by its stamped identity (inode, ctime), which a user's own home keeps:
+so the ICD rows settle each copy first, unmeasured (`packs prepare` again for "prepared", one lookup for
+"later"), as that home would be.
 
 With --compare DIR every row also runs from another checkout (its rows are named "... @base" and their
 ratios are to that checkout's own resolve), in the same rounds: before and after a change, side by side.
@@ -66,6 +69,9 @@ class Row:
     ratios: list[float] = field(default_factory=list)
     cpu_ratios: list[float] = field(default_factory=list)
     template: Path | None = None
+    # a copied home is a new file to any cache that trusts a file by its identity (the ICD-10 index's stamp),
+    # which a user's home never is: such rows settle the copy with one unmeasured run (or prepare) first
+    settle: bool = False
 
 
 def rows(code: str | None = None, suffix: str = "") -> list[Row]:
@@ -90,8 +96,8 @@ def _rows() -> list[Row]:
         Row("icd first", icd, "matches", home="fresh", target="<= 300 ms, <= 60 MiB, first use",
             limit_ms=300, limit_mib=60),
         Row("icd first (prepared)", icd, "matches", home="prepared", limit_ms=300, limit_mib=60,
-            target="<= 300 ms, <= 60 MiB, first use after `intent packs prepare`"),
-        Row("icd later", icd, "matches", target="(later lookups)"),
+            target="<= 300 ms, <= 60 MiB, first use after `intent packs prepare`", settle=True),
+        Row("icd later", icd, "matches", target="(later lookups)", settle=True),
         Row("run currency", ["run", "--json", CURRENCY_TEXT], "converted", target="<= 1.5x run loan",
             base="run loan", limit_ratio=1.5),
         Row("run citations", ["run", "--json", CITATIONS_TEXT], "citations", target="<= 2x run loan",
@@ -196,6 +202,10 @@ def sample(row: Row, homes: Homes) -> tuple[float, float, float]:
         home = homes.copy(row.template)
     env = env_for(row, homes, home)
     out = homes.base / "out.txt"
+    if row.settle and row.home == "prepared":
+        measure(CLI + ["packs", "prepare", "--json"], env, out)
+    elif row.settle:
+        measure(CLI + row.args, env, out)
     wall, cpu, mib, code = measure(CLI + row.args, env, out)
     check_output(row, out, code)
     homes.discard(home)
