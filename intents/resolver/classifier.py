@@ -37,6 +37,7 @@ class Classifier:
         self.centroids = set(index.get("centroids", ()))
         self._vocab_of: dict[int, set[str]] | None = None
         self._first: list[int] | None = None
+        self._owner: list[int] | None = None
         self._max_w: dict[str, float] = {}
         self.index_of: dict[str, int] = {}  # what ids.index() says, without its scan of 5,000 ids
         for i, a in enumerate(self.ids):
@@ -167,12 +168,13 @@ class Classifier:
         """Per action: NEAREST x its best sentence + the rest x its whole bag."""
         best: dict[int, float] = {}
         bag: dict[int, float] = {}
-        doc_action, centroids = self.doc_action, self.centroids
+        owner = self._owners()
+        get = best.get
         for d, s in doc_scores.items():
-            a = doc_action[d]
-            if d in centroids:
-                bag[a] = s
-            elif s > best.get(a, 0.0):
+            a = owner[d]
+            if a < 0:  # a whole-bag document
+                bag[~a] = s
+            elif s > get(a, 0.0):
                 best[a] = s
         for a, s in bag.items():
             best[a] = NEAREST * best.get(a, 0.0) + (1 - NEAREST) * s
@@ -252,6 +254,17 @@ class Classifier:
         if got is None:
             got = self._max_w[k] = max(ws, default=0.0)
         return got
+
+    def _owners(self) -> list[int]:
+        """Per document: its action, or ~action (below zero) for an action's whole-bag document; one
+        list read instead of a list and the set of centroids for every document scored."""
+        if self._owner is None:
+            owner = list(self.doc_action)
+            for d in self.centroids:
+                if 0 <= d < len(owner):
+                    owner[d] = ~owner[d]
+            self._owner = owner
+        return self._owner
 
     def _first_docs(self) -> list[int]:
         """first[a]:first[a + 1] are action a's documents (they are written action by action)."""

@@ -184,13 +184,13 @@ class _Guarded:
 
     def finditer(self, text: str, words: set[str], low: str | None = None):
         if self.needs and words.isdisjoint(self.needs):
-            return iter(())
+            return ()
         if self._literals is None:
             from intents.resolver.literals import required
 
             self._literals = required(self.src, self.flags)
         if self._literals and low is not None and text.isascii() and not any(w in low for w in self._literals):
-            return iter(())
+            return ()
         if self._rx is None:
             try:
                 self._rx = re.compile(self.src, self.flags)
@@ -272,7 +272,12 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
             add("path", m.group(0), m)
     low = norm.lower()
     said = words = set(_WORDS_RX.findall(low))  # read only, by every tagger below
-    for m in next((found for found in (list(p.finditer(norm, said, low)) for p in pair_patterns(lexicon)) if found), []):
+    found: list = []
+    for p in pair_patterns(lexicon):  # the first pattern that finds a pair
+        it = p.finditer(norm, said, low)
+        if it != () and (found := list(it)):
+            break
+    for m in found:
         pair = resplit_pair(norm, m.start("a"), m.end("a"), m.start("b"), m.end("b"))
         for g, (ga, gb) in zip(("a", "b"), pair):
             raw_name = norm[ga:gb]

@@ -44,6 +44,7 @@ class LocalResolver(Interactive):
         self.document_slots = {a.id: s.name for a in actions for s in a.slots if s.kind in document.DOCUMENT_KINDS}
         self._served: dict[str, set[str]] = {}
         self._kind_groups: list[str] | None = None  # one action per distinct set of slot kinds
+        self._fits: dict[frozenset, dict[str, float]] = {}  # see _fits_for
 
     @classmethod
     def for_registry(cls, registry) -> "LocalResolver":
@@ -235,10 +236,14 @@ class LocalResolver(Interactive):
     def _ranked(self, scores: dict[int, float], kinds: set[str]) -> list[tuple[float, str]]:
         ranked = []
         ids = self.classifier.ids
+        fits = self._fits_for(kinds)
         for idx, s in scores.items():
             aid = ids[idx]
             if aid != OOS:
-                s += 0.08 * self._kind_fit(aid, kinds)
+                fit = fits.get(aid)
+                if fit is None:
+                    fit = fits[aid] = self._kind_fit(aid, kinds)
+                s += 0.08 * fit
             ranked.append((s, aid))
         ranked.sort(reverse=True)
         return ranked
@@ -372,6 +377,17 @@ class LocalResolver(Interactive):
             adjusted.append((s + 0.06 * filled - 0.08 * rejected, a))
         info["reranked"] = [{"action": a, "score": round(s, 3)} for s, a in sorted(adjusted, reverse=True)]
         return sorted(adjusted, reverse=True) + ranked[len(close):]
+
+    def _fits_for(self, kinds: set[str]) -> dict[str, float]:
+        """action -> `_kind_fit` for this set of entity kinds, filled as actions are asked for: requests
+        say few distinct sets of kinds, and every candidate of every request asks."""
+        key = frozenset(kinds)
+        got = self._fits.get(key)
+        if got is None:
+            if len(self._fits) >= 1024:  # bounded: arbitrary input must not grow it without end
+                self._fits.clear()
+            got = self._fits[key] = {}
+        return got
 
     def _max_fit(self, kinds: set[str]) -> float:
         """The most `_kind_fit` gives any action for these kinds (actions share a few slot-kind sets)."""

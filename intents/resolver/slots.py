@@ -53,13 +53,32 @@ class Filler:
         self.slots: dict[str, Any] = {}
         self.reasons: dict[str, str] = {}
         self.refused: dict[str, str] = {}  # slot -> why a value seen for it was not taken
+        # an entity's words before and after it, read once per fill: every candidate slot asks for them
+        self._words_near: dict[tuple[int, int], list[str]] = {}
 
     # ---- helpers ---------------------------------------------------------------------------------
+    def _near(self, e: Entity, side: int) -> list[str]:
+        """The words of the text just before an entity (side 0: 40 characters), just after it (1: 30
+        characters) or after it up to the next value (2: at most 40 characters); read only."""
+        key = (id(e), side)
+        got = self._words_near.get(key)
+        if got is None:
+            low = self.low
+            if side == 0:
+                got = _WORD.findall(low[max(0, e.start - 40):e.start])
+            elif side == 1:
+                got = _WORD.findall(low[e.end:e.end + 30])
+            else:
+                nxt = min((x.start for x in self.t.entities if x.start >= e.end), default=len(low))
+                got = _WORD.findall(low[e.end:min(nxt, e.end + 40)])
+            self._words_near[key] = got
+        return got
+
     def _before(self, e: Entity, n: int = 4) -> list[str]:
-        return _WORD.findall(self.low[max(0, e.start - 40):e.start])[-n:]
+        return self._near(e, 0)[-n:]
 
     def _after(self, e: Entity, n: int = 3) -> list[str]:
-        return _WORD.findall(self.low[e.end:e.end + 30])[:n]
+        return self._near(e, 1)[:n]
 
     def _cues(self, slot) -> set[str]:
         """Declared cue words: the slot's own, its kind's, and the words of its name."""
@@ -110,8 +129,7 @@ class Filler:
 
     def _after_until_value(self, e: Entity, n: int) -> list[str]:
         """Words after an entity, stopping at the next number (whose cues they would be)."""
-        nxt = min((x.start for x in self.t.entities if x.start >= e.end), default=len(self.low))
-        return _WORD.findall(self.low[e.end:min(nxt, e.end + 40)])[:n]
+        return self._near(e, 2)[:n]
 
     def _set(self, slot, value: Any, reason: str, e: Entity | None = None) -> None:
         self.slots[slot.name] = value
