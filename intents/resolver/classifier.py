@@ -33,6 +33,7 @@ class Classifier:
         self._grams: dict[str, list[str]] | None = None
         self._surface: dict[str, str] = {}  # a word a typo may have meant -> the token it stands for
         self._shapes: dict[tuple[str, int], list[str]] = {}  # (first letter, length) -> surface words
+        self._one_edit: dict[tuple[str, int], set[str]] = {}  # see _one_edit_forms
         self.oos_index = self.ids.index(OOS)
         self.centroids = set(index.get("centroids", ()))
         self._vocab_of: dict[int, set[str]] | None = None
@@ -106,6 +107,11 @@ class Classifier:
         if len(word) < 4 or word.startswith("<"):
             return None
         grams = self._gram_index()
+        n = len(word)
+        if n <= 7:  # one edit allowed (see limit below), and no word of its first letter is one edit away
+            forms = self._one_edit_forms(word[0], n)
+            if word not in forms and not any(word[:i] + word[i + 1:] in forms for i in range(n)):
+                return None
         counts = Counter(chain.from_iterable(grams.get(g, ()) for g in text.trigrams(word)))
         # most shared trigrams first, then the closest length: "redcat" shares only "^re" and "red" with
         # "redact", as do dozens of re- words
@@ -118,7 +124,6 @@ class Classifier:
             counts.update(dict.fromkeys(extra, 0))
         limit = 1 if len(word) <= 7 else 2  # two edits turn "pancak(es)" into "pack(s)"
         best, best_d = None, limit + 1
-        n = len(word)
         for w in pool:
             if w[0] != word[0] and n < 8:
                 continue  # people rarely mistype the first letter of a short word
@@ -132,6 +137,21 @@ class Classifier:
         if self._surface[best] == "" and len(word) <= 4 and sorted(word) != sorted(best):
             return None  # "shop" is not "show": a short word reads as a function word only when letters swapped
         return self._surface[best]
+
+    def _one_edit_forms(self, first: str, n: int) -> set[str]:
+        """The surface words of this first letter and a length within one of n, each as it is and less
+        any one letter: two words are one edit apart (a letter changed, added, dropped or swapped) only
+        if they share one of these forms ("hlep" and "help" both make "hlp"). Built on first need."""
+        key = (first, n)
+        got = self._one_edit.get(key)
+        if got is None:
+            got = set()
+            for m in (n - 1, n, n + 1):
+                for w in self._shapes.get((first, m), ()):
+                    got.add(w)
+                    got.update([w[:i] + w[i + 1:] for i in range(len(w))])
+            self._one_edit[key] = got
+        return got
 
     def query_tokens(self, toks: list[str]) -> tuple[list[str], dict[str, str]]:
         fixed, repairs = [], {}

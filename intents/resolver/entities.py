@@ -80,7 +80,7 @@ class _Claims:
         self.used = bytearray(n + 1)
 
     def free(self, a: int, b: int) -> bool:
-        return not any(self.used[a:b])
+        return self.used.find(1, a, b) < 0  # no claimed position in [a, b), without copying the slice
 
     def take(self, a: int, b: int) -> None:
         self.used[a:b] = b"\x01" * (b - a)
@@ -239,7 +239,10 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
     spell_words = lexicon.spell_words if lexicon is not None else frozenset()
     known = lexicon.abbreviations if lexicon is not None else frozenset()
     norm = words_to_digits(plain_numbers(spelling.repair(raw, spell_words, known) if spell else raw))
-    norm = NEGATIVE_WORD.sub("-", norm)
+    low = norm.lower()
+    if not norm.isascii() or "minus" in low or "negative" in low:  # beyond ASCII, re.I folds more than lower()
+        norm = NEGATIVE_WORD.sub("-", norm)
+        low = norm.lower()
     claims = _Claims(len(norm))
     ents: list[Entity] = []
 
@@ -256,11 +259,12 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
     def at(pattern):
         """Matches anchored at a number's start, on text no other tagger has claimed yet."""
         match = pattern.compiled().match
+        used = claims.used
         for pos in starts:
-            if claims.used[pos]:
+            if used[pos]:
                 continue
             m = match(norm, pos)
-            if m and claims.free(*m.span()):
+            if m and used.find(1, pos, m.end()) < 0:  # claims.free(*m.span()): an anchored match starts at pos
                 yield m
 
     if any(q in norm for q in "\"“'"):
@@ -270,7 +274,6 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
     for m in (PATH.finditer(norm) if "/" in norm or "." in norm else ()):  # a path has a "/" or ".ext"
         if claims.free(*m.span()) and not re.fullmatch(r"[\d/.\-]+", m.group(0)) and not re.search(r"\d+/(?:l|dl|kg|min)\b", m.group(0), re.I):
             add("path", m.group(0), m)
-    low = norm.lower()
     said = words = set(_WORDS_RX.findall(low))  # read only, by every tagger below
     found: list = []
     for p in pair_patterns(lexicon):  # the first pattern that finds a pair
@@ -384,7 +387,10 @@ def _quantities(norm: str, table: dict, claims: _Claims, add, at, deferred: bool
 
 
 def _has(low: str, *needles: str) -> bool:
-    return any(n in low for n in needles)
+    for n in needles:
+        if n in low:
+            return True
+    return False
 
 
 def _measures(norm: str, low: str, claims: _Claims, add, at, lexicon=None) -> None:
@@ -536,7 +542,7 @@ def _rest(norm: str, low: str, words: set[str], claims: _Claims, add, ents: list
         if claims.free(*m.span()):
             word = (m.group("f1") or m.group("f2")).lower()
             add("frequency", FREQ_VALUES.get(word, FREQ_VALUES.get(word.replace("-", ""), 12)), m)
-    for a, b, word, code in currencies.find(norm):
+    for a, b, word, code in currencies.find(norm, words):
         if claims.free(a, b):
             ents.append(Entity("currency", code, a, b, word, alts=[("weight_unit", "lb")] if word.lower().startswith("pound") else []))
             claims.take(a, b)
