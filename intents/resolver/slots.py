@@ -617,7 +617,8 @@ class Filler:
                 self.reasons[slot.name] = f"'{word}' said"
                 continue
             words = [w for w in _WORD.findall(slot.name.lower()) if len(w) > 2]
-            if words and any(re.search(rf"\b(?:not|no|without)\s+{w}", self.low) for w in words):
+            if words and ("no" in self.low or "without" in self.low) and \
+                    any(w in self.low and re.search(rf"\b(?:not|no|without)\s+{w}", self.low) for w in words):
                 self.slots[slot.name] = False
                 self.reasons[slot.name] = "negated slot word"
             elif words and any(self._said_alone(w) for w in words):
@@ -627,6 +628,8 @@ class Filler:
     def _said_alone(self, word: str) -> bool:
         """The word is said outside every tagged value: "calendar" in "30 calendar days" qualifies the days
         and does not turn on a boolean slot named calendar; "add it to my calendar" does."""
+        if word not in self.low:
+            return False  # the search below needs it
         spans = [(e.start, e.end) for e in self.t.entities] + self._qualified_spans()
         return any(not any(a <= m.start() < b for a, b in spans) for m in re.finditer(rf"\b{word}", self.low))
 
@@ -658,7 +661,7 @@ class Filler:
             found = None
             # the longest phrase first: "married filing jointly" before "single"
             for c in sorted(choices, key=len, reverse=True):
-                if _word_rx(c.lower()).search(self.low):
+                if _may_say(self.low, c.lower()) and _word_rx(c.lower()).search(self.low):
                     found, word = c, c
                     break
             if found is None:
@@ -697,7 +700,7 @@ class Filler:
             words.update({w.lower(): v for w, v in synonyms.items() if str(v) in choices})
             spans: list[tuple[int, int, str]] = []
             for w in sorted(words, key=len, reverse=True):  # the longest phrase first
-                for m in re.finditer(rf"(?<![\w-]){_phrase_rx(w)}(?:e?s)?(?![\w-])", self.low):
+                for m in (_listed_rx(w).finditer(self.low) if _may_say(self.low, w) else ()):
                     if not any(a < m.end() and m.start() < b for a, b, _ in spans):
                         spans.append((m.start(), m.end(), words[w]))
             if spans:
@@ -849,6 +852,27 @@ def _phrase_rx(phrase: str) -> str:
 
 
 @functools.lru_cache(maxsize=_MEMO_MAX)
+def _pieces(phrase: str) -> tuple[str, ...]:
+    """The literal pieces of `_phrase_rx(phrase)`: every match of it holds each of them."""
+    return tuple(p for p in re.split(r"[\s_-]+", phrase.strip()) if p)
+
+
+def _may_say(low: str, phrase: str) -> bool:
+    """False when the lowercased text cannot hold the phrase (a piece of it is missing): the phrase
+    patterns below are tried only when it can (a slot's synonyms are dozens of patterns)."""
+    for p in _pieces(phrase):
+        if p not in low:
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=_MEMO_MAX)
+def _listed_rx(phrase: str) -> re.Pattern:
+    """The phrase, or its plural, not inside a longer word or hyphenated compound, compiled once."""
+    return re.compile(rf"(?<![\w-]){_phrase_rx(phrase)}(?:e?s)?(?![\w-])")
+
+
+@functools.lru_cache(maxsize=_MEMO_MAX)
 def _word_rx(phrase: str) -> re.Pattern:
     """The phrase as whole words (`\b` on either side), compiled once."""
     return re.compile(rf"\b{_phrase_rx(phrase)}\b")
@@ -886,7 +910,8 @@ def _synonym_said(low: str, synonyms: dict[str, str], values) -> tuple[str, str]
     by_value = _synonyms_by_value(synonyms)
     for value in values:
         for word in by_value.get(str(value), ()):
-            if _said_rx(word.lower()).search(low):
+            phrase = word.lower()
+            if _may_say(low, phrase) and _said_rx(phrase).search(low):
                 return word, str(value)
     return None
 
