@@ -256,10 +256,21 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
     digits = _DIGIT.search(norm) is not None
     starts = [m.start() for m in NUM_START.finditer(norm)] if digits else []
 
+    used = claims.used
+
     def at(pattern):
         """Matches anchored at a number's start, on text no other tagger has claimed yet."""
+        if len(starts) == 1:  # one number (the most common case): its match, if any, read at once
+            pos = starts[0]
+            if used[pos]:
+                return ()
+            m = pattern.compiled().match(norm, pos)
+            return (m,) if m and used.find(1, pos, m.end()) < 0 else ()
+        return _at_each(pattern)
+
+    def _at_each(pattern):
+        # several numbers: each is tried after the caller has read (and claimed) the one before
         match = pattern.compiled().match
-        used = claims.used
         for pos in starts:
             if used[pos]:
                 continue
@@ -465,7 +476,8 @@ _AMOUNT_WORDS = {"extra", "more", "additional", "added", "bucks", "on top", "spa
 
 
 def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> None:
-    for m in at(PERCENT):
+    ascii_ = norm.isascii()  # beyond ASCII, re.I folds more than lower() ("ſ" matches "s"): no literal guards
+    for m in (at(PERCENT) if not ascii_ or _has(low, "%", "cent", "pct") else ()):  # its unit's literals
         add("percent", _num(m.group("num")), m)
     periodic = any(w in low for w in ("month", "week", "year", "annual", "/mo"))
     for m in (at(PERIODIC) if periodic else ()):
@@ -505,7 +517,8 @@ def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> 
                 if value is not None and claims.free(m.start(), end):
                     add("money", value, m, unit=code, span=(m.start(), end))
                 break
-    for m in at(MONEY_SCALED):
+    for m in (at(MONEY_SCALED) if not ascii_ or _has(low, "k", "thousand", "grand", "mm", "mn", "million", "bn", "billion")
+              else ()):
         if re.fullmatch(r"(?:401|403|457)\s*k", m.group(0), re.I):
             continue  # a retirement plan, not an amount
         value = _scaled(m.group("num"), m.group("scale"))
