@@ -122,7 +122,9 @@ class LocalResolver(Interactive):
         else:
             captures = {}
             action_id = None
-            pasted = slot_roles.TEXT_FOLLOWS.search(clipped)
+            low = clipped.lower()  # the pattern holds "following" or "this" (beyond ASCII, re.I folds more)
+            pasted = slot_roles.TEXT_FOLLOWS.search(clipped) if (
+                "following" in low or "this" in low or not clipped.isascii()) else None
             if pasted and len(pasted.group("body")) > 40:
                 # "summarize the following agreement This Agreement is made between A and B ...": the
                 # request is the words before the pasted text, whose own words (parties) must not decide;

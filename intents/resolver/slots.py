@@ -599,14 +599,29 @@ class Filler:
 
     def _values(self, group) -> None:
         """A kind with a table of words (a state's name -> its code): the first one named."""
+        text = self.t.text
+        ascii_ = text.isascii()
         for slot in group:
             spec = self.lex.pack_kinds[slot.kind]
             rx = _values_rx(spec)
-            m = rx.search(self.t.text) if rx is not None else None
-            if m:
-                word = m.group(1).lower()
+            if rx is None:
+                continue
+            if ascii_ and rx.pattern.isascii():
+                # the same search, ASCII on both sides, on the lowered text: a case-sensitive alternation
+                # skips ahead by its first letters, which a case-insensitive one of fifty names cannot;
+                # tried only when the first piece of one of the names is in the text
+                firsts, lowered = _values_quick(spec, rx)
+                if not _any_in(firsts, self.low):
+                    continue
+                m = lowered.search(self.low)
+                said = text[m.start(1):m.end(1)] if m else None
+            else:
+                m = rx.search(text)
+                said = m.group(1) if m else None
+            if said is not None:
+                word = said.lower()
                 self.slots[slot.name] = spec.values.get(word) or next(v for k, v in spec.values.items() if k.lower() == word)
-                self.reasons[slot.name] = f"{spec.name} '{m.group(1)}' named"
+                self.reasons[slot.name] = f"{spec.name} '{said}' named"
 
     def _boolean(self, group) -> None:
         for slot in group:
@@ -925,6 +940,27 @@ def _values_rx(spec):
         words = sorted(spec.values, key=len, reverse=True)
         _VALUES_RX[key] = re.compile(r"\b(" + "|".join(_phrase_rx(w.lower()) for w in words) + r")\b", re.I) if words else None
     return _VALUES_RX[key]
+
+
+_VALUES_QUICK: dict[int, tuple] = {}
+
+
+def _values_quick(spec, rx: re.Pattern) -> tuple[tuple[str, ...], re.Pattern]:
+    """For ASCII text: the first pieces of a kind's value names (a match holds one of them), and its
+    values pattern without re.I, for the lowercased text (its names are written lowercased)."""
+    key = id(spec)
+    got = _VALUES_QUICK.get(key)
+    if got is None or got[2] is not rx:
+        firsts = tuple(sorted({(_pieces(w.lower()) or ("",))[0] for w in spec.values}))
+        got = _VALUES_QUICK[key] = (firsts, re.compile(rx.pattern), rx)
+    return got[0], got[1]
+
+
+def _any_in(needles: tuple[str, ...], low: str) -> bool:
+    for n in needles:
+        if n in low:
+            return True
+    return False
 
 
 def _says_outlay(words: list[str]) -> bool:
