@@ -1,0 +1,141 @@
+"""More of the warm path's shortcuts, each against the long way it skips: a pattern's whole words before
+its regex runs, a typo with no word one edit away, a kind's value names searched on the lowered text,
+the phrase pieces before a phrase pattern."""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from intents.resolver import slots as slots_mod
+from intents.resolver.classifier import Classifier
+from intents.resolver.literals import whole_words
+from intents.resolver.templates import _WORD_RUN, _says, compile_template
+
+
+def _quick(src: str) -> list:
+    """whole_words in the shape Templates._words_of keeps it."""
+    out = []
+    for alternatives in whole_words(src):
+        out.append(frozenset().union(*alternatives) if all(len(a) == 1 for a in alternatives) else tuple(alternatives))
+    return out
+
+
+_WORDS = ["in", "at", "to", "into", "of", "dose", "for", "convert", "mmol/l", "mg/dl", "qt", "qtc", "hr", "rate", "a",
+          "an", "the", "what", "is", "max", "maximum", "cap", "si units", "weight based", "<number>", "<money>",
+          "<weight>", "<percent>", "<quantity>", "inch", "tin", "at-home", "x"]
+
+
+def test_whole_words_never_rule_out_a_text_the_regex_matches():
+    """Every text a pattern matches (full or search) holds one alternative of each of its whole-word
+    runs, for templates and hand-written patterns with optional, alternative and bounded parts."""
+    kinds = {"w": "weight", "v": "number", "a": None, "u": None}
+    templates = ["[what is] [a|an] {a} [of] {v} {u} in [mmol/l|mg/dl]", "[convert] {a} {v} {u} (to|in|into) [si units]",
+                 "[dose|weight based dose] [for] {w} at {v} [max|maximum|cap] [{v}]", "(qt|qtc) {v} (hr|rate) {v}",
+                 "at {v}", "{a} (in|at) the {u}", "max[imum] {v}"]
+    from intents.resolver.index import expand_template
+
+    patterns = [(src, [" ".join(e.split()) for e in expand_template(t, kinds, limit=6)])
+                for t in templates if (src := compile_template(t, kinds)) is not None]
+    patterns += [(src, []) for src in (r"\bin\b", r"(?:\bat\b|\bin\b)\s*x", r"\b(?:to|in)\b",
+                                       r"<number>\s*\bat\b", r"(?:x\b)?in\b", r"\bin(?:to)?\b\s*\bthe\b", r"(?i)\bat\b")]
+    rng = random.Random(11)
+    for src, seeds in patterns:
+        rx = re.compile(src)
+        words = _quick(src)
+        hits = 0
+        for _ in range(4000):
+            if seeds and rng.random() < 0.6:  # a sentence the template accepts, a word or two changed
+                toks = rng.choice(seeds).split()
+                for _ in range(rng.randint(0, 2)):
+                    i = rng.randrange(len(toks) + 1)
+                    if rng.random() < 0.5 and i < len(toks):
+                        del toks[i]
+                    else:
+                        toks.insert(i, rng.choice(_WORDS))
+            else:
+                toks = [rng.choice(_WORDS) for _ in range(rng.randint(1, 6))]
+            text = " ".join(toks)
+            if rx.fullmatch(text) or rx.search(text):
+                hits += 1
+                assert _says(set(_WORD_RUN.findall(text)), words), (src, text, words)
+        assert hits, src  # the texts did exercise the pattern
+
+
+def test_whole_words_know_nothing_of_case_folding_patterns():
+    assert whole_words(r"(?i)\bin\b") == [] and whole_words(r"(?a)\bin\b") == []
+    assert whole_words(r"((") == []  # unparsable: no guard
+    assert _quick(r"\bin\b\s*<number>") == [frozenset({"in"}), frozenset({"number"})]
+
+
+@pytest.fixture(scope="module")
+def classifier(tmp_path_factory):
+    from intents.registry import Registry
+    from intents.resolver import local_resolver
+
+    return local_resolver(Registry.load(tmp_path_factory.mktemp("home"))).classifier
+
+
+def test_repair_without_a_word_one_edit_away_is_what_the_full_search_says(classifier, monkeypatch):
+    rng = random.Random(7)
+    vocab = [w for w in classifier.vocab if w.isalpha()]
+    words = []
+    for _ in range(3000):
+        w = list(rng.choice(vocab) if rng.random() < 0.7 else "".join(rng.choice("aeioucdmnrst") for _ in range(rng.randint(4, 9))))
+        for _ in range(rng.randint(0, 2)):
+            i = rng.randrange(len(w))
+            op = rng.randrange(4)
+            if op == 0:
+                w[i] = rng.choice("abcdefghijklmnopqrstuvwxyz")
+            elif op == 1:
+                w.insert(i, rng.choice("aeiou"))
+            elif op == 2 and len(w) > 4:
+                del w[i]
+            elif i + 1 < len(w):
+                w[i], w[i + 1] = w[i + 1], w[i]
+        words.append("".join(w))
+    fast = [classifier.repair(w) for w in words]
+    # the long way: every word passes the one-edit test, so the trigram pool decides
+    monkeypatch.setattr(Classifier, "_one_edit_forms", lambda self, first, n: _Everything())
+    assert [classifier.repair(w) for w in words] == fast
+    assert any(f is None for f in fast) and any(f for f in fast)
+
+
+class _Everything:
+    def __contains__(self, _):
+        return True
+
+
+def test_value_names_on_the_lowered_text_find_what_the_case_insensitive_search_finds():
+    from intents.kinds import KindSpec
+
+    values = {"new york": "US-NY", "north carolina": "US-NC", "texas": "US-TX", "federal": "US-federal",
+              "frcp": "US-federal", "district of columbia": "US-DC", "iowa": "US-IA"}
+    spec = KindSpec(name="venue", base="choice", values=values)
+    rx = slots_mod._values_rx(spec)
+    firsts, lowered = slots_mod._values_quick(spec, rx)
+    rng = random.Random(2)
+    pool = ["New York", "new-york", "NewYork", "TEXAS", "texan", "Iowa", "iowan", "north  carolina", "the", "court",
+            "district of Columbia", "Federal", "frcp.", "in", "days", "newyorker", "york"]
+    for _ in range(3000):
+        text = " ".join(rng.choice(pool) for _ in range(rng.randint(1, 6)))
+        low = text.lower()
+        m = rx.search(text)
+        quick = lowered.search(low) if slots_mod._any_in(firsts, low) else None
+        assert (m is None) == (quick is None), text
+        if m:
+            assert m.span(1) == quick.span(1) and m.group(1) == text[quick.start(1):quick.end(1)]
+
+
+def test_phrase_pieces_are_in_every_text_the_phrase_pattern_finds():
+    rng = random.Random(4)
+    phrases = ["one-way", "one way", "married filing jointly", "phone_number", "e-mail", "ssn", "head of household"]
+    pool = ["one", "way", "one-way", "oneway", "married", "filing", "jointly", "phone", "number", "phone_number",
+            "e", "mail", "email", "e-mail", "ssns", "head", "of", "household", "-", "_"]
+    for _ in range(3000):
+        low = " ".join(rng.choice(pool) for _ in range(rng.randint(1, 6)))
+        for p in phrases:
+            for rx in (slots_mod._said_rx(p), slots_mod._word_rx(p), slots_mod._listed_rx(p)):
+                if rx.search(low):
+                    assert slots_mod._may_say(low, p), (p, low)
