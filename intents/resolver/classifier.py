@@ -33,7 +33,7 @@ class Classifier:
         self._grams: dict[str, list[str]] | None = None
         self._surface: dict[str, str] = {}  # a word a typo may have meant -> the token it stands for
         self._shapes: dict[tuple[str, int], list[str]] = {}  # (first letter, length) -> surface words
-        self._one_edit: dict[tuple[str, int], set[str]] = {}  # see _one_edit_forms
+        self._one_edit: dict[tuple[str, int], dict[str, list[str]]] = {}  # see _one_edit_forms
         self.oos_index = self.ids.index(OOS)
         self.centroids = set(index.get("centroids", ()))
         self._vocab_of: dict[int, set[str]] | None = None
@@ -110,15 +110,28 @@ class Classifier:
             return None
         grams = self._gram_index()
         n = len(word)
-        if n <= 7:  # one edit allowed (see limit below), and no word of its first letter is one edit away
+        near: set[str] | None = None  # n <= 7: the words of its first letter that can be one edit away
+        if n <= 7:  # one edit allowed (see limit below)
             forms = self._one_edit_forms(word[0], n)
-            if word not in forms and not any(word[:i] + word[i + 1:] in forms for i in range(n)):
-                return None
+            near = set()
+            for form in (word, *[word[:i] + word[i + 1:] for i in range(n)]):
+                got = forms.get(form)
+                if got:
+                    near.update(got)
+            if not near:
+                return None  # no word of its first letter is one edit away: nothing to find
+
+        def one_edit(w: str) -> int:
+            """edit_distance(word, w, 1), without the call for a word of its first letter not in `near`."""
+            if near is not None and w[0] == word[0] and w not in near:
+                return 2
+            return text.edit_distance(word, w, 1)
+
         counts = Counter(chain.from_iterable(grams.get(g, ()) for g in text.trigrams(word)))
         # most shared trigrams first, then the closest length: "redcat" shares only "^re" and "red" with
         # "redact", as do dozens of re- words
         pool = [w for w, _ in sorted(_top_counts(counts, POOL), key=lambda kv: (-kv[1], abs(len(kv[0]) - len(word))))[:POOL]]
-        if len(word) <= 6 and not any(text.edit_distance(word, w, 1) <= 1 for w in pool):
+        if len(word) <= 6 and not any(one_edit(w) <= 1 for w in pool):
             # a swapped pair in a short word shares no trigram with it ("hlep", "help"): every word of
             # the same first letter and length, checked by edit distance below
             extra = [w for w in self._shapes.get((word[0], len(word)), ()) if w not in counts]
@@ -131,7 +144,7 @@ class Classifier:
                 continue  # people rarely mistype the first letter of a short word
             if abs(len(w) - n) > limit:
                 continue  # more than `limit` edits apart, as edit_distance would say
-            d = text.edit_distance(word, w, limit)
+            d = one_edit(w) if limit == 1 else text.edit_distance(word, w, limit)
             if d < best_d or (d == best_d and best is not None and counts[w] > counts[best]):
                 best, best_d = w, d
         if best_d > limit:
@@ -140,18 +153,19 @@ class Classifier:
             return None  # "shop" is not "show": a short word reads as a function word only when letters swapped
         return self._surface[best]
 
-    def _one_edit_forms(self, first: str, n: int) -> set[str]:
-        """The surface words of this first letter and a length within one of n, each as it is and less
-        any one letter: two words are one edit apart (a letter changed, added, dropped or swapped) only
-        if they share one of these forms ("hlep" and "help" both make "hlp"). Built on first need."""
+    def _one_edit_forms(self, first: str, n: int) -> dict[str, list[str]]:
+        """The surface words of this first letter and a length within one of n, by each of their forms:
+        the word as it is and less any one letter. Two words are one edit apart (a letter changed, added,
+        dropped or swapped) only if they share a form ("hlep" and "help" both make "hlp"); sharing one
+        does not make them so ("abcd" and "xabc" share "abc"). Built on first need."""
         key = (first, n)
         got = self._one_edit.get(key)
         if got is None:
-            got = set()
+            got = {}
             for m in (n - 1, n, n + 1):
                 for w in self._shapes.get((first, m), ()):
-                    got.add(w)
-                    got.update([w[:i] + w[i + 1:] for i in range(len(w))])
+                    for form in {w, *[w[:i] + w[i + 1:] for i in range(len(w))]}:
+                        got.setdefault(form, []).append(w)
             self._one_edit[key] = got
         return got
 
