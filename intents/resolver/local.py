@@ -142,7 +142,7 @@ class LocalResolver(Interactive):
 
         spec = self.actions[action_id]
         values, reasons = slot_roles.fill(spec, tagged, captures, self.packs, self.lexicon)
-        if {"source", "document"} & {s.kind for s in spec.slots} and len(text_in) > entities.MAX_CHARS:
+        if len(text_in) > entities.MAX_CHARS and {"source", "document"} & {s.kind for s in spec.slots}:
             self._long_source(spec, text_in, values, reasons)
         return self._match(text_in, spec, values, reasons, confidence, alts, explain, t0)
 
