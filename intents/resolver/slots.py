@@ -142,8 +142,19 @@ class Filler:
 
     # ---- main ------------------------------------------------------------------------------------
     def role(self, slot) -> str:
-        """How a slot of this kind is filled: by which handler below."""
+        """How a slot of this kind is filled: by which handler below (kept per kind in the lexicon: it
+        depends on the kind alone, and every fill asks it of every slot)."""
         k = slot.kind or ""
+        key = ("role", k)
+        memo = self.lex.slot_memo
+        got = memo.get(key)
+        if got is None:
+            got = self._role(k)
+            if len(memo) < 10_000:
+                memo[key] = got
+        return got
+
+    def _role(self, k: str) -> str:
         if k in _ROLES:
             return _ROLES[k]
         spec = self.lex.pack_kinds.get(k)
