@@ -189,7 +189,7 @@ class _Guarded:
             from intents.resolver.literals import required
 
             self._literals = required(self.src, self.flags)
-        if self._literals and low is not None and text.isascii() and not any(w in low for w in self._literals):
+        if self._literals and low is not None and text.isascii() and not _has(low, *self._literals):
             return ()
         if self._rx is None:
             try:
@@ -278,7 +278,7 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
             if m and used.find(1, pos, m.end()) < 0:  # claims.free(*m.span()): an anchored match starts at pos
                 yield m
 
-    if any(q in norm for q in "\"“'"):
+    if _has(norm, '"', "“", "'"):
         for m in QUOTED.finditer(norm):
             inner = next(g for g in m.groups() if g is not None)
             add("quoted", inner, m)
@@ -479,7 +479,7 @@ def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> 
     ascii_ = norm.isascii()  # beyond ASCII, re.I folds more than lower() ("ſ" matches "s"): no literal guards
     for m in (at(PERCENT) if not ascii_ or _has(low, "%", "cent", "pct") else ()):  # its unit's literals
         add("percent", _num(m.group("num")), m)
-    periodic = any(w in low for w in ("month", "week", "year", "annual", "/mo"))
+    periodic = _has(low, "month", "week", "year", "annual", "/mo")
     for m in (at(PERIODIC) if periodic else ()):
         start = m.start()
         sym = norm[start - 1] if start and norm[start - 1] in "$€£¥₹₩₪" else None
@@ -492,7 +492,7 @@ def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> 
         if value is not None:
             add("money", value, m, unit=code, extra={"per": per}, span=(start - (1 if sym else 0), m.end()))
     for pattern in (MONEY_SYMBOL, MONEY_CODE_FIRST):
-        if pattern is MONEY_SYMBOL and not any(c in norm for c in "$€£¥₹₩₪"):
+        if pattern is MONEY_SYMBOL and not _has(norm, "$", "€", "£", "¥", "₹", "₩", "₪"):
             continue
         if pattern is MONEY_CODE_FIRST and not (words & _CODES):
             continue
