@@ -32,6 +32,14 @@ def _spaced(m: re.Match) -> str:
     return " " + m.group(1) + " "
 
 
+def _meets(groups: list[set[str]], present: set[str]) -> bool:
+    """Whether the text names one word or placeholder of each of a template's required groups."""
+    for g in groups:
+        if g.isdisjoint(present):
+            return False
+    return True
+
+
 def _says(runs: set[str], words: list) -> bool:
     """Whether a text of these \\w+ runs holds an alternative of each of a template's whole-word
     requirements (Templates._words_of): a set is any one of its words, a tuple any one of its sets."""
@@ -292,7 +300,7 @@ class Templates:
             if checked is None:
                 continue
             action, src, needed, groups = checked
-            if not needed <= present or any(not (g & present) for g in groups):
+            if not needed <= present or not _meets(groups, present):
                 continue
             words = self._words.get(i)
             if words is None:
