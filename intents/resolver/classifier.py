@@ -12,7 +12,7 @@ from collections import Counter
 from itertools import chain
 
 from intents.resolver import text
-from intents.resolver.index import OOS, Postings
+from intents.resolver.index import OOS, SCALE, Postings
 
 
 COMMON = 2_000  # a feature in more sentences than this is common (see candidate_scores): only big catalogs have any
@@ -33,10 +33,12 @@ class Classifier:
         self._grams: dict[str, list[str]] | None = None
         self._surface: dict[str, str] = {}  # a word a typo may have meant -> the token it stands for
         self._shapes: dict[tuple[str, int], list[str]] = {}  # (first letter, length) -> surface words
+        self._one_edit: dict[tuple[str, int], dict[str, list[str]]] = {}  # see _one_edit_forms
         self.oos_index = self.ids.index(OOS)
         self.centroids = set(index.get("centroids", ()))
         self._vocab_of: dict[int, set[str]] | None = None
         self._first: list[int] | None = None
+        self._owner: list[int] | None = None
         self._max_w: dict[str, float] = {}
         self.index_of: dict[str, int] = {}  # what ids.index() says, without its scan of 5,000 ids
         for i, a in enumerate(self.ids):
@@ -62,10 +64,12 @@ class Classifier:
         itself uses: low when an utterance borrows one of its words to ask for something else."""
         vocab = self.vocab_of(action)
         total = known = 0.0
+        pos, idfs = self.postings.pos, self.postings._idf  # self.idf.get(t, 3.0), inline
         for t in set(toks):
             if t.startswith("<"):
                 continue
-            w = self.idf.get(t, 3.0)
+            i = pos.get(t)
+            w = 3.0 if i is None else idfs[i] / SCALE
             total += w
             if t in vocab:
                 known += w
@@ -105,11 +109,29 @@ class Classifier:
         if len(word) < 4 or word.startswith("<"):
             return None
         grams = self._gram_index()
+        n = len(word)
+        near: set[str] | None = None  # n <= 7: the words of its first letter that can be one edit away
+        if n <= 7:  # one edit allowed (see limit below)
+            forms = self._one_edit_forms(word[0], n)
+            near = set()
+            for form in (word, *[word[:i] + word[i + 1:] for i in range(n)]):
+                got = forms.get(form)
+                if got:
+                    near.update(got)
+            if not near:
+                return None  # no word of its first letter is one edit away: nothing to find
+
+        def one_edit(w: str) -> int:
+            """edit_distance(word, w, 1), without the call for a word of its first letter not in `near`."""
+            if near is not None and w[0] == word[0] and w not in near:
+                return 2
+            return text.edit_distance(word, w, 1)
+
         counts = Counter(chain.from_iterable(grams.get(g, ()) for g in text.trigrams(word)))
         # most shared trigrams first, then the closest length: "redcat" shares only "^re" and "red" with
         # "redact", as do dozens of re- words
         pool = [w for w, _ in sorted(_top_counts(counts, POOL), key=lambda kv: (-kv[1], abs(len(kv[0]) - len(word))))[:POOL]]
-        if len(word) <= 6 and not any(text.edit_distance(word, w, 1) <= 1 for w in pool):
+        if len(word) <= 6 and not any(one_edit(w) <= 1 for w in pool):
             # a swapped pair in a short word shares no trigram with it ("hlep", "help"): every word of
             # the same first letter and length, checked by edit distance below
             extra = [w for w in self._shapes.get((word[0], len(word)), ()) if w not in counts]
@@ -117,13 +139,12 @@ class Classifier:
             counts.update(dict.fromkeys(extra, 0))
         limit = 1 if len(word) <= 7 else 2  # two edits turn "pancak(es)" into "pack(s)"
         best, best_d = None, limit + 1
-        n = len(word)
         for w in pool:
             if w[0] != word[0] and n < 8:
                 continue  # people rarely mistype the first letter of a short word
             if abs(len(w) - n) > limit:
                 continue  # more than `limit` edits apart, as edit_distance would say
-            d = text.edit_distance(word, w, limit)
+            d = one_edit(w) if limit == 1 else text.edit_distance(word, w, limit)
             if d < best_d or (d == best_d and best is not None and counts[w] > counts[best]):
                 best, best_d = w, d
         if best_d > limit:
@@ -131,6 +152,22 @@ class Classifier:
         if self._surface[best] == "" and len(word) <= 4 and sorted(word) != sorted(best):
             return None  # "shop" is not "show": a short word reads as a function word only when letters swapped
         return self._surface[best]
+
+    def _one_edit_forms(self, first: str, n: int) -> dict[str, list[str]]:
+        """The surface words of this first letter and a length within one of n, by each of their forms:
+        the word as it is and less any one letter. Two words are one edit apart (a letter changed, added,
+        dropped or swapped) only if they share a form ("hlep" and "help" both make "hlp"); sharing one
+        does not make them so ("abcd" and "xabc" share "abc"). Built on first need."""
+        key = (first, n)
+        got = self._one_edit.get(key)
+        if got is None:
+            got = {}
+            for m in (n - 1, n, n + 1):
+                for w in self._shapes.get((first, m), ()):
+                    for form in {w, *[w[:i] + w[i + 1:] for i in range(len(w))]}:
+                        got.setdefault(form, []).append(w)
+            self._one_edit[key] = got
+        return got
 
     def query_tokens(self, toks: list[str]) -> tuple[list[str], dict[str, str]]:
         fixed, repairs = [], {}
@@ -152,9 +189,10 @@ class Classifier:
         feats = text.features(toks)
         vec = {}
         known = total = 0.0
-        idf_of = self.postings.idf
+        pos, idfs = self.postings.pos, self.postings._idf  # Postings.idf, inline: it is asked per feature
         for k, v in feats.items():
-            idf = idf_of(k)
+            i = pos.get(k)
+            idf = None if i is None else idfs[i] / SCALE
             w = (1 + math.log(v)) * (idf if idf is not None else UNKNOWN_WEIGHT) * (0.6 if " " in k else 1.0)
             total += w * w
             if idf is not None:
@@ -167,12 +205,13 @@ class Classifier:
         """Per action: NEAREST x its best sentence + the rest x its whole bag."""
         best: dict[int, float] = {}
         bag: dict[int, float] = {}
-        doc_action, centroids = self.doc_action, self.centroids
+        owner = self._owners()
+        get = best.get
         for d, s in doc_scores.items():
-            a = doc_action[d]
-            if d in centroids:
-                bag[a] = s
-            elif s > best.get(a, 0.0):
+            a = owner[d]
+            if a < 0:  # a whole-bag document
+                bag[~a] = s
+            elif s > get(a, 0.0):
                 best[a] = s
         for a, s in bag.items():
             best[a] = NEAREST * best.get(a, 0.0) + (1 - NEAREST) * s
@@ -194,15 +233,16 @@ class Classifier:
             if plist is None:
                 continue
             docs, ws = plist
+            qw = w / norm
             if doc_scores is None:
                 # the first list fills an empty table: 0.0 + c is c, so it is built in C
-                doc_scores = dict(zip(docs, map((w / norm).__mul__, ws)))
+                doc_scores = dict(zip(docs, map(qw.__mul__, ws)))
                 get = doc_scores.get
                 if len(doc_scores) == len(docs):
                     continue
                 doc_scores.clear()  # a document twice in one list (only a damaged cache): added up below
-            for d, c in zip(docs, map((w / norm).__mul__, ws)):  # qw * dw, multiplied in C
-                doc_scores[d] = get(d, 0.0) + c
+            for d, dw in zip(docs, ws):  # qw * dw inline: cheaper than a bound method called by map
+                doc_scores[d] = get(d, 0.0) + qw * dw
         return self._by_action(doc_scores or {})
 
     def candidate_scores(self, toks: list[str]) -> tuple[dict[int, float], float, float]:
@@ -236,8 +276,8 @@ class Classifier:
         for k, qw, common in feats:
             plist_docs, plist_ws = postings.get(k)
             if not common:
-                for d, c in zip(plist_docs, map(qw.__mul__, plist_ws)):
-                    doc_scores[d] = get(d, 0.0) + c
+                for d, dw in zip(plist_docs, plist_ws):
+                    doc_scores[d] = get(d, 0.0) + qw * dw
                 continue
             bound += qw * self._max_weight(k, plist_ws)
             n = len(plist_docs)
@@ -252,6 +292,17 @@ class Classifier:
         if got is None:
             got = self._max_w[k] = max(ws, default=0.0)
         return got
+
+    def _owners(self) -> list[int]:
+        """Per document: its action, or ~action (below zero) for an action's whole-bag document; one
+        list read instead of a list and the set of centroids for every document scored."""
+        if self._owner is None:
+            owner = list(self.doc_action)
+            for d in self.centroids:
+                if 0 <= d < len(owner):
+                    owner[d] = ~owner[d]
+            self._owner = owner
+        return self._owner
 
     def _first_docs(self) -> list[int]:
         """first[a]:first[a + 1] are action a's documents (they are written action by action)."""

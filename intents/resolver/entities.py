@@ -80,7 +80,7 @@ class _Claims:
         self.used = bytearray(n + 1)
 
     def free(self, a: int, b: int) -> bool:
-        return not any(self.used[a:b])
+        return self.used.find(1, a, b) < 0  # no claimed position in [a, b), without copying the slice
 
     def take(self, a: int, b: int) -> None:
         self.used[a:b] = b"\x01" * (b - a)
@@ -184,13 +184,13 @@ class _Guarded:
 
     def finditer(self, text: str, words: set[str], low: str | None = None):
         if self.needs and words.isdisjoint(self.needs):
-            return iter(())
+            return ()
         if self._literals is None:
             from intents.resolver.literals import required
 
             self._literals = required(self.src, self.flags)
-        if self._literals and low is not None and text.isascii() and not any(w in low for w in self._literals):
-            return iter(())
+        if self._literals and low is not None and text.isascii() and not _has(low, *self._literals):
+            return ()
         if self._rx is None:
             try:
                 self._rx = re.compile(self.src, self.flags)
@@ -239,7 +239,10 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
     spell_words = lexicon.spell_words if lexicon is not None else frozenset()
     known = lexicon.abbreviations if lexicon is not None else frozenset()
     norm = words_to_digits(plain_numbers(spelling.repair(raw, spell_words, known) if spell else raw))
-    norm = NEGATIVE_WORD.sub("-", norm)
+    low = norm.lower()
+    if not norm.isascii() or "minus" in low or "negative" in low:  # beyond ASCII, re.I folds more than lower()
+        norm = NEGATIVE_WORD.sub("-", norm)
+        low = norm.lower()
     claims = _Claims(len(norm))
     ents: list[Entity] = []
 
@@ -253,26 +256,42 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
     digits = _DIGIT.search(norm) is not None
     starts = [m.start() for m in NUM_START.finditer(norm)] if digits else []
 
+    used = claims.used
+
     def at(pattern):
         """Matches anchored at a number's start, on text no other tagger has claimed yet."""
+        if len(starts) == 1:  # one number (the most common case): its match, if any, read at once
+            pos = starts[0]
+            if used[pos]:
+                return ()
+            m = pattern.compiled().match(norm, pos)
+            return (m,) if m and used.find(1, pos, m.end()) < 0 else ()
+        return _at_each(pattern)
+
+    def _at_each(pattern):
+        # several numbers: each is tried after the caller has read (and claimed) the one before
         match = pattern.compiled().match
         for pos in starts:
-            if claims.used[pos]:
+            if used[pos]:
                 continue
             m = match(norm, pos)
-            if m and claims.free(*m.span()):
+            if m and used.find(1, pos, m.end()) < 0:  # claims.free(*m.span()): an anchored match starts at pos
                 yield m
 
-    if any(q in norm for q in "\"“'"):
+    if _has(norm, '"', "“", "'"):
         for m in QUOTED.finditer(norm):
             inner = next(g for g in m.groups() if g is not None)
             add("quoted", inner, m)
     for m in (PATH.finditer(norm) if "/" in norm or "." in norm else ()):  # a path has a "/" or ".ext"
         if claims.free(*m.span()) and not re.fullmatch(r"[\d/.\-]+", m.group(0)) and not re.search(r"\d+/(?:l|dl|kg|min)\b", m.group(0), re.I):
             add("path", m.group(0), m)
-    low = norm.lower()
     said = words = set(_WORDS_RX.findall(low))  # read only, by every tagger below
-    for m in next((found for found in (list(p.finditer(norm, said, low)) for p in pair_patterns(lexicon)) if found), []):
+    found: list = []
+    for p in pair_patterns(lexicon):  # the first pattern that finds a pair
+        it = p.finditer(norm, said, low)
+        if it != () and (found := list(it)):
+            break
+    for m in found:
         pair = resplit_pair(norm, m.start("a"), m.end("a"), m.start("b"), m.end("b"))
         for g, (ga, gb) in zip(("a", "b"), pair):
             raw_name = norm[ga:gb]
@@ -379,7 +398,10 @@ def _quantities(norm: str, table: dict, claims: _Claims, add, at, deferred: bool
 
 
 def _has(low: str, *needles: str) -> bool:
-    return any(n in low for n in needles)
+    for n in needles:
+        if n in low:
+            return True
+    return False
 
 
 def _measures(norm: str, low: str, claims: _Claims, add, at, lexicon=None) -> None:
@@ -454,9 +476,10 @@ _AMOUNT_WORDS = {"extra", "more", "additional", "added", "bucks", "on top", "spa
 
 
 def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> None:
-    for m in at(PERCENT):
+    ascii_ = norm.isascii()  # beyond ASCII, re.I folds more than lower() ("ſ" matches "s"): no literal guards
+    for m in (at(PERCENT) if not ascii_ or _has(low, "%", "cent", "pct") else ()):  # its unit's literals
         add("percent", _num(m.group("num")), m)
-    periodic = any(w in low for w in ("month", "week", "year", "annual", "/mo"))
+    periodic = _has(low, "month", "week", "year", "annual", "/mo")
     for m in (at(PERIODIC) if periodic else ()):
         start = m.start()
         sym = norm[start - 1] if start and norm[start - 1] in "$€£¥₹₩₪" else None
@@ -469,7 +492,7 @@ def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> 
         if value is not None:
             add("money", value, m, unit=code, extra={"per": per}, span=(start - (1 if sym else 0), m.end()))
     for pattern in (MONEY_SYMBOL, MONEY_CODE_FIRST):
-        if pattern is MONEY_SYMBOL and not any(c in norm for c in "$€£¥₹₩₪"):
+        if pattern is MONEY_SYMBOL and not _has(norm, "$", "€", "£", "¥", "₹", "₩", "₪"):
             continue
         if pattern is MONEY_CODE_FIRST and not (words & _CODES):
             continue
@@ -494,7 +517,8 @@ def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> 
                 if value is not None and claims.free(m.start(), end):
                     add("money", value, m, unit=code, span=(m.start(), end))
                 break
-    for m in at(MONEY_SCALED):
+    for m in (at(MONEY_SCALED) if not ascii_ or _has(low, "k", "thousand", "grand", "mm", "mn", "million", "bn", "billion")
+              else ()):
         if re.fullmatch(r"(?:401|403|457)\s*k", m.group(0), re.I):
             continue  # a retirement plan, not an amount
         value = _scaled(m.group("num"), m.group("scale"))
@@ -531,7 +555,7 @@ def _rest(norm: str, low: str, words: set[str], claims: _Claims, add, ents: list
         if claims.free(*m.span()):
             word = (m.group("f1") or m.group("f2")).lower()
             add("frequency", FREQ_VALUES.get(word, FREQ_VALUES.get(word.replace("-", ""), 12)), m)
-    for a, b, word, code in currencies.find(norm):
+    for a, b, word, code in currencies.find(norm, words):
         if claims.free(a, b):
             ents.append(Entity("currency", code, a, b, word, alts=[("weight_unit", "lb")] if word.lower().startswith("pound") else []))
             claims.take(a, b)

@@ -44,6 +44,7 @@ class LocalResolver(Interactive):
         self.document_slots = {a.id: s.name for a in actions for s in a.slots if s.kind in document.DOCUMENT_KINDS}
         self._served: dict[str, set[str]] = {}
         self._kind_groups: list[str] | None = None  # one action per distinct set of slot kinds
+        self._fits: dict[frozenset, dict[str, float]] = {}  # see _fits_for
 
     @classmethod
     def for_registry(cls, registry) -> "LocalResolver":
@@ -113,7 +114,8 @@ class LocalResolver(Interactive):
             explain["document"] = {"instruction": head.text, "starts_at": at}
             return self._match(text_in, spec, values, reasons, confidence, alts, explain, t0)
 
-        hit = self._template(tagged, placeholder)
+        fills: dict = {}  # this text's fills by action, shared by the checks below and the final fill
+        hit = self._template(tagged, placeholder, fills)
         if hit is not None:
             action_id, captures, confidence = hit
             explain["tier"] = "template"
@@ -121,7 +123,9 @@ class LocalResolver(Interactive):
         else:
             captures = {}
             action_id = None
-            pasted = slot_roles.TEXT_FOLLOWS.search(clipped)
+            low = clipped.lower()  # the pattern holds "following" or "this" (beyond ASCII, re.I folds more)
+            pasted = slot_roles.TEXT_FOLLOWS.search(clipped) if (
+                "following" in low or "this" in low or not clipped.isascii()) else None
             if pasted and len(pasted.group("body")) > 40:
                 # "summarize the following agreement This Agreement is made between A and B ...": the
                 # request is the words before the pasted text, whose own words (parties) must not decide;
@@ -131,15 +135,15 @@ class LocalResolver(Interactive):
                 action_id, confidence, alts, info = self._classify(head, head.placeholder_text(), pasted=True)
                 info["classified"] = "the request before the pasted text"
             if action_id is None:  # nothing pasted, or the request alone says too little: the whole text
-                action_id, confidence, alts, info = self._classify(tagged, placeholder)
+                action_id, confidence, alts, info = self._classify(tagged, placeholder, fills=fills)
             explain.update(info)
         if action_id is None:
             explain["ms"] = round((time.perf_counter() - t0) * 1000, 3)
             return Match(text=text_in, action=None, confidence=confidence, alternatives=alts, explain=explain)
 
         spec = self.actions[action_id]
-        values, reasons = slot_roles.fill(spec, tagged, captures, self.packs, self.lexicon)
-        if {"source", "document"} & {s.kind for s in spec.slots} and len(text_in) > entities.MAX_CHARS:
+        values, reasons = self._fill(spec, tagged, captures, True, fills)
+        if len(text_in) > entities.MAX_CHARS and {"source", "document"} & {s.kind for s in spec.slots}:
             self._long_source(spec, text_in, values, reasons)
         return self._match(text_in, spec, values, reasons, confidence, alts, explain, t0)
 
@@ -193,7 +197,24 @@ class LocalResolver(Interactive):
                 return action_id, confidence, alts, info, head, at
         return None
 
-    def _template(self, tagged, placeholder: str):
+    def _fill(self, spec, tagged, captures, explain: bool, fills: dict | None):
+        """slot_roles.fill, once per action and captures for one tagged text (`fills`, kept by resolve):
+        the template check, the re-ranking and the refusal checks fill actions the final fill may fill
+        again, with a reason for every empty slot (explain), which it adds to the same filling."""
+        if fills is None:
+            return slot_roles.fill(spec, tagged, captures, self.packs, self.lexicon, explain=explain)
+        got = fills.get(spec.id)
+        if got is None or got[0] is not spec or not (got[1] is captures or (not got[1] and not captures)):
+            filler = slot_roles.Filler(spec, tagged, captures, self.packs, self.lexicon, explain=False)
+            filler.fill()
+            got = fills[spec.id] = (spec, captures, filler)
+        filler = got[2]
+        if explain:  # the final fill: its caller may change what it returns, so it is not served again
+            del fills[spec.id]
+            filler._why_empty(list(spec.slots))
+        return filler.slots, filler.reasons
+
+    def _template(self, tagged, placeholder: str, fills: dict | None = None):
         """The most specific template whose free-text captures hold up: a required captured slot must
         really fill, and an optional free-text capture must be mostly words the catalog knows ("help
         me sue my neighbour" is not help on the topic "me sue my neighbour")."""
@@ -204,7 +225,7 @@ class LocalResolver(Interactive):
                 continue
             if not captures:
                 return action_id, captures, 0.97
-            values, _ = slot_roles.fill(spec, tagged, captures, self.packs, self.lexicon, explain=False)
+            values, _ = self._fill(spec, tagged, captures, False, fills)
             filled, sound = True, True
             for name, captured in captures.items():
                 slot = spec.slot(name)
@@ -235,15 +256,19 @@ class LocalResolver(Interactive):
     def _ranked(self, scores: dict[int, float], kinds: set[str]) -> list[tuple[float, str]]:
         ranked = []
         ids = self.classifier.ids
+        fits = self._fits_for(kinds)
         for idx, s in scores.items():
             aid = ids[idx]
             if aid != OOS:
-                s += 0.08 * self._kind_fit(aid, kinds)
+                fit = fits.get(aid)
+                if fit is None:
+                    fit = fits[aid] = self._kind_fit(aid, kinds)
+                s += 0.08 * fit
             ranked.append((s, aid))
         ranked.sort(reverse=True)
         return ranked
 
-    def _classify(self, tagged, placeholder: str, pasted: bool = False):
+    def _classify(self, tagged, placeholder: str, pasted: bool = False, fills: dict | None = None):
         toks = text.tokens(placeholder, self.lexicon.text_words)
         toks, repairs = self.classifier.query_tokens(toks)
         info: dict[str, Any] = {"tier": "statistical", "tokens": toks}
@@ -272,7 +297,7 @@ class LocalResolver(Interactive):
             conf = _calibrate(actions_only[0][0], actions_only[0][0] - max(oos_score, actions_only[1][0] if len(actions_only) > 1 else 0)) if actions_only else 0.0
             alts = [Alternative(action=a, confidence=round(_calibrate(s, 0), 3)) for s, a in actions_only[:2] if s >= ACCEPT]
             return None, round(min(conf, 0.49), 3), alts, info
-        actions_only = self._rerank(actions_only, tagged, info)
+        actions_only = self._rerank(actions_only, tagged, info, fills)
         s1, a1 = actions_only[0]
         spec = self.actions[a1]
         support = self.classifier.support(toks, self.classifier.index_of[a1])
@@ -282,7 +307,7 @@ class LocalResolver(Interactive):
                 not any(e.kind not in ("number",) for e in tagged.entities):
             # Nothing said fills any of its slots and the words are only loosely alike: "pay my
             # mortgage bill" is not a request to calculate a mortgage payment.
-            values, _ = slot_roles.fill(spec, tagged, None, self.packs, self.lexicon, explain=False)
+            values, _ = self._fill(spec, tagged, None, False, fills)
             if not values:
                 info["refused"] = f"loosely like {a1} ({s1:.2f}) with none of its values"
                 conf = round(min(_calibrate(s1, 0), 0.49), 3)
@@ -292,7 +317,7 @@ class LocalResolver(Interactive):
             # One word of the action's own, the rest not its words, and no value said that fills any of
             # its slots: "show my browsing history", "a cheaper dental plan", "run the dishwasher" share
             # one word with an action and ask for something else.
-            values, _ = slot_roles.fill(spec, tagged, None, self.packs, self.lexicon, explain=False)
+            values, _ = self._fill(spec, tagged, None, False, fills)
             if not values:
                 info["refused"] = f"one word in common with {a1} ({s1:.2f}), no value for it"
                 conf = round(min(_calibrate(s1, 0), 0.49), 3)
@@ -353,7 +378,7 @@ class LocalResolver(Interactive):
         vocab = self.classifier.vocab_of(self.classifier.index_of[action_id])
         return sum(1 for t in set(toks) if not t.startswith("<") and t in vocab)
 
-    def _rerank(self, ranked: list, tagged, info: dict) -> list:
+    def _rerank(self, ranked: list, tagged, info: dict, fills: dict | None = None) -> list:
         """Close candidates are compared by how well the values said fill their slots: "loan 300000
         rate 6 term 30" fills a loan, while as a QT interval 300000 ms is rejected."""
         if len(ranked) < 2:
@@ -365,13 +390,24 @@ class LocalResolver(Interactive):
         adjusted = []
         for s, a in close:
             spec = self.actions[a]
-            values, reasons = slot_roles.fill(spec, tagged, None, self.packs, self.lexicon, explain=False)
+            values, reasons = self._fill(spec, tagged, None, False, fills)
             required = [x.name for x in spec.slots if x.required]
             filled = sum(1 for n in required if n in values) / len(required) if required else 1.0  # nothing to ask for
             rejected = sum(1 for r in reasons.values() if r.startswith("rejected"))
             adjusted.append((s + 0.06 * filled - 0.08 * rejected, a))
         info["reranked"] = [{"action": a, "score": round(s, 3)} for s, a in sorted(adjusted, reverse=True)]
         return sorted(adjusted, reverse=True) + ranked[len(close):]
+
+    def _fits_for(self, kinds: set[str]) -> dict[str, float]:
+        """action -> `_kind_fit` for this set of entity kinds, filled as actions are asked for: requests
+        say few distinct sets of kinds, and every candidate of every request asks."""
+        key = frozenset(kinds)
+        got = self._fits.get(key)
+        if got is None:
+            if len(self._fits) >= 1024:  # bounded: arbitrary input must not grow it without end
+                self._fits.clear()
+            got = self._fits[key] = {}
+        return got
 
     def _max_fit(self, kinds: set[str]) -> float:
         """The most `_kind_fit` gives any action for these kinds (actions share a few slot-kind sets)."""

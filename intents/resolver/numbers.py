@@ -161,12 +161,14 @@ LIST_BREAK = lazy(rf"\b(thousand|million)\s+(?:and\s+)?(?=(?:{NUMWORD}\s+){{1,4}
 
 def words_to_digits(text: str) -> str:
     """Replace spoken numbers with digits, keeping all other text (and its case) as it is."""
-    if "thousand" in text.lower() or "million" in text.lower():
+    low = text.lower()  # lowered again only after a rewrite
+    if "thousand" in low or "million" in low:
         text = LIST_BREAK.sub(r"\1, ", text)
-    if "half" in text.lower() or "quarter" in text.lower():
+        low = text.lower()
+    if "half" in low or "quarter" in low:
         # "half a million" -> "0.5 million" (the amount tagger scales it)
         text = _FRACTION_SCALE.sub(lambda m: f"{_FRACTIONS[m.group(1).lower()]} {m.group(2)}", text)
-    low = text.lower()
+        low = text.lower()
     if NUMBER_WORDS.isdisjoint(_TOKEN.findall(low)):
         return _fraction(text) if ("half" in low or "quarter" in low) else text
     pieces: list[str] = []
@@ -235,7 +237,8 @@ def plain_numbers(text: str) -> str:
         text = _DECIMAL_COMMA.sub(r"\1.\2", text)
     if _DIGIT_SPACE_DIGIT.search(text):  # each _SPACED_MONEY match holds a digit, a space, a digit
         text = _SPACED_MONEY.sub(lambda m: m.group(0).replace(" ", ""), text)
-    if "la" in text.lower() or "cr" in text.lower():
+    low = text.lower()
+    if "lak" in low or "lac" in low or "cror" in low:  # every _INDIAN match holds one (str.lower folds the Kelvin sign too)
         def scaled(m: re.Match) -> str:
             value = float(m.group(1)) * (1e5 if m.group(2).lower().startswith("la") else 1e7)
             return str(int(value)) if value == int(value) else str(value)

@@ -53,13 +53,32 @@ class Filler:
         self.slots: dict[str, Any] = {}
         self.reasons: dict[str, str] = {}
         self.refused: dict[str, str] = {}  # slot -> why a value seen for it was not taken
+        # an entity's words before and after it, read once per fill: every candidate slot asks for them
+        self._words_near: dict[tuple[int, int], list[str]] = {}
 
     # ---- helpers ---------------------------------------------------------------------------------
+    def _near(self, e: Entity, side: int) -> list[str]:
+        """The words of the text just before an entity (side 0: 40 characters), just after it (1: 30
+        characters) or after it up to the next value (2: at most 40 characters); read only."""
+        key = (id(e), side)
+        got = self._words_near.get(key)
+        if got is None:
+            low = self.low
+            if side == 0:
+                got = _WORD.findall(low[max(0, e.start - 40):e.start])
+            elif side == 1:
+                got = _WORD.findall(low[e.end:e.end + 30])
+            else:
+                nxt = min((x.start for x in self.t.entities if x.start >= e.end), default=len(low))
+                got = _WORD.findall(low[e.end:min(nxt, e.end + 40)])
+            self._words_near[key] = got
+        return got
+
     def _before(self, e: Entity, n: int = 4) -> list[str]:
-        return _WORD.findall(self.low[max(0, e.start - 40):e.start])[-n:]
+        return self._near(e, 0)[-n:]
 
     def _after(self, e: Entity, n: int = 3) -> list[str]:
-        return _WORD.findall(self.low[e.end:e.end + 30])[:n]
+        return self._near(e, 1)[:n]
 
     def _cues(self, slot) -> set[str]:
         """Declared cue words: the slot's own, its kind's, and the words of its name."""
@@ -110,8 +129,7 @@ class Filler:
 
     def _after_until_value(self, e: Entity, n: int) -> list[str]:
         """Words after an entity, stopping at the next number (whose cues they would be)."""
-        nxt = min((x.start for x in self.t.entities if x.start >= e.end), default=len(self.low))
-        return _WORD.findall(self.low[e.end:min(nxt, e.end + 40)])[:n]
+        return self._near(e, 2)[:n]
 
     def _set(self, slot, value: Any, reason: str, e: Entity | None = None) -> None:
         self.slots[slot.name] = value
@@ -124,8 +142,19 @@ class Filler:
 
     # ---- main ------------------------------------------------------------------------------------
     def role(self, slot) -> str:
-        """How a slot of this kind is filled: by which handler below."""
+        """How a slot of this kind is filled: by which handler below (kept per kind in the lexicon: it
+        depends on the kind alone, and every fill asks it of every slot)."""
         k = slot.kind or ""
+        key = ("role", k)
+        memo = self.lex.slot_memo
+        got = memo.get(key)
+        if got is None:
+            got = self._role(k)
+            if len(memo) < 10_000:
+                memo[key] = got
+        return got
+
+    def _role(self, k: str) -> str:
         if k in _ROLES:
             return _ROLES[k]
         spec = self.lex.pack_kinds.get(k)
@@ -581,14 +610,29 @@ class Filler:
 
     def _values(self, group) -> None:
         """A kind with a table of words (a state's name -> its code): the first one named."""
+        text = self.t.text
+        ascii_ = text.isascii()
         for slot in group:
             spec = self.lex.pack_kinds[slot.kind]
             rx = _values_rx(spec)
-            m = rx.search(self.t.text) if rx is not None else None
-            if m:
-                word = m.group(1).lower()
+            if rx is None:
+                continue
+            if ascii_ and rx.pattern.isascii():
+                # the same search, ASCII on both sides, on the lowered text: a case-sensitive alternation
+                # skips ahead by its first letters, which a case-insensitive one of fifty names cannot;
+                # tried only when the first piece of one of the names is in the text
+                firsts, lowered = _values_quick(spec, rx)
+                if not _any_in(firsts, self.low):
+                    continue
+                m = lowered.search(self.low)
+                said = text[m.start(1):m.end(1)] if m else None
+            else:
+                m = rx.search(text)
+                said = m.group(1) if m else None
+            if said is not None:
+                word = said.lower()
                 self.slots[slot.name] = spec.values.get(word) or next(v for k, v in spec.values.items() if k.lower() == word)
-                self.reasons[slot.name] = f"{spec.name} '{m.group(1)}' named"
+                self.reasons[slot.name] = f"{spec.name} '{said}' named"
 
     def _boolean(self, group) -> None:
         for slot in group:
@@ -599,7 +643,8 @@ class Filler:
                 self.reasons[slot.name] = f"'{word}' said"
                 continue
             words = [w for w in _WORD.findall(slot.name.lower()) if len(w) > 2]
-            if words and any(re.search(rf"\b(?:not|no|without)\s+{w}", self.low) for w in words):
+            if words and ("no" in self.low or "without" in self.low) and \
+                    any(w in self.low and re.search(rf"\b(?:not|no|without)\s+{w}", self.low) for w in words):
                 self.slots[slot.name] = False
                 self.reasons[slot.name] = "negated slot word"
             elif words and any(self._said_alone(w) for w in words):
@@ -609,6 +654,8 @@ class Filler:
     def _said_alone(self, word: str) -> bool:
         """The word is said outside every tagged value: "calendar" in "30 calendar days" qualifies the days
         and does not turn on a boolean slot named calendar; "add it to my calendar" does."""
+        if word not in self.low:
+            return False  # the search below needs it
         spans = [(e.start, e.end) for e in self.t.entities] + self._qualified_spans()
         return any(not any(a <= m.start() < b for a, b in spans) for m in re.finditer(rf"\b{word}", self.low))
 
@@ -640,7 +687,7 @@ class Filler:
             found = None
             # the longest phrase first: "married filing jointly" before "single"
             for c in sorted(choices, key=len, reverse=True):
-                if _word_rx(c.lower()).search(self.low):
+                if _may_say(self.low, c.lower()) and _word_rx(c.lower()).search(self.low):
                     found, word = c, c
                     break
             if found is None:
@@ -679,7 +726,7 @@ class Filler:
             words.update({w.lower(): v for w, v in synonyms.items() if str(v) in choices})
             spans: list[tuple[int, int, str]] = []
             for w in sorted(words, key=len, reverse=True):  # the longest phrase first
-                for m in re.finditer(rf"(?<![\w-]){_phrase_rx(w)}(?:e?s)?(?![\w-])", self.low):
+                for m in (_listed_rx(w).finditer(self.low) if _may_say(self.low, w) else ()):
                     if not any(a < m.end() and m.start() < b for a, b, _ in spans):
                         spans.append((m.start(), m.end(), words[w]))
             if spans:
@@ -831,6 +878,27 @@ def _phrase_rx(phrase: str) -> str:
 
 
 @functools.lru_cache(maxsize=_MEMO_MAX)
+def _pieces(phrase: str) -> tuple[str, ...]:
+    """The literal pieces of `_phrase_rx(phrase)`: every match of it holds each of them."""
+    return tuple(p for p in re.split(r"[\s_-]+", phrase.strip()) if p)
+
+
+def _may_say(low: str, phrase: str) -> bool:
+    """False when the lowercased text cannot hold the phrase (a piece of it is missing): the phrase
+    patterns below are tried only when it can (a slot's synonyms are dozens of patterns)."""
+    for p in _pieces(phrase):
+        if p not in low:
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=_MEMO_MAX)
+def _listed_rx(phrase: str) -> re.Pattern:
+    """The phrase, or its plural, not inside a longer word or hyphenated compound, compiled once."""
+    return re.compile(rf"(?<![\w-]){_phrase_rx(phrase)}(?:e?s)?(?![\w-])")
+
+
+@functools.lru_cache(maxsize=_MEMO_MAX)
 def _word_rx(phrase: str) -> re.Pattern:
     """The phrase as whole words (`\b` on either side), compiled once."""
     return re.compile(rf"\b{_phrase_rx(phrase)}\b")
@@ -868,7 +936,8 @@ def _synonym_said(low: str, synonyms: dict[str, str], values) -> tuple[str, str]
     by_value = _synonyms_by_value(synonyms)
     for value in values:
         for word in by_value.get(str(value), ()):
-            if _said_rx(word.lower()).search(low):
+            phrase = word.lower()
+            if _may_say(low, phrase) and _said_rx(phrase).search(low):
                 return word, str(value)
     return None
 
@@ -882,6 +951,27 @@ def _values_rx(spec):
         words = sorted(spec.values, key=len, reverse=True)
         _VALUES_RX[key] = re.compile(r"\b(" + "|".join(_phrase_rx(w.lower()) for w in words) + r")\b", re.I) if words else None
     return _VALUES_RX[key]
+
+
+_VALUES_QUICK: dict[int, tuple] = {}
+
+
+def _values_quick(spec, rx: re.Pattern) -> tuple[tuple[str, ...], re.Pattern]:
+    """For ASCII text: the first pieces of a kind's value names (a match holds one of them), and its
+    values pattern without re.I, for the lowercased text (its names are written lowercased)."""
+    key = id(spec)
+    got = _VALUES_QUICK.get(key)
+    if got is None or got[2] is not rx:
+        firsts = tuple(sorted({(_pieces(w.lower()) or ("",))[0] for w in spec.values}))
+        got = _VALUES_QUICK[key] = (firsts, re.compile(rx.pattern), rx)
+    return got[0], got[1]
+
+
+def _any_in(needles: tuple[str, ...], low: str) -> bool:
+    for n in needles:
+        if n in low:
+            return True
+    return False
 
 
 def _says_outlay(words: list[str]) -> bool:

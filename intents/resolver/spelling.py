@@ -68,8 +68,10 @@ def repair(text: str, extra: frozenset = frozenset(), known: frozenset = frozens
     they are ones the packs declare (`known`); other words untouched."""
     # most requests hold no misspelt word: the words are looked up first, and the text is rewritten
     # only when one of them has a repair (the same result: every other word is replaced by itself)
-    if any(_near(w, extra) for w in _WORD.findall(text)):
-        text = _WORD.sub(lambda m: _near(m.group(0), extra) or m.group(0), text)
+    for w in _WORD.findall(text):
+        if _near(w, extra):
+            text = _WORD.sub(lambda m: _near(m.group(0), extra) or m.group(0), text)
+            break
     return join_letters(text, known)
 
 

@@ -18,6 +18,7 @@ _END_DOT = re.compile(r"(?<=\w)[.](?=\s|$)")
 _SPACES = re.compile(r"\s+")
 _PLACEHOLDER_SPACED = re.compile(r"\s*(<[a-z_0-9]+>)\s*")
 _PRESENT = re.compile(r"<[a-z_0-9]+>|[a-z][a-z']{2,}")
+_WORD_RUN = re.compile(r"\w+")  # the runs a \b-bounded word of a template must be one of
 
 
 def _normal(text: str) -> str:
@@ -29,6 +30,30 @@ def _normal(text: str) -> str:
 
 def _spaced(m: re.Match) -> str:
     return " " + m.group(1) + " "
+
+
+def _meets(groups: list[set[str]], present: set[str]) -> bool:
+    """Whether the text names one word or placeholder of each of a template's required groups."""
+    for g in groups:
+        if g.isdisjoint(present):
+            return False
+    return True
+
+
+def _says(runs: set[str], words: list) -> bool:
+    """Whether a text of these \\w+ runs holds an alternative of each of a template's whole-word
+    requirements (Templates._words_of): a set is any one of its words, a tuple any one of its sets."""
+    for need in words:
+        if type(need) is frozenset:
+            if runs.isdisjoint(need):
+                return False
+        else:
+            for alt in need:
+                if alt <= runs:
+                    break
+            else:
+                return False
+    return True
 
 
 def compile_template(template: str, kinds: dict[str, str | None], lexicon: Lexicon | None = None) -> str | None:
@@ -199,6 +224,7 @@ class Templates:
             keys = filing_keys([e[:4] for e in entries])
         self._checks: dict[int, tuple | None] = {}
         self._rx: dict[int, re.Pattern | None] = {}
+        self._words: dict[int, list] = {}  # see _words_of
         self._by_word: dict[str, list[int]] = {}
         self._always: list[int] = []
         by_word = self._by_word
@@ -229,6 +255,23 @@ class Templates:
             self._checks[i] = got
         return got
 
+    def _words_of(self, i: int, src: str) -> list:
+        """The whole words template i cannot match without (intents.resolver.literals.whole_words):
+        its required words above are those of three letters or more, and a template that fails on a
+        missing "in" or "at" still costs its full regex, with a backtracking wildcard or two."""
+        got = self._words.get(i)
+        if got is None:
+            from intents.resolver.literals import whole_words
+
+            got = []
+            for alternatives in whole_words(src):
+                if all(len(alt) == 1 for alt in alternatives):  # one word of several: a set to intersect
+                    got.append(frozenset().union(*alternatives))
+                else:
+                    got.append(tuple(alternatives))
+            self._words[i] = got
+        return got
+
     def match(self, placeholder_text: str) -> tuple[str, dict[str, str]] | None:
         found = self.matches(placeholder_text)
         return found[0] if found else None
@@ -251,13 +294,22 @@ class Templates:
         if "<" in text:  # every placeholder with one space either side
             text = _PLACEHOLDER_SPACED.sub(_spaced, text).strip()
         present = set(_PRESENT.findall(text))
+        runs = None  # the text's \w+ runs, read when a template names whole words (see _words_of)
         for i in self.candidates(present):
             checked = self._check(i)
             if checked is None:
                 continue
             action, src, needed, groups = checked
-            if not needed <= present or any(not (g & present) for g in groups):
+            if not needed <= present or not _meets(groups, present):
                 continue
+            words = self._words.get(i)
+            if words is None:
+                words = self._words_of(i, src)
+            if words:
+                if runs is None:
+                    runs = set(_WORD_RUN.findall(text))
+                if not _says(runs, words):
+                    continue  # a word it cannot match without ("in", "at") is not in the text
             if i not in self._rx:
                 try:
                     self._rx[i] = re.compile(src)

@@ -137,9 +137,14 @@ def edit_distance(a: str, b: str, limit: int) -> int:
         if limit == 1 and ((len(a) == 1 and len(b) == 1) or (len(a) == 2 and len(b) == 2 and a[0] == b[1] and a[1] == b[0])):
             return 1
         return limit + 1
+    big = limit + 1
+    if len(set(a) ^ set(b)) > 2 * limit:
+        # an edit changes the set of letters by at most two (one out, one in; a swap by none): words
+        # whose letters differ by more are over the limit, without the table (typo checks ask this of
+        # many unrelated words)
+        return big
     # The table, only within `limit` of its diagonal (a cell further off is more than `limit` edits,
     # and no path within the limit crosses one), every value capped at limit + 1.
-    big = limit + 1
     la, lb = len(a), len(b)
     prev2: list[int] | None = None
     prev = [j if j < big else big for j in range(lb + 1)]
