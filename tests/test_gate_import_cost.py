@@ -60,3 +60,14 @@ def test_a_denial_still_builds_what_it_names(home):
     out = _check("pack.healthcare")  # not in the free plan: the decision names an upgrade
     assert not out["allowed"]
     assert "Upgrade" in out["built"]
+
+
+def test_the_audit_log_and_the_catalog_load_without_the_decision_models():
+    """`entitlements.audit` (written by the MCP server, the LLM tier, pack installs) loads without the gate's
+    decision models or pydantic; `entitlements.Decision` is still there for whoever asks for it."""
+    code = ("import sys\nfrom entitlements import audit, migrations\n"
+            "print(sorted(m for m in sys.modules if m in ('pydantic', 'entitlements.decision')))\n"
+            "from entitlements import Decision, Gate\nimport entitlements\n"
+            "print(Decision is entitlements.Decision, Gate.__name__)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["[]", "True Gate"]
