@@ -23,8 +23,8 @@ def iso(dt: datetime | None) -> str | None:
     return dt.astimezone(timezone.utc).isoformat(timespec="seconds") if dt else None
 
 
-# eq and repr off: nothing compares or prints a State, and the generated methods would be compiled
-# again in every process, about 1 ms of a cold `intent do` (issue 20).
+# eq and repr off: nothing compares or prints a State, and dataclasses would compile the generated
+# methods again in every process (with Replay's and Prepared's, about 1 ms of a cold `intent do`; issue 20).
 @dataclass(eq=False, repr=False)
 class State:
     """What the verified tokens entitle, at one moment."""
