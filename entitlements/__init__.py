@@ -9,11 +9,24 @@ writes) -> ledger.py (the store's SQL, an interface for other backends) -> usage
 """
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from entitlements.decision import Decision, Gate
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from entitlements.decision import Decision, Gate
 
 __all__ = ["Decision", "Gate", "open_gate"]
+
+
+def __getattr__(name: str):
+    # Decision and Gate on first use (PEP 562): importing a submodule (the audit log, the catalog) runs this
+    # file, and must not build the decision models and import pydantic for it (issue 20).
+    if name in ("Decision", "Gate"):
+        from entitlements import decision
+
+        return getattr(decision, name)
+    raise AttributeError(f"module 'entitlements' has no attribute {name!r}")
 
 
 def open_gate(home: Path | None = None, clock=None) -> Gate:

@@ -9,8 +9,8 @@ licence carries its own feature snapshot, so changing the catalog never changes 
 Feature values in a plan: boolean -> true; metered -> a limit per period (null = unlimited);
 config -> any JSON value (e.g. max_file_mb).
 """
-from __future__ import annotations
-
+# No `from __future__ import annotations` in the modules of the gate's pydantic models: pydantic would
+# evaluate every annotation string again when it builds the class, in every process (issue 20).
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -22,8 +22,10 @@ DEFAULT_PATH = Path(__file__).with_name("plans.json")
 FREE = "free"
 
 
+# Feature and Plan are validated as parts of a Catalog, whose schema includes theirs: deferred, they are
+# not built on their own as well (issue 20).
 class Feature(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     kind: Literal["boolean", "metered", "config"]
     title: str = ""
@@ -31,7 +33,7 @@ class Feature(BaseModel):
 
 
 class Plan(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     title: str
     rank: int

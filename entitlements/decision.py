@@ -1,12 +1,14 @@
 """The gate's interface: a decision per feature check, and atomic consumption of metered features."""
-from __future__ import annotations
-
+# No `from __future__ import annotations`: see entitlements/catalog.py.
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 
 class Upgrade(BaseModel):
+    # Part of Decision's schema; built on its own only when a denial names one (issue 20).
+    model_config = ConfigDict(defer_build=True)
+
     plan: str
     how: str
 

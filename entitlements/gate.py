@@ -378,7 +378,7 @@ class StoreGate:
         from entitlements.licence import GrantClaims, LicenceClaims, verify
 
         trusted = self.trusted()
-        claims, problem = None, None
+        claims, problem, verified = None, None, {}
         if licence_token:
             try:
                 claims = verify(licence_token, trusted, now, allow_expired=True)
@@ -386,6 +386,8 @@ class StoreGate:
                 problem = f"your licence in {wallet.licence_dir(self.home)} was refused: {err.message}"
             if not isinstance(claims, LicenceClaims):
                 claims = None
+            else:
+                verified[licence_token.strip()] = claims
         grants = []
         for token in grant_tokens:
             try:
@@ -406,7 +408,7 @@ class StoreGate:
             seat_problem = self._seat_problem(claims)
             if seat_problem:
                 claims, problem = None, seat_problem
-        known = wallet.known_licences(self.ledger if ok else None, replay, trusted, now)
+        known = wallet.known_licences(self.ledger if ok else None, replay, trusted, now, verified)
         state = derive_state(self.catalog, now, licence=claims, licence_problem=problem, grants=grants,
                              record=replay, high_water=high, known_licences=known)
         self._after_derive(state, replay, now, high)

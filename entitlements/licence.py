@@ -5,8 +5,7 @@ A licence carries subject, plan, subscription status, grace days, the feature sn
 id. A grant is a top-up of one metered feature (qty, expiry). Both are bound to this product by the
 implicit assertion, so a token signed for another product with the same key does not verify here.
 """
-from __future__ import annotations
-
+# No `from __future__ import annotations`: see entitlements/catalog.py.
 import json
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -32,7 +31,9 @@ def _aware(value: datetime) -> datetime:
 
 
 class Claims(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    # Built on first use (subclasses inherit this): a run validates a licence, and a grant only where a
+    # grant is held; the base is never validated itself (issue 20).
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     iss: Literal["intent-terminal"] = ISSUER
     typ: Literal["licence", "grant"]

@@ -23,7 +23,9 @@ def iso(dt: datetime | None) -> str | None:
     return dt.astimezone(timezone.utc).isoformat(timespec="seconds") if dt else None
 
 
-@dataclass
+# eq and repr off: nothing compares or prints a State, and dataclasses would compile the generated
+# methods again in every process (with Replay's and Prepared's, about 1 ms of a cold `intent do`; issue 20).
+@dataclass(eq=False, repr=False)
 class State:
     """What the verified tokens entitle, at one moment."""
 

@@ -107,7 +107,9 @@ def owner_alive(owner: str) -> bool:
     return start == "?" or _start_time(pid) in (start, "?")
 
 
-@dataclass
+# eq and repr off (as State's): nothing compares or prints these, and the generated methods would be
+# compiled again in every process (issue 20).
+@dataclass(eq=False, repr=False)
 class Prepared:
     """Lines hashed for appending after a replay: the bytes, (body, hash) per entry, the new n and head."""
 
@@ -124,7 +126,7 @@ class Prepared:
         return f"{self.n}:{seal(self.n, self.head)}"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Replay:
     """What a record says, once its chain has been checked."""
 

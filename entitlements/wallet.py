@@ -87,18 +87,23 @@ def stamp(home: Path) -> tuple:
     return tuple(out)
 
 
-def known_licences(ledger, replay, trusted: dict, now: datetime) -> dict[str, tuple[str, datetime]]:
+def known_licences(ledger, replay, trusted: dict, now: datetime,
+                   verified: dict | None = None) -> dict[str, tuple[str, datetime]]:
     """jti -> (subject, issued at) of every licence this terminal has activated: from the usage record
     (also the readable part of a broken one) and the store's history (re-verified; a forged row could
-    only ever refuse its writer's own older licence)."""
+    only ever refuse its writer's own older licence). `verified`: token -> claims the caller has just
+    verified with the same keys and time (usually the current licence, also the newest history row),
+    so the same token is not verified twice in one derivation."""
     from entitlements.licence import LicenceClaims, verify
 
     known = dict(replay.licences) if replay is not None else {}
     for _jti, _sub, token in (ledger.licence_history() if ledger is not None else []):
-        try:
-            claims = verify(token, trusted, now, allow_expired=True)
-        except Exception:  # noqa: BLE001 - an unreadable history row proves nothing
-            continue
+        claims = (verified or {}).get(token.strip())
+        if claims is None:
+            try:
+                claims = verify(token, trusted, now, allow_expired=True)
+            except Exception:  # noqa: BLE001 - an unreadable history row proves nothing
+                continue
         if isinstance(claims, LicenceClaims):
             known.setdefault(claims.jti, (claims.sub, claims.iat))
     return known
