@@ -17,19 +17,7 @@ import pytest
 from vertical_packs.healthcare import icd10_store as store
 from vertical_packs.healthcare.icd10_index import Index
 
-E11_65 = "Type 2 diabetes mellitus with hyperglycemia"
-
-
-@pytest.fixture(scope="module")
-def rows():
-    """The library's rows, read once for the module (importing simple_icd_10_cm takes seconds)."""
-    return store.rows_from_library()
-
-
-@pytest.fixture(scope="module")
-def built(rows, tmp_path_factory) -> Path:
-    """One index file built for the module; tests damage copies of it."""
-    return store.build_file(tmp_path_factory.mktemp("built"), rows)
+from tests.icd10_fixtures import E11_65, built, rows  # noqa: F401  (fixtures)
 
 
 def copy_of(built: Path, folder: Path) -> Path:

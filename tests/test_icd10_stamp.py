@@ -20,17 +20,7 @@ from vertical_packs.healthcare import icd10_stamp as stamp
 from vertical_packs.healthcare import icd10_store as store
 from vertical_packs.healthcare.icd10_index import Index
 
-E11_65 = "Type 2 diabetes mellitus with hyperglycemia"
-
-
-@pytest.fixture(scope="module")
-def rows():
-    return store.rows_from_library()
-
-
-@pytest.fixture(scope="module")
-def built(rows, tmp_path_factory) -> Path:
-    return store.build_file(tmp_path_factory.mktemp("built"), rows)
+from tests.icd10_fixtures import E11_65, built, rows  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
