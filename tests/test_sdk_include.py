@@ -188,3 +188,27 @@ def test_do_loan_payment_imports_no_other_finance_module(home):
     assert '"monthly_payment": 1896.2' in proc.stdout, proc.stdout + proc.stderr
     line = proc.stderr.strip().splitlines()[-1]
     assert line == "RC:0 MODS:vertical_packs.finance.loans,vertical_packs.finance.manifest,vertical_packs.finance.slots", line
+
+
+def test_do_imports_no_resolver(home):
+    """`intent do` names an action: the resolver is never imported (Match is only a type in dispatch/session)."""
+    subprocess.run([sys.executable, "-m", "terminal.cli", "resolve", "--json", "warm the cache"],
+                   capture_output=True, check=False)
+    code = (
+        "import sys\n"
+        "from terminal.cli import main\n"
+        "rc = main(['do', 'finance.loan_payment', 'principal=300000', 'rate_pct=6.5', 'years=30', '--json'])\n"
+        "print(f'RC:{rc} RESOLVER:' + ','.join(sorted(m for m in sys.modules if m.startswith('intents.resolver'))),\n"
+        "      file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stderr.strip().splitlines()[-1] == "RC:0 RESOLVER:", proc.stderr
+
+
+def test_a_malformed_cached_record_is_refused_as_malformed():
+    from intents.specs import action_from_dict
+
+    with pytest.raises(TypeError):
+        action_from_dict({"id": "a.b", "slots": ["not a mapping"]})
+    with pytest.raises(TypeError):
+        action_from_dict(["not", "a", "mapping"])
