@@ -10,7 +10,7 @@ import time
 import uuid
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from pydantic import BaseModel, Field
 
@@ -26,8 +26,10 @@ from intents.errors import (
     NotUnderstood,
     PackBroken,
 )
-from intents.resolver import Match
 from intents.sdk import ActionContext, ParameterError
+
+if TYPE_CHECKING:  # a type only: `intent do` never imports the resolver
+    from intents.resolver import Match
 
 Asker = Callable[[Any, str], Any]  # (SlotSpec, action id) -> value, or None to give up
 

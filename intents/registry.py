@@ -72,8 +72,9 @@ def is_builtin_entry_point(ep: "EntryPoint") -> bool:
     return BUILTIN.get(ep.name) == ep.value and dist_name(ep) in (None, BUILTIN_DISTRIBUTION)
 
 
-def admission_problem(pack, ep: "EntryPoint", expected_id: str | None = None) -> str | None:
-    """Why a loaded pack may not be used through this entry point, or None when it may."""
+def admission_problem(pack, ep: "EntryPoint", expected_id: str | None = None, actions=None) -> str | None:
+    """Why a loaded pack may not be used through this entry point, or None when it may. `actions`: the
+    action ids to check (default: all of the pack's; a run checks those it imported, see live_pack)."""
     if expected_id is not None and pack.id != expected_id:
         return f"refused: entry point {ep.value} gives pack '{pack.id}', not '{expected_id}'"
     builtin = is_builtin_entry_point(ep)
@@ -81,7 +82,7 @@ def admission_problem(pack, ep: "EntryPoint", expected_id: str | None = None) ->
         return f"refused: the built-in entry point {ep.name} gives pack '{pack.id}'"
     if pack.id in RESERVED and not builtin:
         return f"refused: the pack id '{pack.id}' is reserved for the built-in pack"
-    outside = sorted(a for a in pack.actions if not a.startswith(pack.id + "."))
+    outside = sorted(a for a in (pack.actions if actions is None else actions) if not a.startswith(pack.id + "."))
     if outside:
         return f"refused: pack '{pack.id}' declares actions outside its own namespace: {', '.join(outside)}"
     return None
@@ -108,6 +109,9 @@ class Registry:
     _live: dict = field(default_factory=dict)  # pack id -> sdk.Pack
     _refused: list = field(default_factory=list)  # (BrokenPack, EntryPoint) refused without importing
     _actions: dict = field(default_factory=dict)  # action id -> ActionSpec (installed packs only)
+    # pack id -> {action id: the module of the pack that declared it} (Pack.include): which module a run
+    # imports first. From the cache, so only a hint: the SDK imports only modules the pack's code names.
+    _modules: dict = field(default_factory=dict)
 
     # ---- loading -------------------------------------------------------------------------------
     @classmethod
@@ -154,17 +158,21 @@ class Registry:
         try:
             self.packs = {p["manifest"]["id"]: pack_from_dict(p) for p in cached["packs"]}
             self.broken = {b["id"]: BrokenPack(**b) for b in cached.get("broken", [])}
+            modules = cached.get("modules")
+            self._modules = {pid: {a: m for a, m in found.items() if isinstance(a, str) and isinstance(m, str)}
+                             for pid, found in (modules if isinstance(modules, dict) else {}).items()
+                             if isinstance(pid, str) and isinstance(found, dict)}
             # The cache is not trusted for what serves a built-in id: those come from BUILTIN only.
             for pid, spec in self.packs.items():
                 if pid in RESERVED and spec.entry_point != BUILTIN[pid]:
                     raise ValueError(f"cached pack {pid} names entry point {spec.entry_point}")
             return True
         except (KeyError, TypeError, ValueError):
-            self.packs, self.broken = {}, {}
+            self.packs, self.broken, self._modules = {}, {}, {}
             return False
 
     def _rebuild(self) -> None:
-        self.packs, self.broken = {}, {}
+        self.packs, self.broken, self._modules = {}, {}, {}
         for broken, _ep in self._refused:
             self._add_broken(broken)
         # Built-ins first: a third-party pack can then never be the first to claim an id.
@@ -192,6 +200,9 @@ class Registry:
                 continue
             self.packs[pack.id] = spec
             self._live[pack.id] = pack
+            modules = pack.action_modules() if hasattr(pack, "action_modules") else {}
+            if modules:
+                self._modules[pack.id] = modules
 
     def _add_broken(self, broken: BrokenPack) -> None:
         key, n = broken.id, 1
@@ -202,7 +213,9 @@ class Registry:
         self.broken[key] = broken
 
     @staticmethod
-    def _import(ep: "EntryPoint", spec_checks_at_build: bool = False):
+    def _import(ep: "EntryPoint", spec_checks_at_build: bool = False, action: tuple[str, str | None] | None = None):
+        """The pack an entry point gives: all its actions imported, or with `action` (to run one: its id
+        and the module the cache says declares it) only what that one needs (Pack.action_for)."""
         import contextlib
 
         from intents import sdk
@@ -211,9 +224,21 @@ class Registry:
             obj = ep.load()
             if callable(obj) and not isinstance(obj, sdk.Pack):
                 obj = obj()
+            if isinstance(obj, sdk.Pack):
+                if action is None:
+                    obj.actions  # noqa: B018 - every module the pack names with include(), in here
+                else:
+                    obj.action_for(*action)
         if not isinstance(obj, sdk.Pack):
             raise TypeError(f"entry point {ep.value} gave {type(obj).__name__}, not intents.sdk.Pack")
         return obj
+
+    @staticmethod
+    def _load_in(pack, action: tuple[str, str | None]) -> None:
+        from intents import sdk
+
+        with sdk.spec_checks_at_build():
+            pack.action_for(*action)
 
     def _to_cache(self) -> dict:
         return {
@@ -221,6 +246,7 @@ class Registry:
             "fingerprint": self.fingerprint,
             "packs": [to_dict(p) for p in self.packs.values()],
             "broken": [vars(b) for b in self.broken.values()],
+            "modules": self._modules,
         }
 
     def _index_actions(self) -> None:
@@ -273,25 +299,48 @@ class Registry:
     def pack_of(self, action_id: str):
         return self.packs[self.spec(action_id).pack]
 
-    def live_pack(self, pack_id: str):
+    def live_pack(self, pack_id: str, action_id: str | None = None):
         """The pack's own code, loaded through the entry point the installed metadata names for it (for a
-        built-in id, only ours), checked to be that pack: what the gate trusts, unlike the cache."""
+        built-in id, only ours), checked to be that pack: what the gate trusts, unlike the cache. With
+        `action_id`, of a pack that declares its actions in modules of their own (Pack.include), the module
+        that declares that action is imported, and the others only when something reads them all."""
         pack = self._live.get(pack_id)
         if pack is not None:
+            if action_id is not None:
+                self._load_action(pack, pack_id, action_id)
             return pack
         ep = self._trusted_entry_point(pack_id)
         try:
             # to run it: what only its spec carries is checked when the spec is built (discovery built
             # this pack's, from the same sources, for the cache this registry was loaded from)
-            pack = _with_timeout(lambda: self._import(ep, spec_checks_at_build=True), IMPORT_TIMEOUT_S,
-                                 f"importing {ep.value}")
+            pack = _with_timeout(lambda: self._import(ep, spec_checks_at_build=True, action=self._hint(pack_id, action_id)),
+                                 IMPORT_TIMEOUT_S, f"importing {ep.value}")
         except Exception as exc:
             raise PackBroken(f"pack '{pack_id}' failed to load: {_describe(exc)}", pack=pack_id) from exc
-        problem = admission_problem(pack, ep, expected_id=pack_id)
+        # the actions it declared so far: those of the modules it imported (all of them, but for a pack
+        # that names its modules with Pack.include); another module's are checked where it is imported
+        problem = admission_problem(pack, ep, expected_id=pack_id, actions=getattr(pack, "loaded_actions", None))
         if problem:
             raise PackBroken(f"pack '{pack_id}' {problem}", pack=pack_id)
         self._live[pack_id] = pack
         return pack
+
+    def _hint(self, pack_id: str, action_id: str | None) -> tuple[str, str | None] | None:
+        return None if action_id is None else (action_id, self._modules.get(pack_id, {}).get(action_id))
+
+    def _load_action(self, pack, pack_id: str, action_id: str) -> None:
+        """The module of a live pack that declares `action_id` imported, as live_pack imports the pack."""
+        if action_id in getattr(pack, "loaded_actions", {action_id: None}):
+            return
+        hint = self._hint(pack_id, action_id)
+        try:
+            _with_timeout(lambda: self._load_in(pack, hint), IMPORT_TIMEOUT_S, f"importing {pack_id} for {action_id}")
+        except Exception as exc:
+            raise PackBroken(f"pack '{pack_id}' failed to load: {_describe(exc)}", pack=pack_id) from exc
+        problem = admission_problem(pack, self._trusted_entry_point(pack_id), expected_id=pack_id,
+                                    actions=pack.loaded_actions)
+        if problem:
+            raise PackBroken(f"pack '{pack_id}' {problem}", pack=pack_id)
 
     def _trusted_entry_point(self, pack_id: str) -> "EntryPoint":
         if pack_id in RESERVED and not self._entry_points:
@@ -318,11 +367,11 @@ class Registry:
         pack_id = action_id.split(".", 1)[0]
         if spec.pack != pack_id:
             raise PackBroken(f"'{action_id}' is not in the namespace of pack '{spec.pack}'", pack=spec.pack)
-        pack = self.live_pack(pack_id)
-        try:
-            return pack.actions[action_id]
-        except KeyError:
-            raise PackBroken(f"pack '{spec.pack}' no longer defines '{action_id}'", pack=spec.pack) from None
+        pack = self.live_pack(pack_id, action_id)
+        found = pack.loaded_actions.get(action_id) if hasattr(pack, "loaded_actions") else pack.actions.get(action_id)
+        if found is None:
+            raise PackBroken(f"pack '{spec.pack}' no longer defines '{action_id}'", pack=spec.pack)
+        return found
 
     def gate_features(self, action_id: str) -> list[str]:
         """The feature keys the gate checks for this action, from the pack's code: its pack's, then its own."""

@@ -207,6 +207,8 @@ class Action:
     parameters schema, which need pydantic's JSON schema of the parameters model) on first use, so that
     running one action of a pack builds that action's models and no other's."""
 
+    module: str | None = None  # the module that declared it with @pack.action (Pack.include, action_for)
+
     def __init__(self, spec: ActionSpec | Callable[[], ActionSpec], func: Callable[..., Any],
                  params_model: type[BaseModel] | None, result_model: type[BaseModel], context_param: str | None = None,
                  formats: dict[str, OutputFormat] | None = None, *, id: str | None = None,
@@ -338,12 +340,88 @@ class Pack:
         # Validated by pydantic here, where a pack author's declaration enters the system.
         self.manifest = _adapter(PackManifest).validate_python(manifest)
         self.negatives: list[str] = _adapter(list[str]).validate_python(list(negatives or []))
-        self.actions: dict[str, Action] = {}
+        self._actions: dict[str, Action] = {}
+        self._included: list[str] = []  # the modules named with include(), in order
+        self._pending: list[str] = []  # those of them not imported yet
+        self._including = threading.RLock()
         self.formats: dict[str, OutputFormat] = {}
         self.kinds: dict[str, KindSpec] = {}
         self._unchecked_kinds: dict[str, dict[str, Any]] = {}  # name -> fields, checked by spec()
         self.vocabulary: dict[str, str] = {}
         self.synonyms: dict[str, str] = {}
+
+    # ---- a pack's actions in modules of their own (issue 20): `pack.include` ----------------------------
+    def include(self, *modules: str) -> None:
+        """Name the modules that declare this pack's actions, instead of importing them where the pack is
+        made (its package's __init__, say):
+
+            pack.include(".loans", ".savings")   # relative to the calling module's package, or absolute
+
+        They are imported, in this order, the first time `actions` (or `spec()`) is read, so everything
+        that lists the pack sees every action as before. A run of one action imports only the module that
+        declared it when the registry knows which one that is (`action_for`), plus whatever that module
+        imports: running a loan payment does not import the pack's currency code. Discovery and
+        `intent packs check` read `actions`, so every module is imported and checked there as before."""
+        import importlib.util
+
+        package = sys._getframe(1).f_globals.get("__package__") or None
+        with self._including:
+            for name in modules:
+                full = importlib.util.resolve_name(name, package) if name.startswith(".") else name
+                if full not in self._included:
+                    self._included.append(full)
+                    self._pending.append(full)
+
+    @property
+    def actions(self) -> dict[str, Action]:
+        """Every action of the pack by id (the modules named with `include` are imported first), in
+        declaration order; actions of included modules come after the others, module by module in
+        include order, whichever module a run imported first."""
+        if self._pending:
+            self._import_included(list(self._pending))
+        return self._actions
+
+    @property
+    def loaded_actions(self) -> Mapping[str, Action]:
+        """The actions declared so far, importing nothing (a run's admission check reads these)."""
+        return MappingProxyType(self._actions)
+
+    def action_for(self, action_id: str, module: str | None = None) -> Action | None:
+        """The action `action_id`, or None, importing as little of the pack as it can: when `module` (where
+        the action was declared the last time the pack was discovered: a hint, from a cache the user can
+        edit) is one of the modules named with `include` and not imported yet, that one is imported first;
+        if the action is still not declared, every other module is. A hint can only choose among the
+        pack's own modules, in the pack's own code: it grants nothing."""
+        got = self._actions.get(action_id)
+        if got is None and module is not None and module in self._pending:
+            self._import_included([module])
+            got = self._actions.get(action_id)
+        if got is None:
+            got = self.actions.get(action_id)
+        return got
+
+    def action_modules(self) -> dict[str, str]:
+        """Action id -> the included module that declared it (for the registry's cache: see action_for)."""
+        return {aid: a.module for aid, a in self.actions.items() if a.module in self._included}
+
+    def _import_included(self, names: list[str]) -> None:
+        import importlib
+
+        with self._including:
+            for name in names:
+                if name not in self._pending:
+                    continue  # imported meanwhile (or from within another included module)
+                self._pending.remove(name)
+                try:
+                    importlib.import_module(name)
+                except BaseException:
+                    self._pending.insert(0, name)  # not imported: the next use tries again, and fails the same way
+                    raise
+                # the same order whichever module came first: the others' actions, then include order
+                rank = {m: i for i, m in enumerate(self._included)}
+                ordered = sorted(self._actions.items(), key=lambda kv: rank.get(kv[1].module, -1))
+                self._actions.clear()
+                self._actions.update(ordered)
 
     def kind(self, name: str, *, base: str = "number", **fields: Any) -> KindSpec:
         """Register a value kind this pack's slots can name (`Slot(kind=name)`): its recogniser
@@ -405,7 +483,8 @@ class Pack:
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
             # Names defined in the decorating scope (e.g. a Result class inside a function) resolve too.
-            localns = dict(sys._getframe(1).f_locals)
+            caller = sys._getframe(1)
+            localns = dict(caller.f_locals)
             hints = get_type_hints(func, localns=localns, include_extras=True)
             action_id = id or f"{self.id}.{func.__name__}"
             context_param = _context_param(hints)
@@ -442,9 +521,10 @@ class Pack:
 
             action = Action(build, func, params, result_model, context_param, id=action_id,
                             build_params=None if params is not None else build_params, declared=known)
-            self.actions[action_id] = action
+            action.module = caller.f_globals.get("__name__")
+            self._actions[action_id] = action
             for fmt in self.formats.values():
-                self._attach(fmt, self.actions[action_id])
+                self._attach(fmt, action)
             return func
 
         return decorate
@@ -463,7 +543,7 @@ class Pack:
         def decorate(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
             fmt = OutputFormat(name, description, func, tuple(actions) if actions is not None else None)
             self.formats[name] = fmt
-            for action in self.actions.values():
+            for action in self._actions.values():  # actions declared later attach it as they are declared
                 self._attach(fmt, action)
             return func
 

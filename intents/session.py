@@ -8,10 +8,12 @@ from __future__ import annotations
 import dataclasses
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from intents import paths
-from intents.resolver import Match
+
+if TYPE_CHECKING:  # a type only: `intent do` never imports the resolver
+    from intents.resolver import Match
 
 
 class Session:

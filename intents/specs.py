@@ -154,9 +154,16 @@ def to_dict(spec: Any) -> dict[str, Any]:
     return asdict(spec, dict_factory=lambda items: {k: (v.value if isinstance(v, Enum) else v) for k, v in items})
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}  # a spec class -> its field names (read once per class, not per record)
+
+
 def _only_known(cls, data: dict[str, Any]) -> dict[str, Any]:
-    names = {f.name for f in fields(cls)}
-    unknown = set(data) - names
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
+    if not isinstance(data, dict):
+        raise TypeError(f"{cls.__name__} needs a mapping, not {type(data).__name__}")
+    unknown = data.keys() - names
     if unknown:
         raise TypeError(f"{cls.__name__} has no field(s) {sorted(unknown)}")
     return data

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from vertical_packs.finance.manifest import pack
 
-# importing the modules registers their actions, in the order the catalog lists them
-from vertical_packs.finance import loans  # noqa: E402,F401
-from vertical_packs.finance import savings  # noqa: E402,F401
-from vertical_packs.finance import cashflows  # noqa: E402,F401
-from vertical_packs.finance import currency  # noqa: E402,F401
+# The modules that declare its actions, in the order the catalog lists them. The SDK imports them when
+# the pack's actions are first read (listing, discovery, `intent packs check`), and a run only the one
+# declaring the action it runs (Pack.include: a loan payment never imports the currency code).
+pack.include(".loans", ".savings", ".cashflows", ".currency")
 
 __all__ = ["pack"]
