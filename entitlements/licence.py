@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from entitlements import tokens
+from entitlements.catalog import new_dict, new_list  # see there why not the builtins
 from entitlements.errors import LicenceRefused
 from entitlements.periods import CLOCK_SKEW
 
@@ -52,11 +53,11 @@ class LicenceClaims(Claims):
     status: Status = "active"
     grace_days: int = Field(default=7, ge=0, le=90)
     all_features: bool = False
-    features: dict[str, Any] = Field(default_factory=dict)
+    features: dict[str, Any] = Field(default_factory=new_dict)
     # A fleet licence: how many terminals may hold it at once (None: not counted), and which metered
     # features are pooled across those seats (the pool is limit x seats, shared by the licence's terminals).
     seats: int | None = Field(default=None, ge=1, le=100_000)
-    pooled: list[str] = Field(default_factory=list)
+    pooled: list[str] = Field(default_factory=new_list)
     # The fleet store this licence is bound to: its host name and the CA (PEM) that signed its TLS
     # certificate. A bound licence applies only through a connection to that host whose certificate
     # that CA signed (sslmode=verify-full), so pointing a terminal at a PostgreSQL of one's own gets
