@@ -23,8 +23,12 @@ models = {"Decision": dec.Decision, "Upgrade": dec.Upgrade, "Catalog": catalog.C
           "Feature": catalog.Feature, "Plan": catalog.Plan}
 if "entitlements.licence" in sys.modules:
     from entitlements import licence
+    created = "GrantClaims" in vars(licence)  # created on first use (before the lookup below creates it)
     models.update(Claims=licence.Claims, LicenceClaims=licence.LicenceClaims, GrantClaims=licence.GrantClaims)
+else:
+    created = False
 print(json.dumps({
+    "grant_class_created": created,
     "allowed": decision.allowed, "plan": gate.state().plan,
     "built": sorted(n for n, m in models.items() if m.__pydantic_complete__),
     "modules": sorted(m for m in sys.modules if m.split(".")[0] in ("entitlements", "cryptography")),
@@ -58,6 +62,35 @@ def test_a_check_in_a_licensed_home_builds_the_licence_model_only(home, monkeypa
     assert out["built"] == ["Catalog", "Decision", "LicenceClaims"]
     assert "entitlements.licence" in out["modules"]
     assert not out["tokenizer_compiled"]
+    assert not out["grant_class_created"]
+
+
+def test_a_check_where_a_grant_is_held_creates_and_applies_the_grant_class(home, monkeypatch):
+    from entitlements.licence import issue_grant
+    from entitlements.wallet import activate
+    from entitlements.keys import trusted_keys
+    from datetime import datetime, timezone
+    from tests.licensing import vendor_key
+
+    activate_plan(home, "pro", monkeypatch)
+    key, _ = vendor_key(home, monkeypatch)
+    activate(home, issue_grant(key, "legal.draft_nda", 5, 30, subject="test@example.com"), trusted_keys(),
+             datetime.now(timezone.utc))
+    out = _check("legal.draft_nda")
+    assert out["allowed"] and out["grant_class_created"]
+    code = ("from entitlements import open_gate\n"
+            "print([g['qty'] for g in open_gate().check('legal.draft_nda').grants or []])\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[5]"
+
+
+def test_the_grant_class_is_one_class_however_it_is_reached():
+    from entitlements import licence
+    from entitlements.licence import GrantClaims
+
+    assert licence.GrantClaims is GrantClaims is licence._grant_claims()
+    assert GrantClaims.__name__ == GrantClaims.__qualname__ == "GrantClaims"
+    assert issubclass(GrantClaims, licence.Claims) and GrantClaims.__module__ == "entitlements.licence"
 
 
 def test_the_models_default_factories_still_give_a_new_dict_and_list_each_time():
