@@ -375,7 +375,8 @@ class StoreGate:
             self._after_derive(state, replay, now, high)
             return state
         # Only a home with tokens pays for the licence module (pydantic claim models, cryptography).
-        from entitlements.licence import GrantClaims, LicenceClaims, verify
+        from entitlements import licence
+        from entitlements.licence import LicenceClaims, verify
 
         trusted = self.trusted()
         claims, problem, verified = None, None, {}
@@ -394,7 +395,7 @@ class StoreGate:
                 grant = verify(token, trusted, now)
             except LicenceRefused:
                 continue  # an expired or refused grant simply adds nothing
-            if isinstance(grant, GrantClaims):
+            if isinstance(grant, licence.GrantClaims):  # created here, only where grants are held
                 grants.append(grant)
         self._bind(claims.sub if claims is not None else (grants[0].sub if grants else None))
         pin = getattr(self.ledger, "pin", None)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from entitlements.tokens import b64url_encode
 
@@ -35,8 +35,9 @@ def key_id(public_key) -> str:
     return "k4.pid." + b64url_encode(digest)
 
 
-@dataclass(frozen=True)
-class TrustedKey:
+# A NamedTuple, not a frozen dataclass: as immutable, and dataclasses would compile six generated methods
+# in every process that checks a licence (~3 M instructions of a licensed `intent do`; issue 20).
+class TrustedKey(NamedTuple):
     kid: str
     key: object  # Ed25519PublicKey
     source: str  # file it came from

@@ -7,6 +7,7 @@ implicit assertion, so a token signed for another product with the same key does
 """
 # No `from __future__ import annotations`: see entitlements/catalog.py.
 import json
+import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
@@ -14,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from entitlements import tokens
+from entitlements.catalog import new_dict, new_list  # see there why not the builtins
 from entitlements.errors import LicenceRefused
 from entitlements.periods import CLOCK_SKEW
 
@@ -52,11 +54,11 @@ class LicenceClaims(Claims):
     status: Status = "active"
     grace_days: int = Field(default=7, ge=0, le=90)
     all_features: bool = False
-    features: dict[str, Any] = Field(default_factory=dict)
+    features: dict[str, Any] = Field(default_factory=new_dict)
     # A fleet licence: how many terminals may hold it at once (None: not counted), and which metered
     # features are pooled across those seats (the pool is limit x seats, shared by the licence's terminals).
     seats: int | None = Field(default=None, ge=1, le=100_000)
-    pooled: list[str] = Field(default_factory=list)
+    pooled: list[str] = Field(default_factory=new_list)
     # The fleet store this licence is bound to: its host name and the CA (PEM) that signed its TLS
     # certificate. A bound licence applies only through a connection to that host whose certificate
     # that CA signed (sslmode=verify-full), so pointing a terminal at a PostgreSQL of one's own gets
@@ -65,10 +67,33 @@ class LicenceClaims(Claims):
     store_ca: str | None = Field(default=None, min_length=1, max_length=20_000)
 
 
-class GrantClaims(Claims):
-    typ: Literal["grant"] = "grant"
-    feature: str = Field(min_length=1, max_length=80)
-    qty: int = Field(gt=0, le=1_000_000)
+_grant_lock = threading.Lock()
+
+
+def _grant_claims() -> type:
+    """GrantClaims, created at its first use (`licence.GrantClaims` works as ever): only a home that holds
+    a grant, or a vendor issuing one, needs the class, and creating it costs every licensed `intent do`
+    ~2 M instructions (issue 20). Created once, under a lock, so every isinstance sees the same class."""
+    cls = globals().get("GrantClaims")
+    if cls is not None:
+        return cls
+    with _grant_lock:
+        cls = globals().get("GrantClaims")
+        if cls is None:
+            class GrantClaims(Claims):
+                typ: Literal["grant"] = "grant"
+                feature: str = Field(min_length=1, max_length=80)
+                qty: int = Field(gt=0, le=1_000_000)
+
+            GrantClaims.__qualname__ = "GrantClaims"
+            globals()["GrantClaims"] = cls = GrantClaims
+    return cls
+
+
+def __getattr__(name: str):
+    if name == "GrantClaims":
+        return _grant_claims()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _check_days(days: float) -> None:
@@ -142,12 +167,12 @@ def issue_grant(private_key, feature: str, qty: int, days: float, subject: str =
     if load_catalog().kind(feature) != "metered":
         raise ValueError(f"{feature!r} is not a metered feature; only metered features take grants")
     now = now or datetime.now(timezone.utc)
-    claims = GrantClaims(jti=uuid.uuid4().hex, sub=subject, iat=now, nbf=now, exp=now + timedelta(days=days),
+    claims = _grant_claims()(jti=uuid.uuid4().hex, sub=subject, iat=now, nbf=now, exp=now + timedelta(days=days),
                          feature=feature, qty=qty)
     return _sign(private_key, claims)
 
 
-def verify(token: str, trusted: dict, now: datetime, allow_expired: bool = False) -> LicenceClaims | GrantClaims:
+def verify(token: str, trusted: dict, now: datetime, allow_expired: bool = False) -> "LicenceClaims | GrantClaims":
     """Verify signature against the trusted keys, then the claims and times. Raises LicenceRefused."""
     token = token.strip()
     try:
@@ -174,7 +199,7 @@ def verify(token: str, trusted: dict, now: datetime, allow_expired: bool = False
         raise LicenceRefused(text, reason=reason) from None
     try:
         data = json.loads(message)
-        model = GrantClaims if isinstance(data, dict) and data.get("typ") == "grant" else LicenceClaims
+        model = _grant_claims() if isinstance(data, dict) and data.get("typ") == "grant" else LicenceClaims
         claims = model.model_validate(data)
     except (ValueError, ValidationError) as exc:
         raise LicenceRefused(f"the licence is signed but its contents are not understood: {exc}",
