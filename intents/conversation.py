@@ -12,24 +12,27 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from intents.resolver import Match
-from intents.resolver.lazyre import lazy
+from intents.resolver.lazyre import lazy, lazy_words
 
 # Words that tie a request to the turn before it. They never decide an action by themselves; they only
 # say "the last one" when the new words alone leave something open.
-_REFERS = lazy(
-    r"\b(?:that|it|this|those|them|these|same|his|her|hers|him|he|she|they|their|instead|again|too|also|"
-    r"previous|last\s+one|the\s+result|the\s+answer|matching|similar|another|one\s+more)\b|\bthen\s*[?.!]*\s*$", re.I)
-_CONTINUES = lazy(
-    r"^\s*(?:and|but|now|no|nope|sorry|actually|oops|wait|then|also|ok(?:ay)?|so|what\s+about|how\s+about|"
-    r"scratch\s+that|correction|my\s+(?:bad|mistake)|hold\s+on|i\s+meant|i\s+mean|rather|"
-    r"what\s+if|make\s+it|change\s+(?:it|that|the)|instead|same|try|with|at|for|over|in)\b", re.I)
+_REFERS = lazy_words(r"\b(?:", (
+    "that", "it", "this", "those", "them", "these", "same", "his", "her", "hers", "him", "he", "she", "they", "their",
+    "instead", "again", "too", "also", "previous", r"last\s+one", r"the\s+result", r"the\s+answer", "matching",
+    "similar", "another", r"one\s+more"), r")\b", re.I)
+_THEN_END = lazy(r"\bthen\s*[?.!]*\s*$", re.I)
+_CONTINUES = lazy_words(r"^\s*(?:", (
+    "and", "but", "now", "no", "nope", "sorry", "actually", "oops", "wait", "then", "also", "ok(?:ay)?", "so",
+    r"what\s+about", r"how\s+about", r"scratch\s+that", "correction", r"my\s+(?:bad|mistake)", r"hold\s+on",
+    r"i\s+meant", r"i\s+mean", "rather", r"what\s+if", r"make\s+it", r"change\s+(?:it|that|the)", "instead", "same",
+    "try", "with", "at", "for", "over", "in"), r")\b", re.I)
 # "that"/"it" point at the last result's figure; a pronoun for a person ("his") only at the values
-_THAT = lazy(r"\b(?:that|it|this|the\s+result|the\s+answer|the\s+figure|the\s+amount|"
-             r"the\s+(?:\w+\s+)?(?:file|document|draft|copy|version|output))\b", re.I)
+_THAT = lazy_words(r"\b(?:", (
+    "that", "it", "this", r"the\s+result", r"the\s+answer", r"the\s+figure", r"the\s+amount",
+    r"the\s+(?:\w+\s+)?(?:file|document|draft|copy|version|output)"), r")\b", re.I)
 # within the same action, only words that name the result's date or file point at it ("make it calendar
 # days" is about the request; "14 days after that date", "summarize the redacted version" are not)
 # ("the 30 day version" is a request with 30 days: a number is no word naming the result)
@@ -46,19 +49,35 @@ _MADE = lazy(r"\b([a-z]+)\s+(?:file|document|one|text|pdf|copy|version)\b", re.I
 _SAME_ACTION_SURE = 0.85  # a named other action at or above this is a request for that action
 
 
-@dataclass
-class Turn:
-    """What the last run was: enough to continue it."""
+_NEW_DICT: Any = object()  # Turn's default params: a new dict for each turn
 
-    id: int | None
-    action: str
-    params: dict[str, Any] = field(default_factory=dict)
-    result: dict[str, Any] | None = None
-    text: str = ""
-    # when it was the last step of a compound request: the steps before it (a list of Turns, or a callable
-    # that reads them only when needed), so "and 15 years" after "payment ..., then convert it to euros"
-    # can continue the step whose values the words change
-    earlier: Any = None
+
+class Turn:
+    """What the last run was: enough to continue it.
+
+    `earlier`: when it was the last step of a compound request, the steps before it (a list of Turns, or a
+    callable that reads them only when needed), so "and 15 years" after "payment ..., then convert it to
+    euros" can continue the step whose values the words change. (A plain class: a dataclass would build
+    its methods with exec() at every cold `-c`, ~0.4 ms.)"""
+
+    __slots__ = ("id", "action", "params", "result", "text", "earlier")
+
+    def __init__(self, id: int | None, action: str, params: dict[str, Any] = _NEW_DICT,
+                 result: dict[str, Any] | None = None, text: str = "", earlier: Any = None) -> None:
+        self.id, self.action, self.result, self.text, self.earlier = id, action, result, text, earlier
+        self.params = {} if params is _NEW_DICT else params
+
+    def _key(self):
+        return (self.id, self.action, self.params, self.result, self.text, self.earlier)
+
+    def __eq__(self, other):
+        return self._key() == other._key() if type(other) is Turn else NotImplemented
+
+    __hash__ = None  # (as a dataclass with eq: mutable, unhashable)
+
+    def __repr__(self) -> str:
+        return (f"Turn(id={self.id!r}, action={self.action!r}, params={self.params!r}, result={self.result!r}, "
+                f"text={self.text!r}, earlier={self.earlier!r})")
 
 
 def pointed(text: str) -> bool:
@@ -134,7 +153,7 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     step = _earlier_step(resolver, specs, last, match, text)
     if step is not None:
         return continue_match(resolver, specs, step, text, match)
-    said = bool(_REFERS.search(text) or _CONTINUES.search(text))
+    said = bool(_REFERS.search(text) or _THEN_END.search(text) or _CONTINUES.search(text))
     if match.action in (None, last.action) or match.confidence < _SAME_ACTION_SURE or \
             _edit_of_the_last(resolver, specs, last, match, text):
         # "the last flow was 6500", "drops by half a point", "double it": changes to the last values
@@ -408,7 +427,8 @@ def _correcting() -> set[str]:
     return _CORRECTING_STEMS
 
 
-_COUNT = lazy(r"\b(\d+|one|two|three|four|five|six|both)\s+(?:[a-z-]+\s+)?([a-z]+)\b", re.I)
+_COUNT = lazy_words(r"\b(", (r"\d+", "one", "two", "three", "four", "five", "six", "both"),
+                    r")\s+(?:[a-z-]+\s+)?([a-z]+)\b", re.I)
 _THINGS: dict[tuple[str, int], frozenset[str]] = {}
 _COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2}
 
@@ -548,11 +568,13 @@ def _said_for(resolver, specs, spec, text: str, values: dict, reasons: dict) -> 
     return _by_own_cue(resolver, specs, spec, text, values, reasons)
 
 
-@dataclass
 class _Lexicon:
     """What `_by_own_cue` asks of a resolver, when only its lexicon is at hand."""
 
-    lexicon: Any = None
+    __slots__ = ("lexicon",)
+
+    def __init__(self, lexicon: Any = None) -> None:
+        self.lexicon = lexicon
 
 
 def _lone_of_pair(spec, text: str, values: dict, reasons: dict) -> dict:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from intents.resolver.lazyre import lazy  # compiled on first use: a cold `-c` pays only for what it reads
+from intents.resolver.lazyre import lazy, lazy_words  # compiled on first use: a cold `-c` pays only for what it reads
 
-_MAYBE = lazy(r"\b(?:first|initial|opening|second|third|fourth|fifth|sixth|last|final|"
-                    r"closing|penultimate|\d(?:st|nd|rd|th)|more|less|lower|higher|up|down|off|by|add|added|adds|"
-                    r"plus|minus|double\w*|twice|tripl\w*|halv\w*|half|bigger|smaller|larger|fewer|longer|shorter|"
-                    r"older|younger|heavier|lighter|taller|greater|faster|slower|sooner|extend\w*|lengthen\w*|shorten\w*|"
-                    r"prolong\w*)\b", re.I)
+_MAYBE = lazy_words(r"\b(?:", (
+    "first", "initial", "opening", "second", "third", "fourth", "fifth", "sixth", "last", "final", "closing",
+    "penultimate", r"\d(?:st|nd|rd|th)", "more", "less", "lower", "higher", "up", "down", "off", "by", "add", "added",
+    "adds", "plus", "minus", r"double\w*", "twice", r"tripl\w*", r"halv\w*", "half", "bigger", "smaller", "larger",
+    "fewer", "longer", "shorter", "older", "younger", "heavier", "lighter", "taller", "greater", "faster", "slower",
+    "sooner", r"extend\w*", r"lengthen\w*", r"shorten\w*", r"prolong\w*"), r")\b", re.I)
 
 
 def may_edit(text: str) -> bool:
