@@ -15,7 +15,8 @@ someone who never read the resolver or the follow-up code, as a new user types; 
 with the others, per pack too, and their misses are listed only with --fresh-misses. The second fresh sets
 (conversation_fresh2.jsonl, compound_fresh2.jsonl) were written later, by another developer from the catalog,
 README, docs and examples alone, after the first fresh sets' miss classes had been worked on: they are the
-unseen measure of that work.
+unseen measure of that work. The third (conversation_fresh3.jsonl, compound_fresh3.jsonl) was written the same
+way in the seventh session, before the second's miss classes were worked on.
 
 Two-turn lines: the first request is run for real (enterprise plan, a throwaway home), then the second is
 read with `follow=True` against that run, exactly as `intent run -c` does. Right = the second's action
@@ -50,6 +51,7 @@ SETS = ["conversation_set.jsonl", "compound_set.jsonl"]
 HELDOUT = ["conversation_heldout.jsonl", "compound_heldout.jsonl"]
 FRESH = ["conversation_fresh.jsonl", "compound_fresh.jsonl"]
 FRESH2 = ["conversation_fresh2.jsonl", "compound_fresh2.jsonl"]
+FRESH3 = ["conversation_fresh3.jsonl", "compound_fresh3.jsonl"]
 
 
 def _load(name: str) -> list[dict]:
@@ -309,6 +311,9 @@ def main(argv: list[str]) -> int:
     fr2_t, fr2_c = (_load(FRESH2[0]), _load(FRESH2[1])) if fresh else ([], [])
     ft2 = score_turns(fr2_t, False) if fr2_t else None
     fc2 = score_compound(fr2_c) if fr2_c else None
+    fr3_t, fr3_c = (_load(FRESH3[0]), _load(FRESH3[1])) if fresh else ([], [])
+    ft3 = score_turns(fr3_t, False) if fr3_t else None
+    fc3 = score_compound(fr3_c) if fr3_c else None
     warm = warm_costs(turns)
     cold = cold_costs(runs, compare)
     _share("two-turn exchanges", t, "(target >= 0.95)", t["by_kind"])
@@ -330,6 +335,13 @@ def main(argv: list[str]) -> int:
     if fc2 is not None:
         _share("fresh2 compound", fc2, "",
                _by_pack(fr2_c, fc2["misses"], lambda r: [s["action"] for s in r["steps"]]))
+    if ft3 is not None:
+        by_pack = _by_pack(fr3_t, ft3["misses"], lambda r: [r["first"]["action"]])
+        _share("fresh3 two-turn", ft3, "(written from the catalog alone, seventh session; not tuned to)",
+               ft3["by_kind"], {"first " + pack: got for pack, got in by_pack.items()})
+    if fc3 is not None:
+        _share("fresh3 compound", fc3, "",
+               _by_pack(fr3_c, fc3["misses"], lambda r: [s["action"] for s in r["steps"]]))
     print(f"warm resolve p50     first {warm['first_p50_ms']:.3f} ms | follow-up {warm['follow_p50_ms']:.3f} ms  (target <= 1 ms)")
     print(f"warm resolve p99     first {warm['first_p99_ms']:.3f} ms | follow-up {warm['follow_p99_ms']:.3f} ms")
     _print_cold(cold, runs)
@@ -339,6 +351,7 @@ def main(argv: list[str]) -> int:
     if "--fresh-misses" in argv:
         misses += (ft or {}).get("misses", []) + (fc or {}).get("misses", [])
         misses += (ft2 or {}).get("misses", []) + (fc2 or {}).get("misses", [])
+        misses += (ft3 or {}).get("misses", []) + (fc3 or {}).get("misses", [])
     if verbose or "--heldout-misses" in argv or "--fresh-misses" in argv:
         print("\n".join(misses))
     else:
