@@ -172,37 +172,35 @@ def test_a_module_declaring_an_action_outside_the_namespace_is_refused_when_a_ru
         reg.action("split.triple")
 
 
-def test_do_loan_payment_imports_no_other_finance_module(home):
-    """`intent do finance.loan_payment` imports the finance pack's loans module, not its savings, cash-flow
-    or currency code (issue 20)."""
+def _modules_after_do(prefix: str) -> tuple[str, str]:
+    """(stdout, "RC:<code> MODS:<the loaded modules under prefix, sorted, comma-separated>") of one cold
+    `intent do finance.loan_payment ...` in a new process, after a resolve has warmed the cache."""
     subprocess.run([sys.executable, "-m", "terminal.cli", "resolve", "--json", "warm the cache"],
                    capture_output=True, check=False)
     code = (
         "import sys\n"
         "from terminal.cli import main\n"
         "rc = main(['do', 'finance.loan_payment', 'principal=300000', 'rate_pct=6.5', 'years=30', '--json'])\n"
-        "mods = sorted(m for m in sys.modules if m.startswith('vertical_packs.finance.'))\n"
+        f"mods = sorted(m for m in sys.modules if m.startswith({prefix!r}))\n"
         "print(f'RC:{rc} MODS:' + ','.join(mods), file=sys.stderr)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert '"monthly_payment": 1896.2' in proc.stdout, proc.stdout + proc.stderr
-    line = proc.stderr.strip().splitlines()[-1]
+    return proc.stdout, proc.stderr.strip().splitlines()[-1]
+
+
+def test_do_loan_payment_imports_no_other_finance_module(home):
+    """`intent do finance.loan_payment` imports the finance pack's loans module, not its savings, cash-flow
+    or currency code (issue 20)."""
+    out, line = _modules_after_do("vertical_packs.finance.")
+    assert '"monthly_payment": 1896.2' in out, out + line
     assert line == "RC:0 MODS:vertical_packs.finance.loans,vertical_packs.finance.manifest,vertical_packs.finance.slots", line
 
 
 def test_do_imports_no_resolver(home):
     """`intent do` names an action: the resolver is never imported (Match is only a type in dispatch/session)."""
-    subprocess.run([sys.executable, "-m", "terminal.cli", "resolve", "--json", "warm the cache"],
-                   capture_output=True, check=False)
-    code = (
-        "import sys\n"
-        "from terminal.cli import main\n"
-        "rc = main(['do', 'finance.loan_payment', 'principal=300000', 'rate_pct=6.5', 'years=30', '--json'])\n"
-        "print(f'RC:{rc} RESOLVER:' + ','.join(sorted(m for m in sys.modules if m.startswith('intents.resolver'))),\n"
-        "      file=sys.stderr)\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert proc.stderr.strip().splitlines()[-1] == "RC:0 RESOLVER:", proc.stderr
+    _out, line = _modules_after_do("intents.resolver")
+    assert line == "RC:0 MODS:", line
+
 
 
 def test_a_malformed_cached_record_is_refused_as_malformed():
