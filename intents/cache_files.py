@@ -237,27 +237,31 @@ class build_lock:
 
 
 def cached(folder: Path | None, prefix: str, schema: Sequence[str], meta: dict[str, str],
-           write: Callable[[sqlite3.Connection], None], message: str = "") -> CacheFile:
-    """The verified cache file `prefix*` in `folder`; else built there now (once, under a lock, with `message`
-    shown as progress); else (no folder, or it cannot be written) the same tables built in memory.
+           write: Callable[[sqlite3.Connection], None], message: str = "", shared: Path | None = None) -> CacheFile:
+    """The verified cache file `prefix*` in `folder`, else in `shared` (the installation's folder for data that
+    depends only on installed libraries); else built now (once, under a lock, with `message` shown as
+    progress) in `shared` when it can be written (one copy for every home), else in `folder`; else (no
+    folder can be written) the same tables built in memory.
     `write(db)` fills the tables (the meta rows are already there). It runs again for the memory copy when
     writing the file fails part way, so keep expensive inputs outside it (computed once)."""
     from intents.progress import status
 
-    if folder is not None:
-        found = first_good(folder, prefix, schema, meta)
+    places = [p for p in (folder, shared) if p is not None]
+    for place in places:  # the home's own file first: one it built before the installation had one
+        found = first_good(place, prefix, schema, meta)
         if found is not None:
             return found
+    for place in places[::-1]:
         try:
-            private_dir(folder)
-            with build_lock(folder, prefix):
-                found = first_good(folder, prefix, schema, meta)  # built by another process while we waited
+            private_dir(place)
+            with build_lock(place, prefix):
+                found = first_good(place, prefix, schema, meta)  # built by another process while we waited
                 if found is not None:
                     return found
                 with status(message or "Building a cache, once…"):
-                    path = build(folder, prefix, schema, meta, write)
+                    path = build(place, prefix, schema, meta, write)
                 return open_verified(path, schema, meta)
         except (OSError, CacheFileError):
-            pass  # an unwritable folder: the tables are made in memory below
+            continue  # an unwritable folder: the next one, else the tables are made in memory below
     with status(message or "Building a cache in memory…"):
         return in_memory(schema, meta, write)

@@ -167,8 +167,11 @@ class Dispatcher:
         base = self.context or ActionContext(home=self.registry.home)
         pack_id = action.declared("pack")
         root = getattr(self.registry, "home", base.home)
+        from intents.paths import shared_cache_dir
+
         common = dict(home=Path(root) / "packs" / pack_id, out_dir=base.out_dir, now=base.now, pack=pack_id,
-                      settings=pack_settings(pack_id), log=logging.getLogger(f"intent.pack.{pack_id}"))
+                      settings=pack_settings(pack_id), log=logging.getLogger(f"intent.pack.{pack_id}"),
+                      shared_cache_dir=shared_cache_dir(pack_id))
         # live_pack("system") only ever loads our own entry point, so this is the built-in system pack.
         if pack_id == "system" and self.registry.live_pack("system").actions.get(action.id) is action:
             from intents.system_pack import SystemContext

@@ -40,3 +40,29 @@ def config_dir() -> Path:
     from platformdirs import user_config_dir
 
     return private_dir(Path(user_config_dir("intent-terminal", appauthor=False)))
+
+
+# Caches derived only from an installed library's data (the ICD-10-CM index, the currency rates) are the
+# same for every home of one installation: kept there, the first use in a new INTENT_HOME costs what a later
+# one does, and a machine with many homes keeps one copy. `packs prepare` (the README's set-up line) builds
+# them; a home that finds none builds one there when it can, else in its own cache folder. The folder is the
+# user's to write, like any cache: what is read from it is checked, never trusted (intents/cache_files.py).
+SHARED_CACHE_OFF = ("", "0", "off", "none")
+
+
+def shared_cache_root() -> Path | None:
+    """The installation's shared cache: INTENT_SHARED_CACHE when that is set ("off" or "" for none), else
+    <sys.prefix>/share/intent-terminal/cache (sys.prefix: the virtual environment, or the Python the terminal
+    is installed into). Holds the registry's pack cache (packs.json) and a folder per pack. Not created here."""
+    env = os.environ.get("INTENT_SHARED_CACHE")
+    if env is not None:
+        return None if env.strip().lower() in SHARED_CACHE_OFF else Path(env).expanduser()
+    import sys
+
+    return Path(sys.prefix) / "share" / "intent-terminal" / "cache"
+
+
+def shared_cache_dir(pack_id: str) -> Path | None:
+    """A pack's folder in the installation's shared cache (a pack id has no dot: never packs.json)."""
+    root = shared_cache_root()
+    return None if root is None else root / pack_id

@@ -44,10 +44,12 @@ class Prepared:
 def context_for(registry, pack_id: str):
     """The context the pack's actions get (intents.dispatch.Dispatcher.context_for), output kept in its home."""
     from intents.dispatch import pack_settings
+    from intents.paths import shared_cache_dir
     from intents.sdk import ActionContext
 
     home = Path(registry.home) / "packs" / pack_id
     return ActionContext(home=home, out_dir=home, pack=pack_id, settings=pack_settings(pack_id),
+                         shared_cache_dir=shared_cache_dir(pack_id),
                          log=logging.getLogger(f"intent.pack.{pack_id}"))
 
 

@@ -122,17 +122,16 @@ class Registry:
         reg.disabled = set(_read_state(home).get("disabled", []))
         cache_file = home / "cache" / "packs.json"
         cached = _read_json(cache_file)
+        # The same cache in the installation's shared folder (paths.shared_cache_root) seeds a new home: what
+        # is installed is the installation's, so a first start need not scan and import every pack again.
+        # It is read like the home's own (the user can write both) and checked the same way.
+        shared_file = paths.shared_cache_root()
+        shared_file = shared_file / "packs.json" if shared_file is not None and not extra else None
         # Fast path: nothing on sys.path or in the packs' sources changed since the cache was written,
         # so skip the entry-point scan (importlib.metadata costs ~50 ms of a 300 ms cold-start budget).
-        fresh = (
-            not extra
-            and cached
-            and cached.get("version") == CACHE_VERSION
-            and cached.get("quick") == _quick_stamp(cached.get("roots", []))
-        )
-        if fresh:
-            reg.fingerprint = cached["fingerprint"]
-            fresh = reg._from_cache(cached)  # False when malformed: rebuild below
+        fresh = not extra and reg._from_fresh(cached)
+        if not fresh and shared_file is not None:
+            fresh = reg._from_fresh(_read_json(shared_file))
         if not fresh:
             eps, refused = discover(extra)
             reg._entry_points = eps
@@ -143,13 +142,26 @@ class Registry:
                 reg._rebuild()
             if not extra:
                 roots = sorted({r for ep in eps.values() for r in _source_roots(ep.value.split(":")[0])})
-                _write_json(cache_file, {**reg._to_cache(), "roots": roots, "quick": _quick_stamp(roots)})
+                data = {**reg._to_cache(), "roots": roots, "quick": _quick_stamp(roots)}
+                _write_json(cache_file, data)
+                if shared_file is not None:  # for the installation's next new home; best effort
+                    try:
+                        _write_json(shared_file, data)
+                    except OSError:
+                        pass
         # MCP servers taken in as packs live in INTENT_HOME, not in entry points (never in the cache above).
         from intents import mcp_packs
 
         mcp_packs.attach(reg)
         reg._index_actions()
         return reg
+
+    def _from_fresh(self, cached: dict | None) -> bool:
+        """Load a pack cache that is fresh (_fresh); False when it is stale or malformed (rebuild then)."""
+        if not _fresh(cached):
+            return False
+        self.fingerprint = cached["fingerprint"]
+        return self._from_cache(cached)
 
     def _from_cache(self, cached: dict) -> bool:
         """Load specs from our cache without pydantic (start-up budget); False when it is malformed."""
@@ -640,6 +652,12 @@ def _quick_stamp(roots: Iterable[str]) -> str:
 
 def _read_state(home: Path) -> dict:
     return _read_json(home / "packs.json") or {}
+
+
+def _fresh(cached: dict | None) -> bool:
+    """A pack cache written for this code and this sys.path, whose packs' sources are unchanged since."""
+    return bool(cached and cached.get("version") == CACHE_VERSION
+                and cached.get("quick") == _quick_stamp(cached.get("roots", [])))
 
 
 def _read_json(path: Path) -> dict | None:

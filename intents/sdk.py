@@ -164,6 +164,10 @@ class ActionContext:
     pack: str = ""
     settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # [packs.<id>] of config.toml
     log: logging.Logger = _DefaultLogger()  # logging.getLogger("intent.pack") unless given
+    # The pack's folder in the installation's shared cache (intents.paths.shared_cache_dir), or None: for
+    # caches derived only from an installed library's data, which every home of the installation can share.
+    # Pass it as cached_sqlite(..., shared=ctx.shared_cache_dir). Not created here; checked when read.
+    shared_cache_dir: Path | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -722,16 +726,18 @@ def _jsonable(value: Any) -> Any:
 
 
 def cached_sqlite(folder: Path | None, prefix: str, schema: list[str], meta: dict[str, str],
-                  write: Callable[[Any], None], message: str = ""):
+                  write: Callable[[Any], None], message: str = "", *, shared: Path | None = None):
     """Derived data kept as a verified SQLite file in a pack's cache folder (`ctx.cache_dir`): the file named
     `prefix` + its SHA-256 there if it checks out (digest, exactly `schema`, exactly `meta`), else built now
     by `write(db)` (once, under a lock, `message` shown as progress), else built in memory when the folder
     cannot be written. Returns a CacheFile: `.db` (read-only sqlite3 connection), `.path`, `.meta`.
     `schema` must include `CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`.
-    See intents/cache_files.py for what is checked and why."""
+    With `shared` (`ctx.shared_cache_dir`, for data that depends only on installed libraries), a good file
+    there is used too, and a new one is built there when that folder can be written, so that every home of
+    the installation shares one. See intents/cache_files.py for what is checked and why."""
     from intents.cache_files import cached
 
-    return cached(folder, prefix, schema, meta, write, message)
+    return cached(folder, prefix, schema, meta, write, message, shared=shared)
 
 
 def discard_cache_file(path: Path | None) -> None:

@@ -27,6 +27,14 @@ def _no_background_prepare(monkeypatch):
     monkeypatch.setenv("INTENT_NO_PREPARE", "1")
 
 
+@pytest.fixture(autouse=True)
+def _no_shared_cache(monkeypatch):
+    """Each test's INTENT_HOME holds all its caches: the installation's shared cache (intents.paths
+    .shared_cache_dir, the virtual environment's share/ folder) would carry one test's ICD-10 index or rates
+    into the next. Tests of the shared cache point INTENT_SHARED_CACHE at a folder of their own."""
+    monkeypatch.setenv("INTENT_SHARED_CACHE", "off")
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "intent-home"

@@ -210,7 +210,7 @@ def test_the_prepare_hook_leaves_the_file_stamped(tmp_path, rows, monkeypatch, h
 
     monkeypatch.setattr(store, "rows_from_library", lambda: rows)
     folder = tmp_path / "cache"
-    ctx = type("Ctx", (), {"cache_dir": folder})()
+    ctx = type("Ctx", (), {"cache_dir": folder, "shared_cache_dir": None})()
     icd10_index.forget_index()
     try:
         icd10.prepare_icd10_index(ctx)

@@ -349,16 +349,19 @@ def loads(text: str, blob: bytes, stamp: str, ids: list[str]) -> dict | None:
 
 
 def load_or_build(actions: list, home: Path | None, key: str, lexicon_of=None,
-                  negatives: dict[str, list[str]] | None = None) -> dict:
+                  negatives: dict[str, list[str]] | None = None, shared: Path | None = None) -> dict:
     """The cached index for this catalog (packs' negatives included), building (and caching) it when
-    missing or stale."""
+    missing or stale. `shared` (the installation's shared cache folder): an index there for exactly these
+    actions seeds a new home, and one built here is left there too (checked like the home's when read)."""
     stamp = f"{key}-{code_stamp()}"
     if negatives:
         stamp += "-" + hashlib.sha256(json.dumps(negatives, sort_keys=True).encode()).hexdigest()[:8]
-    path = home / "cache" / f"resolver-{stamp}.json" if home else None
+    name = f"resolver-{stamp}.json"
+    folders = [f for f in (home / "cache" if home else None, shared) if f is not None]
     ids = [a.id for a in actions] + [OOS]
-    if path is not None:
+    for folder in folders:
         try:
+            path = folder / name
             data = loads(path.read_text(), path.with_suffix(".bin").read_bytes(), stamp, ids)
             if data is not None:
                 return data
@@ -368,14 +371,16 @@ def load_or_build(actions: list, home: Path | None, key: str, lexicon_of=None,
 
     with status(f"building the resolver index over {len(actions)} actions (once per set of packs)…"):
         data = build(actions, lexicon_of() if lexicon_of is not None else None, negatives)
-    if path is not None:
+    if folders:
+        header, arrays = dumps(data, stamp)
+    for folder in folders:  # the home's own copy, then the installation's for its next new home
         try:
             from intents.safe_files import private_dir, write_atomic
 
-            private_dir(path.parent)
-            for old in [*path.parent.glob("resolver-*.json"), *path.parent.glob("resolver-*.bin")]:
-                old.unlink(missing_ok=True)  # one index per home is enough
-            header, arrays = dumps(data, stamp)
+            path = folder / name
+            private_dir(folder)
+            for old in [*folder.glob("resolver-*.json"), *folder.glob("resolver-*.bin")]:
+                old.unlink(missing_ok=True)  # one index per home (and per installation) is enough
             write_atomic(path.with_suffix(".bin"), arrays)  # the arrays first: the JSON names them
             write_atomic(path, header)
         except OSError:

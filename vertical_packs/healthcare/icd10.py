@@ -61,12 +61,12 @@ def icd10_lookup(
     text = query.strip()
     if not text:
         raise ParameterError("query", "give a code such as E11.9 or words such as 'type 2 diabetes'")
-    cache = ctx.cache_dir if ctx is not None else None
+    cache, shared = (ctx.cache_dir, ctx.shared_cache_dir) if ctx is not None else (None, None)
     try:
-        matches, mode, code, exact = _look_up(get_index(cache), text, limit)
+        matches, mode, code, exact = _look_up(get_index(cache, shared), text, limit)
     except (sqlite3.Error, CacheFileError):  # the index file went bad under this process: rebuilt, asked again
         forget_index(damaged=True)
-        matches, mode, code, exact = _look_up(get_index(cache), text, limit)
+        matches, mode, code, exact = _look_up(get_index(cache, shared), text, limit)
     if mode == "code" and exact:
         how = f"code {code} and its {len(matches) - 1} direct children shown"
     elif mode == "code":
@@ -149,12 +149,13 @@ def clinical_order(index, query: str, hits: list[int]) -> list[int]:
 
 @pack.prepare(what="ICD-10 index")
 def prepare_icd10_index(ctx: ActionContext) -> None:
-    """The ICD-10-CM search index, built once into the pack's cache folder (`intent packs prepare`, the
-    terminal UI's first start), and stamped as checked (icd10_stamp.py), so that the first look-up opens it like
-    every later one, without hashing it. Cheap when it is there."""
+    """The ICD-10-CM search index, built once (`intent packs prepare`, the terminal UI's first start) into the
+    installation's shared cache when it can be written, so that every home of the installation opens the same
+    file (else into the pack's cache folder), and stamped as checked (icd10_stamp.py), so that the first
+    look-up opens it like every later one, without hashing it. Cheap when it is there."""
     from vertical_packs.healthcare.icd10_index import get_index
     from vertical_packs.healthcare.icd10_store import ensure_stamped
 
-    index = get_index(ctx.cache_dir)
+    index = get_index(ctx.cache_dir, ctx.shared_cache_dir)
     if index.db.path is not None:
         ensure_stamped(index.db.path.parent)

@@ -412,9 +412,10 @@ def library_version() -> str:
     return version()
 
 
-def get_index(cache: Path | None = None) -> Index:
+def get_index(cache: Path | None = None, shared: Path | None = None) -> Index:
     """The process-wide index: from memory, else the verified file in `cache` (the pack's cache folder,
-    ActionContext.cache_dir), else built there (or in memory without a folder)."""
+    ActionContext.cache_dir) or `shared` (the installation's, ActionContext.shared_cache_dir), else built
+    in `shared` when it can be written, else in `cache` (or in memory without a folder)."""
     global _INDEX
     if _INDEX is not None:
         return _INDEX
@@ -422,7 +423,8 @@ def get_index(cache: Path | None = None) -> Index:
         if _INDEX is None:
             from vertical_packs.healthcare.icd10_store import open_index
 
-            _INDEX = Index(open_index(None if cache is None else Path(cache)))
+            _INDEX = Index(open_index(None if cache is None else Path(cache),
+                                      shared=None if shared is None else Path(shared)))
     return _INDEX
 
 

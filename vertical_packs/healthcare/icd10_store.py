@@ -198,19 +198,21 @@ def _lazy_writer():
     return write
 
 
-def open_index(folder: Path | None, rows: list[list] | None = None) -> Reader:
-    """The index: the verified file in `folder` (opened without hashing while its identity stamp holds, see
-    icd10_stamp.py), else one built there now (once, under a lock, with progress), else (no folder, or it
-    cannot be written) one built in memory."""
-    if folder is not None:
-        reader = _open_stamped(folder)
-        if reader is not None:
-            return reader
+def open_index(folder: Path | None, rows: list[list] | None = None, shared: Path | None = None) -> Reader:
+    """The index: the verified file in `folder` (the home's cache) or else in `shared` (the installation's,
+    ActionContext.shared_cache_dir), opened without hashing while its identity stamp holds (icd10_stamp.py);
+    else one built now (once, under a lock, with progress) in `shared` when it can be written, else in
+    `folder`; else (no folder can be written) one built in memory."""
+    for place in (folder, shared):
+        if place is not None:
+            reader = _open_stamped(place)
+            if reader is not None:
+                return reader
     write = writer(rows) if rows is not None else _lazy_writer()
     for _attempt in range(2):
-        before, started = _stats(folder), time.time_ns()
+        before, started = {**_stats(shared), **_stats(folder)}, time.time_ns()
         cache = cached_sqlite(folder, prefix(), list(SCHEMA), expected_meta(), write,
-                              "Building the ICD-10-CM search index, once (a few seconds)…")
+                              "Building the ICD-10-CM search index, once (a few seconds)…", shared=shared)
         try:
             reader = Reader(cache)
         except (IndexFileError, sqlite3.Error):  # meta and digest fine yet incomplete: a forged file
@@ -220,17 +222,17 @@ def open_index(folder: Path | None, rows: list[list] | None = None) -> Reader:
         if folder is not None and cache.path is not None:  # fully checked just now: stamp it for next time
             from vertical_packs.healthcare import icd10_stamp
 
-            icd10_stamp.record(folder, cache.path, before.get(cache.path.name), started)
+            icd10_stamp.record(cache.path.parent, cache.path, before.get(cache.path), started)
         return reader
     raise IndexFileError("the ICD-10-CM index could not be built")
 
 
-def _stats(folder: Path | None) -> dict[str, os.stat_result]:
+def _stats(folder: Path | None) -> dict[Path, os.stat_result]:
     """The index files' stats before a full check (what a stamp may vouch for afterwards)."""
     out = {}
     for path in candidates(folder) if folder is not None else ():
         try:
-            out[path.name] = os.stat(path, follow_symlinks=False)
+            out[path] = os.stat(path, follow_symlinks=False)
         except OSError:
             pass
     return out

@@ -80,7 +80,8 @@ def extract_citations(
 ) -> Citations:
     """Full case citations in a document or text, with volume, reporter, page and year."""
     src = read_source(source)
-    found, other = find_citations(src.text, ctx.cache_dir if ctx is not None else None)
+    found, other = find_citations(src.text, ctx.cache_dir if ctx is not None else None,
+                                  ctx.shared_cache_dir if ctx is not None else None)
     corrected = sum(1 for c in found if c.year_note)
     return Citations(
         count=len(found),
@@ -104,9 +105,11 @@ def _version(dist: str) -> str:
         return "?"
 
 
-def find_citations(text: str, cache: Path | None = None) -> tuple[list[Citation], dict[str, int]]:
-    """eyecite's full case citations in `text`; `cache` is the pack's cache folder (or none)."""
-    _speed_up_eyecite(cache)
+def find_citations(text: str, cache: Path | None = None, shared: Path | None = None
+                   ) -> tuple[list[Citation], dict[str, int]]:
+    """eyecite's full case citations in `text`; `cache` is the pack's cache folder (or none), `shared` the
+    installation's (the courts table depends only on the installed courts-db)."""
+    _speed_up_eyecite(cache, shared)
     from eyecite import clean_text, get_citations
     from eyecite.models import FullCaseCitation
 
@@ -217,7 +220,7 @@ _patched = False
 _COURTS_FORMAT = 1  # bump when what the court table holds changes
 
 
-def _speed_up_eyecite(cache: Path | None = None) -> None:
+def _speed_up_eyecite(cache: Path | None = None, shared: Path | None = None) -> None:
     """Make eyecite cost less, once per process; call it before eyecite is imported.
 
     1. Its court look-up re-normalises all ~2,800 court names on every citation (quadratic on a long brief):
@@ -246,7 +249,7 @@ def _speed_up_eyecite(cache: Path | None = None) -> None:
     find.extract_reference_citations = lambda citation, document: []
 
     original = helpers.get_court_by_paren
-    normalised = _normalised_courts(cache)
+    normalised = _normalised_courts(cache, shared)
 
     @lru_cache(maxsize=4096)
     def get_court_by_paren(paren_string: str) -> str | None:
@@ -319,7 +322,7 @@ def _courts_meta() -> dict[str, str]:
             "data": json.dumps(files, separators=(",", ":"))}
 
 
-def _normalised_courts(cache: Path | None) -> list[tuple[str, str]]:
+def _normalised_courts(cache: Path | None, shared: Path | None = None) -> list[tuple[str, str]]:
     """(normalised citation string, court id) for every court, in courts-db's order."""
     if cache is None:
         return _normalise_all()
@@ -333,7 +336,8 @@ def _normalised_courts(cache: Path | None) -> list[tuple[str, str]]:
     store = None
     try:
         store = cached_sqlite(cache, f"courts-{_version('courts-db')}-v{_COURTS_FORMAT}-", _COURTS_SCHEMA,
-                              _courts_meta(), write, "Indexing the courts database once, for the cache…")
+                              _courts_meta(), write, "Indexing the courts database once, for the cache…",
+                              shared=shared)
         rows = store.db.execute("SELECT norm, id FROM court ORDER BY pos").fetchall()
         if not rows:
             raise CacheFileError("no courts")
