@@ -16,7 +16,9 @@ with the others, per pack too, and their misses are listed only with --fresh-mis
 (conversation_fresh2.jsonl, compound_fresh2.jsonl) were written later, by another developer from the catalog,
 README, docs and examples alone, after the first fresh sets' miss classes had been worked on: they are the
 unseen measure of that work. The third (conversation_fresh3.jsonl, compound_fresh3.jsonl) was written the same
-way in the seventh session, before the second's miss classes were worked on.
+way in the seventh session, before the second's miss classes were worked on; the fourth
+(conversation_fresh4.jsonl, compound_fresh4.jsonl) in the eighth, by a helper that read only the catalog,
+README, docs and examples, while another worked on the third's miss classes without seeing it.
 
 Two-turn lines: the first request is run for real (enterprise plan, a throwaway home), then the second is
 read with `follow=True` against that run, exactly as `intent run -c` does. Right = the second's action
@@ -52,6 +54,14 @@ HELDOUT = ["conversation_heldout.jsonl", "compound_heldout.jsonl"]
 FRESH = ["conversation_fresh.jsonl", "compound_fresh.jsonl"]
 FRESH2 = ["conversation_fresh2.jsonl", "compound_fresh2.jsonl"]
 FRESH3 = ["conversation_fresh3.jsonl", "compound_fresh3.jsonl"]
+FRESH4 = ["conversation_fresh4.jsonl", "compound_fresh4.jsonl"]
+# (label, files, what the two-turn row says of how the set was written), in the order they were written
+FRESH_SETS = [
+    ("fresh", FRESH, "(written without reading the resolver; not tuned to)"),
+    ("fresh2", FRESH2, "(written from the catalog alone, later; not tuned to)"),
+    ("fresh3", FRESH3, "(written from the catalog alone, seventh session; not tuned to)"),
+    ("fresh4", FRESH4, "(written from the catalog alone, eighth session; not tuned to)"),
+]
 
 
 def _load(name: str) -> list[dict]:
@@ -305,15 +315,11 @@ def main(argv: list[str]) -> int:
     ht = score_turns(held_t, False) if held_t and "--seed" not in argv else None
     hc = score_compound(held_c) if held_c and "--seed" not in argv else None
     fresh = "--fresh" in argv or "--fresh-misses" in argv
-    fr_t, fr_c = (_load(FRESH[0]), _load(FRESH[1])) if fresh else ([], [])
-    ft = score_turns(fr_t, False) if fr_t else None
-    fc = score_compound(fr_c) if fr_c else None
-    fr2_t, fr2_c = (_load(FRESH2[0]), _load(FRESH2[1])) if fresh else ([], [])
-    ft2 = score_turns(fr2_t, False) if fr2_t else None
-    fc2 = score_compound(fr2_c) if fr2_c else None
-    fr3_t, fr3_c = (_load(FRESH3[0]), _load(FRESH3[1])) if fresh else ([], [])
-    ft3 = score_turns(fr3_t, False) if fr3_t else None
-    fc3 = score_compound(fr3_c) if fr3_c else None
+    scored = []  # (label, note, two-turn rows, their score, compound rows, their score)
+    for label, (turns_file, chains_file), note in FRESH_SETS if fresh else []:
+        rows_t, rows_c = _load(turns_file), _load(chains_file)
+        scored.append((label, note, rows_t, score_turns(rows_t, False) if rows_t else None,
+                       rows_c, score_compound(rows_c) if rows_c else None))
     warm = warm_costs(turns)
     cold = cold_costs(runs, compare)
     _share("two-turn exchanges", t, "(target >= 0.95)", t["by_kind"])
@@ -322,26 +328,12 @@ def main(argv: list[str]) -> int:
         _share("held-out two-turn", ht, "(written before its results were seen; not tuned to)", ht["by_kind"])
     if hc is not None:
         _share("held-out compound", hc)
-    if ft is not None:
-        by_pack = _by_pack(fr_t, ft["misses"], lambda r: [r["first"]["action"]])
-        _share("fresh two-turn", ft, "(written without reading the resolver; not tuned to)", ft["by_kind"],
-               {"first " + pack: got for pack, got in by_pack.items()})
-    if fc is not None:
-        _share("fresh compound", fc, "", _by_pack(fr_c, fc["misses"], lambda r: [s["action"] for s in r["steps"]]))
-    if ft2 is not None:
-        by_pack = _by_pack(fr2_t, ft2["misses"], lambda r: [r["first"]["action"]])
-        _share("fresh2 two-turn", ft2, "(written from the catalog alone, later; not tuned to)", ft2["by_kind"],
-               {"first " + pack: got for pack, got in by_pack.items()})
-    if fc2 is not None:
-        _share("fresh2 compound", fc2, "",
-               _by_pack(fr2_c, fc2["misses"], lambda r: [s["action"] for s in r["steps"]]))
-    if ft3 is not None:
-        by_pack = _by_pack(fr3_t, ft3["misses"], lambda r: [r["first"]["action"]])
-        _share("fresh3 two-turn", ft3, "(written from the catalog alone, seventh session; not tuned to)",
-               ft3["by_kind"], {"first " + pack: got for pack, got in by_pack.items()})
-    if fc3 is not None:
-        _share("fresh3 compound", fc3, "",
-               _by_pack(fr3_c, fc3["misses"], lambda r: [s["action"] for s in r["steps"]]))
+    for label, note, rows_t, st, rows_c, sc in scored:
+        if st is not None:
+            by_pack = _by_pack(rows_t, st["misses"], lambda r: [r["first"]["action"]])
+            _share(f"{label} two-turn", st, note, st["by_kind"], {"first " + pack: got for pack, got in by_pack.items()})
+        if sc is not None:
+            _share(f"{label} compound", sc, "", _by_pack(rows_c, sc["misses"], lambda r: [s["action"] for s in r["steps"]]))
     print(f"warm resolve p50     first {warm['first_p50_ms']:.3f} ms | follow-up {warm['follow_p50_ms']:.3f} ms  (target <= 1 ms)")
     print(f"warm resolve p99     first {warm['first_p99_ms']:.3f} ms | follow-up {warm['follow_p99_ms']:.3f} ms")
     _print_cold(cold, runs)
@@ -349,9 +341,8 @@ def main(argv: list[str]) -> int:
     if "--heldout-misses" in argv:
         misses += (ht or {}).get("misses", []) + (hc or {}).get("misses", [])
     if "--fresh-misses" in argv:
-        misses += (ft or {}).get("misses", []) + (fc or {}).get("misses", [])
-        misses += (ft2 or {}).get("misses", []) + (fc2 or {}).get("misses", [])
-        misses += (ft3 or {}).get("misses", []) + (fc3 or {}).get("misses", [])
+        for _label, _note, _rows_t, st, _rows_c, sc in scored:
+            misses += (st or {}).get("misses", []) + (sc or {}).get("misses", [])
     if verbose or "--heldout-misses" in argv or "--fresh-misses" in argv:
         print("\n".join(misses))
     else:
