@@ -22,6 +22,7 @@ import json
 import os
 import sys
 import traceback
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -58,7 +59,24 @@ RESERVED = frozenset(BUILTIN)  # pack ids, entry-point names and action namespac
 
 def dist_name(ep: "EntryPoint") -> str | None:
     dist = getattr(ep, "dist", None)
-    return _normalise(dist.name) if dist is not None and dist.name else None
+    if dist is None:
+        return None
+    # Distribution.name parses the whole METADATA file each time it is read (~1 ms); a scan asks it of
+    # the same few distributions a few dozen times. Keyed by the object: a reinstall gives new ones.
+    try:
+        return _DIST_NAMES[dist]
+    except (KeyError, TypeError):
+        pass
+    name = dist.name
+    found = _normalise(name) if name else None
+    try:
+        _DIST_NAMES[dist] = found
+    except TypeError:  # an unhashable distribution class of some finder: no memo
+        pass
+    return found
+
+
+_DIST_NAMES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _normalise(name: str) -> str:
