@@ -144,7 +144,12 @@ def _run_prepare(registry, names, quiet: bool = False):
 def _prepare(args) -> int:
     from intents.session import Session
 
-    rows = _run_prepare(Session().registry, args.packs, quiet=args.json)
+    registry = Session().registry
+    rows = _run_prepare(registry, args.packs, quiet=args.json)
+    if not args.packs:  # the whole set-up: the resolver's index too (here and in the shared cache), ~0.1 s
+        from intents.resolver.local import LocalResolver
+
+        LocalResolver.for_registry(registry)
     if args.json:
         emit_json({"packs": [r.to_json() for r in rows]})
     elif not any(r.what for r in rows):
