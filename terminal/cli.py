@@ -118,5 +118,40 @@ def _open_tui() -> int:
     return run_app()
 
 
+def entry() -> None:
+    """The `intent` command itself (the console script, and `python -m terminal.cli`): main(), then the
+    process ends. Tests and embedders call main(), which returns."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if argv and argv[0] not in LONG_LIVED and "--jsonl" not in argv:
+        _end_now(code)
+    sys.exit(code)
+
+
+def _end_now(code: int) -> None:
+    """End a one-shot command without the interpreter's teardown. Tearing down ~1,500 modules (numpy,
+    pydantic and the packs' libraries after an action) frees objects one by one and runs a final collection
+    that finds nothing to save: ~15-20 ms of CPU, about a tenth of `intent do`, for no output. What exit has
+    to do still happens first: other threads are waited for, atexit handlers run (logging's flush, temporary
+    folders' clean-up), stdout and stderr are flushed. Everything the command wrote is already committed or
+    closed (SQLite commits are durable at commit; files are written atomically and closed). A PostgreSQL store
+    (a fleet) gets the normal exit, which closes its connections politely."""
+    if "psycopg" in sys.modules:
+        return
+    import atexit
+    import threading
+
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said on it
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

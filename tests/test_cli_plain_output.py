@@ -41,8 +41,9 @@ def test_plain_lines_are_the_piped_rich_lines(home):
 
 
 def test_a_piped_run_and_its_error_do_not_import_rich(cli):
-    probe = ("import sys, runpy; sys.argv = ['intent', *sys.argv[1:]]\n"
-             "try:\n    runpy.run_module('terminal.cli', run_name='__main__')\n"
+    # main(), not the entry point: that one ends the process as soon as the command is done
+    probe = ("import sys\nfrom terminal.cli import main\n"
+             "try:\n    main(sys.argv[1:])\n"
              "except SystemExit:\n    pass\n"
              "sys.stderr.write('RICH' if any(m.startswith('rich') for m in sys.modules) else 'NORICH')\n")
     for args in (LOAN, ("do", "finance.loan_payment", "principal=-3", "rate_pct=6.5", "years=1")):

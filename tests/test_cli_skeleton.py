@@ -77,3 +77,38 @@ def test_history_records_runs(cli):
     r = cli("history", "--json")
     entries = r.json["entries"]
     assert entries and entries[0]["action"] == "finance.loan_payment" and entries[0]["status"] == "ok"
+
+
+def test_a_one_shot_command_ends_at_once_yet_its_exit_work_is_done(tmp_path, home):
+    """The entry point skips the interpreter's teardown after a one-shot command (terminal/cli.py _end_now):
+    the exit code, every byte of output, atexit handlers and a reader that stops early all stay as they were."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import atexit, sys\n"
+             "marker = sys.argv[1]\n"
+             "atexit.register(lambda: open(marker, 'a').write('atexit ran'))\n"
+             "sys.argv = ['intent', *sys.argv[2:]]\n"
+             "from terminal.cli import entry\n"
+             "entry()\n"
+             "open(marker, 'a').write('returned')  # never: the process ends inside entry()\n")
+    marker = tmp_path / "marker"
+    env = {**os.environ, "INTENT_HOME": str(home)}
+    ok = subprocess.run([sys.executable, "-c", probe, str(marker), "do", "finance.loan_payment", "principal=300000",
+                         "rate_pct=6.5", "years=30", "--json"], capture_output=True, text=True, env=env, timeout=120)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["result"]["monthly_payment"] == 1896.2
+    assert marker.read_text() == "atexit ran"
+    marker.unlink()
+    bad = subprocess.run([sys.executable, "-c", probe, str(marker), "do", "finance.loan_payment", "principal=-3",
+                          "rate_pct=6.5", "years=30"], capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: principal:")
+    # a reader that closes the pipe after a few bytes: no traceback, no "Exception ignored"
+    reader = subprocess.Popen([sys.executable, "-m", "terminal.cli", "do", "finance.amortization", "principal=300000",
+                               "rate_pct=6.5", "years=30", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env=env)
+    reader.stdout.read(10)
+    reader.stdout.close()
+    _, err = reader.communicate(timeout=120)
+    assert b"Traceback" not in err and b"Exception ignored" not in err, err
