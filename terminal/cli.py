@@ -132,9 +132,8 @@ def _end_now(code: int) -> None:
     """End a one-shot command without the interpreter's teardown. Tearing down ~1,500 modules (numpy,
     pydantic and the packs' libraries after an action) frees objects one by one and runs a final collection
     that finds nothing to save: ~12 ms of a resolve and ~35 ms of `intent do` (bench/action_costs.py), for no
-    output. What exit has
-    to do still happens first: other threads are waited for, atexit handlers run (logging's flush, temporary
-    folders' clean-up), stdout and stderr are flushed. Everything the command wrote is already committed or
+    output. What exit has to do still happens first: other threads are waited for, atexit handlers run
+    (logging's flush, temporary folders' clean-up), stdout and stderr are flushed. Everything the command wrote is already committed or
     closed (SQLite commits are durable at commit; files are written atomically and closed). A PostgreSQL store
     (a fleet) gets the normal exit, which closes its connections politely."""
     if "psycopg" in sys.modules:
