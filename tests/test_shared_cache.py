@@ -247,3 +247,23 @@ def test_a_new_homes_first_resolve_reads_the_installations_index(tmp_path, monke
         path.write_text(data)
     third = LocalResolver.for_registry(Registry.load(tmp_path / "c")).resolve(text)
     assert builds == [1, 1] and third.action == "finance.loan_payment"
+
+
+def test_packs_prepare_also_leaves_the_resolver_index_for_new_homes(tmp_path, monkeypatch, home):
+    """`intent packs prepare` with no names is the README's set-up: after it, a new home's first resolve reads
+    the index instead of building it (the packs' own preparations are tested in test_packs_prepare.py)."""
+    import argparse
+
+    from intents.resolver import index as index_mod
+    from terminal.commands import packs as packs_cmd
+
+    monkeypatch.setenv("INTENT_SHARED_CACHE", str(tmp_path / "shared"))
+    monkeypatch.setattr(packs_cmd, "_run_prepare", lambda registry, names, quiet=False: [])
+    assert packs_cmd._prepare(argparse.Namespace(packs=[], json=True)) == 0
+    assert list((tmp_path / "shared").glob("resolver-*.json"))
+    monkeypatch.setattr(index_mod, "build", lambda *a, **k: pytest.fail("built again in a new home"))
+    from intents.session import Session
+
+    monkeypatch.setenv("INTENT_HOME", str(tmp_path / "new-home"))
+    m = Session(home=tmp_path / "new-home").resolve("monthly payment on a 300k loan at 6.5% over 30 years")
+    assert m.action == "finance.loan_payment"
