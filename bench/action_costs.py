@@ -32,6 +32,11 @@ ratios are to that checkout's own resolve), in the same rounds: before and after
 
 A row's command fails the bench (exit 1) if it exits non-zero or its JSON lacks the expected field:
 a fast error is not a fast action.
+
+--instructions adds, per row, the instructions one more cold process executes (valgrind's cachegrind, no cache
+simulation; in the row's kind of home, settled as for a sample), and their ratio to the same code's resolve:
+a figure no other load on the machine moves, for comparing before and after a small change. Rows slower
+than a second are left out of it (their one-time builds take minutes under valgrind).
 """
 from __future__ import annotations
 
@@ -75,6 +80,7 @@ class Row:
     ratios: list[float] = field(default_factory=list)
     cpu_ratios: list[float] = field(default_factory=list)
     template: Path | None = None
+    instructions: float | None = None  # millions, with --instructions
     # a copied home is a new file to any cache that trusts a file by its identity (the ICD-10 index's stamp),
     # which a user's home never is: such rows settle the copy with one unmeasured run (or prepare) first
     settle: bool = False
@@ -225,6 +231,25 @@ def sample(row: Row, homes: Homes) -> tuple[float, float, float]:
     return wall, cpu, mib
 
 
+def count_instructions(row: Row, homes: Homes) -> None:
+    """One more cold process of the row under cachegrind: its instruction count, in millions."""
+    home = homes.new() if row.home in ("fresh", "installed") else homes.copy(row.template)
+    env = env_for(row, homes, home)
+    out, log = homes.base / "out.txt", homes.base / "valgrind.log"
+    if row.settle and row.home == "prepared":
+        measure(CLI + ["packs", "prepare", "--json"], env, out)
+    elif row.settle:
+        measure(CLI + row.args, env, out)
+    valgrind = [shutil.which("valgrind") or "valgrind", "--tool=cachegrind", "--cache-sim=no",
+                "--cachegrind-out-file=/dev/null", f"--log-file={log}"]
+    *_, code = measure(valgrind + CLI + row.args, env, out)
+    check_output(row, out, code)
+    for line in log.read_text(errors="replace").splitlines():
+        if "I   refs:" in line or "I refs:" in line:
+            row.instructions = int(line.rsplit(":", 1)[1].replace(",", "").strip()) / 1e6
+    homes.discard(home)
+
+
 def prepare(row: Row, homes: Homes) -> None:
     """A template home for warm rows: the same command run twice (unmeasured) builds its caches. For
     "prepared" rows: a new home on which only `intent packs prepare` ran (the README's set-up line)."""
@@ -255,9 +280,10 @@ def prepare(row: Row, homes: Homes) -> None:
 
 def report(table: list[Row], runs: int) -> bool:
     by_name = {r.name: r for r in table}
+    counted = any(r.instructions is not None for r in table)
     print(f"intent action costs: median of {runs} paired rounds (alternating order), each sample a new process")
     print(f"{'row':<21} {'home':<8} {'wall ms':>8} {'CPU ms':>8} {'RSS MiB':>8} {'x resolve':>9} "
-          f"{'x ref':>7} {'CPU x res':>9}  target")
+          f"{'x ref':>7} {'CPU x res':>9}" + (f" {'instr M':>8} {'instr x':>7}" if counted else "") + "  target")
     all_met = True
     for row in table:
         wall = statistics.median(s[0] for s in row.samples)
@@ -280,8 +306,13 @@ def report(table: list[Row], runs: int) -> bool:
             met &= mib <= row.limit_mib
         mark = "" if not (row.limit_ratio or row.limit_ms or row.limit_mib) else ("  met" if met else "  MISSED")
         all_met &= met
+        instr = ""
+        if counted:
+            ref = by_name.get("resolve" + (" @base" if row.code else ""))
+            instr = (f" {row.instructions:8.1f} {row.instructions / ref.instructions:6.2f}x"
+                     if row.instructions and ref is not None and ref.instructions else f" {'–':>8} {'–':>7}")
         print(f"{row.name:<21} {row.home:<8} {wall:8.1f} {cpu:8.1f} {mib:8.1f} {x_resolve:8.2f}x "
-              f"{x_base:>7} {statistics.median(row.cpu_ratios):8.2f}x  {row.target}{mark}")
+              f"{x_base:>7} {statistics.median(row.cpu_ratios):8.2f}x{instr}  {row.target}{mark}")
     print("commands (python -m terminal.cli ...):")
     for row in table:
         print(f"  {row.name:<21} {' '.join(row.args)}")
@@ -310,6 +341,8 @@ def main() -> int:
     ap.add_argument("--only", help="comma-separated row names (the resolve baseline is always included)")
     ap.add_argument("--importtime", metavar="NAME", help="print one row's largest imports instead")
     ap.add_argument("--list", action="store_true", help="list the row names and exit")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count each row's instructions once under valgrind (steady on a busy machine)")
     ap.add_argument("--compare", metavar="DIR", help="also run every row from another checkout (PYTHONPATH=DIR), "
                     "e.g. `git archive BASE | tar -x -C DIR`: before and after, paired in the same rounds")
     args = ap.parse_args()
@@ -347,6 +380,14 @@ def main() -> int:
                 row.cpu_ratios.append(round_samples[row.name][1] / ref[1])
             sys.stderr.write(f"\rround {n + 1}/{args.runs}")
         sys.stderr.write("\n")
+        if args.instructions:
+            if shutil.which("valgrind") is None:
+                ap.error("--instructions needs valgrind (Debian package valgrind)")
+            for n, row in enumerate(table, 1):
+                if statistics.median(s[0] for s in row.samples) <= 1000:
+                    count_instructions(row, homes)
+                sys.stderr.write(f"\rinstructions {n}/{len(table)}")
+            sys.stderr.write("\n")
         report(table, args.runs)
         return 0
     finally:
