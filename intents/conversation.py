@@ -179,16 +179,23 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     if match.action == last.action:
         if not match.missing and (not said or _AFRESH.search(text)):
             return match  # a complete new request for the same action ("also a separate NDA for ..."): afresh
-        values = _said_for(resolver, specs, specs[last.action], text, dict(match.slots),
-                           (match.explain or {}).get("slots") or {})
-        if not values:  # "and for hypertension" after a look-up: the action again, its value in free text
-            found = _free_text_follow(resolver, specs[last.action], last, match, text)
+        reasons = (match.explain or {}).get("slots") or {}
+        values = _said_for(resolver, specs, specs[last.action], text, dict(match.slots), reasons)
+        stray = bool(values) and _stray_numbers(specs[last.action], values, reasons)
+        if not values or stray:
+            # "and for hypertension", "what about type 1 diabetes" after a look-up: the action again, its
+            # value in free text (a number inside it, with no cue word of its own, is part of it)
+            found = _free_text_follow(resolver, specs[last.action], last, match, text, stray)
             if found is not None:
                 return found
         return _merge(specs[last.action], last, match, values)
     # No action, or an unsure other one: do the words give values for the last action?
     values, reasons = resolver.fill_for(last.action, text)
     values = _said_for(resolver, specs, specs[last.action], text, values, reasons)
+    if values and _stray_numbers(specs[last.action], values, reasons):
+        found = _free_text_follow(resolver, specs[last.action], last, match, text, True)
+        if found is not None:
+            return found
     if values and not values_about(resolver, specs, last.action, text, values, bool(_CONTINUES.search(text))):
         values = {}
     if not values:
@@ -209,6 +216,20 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     merged = _merge(specs[last.action], last, match, values)
     merged.explain = dict(match.explain or {}, followup=f"values for {last.action}", slots=reasons)
     return merged
+
+
+def _stray_numbers(spec, values: dict, reasons: dict) -> bool:
+    """Whether the values are only numbers for optional slots, each read with no cue word of its own
+    ("type 1 diabetes" gives a result limit 1), for an action that asks one free-text value: then the
+    numbers are more likely words of that text than values."""
+    required = [s for s in spec.slots if s.required]
+    if len(required) != 1 or not _free_text(required[0]):
+        return False
+    for name in values:
+        slot = spec.slot(name)
+        if slot is None or slot.required or not _numeric(slot) or _cue_score(reasons.get(name)) >= 1.0:
+            return False
+    return bool(values)
 
 
 def _about_a_change(resolver, specs, last: Turn, text: str, named: bool) -> bool:
@@ -604,7 +625,9 @@ _BACK_NOUNS = {"file", "document", "draft", "copy", "version", "output", "amount
                "result", "answer", "value", "values", "one", "thing", "same", "long", "period", "original",
                "variant", "variation", "scenario", "case", "option", "alternative", "plan", "equivalent", "setup",
                "situation", "example", "edition", "calculation", "run", "instead", "choice", "setting", "flavour",
-               "flavor"}
+               "flavor",
+               # the one a request is about, in any field's words ("same patient ten years older")
+               "patient", "person", "client", "customer", "individual", "subject"}
 _BACK_STEMS: set[str] = set()
 _OWN_STEMS: dict[tuple[str, int], frozenset[str]] = {}
 
@@ -713,7 +736,7 @@ _ABOUT = lazy(r"^\s*(?:(?:and|but|ok(?:ay)?|now|so|then|hmm+|also)[\s,]+)*(?:(?:
                     r"and\s+for|now\s+for|then\s+for|try|and|now)\s+(?:for\s+|with\s+)?(?P<v>.+?)\s*[?.!]*\s*$", re.I)
 
 
-def _free_text_follow(resolver, spec, last: Turn, match: Match, text: str) -> Match | None:
+def _free_text_follow(resolver, spec, last: Turn, match: Match, text: str, numbers_in_it: bool = False) -> Match | None:
     """ "what about viral pneumonia" after a look-up of one free-text value: the words after the follow-up
     lead replace it, when the classifier still places the words near the last action (and not nearer
     the out-of-scope examples: "what about the weather?" stays refused)."""
@@ -726,7 +749,10 @@ def _free_text_follow(resolver, spec, last: Turn, match: Match, text: str) -> Ma
         return None
     # the classifier places the words at the last action, or nowhere at all (words no action and no
     # out-of-scope example uses: "what about gout?"); never nearer another action or out of scope
-    top = [t for t in (match.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
+    placed = match
+    if numbers_in_it:  # (the classifier reads a bare number as a value of whatever takes numbers)
+        placed = resolver.resolve(" ".join(re.sub(r"\d+(?:[.,]\d+)*", " ", text).split()))
+    top = [t for t in (placed.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
     if top and top[0]["action"] != spec.id:
         return None
     m = _ABOUT.match(text)

@@ -18,7 +18,11 @@ _MAYBE = lazy_words(r"\b(?:", (
     "penultimate", r"\d(?:st|nd|rd|th)", "more", "less", "lower", "higher", "up", "down", "off", "by", "add", "added",
     "adds", "plus", "minus", r"double\w*", "twice", r"tripl\w*", r"halv\w*", "half", "bigger", "smaller", "larger",
     "fewer", "longer", "shorter", "older", "younger", "heavier", "lighter", "taller", "greater", "faster", "slower",
-    "sooner", r"extend\w*", r"lengthen\w*", r"shorten\w*", r"prolong\w*"), r")\b", re.I)
+    "sooner", r"extend\w*", r"lengthen\w*", r"shorten\w*", r"prolong\w*",
+    # the verbs of a change said before its amount ("dropped 8 kg", "gained 3 kg", "cut 2 years")
+    # (not a bare "drop": "drop 50k in today" puts money in)
+    "dropped", "drops", "fell", r"falls?", r"decreas\w*", r"increas\w*", r"reduc\w*", r"rais\w*", "rose", r"rises?",
+    "lost", r"los(?:e|es|ing)", r"gain\w*", r"bump\w*", r"cuts?", "shrunk", r"shrinks?"), r")\b", re.I)
 
 
 def may_edit(text: str) -> bool:
@@ -37,7 +41,9 @@ def change_words() -> set[str]:
         verbs = {w for w in re.findall(r"[a-z]+", _DOWN + "|" + _UP) if len(w) > 2}  # "drops", "went", "bump"
         _CHANGE_STEMS.update(stem(w) for w in _COMPARATIVES | verbs | {
             "point", "points", "percent", "percentage", "basis", "bps", "double", "doubled", "twice", "triple", "half",
-            "halve", "halved", "quarter", "much", "long", "extra"} | set(_UNIT_YEARS))  # "a week longer"
+            "halve", "halved", "quarter", "much", "long", "extra",
+            # when the change happened ("dropped 8 kg since", "gained 3 kg recently"): about the change
+            "since", "recently", "lately", "meanwhile", "now"} | set(_UNIT_YEARS))  # "a week longer"
     return _CHANGE_STEMS
 
 
@@ -66,7 +72,9 @@ def edits(spec, last_params: dict, text: str, lexicon=None, relative_ok=None) ->
 
 def _names(slot, low: str, kind_cues: dict) -> bool:
     words = set(re.findall(r"[a-z]+", low.lower())) - _COMPARATIVES
-    return slot is not None and bool(words & _slot_words(slot, kind_cues))
+    # (a change said in the slot's own unit names it: "dropped 8 kg" is about the weight in kg)
+    unit = {slot.unit.lower()} if slot is not None and slot.unit else set()
+    return slot is not None and bool(words & (_slot_words(slot, kind_cues) | unit))
 
 
 # ---- one party of several, by its role --------------------------------------------------------------
@@ -182,11 +190,13 @@ def _number_of(e) -> float | None:
 
 # ---- relative changes --------------------------------------------------------------------------------
 _DOWN = (r"drops?|dropped|falls?|fell|goes\s+down|went\s+down|comes?\s+down|decreases?|decreased|cuts?|reduced?|"
+         r"lost|loses?|losing|"
          r"lowers?|lowered|down|less|minus|subtract(?:ed)?|takes?\s+off|shaves?\s+off|knocks?\s+off|shrinks?|"
          r"shorten(?:ed|s)?")
 _UP = (r"rises?|rose|goes\s+up|went\s+up|increases?|increased|raised?|raises|up|plus|add(?:ed|s)?|bump(?:ed|s)?(?:\s+up)?|"
-       r"grows?|extend(?:ed|s)?|lengthen(?:ed|s)?|prolong(?:ed|s)?")
-_BY = r"(?:\s+(?:it|that|this|the\s+[a-z]+(?:\s+[a-z]+)?))?(?:\s+by)?\s+"
+       r"grows?|extend(?:ed|s)?|lengthen(?:ed|s)?|prolong(?:ed|s)?|gain(?:ed|s)?|put\s+on")
+# (what is changed may be named: "bump the monthly by 50"; "bump the monthly to 400" sets it, no change)
+_BY = r"(?:\s+(?:it|that|this|the\s+[a-z]+(?:\s+(?!to\b)[a-z]+)?))?(?:\s+by)?\s+"
 _REL_BEFORE = lazy(rf"\b(?:(?P<down>{_DOWN})|(?P<up>{_UP})){_BY}(?=\S)", re.I)
 # (no "^": it is matched at the end of a value, and "^" only matches at the start of the whole string)
 # (comparatives of a measure too: "5 years longer", "ten years older", "5 kg lighter", "5 cm taller")
@@ -407,7 +417,8 @@ def _slot_words(slot, kind_cues: dict) -> set[str]:
 
 
 # ---- lists of words ----------------------------------------------------------------------------------
-_ADDS = lazy(r"\b(?:also|too|as\s+well|plus|additionally|in\s+addition|add|and\s+the)\b", re.I)
+# ("and card numbers" opens with "and": more of the same, as "also" says)
+_ADDS = lazy(r"^\W*(?:and|plus)\b|\b(?:also|too|as\s+well|plus|additionally|in\s+addition|add|and\s+the)\b", re.I)
 
 
 def widen_lists(spec, last_params: dict, text: str, new_values: dict) -> None:

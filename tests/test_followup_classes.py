@@ -55,3 +55,68 @@ def test_three_steps_the_third_takes_values_from_the_first(local):
     assert [a for a, _s, _m in steps] == ["finance.loan_payment", "finance.convert_currency", "finance.amortization"]
     assert steps[2][1]["principal"] == 260000 and steps[2][1]["years"] == 20 and not steps[2][2]
 
+
+
+# ---- follow-ups: a change said by a verb before its amount ---------------------------------------------
+BMI = Turn(11, "healthcare.bmi", {"weight_kg": 96, "height_cm": 178}, {"bmi": 30.3})
+LOAN = Turn(12, "finance.loan_payment", {"principal": 240000, "rate_pct": 5.5, "years": 25},
+            {"monthly_payment": 1473.8})
+EGFR = Turn(13, "healthcare.egfr", {"creatinine_mg_dl": 1.3, "age": 47, "sex": "male"}, {"egfr": 67.0})
+SAVE = Turn(14, "finance.compound_interest", {"principal": 3000, "rate_pct": 6, "years": 15,
+                                              "monthly_contribution": 200}, {"future_value": 64000.0})
+
+
+@pytest.mark.parametrize("last, text, name, value", [
+    (BMI, "he lost 7 kg since", "weight_kg", 89),
+    (BMI, "she dropped 4 kg", "weight_kg", 92),
+    (BMI, "and if he gained 3 kg", "weight_kg", 99),
+    (LOAN, "the rate rose half a point", "rate_pct", 6.0),
+    (LOAN, "cut 5 years", "years", 20),
+    (EGFR, "same patient eight years older", "age", 55),
+])
+def test_a_change_said_by_its_verb(local, last, text, name, value):
+    m = local.resolve(text, last=last)
+    assert m.action == last.action and m.follows == last.id
+    assert m.slots[name] == pytest.approx(value)
+
+
+def test_a_verb_of_change_with_to_sets_the_value(local):
+    m = local.resolve("bump the monthly to 350", last=SAVE)
+    assert m.action == "finance.compound_interest" and m.slots["monthly_contribution"] == 350
+
+
+@pytest.mark.parametrize("text", ["I lost my keys", "the market dropped again"])
+def test_words_of_change_about_nothing_of_the_last_are_no_edit(local, text):
+    m = local.resolve(text, last=BMI)
+    assert m.follows is None
+
+
+# ---- follow-ups: more of a list, and a look-up's free text with a number in it --------------------------
+REDACT = Turn(15, "legal.redact", {"source": "letter.txt", "kinds": ["email"]}, None)
+ICD = Turn(16, "healthcare.icd10_lookup", {"query": "migraine", "limit": 10}, None)
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("and phone numbers", ["email", "phone"]),
+    ("and the ssns", ["email", "ssn"]),
+    ("and only phone numbers", ["phone"]),
+])
+def test_and_adds_to_a_list(local, text, kinds):
+    m = local.resolve(text, last=REDACT)
+    assert m.action == "legal.redact" and m.follows == REDACT.id
+    assert m.slots["kinds"] == kinds
+
+
+@pytest.mark.parametrize("text, query", [
+    ("what about type 2 diabetes", "type 2 diabetes"),
+    ("and for covid 19", "covid 19"),
+])
+def test_a_number_inside_a_look_ups_text_is_part_of_it(local, text, query):
+    m = local.resolve(text, last=ICD)
+    assert m.action == "healthcare.icd10_lookup" and m.follows == ICD.id
+    assert m.slots["query"] == query
+
+
+def test_a_number_with_its_cue_is_still_a_value(local):
+    m = local.resolve("show 4 matches", last=ICD)
+    assert m.slots["query"] == "migraine" and m.slots["limit"] == 4
