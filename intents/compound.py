@@ -101,7 +101,7 @@ def _changes(resolver, before: str, piece: str) -> bool:
 
 
 def _chain(resolver, specs, parts: list[str], strict: bool) -> list[Match] | None:
-    from intents.conversation import Turn, candidates, inherit, pointed, waits_on_result
+    from intents.conversation import Turn, by_result_word, candidates, inherit, pointed, waits_on_result
 
     sure = _AND_SURE if strict else _STEP_SURE
     steps: list[Match] = []
@@ -109,6 +109,10 @@ def _chain(resolver, specs, parts: list[str], strict: bool) -> list[Match] | Non
     for i, part in enumerate(parts):
         m = _unrepaired(resolver, resolver.resolve(part), part)
         prev = steps[-1] if steps else None
+        if prev is not None and m.action == prev.action:
+            other = by_result_word(resolver, specs, prev.action, part)  # "..., then the payment at that apr"
+            if other is not None:
+                m = other
         if prev is None and m.action is not None and not m.missing and m.confidence < sure and \
                 not m.action.startswith("system.") and waits_on_result(specs, m.action, parts[1]):
             # "what's the monthly on 420k ... and convert it to GBP": a first part whole on its own words

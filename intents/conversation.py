@@ -154,6 +154,13 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     if step is not None:
         return continue_match(resolver, specs, step, text, match)
     said = bool(_REFERS.search(text) or _THEN_END.search(text) or _CONTINUES.search(text))
+    if match.action == last.action and match.slots:
+        other = by_result_word(resolver, specs, last.action, text)  # "... at that apr" after an APR
+        if other is not None:
+            got = _inherit(specs, last, other, said=True, lexicon=getattr(resolver, "lexicon", None))
+            if not got.missing and got.follows is not None:
+                return dataclasses.replace(got, explain=dict(got.explain or {},
+                                                             followup=f"{got.action} on {last.action}'s result"))
     if match.action in (None, last.action) or match.confidence < _SAME_ACTION_SURE or \
             _edit_of_the_last(resolver, specs, last, match, text):
         # "the last flow was 6500", "drops by half a point", "double it": changes to the last values
@@ -216,6 +223,35 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     merged = _merge(specs[last.action], last, match, values)
     merged.explain = dict(match.explain or {}, followup=f"values for {last.action}", slots=reasons)
     return merged
+
+
+_THAT_FIELD = lazy(r"\b(?:that|this|the\s+same)\s+([a-z]+(?:\s+[a-z]+)?)\b", re.I)
+
+
+def by_result_word(resolver, specs, prev_action: str, text: str) -> Match | None:
+    """ "the payment on 250k over 30 years at that apr" after an APR: "that apr" names the last result by
+    its field, which draws the classifier back to the last action; without those words the request is for
+    another action (which takes the figure, see _inherit). None when the words name no result field, or
+    ask for no other action without them."""
+    prev = specs.get(prev_action)
+    if prev is None or "th" not in text.lower():
+        return None
+    for m in _THAT_FIELD.finditer(text):
+        words = m.group(1).lower().split()
+        said = set(words)
+        if _field_said(prev, Turn(None, prev_action), said) is None:
+            if len(words) < 2 or _field_said(prev, Turn(None, prev_action), {words[0]}) is None:
+                continue
+            m_end = m.start(1) + len(words[0])  # "that rate over 4 years": the field is the first word
+        else:
+            m_end = m.end()
+        bare = " ".join((text[:m.start()] + " " + text[m_end:]).split())
+        again = resolver.resolve(bare)
+        if again.action is None or again.action == prev_action or again.action.startswith("system.") or \
+                again.action not in specs or again.confidence < 0.5:
+            continue
+        return dataclasses.replace(again, text=text)
+    return None
 
 
 def _stray_numbers(spec, values: dict, reasons: dict) -> bool:
@@ -872,6 +908,18 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
     (its headline figure, its date, the file it wrote), then by kind where exactly one last value has it."""
     spec = specs[match.action]
     prev = specs[last.action]
+    # an optional slot the words fill from the last result ("what was 500 euros in dollars on that date"
+    # after a deadline): asked for as if it were missing, and only ever from the result
+    optional = [n for n in pending_from_result(spec, prev, match.text) if spec.id != prev.id
+                and not spec.slot(n).required and match.slots.get(n) is None] if prev.render else []
+    if not match.missing and optional and last.result:
+        got = result_value(prev, last, spec.slot(optional[0]))
+        if got is not None:
+            match = dataclasses.replace(match, slots=dict(match.slots, **{optional[0]: got[1]}),
+                                        explain=dict(match.explain or {},
+                                                     carried={optional[0]: f"the last result's {got[0]}"}))
+            return dataclasses.replace(match, follows=last.id, changed=sorted(k for k in match.slots
+                                                                              if k != optional[0]))
     if not match.missing:
         if not said:
             return match

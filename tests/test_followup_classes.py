@@ -120,3 +120,37 @@ def test_a_number_inside_a_look_ups_text_is_part_of_it(local, text, query):
 def test_a_number_with_its_cue_is_still_a_value(local):
     m = local.resolve("show 4 matches", last=ICD)
     assert m.slots["query"] == "migraine" and m.slots["limit"] == 4
+
+
+# ---- result references: "that <result field>" for another action, and an optional slot from the result --
+APR = Turn(17, "finance.apr", {"principal": 90000, "rate_pct": 7.2, "years": 10, "fees": 1500}, {"apr": 7.55})
+DEADLINE = Turn(18, "legal.deadline", {"start_date": "2026-05-04", "days": 30}, {"due_date": "2026-06-03"})
+
+
+def test_that_result_field_is_a_value_for_another_action(local):
+    m = local.resolve("and the monthly payment on 110k over 12 years at that apr", last=APR)
+    assert m.action == "finance.loan_payment" and m.follows == APR.id
+    assert m.slots["rate_pct"] == pytest.approx(7.55) and m.slots["principal"] == 110000 and m.slots["years"] == 12
+
+
+def test_that_result_field_does_not_take_a_change_of_the_last(local):
+    m = local.resolve("and with fees of 2500", last=APR)
+    assert m.action == "finance.apr" and m.slots["fees"] == 2500
+
+
+def test_an_optional_date_from_the_last_results_date(local):
+    m = local.resolve("what was 800 euros in dollars on that date", last=DEADLINE)
+    assert m.action == "finance.convert_currency" and m.follows == DEADLINE.id
+    assert m.slots["date"] == "2026-06-03" and m.slots["amount"] == 800
+
+
+def test_a_said_date_is_not_replaced_by_the_result(local):
+    m = local.resolve("what was 800 euros in dollars on 2025-12-01", last=DEADLINE)
+    assert m.slots["date"] == "2025-12-01"
+
+
+def test_a_chain_step_at_that_result_field(local):
+    steps = _steps(local, "apr for 95k at 6.1% over 15 years with 1,800 fees, then the payment on 95k at that apr "
+                          "over 15 years")
+    assert [a for a, _s, _m in steps] == ["finance.apr", "finance.loan_payment"]
+    assert steps[1][1]["principal"] == 95000 and "fees" not in steps[1][1]
