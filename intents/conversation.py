@@ -948,6 +948,7 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
     artifact = bool(prev.render.document) and _artifact(prev, match.text)
     waiting = set(pending_from_result(spec, prev, match.text))  # "from that due date", "redact it"
     used_result = False
+    by_word = None  # the last slot a number was carried from because the words name it
     for name in list(match.missing):
         slot = spec.slot(name)
         if slot is None:
@@ -968,6 +969,14 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
                 continue
             if last.result is None:
                 continue  # a later step of a chain: the file is not written yet
+        if _numeric(slot) and slot.kind in (None, "number") and not used_result:
+            source = _slot_said(prev, last, match.text)  # "convert his creatinine to umol/L" after an eGFR
+            # (before "that": "that creatinine" names the value it was, not the result)
+            if source is not None:
+                values[name] = last.params[source.name]
+                carried[name] = f"{last.action}'s {source.name}"
+                by_word = source
+                continue
         # a slot waiting on the result ("14 court days from that due date"), or "that" where the result is
         # in the slot's own unit ("then dose 4 mg/kg based on that" after an ideal body weight: the result,
         # not the weight the last request was given)
@@ -1014,6 +1023,14 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
             values[name] = given[1]
             carried[name] = f"{last.action}'s {given[0]}"
             continue
+    if by_word is not None and by_word.unit:
+        # the number carried by its name is in that slot's declared unit: a unit slot the new action lacks
+        # says so (the creatinine of an eGFR is in mg/dL)
+        for slot in spec.slots:
+            if slot.required and slot.name not in values and _is_unit_slot(lexicon, slot):
+                values[slot.name] = by_word.unit
+                carried[slot.name] = f"the unit of {last.action}'s {by_word.name}"
+                break
     _carry_options(spec, prev, last, values, carried, lexicon)
     if not carried:
         return match
@@ -1022,6 +1039,18 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
     explain = dict(match.explain or {}, carried=carried)
     return dataclasses.replace(match, slots=values, missing=missing, follows=last.id,
                                changed=sorted(match.slots), explain=explain)
+
+
+def _slot_said(prev, last: Turn, text: str):
+    """The one numeric slot of the last request, with a value, that the words name by its name or kind
+    ("his creatinine" after an eGFR names creatinine_mg_dl), else None."""
+    from intents.resolver.text import stem
+
+    said = {stem(w) for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
+    found = [s for s in prev.slots if _numeric(s) and isinstance(last.params.get(s.name), (int, float))
+             and not isinstance(last.params.get(s.name), bool)
+             and said & {stem(w) for w in _name_words(s.name) + _name_words(s.kind or "") if len(w) > 3}]
+    return found[0] if len(found) == 1 else None
 
 
 def _result_in_unit(prev, slot) -> bool:

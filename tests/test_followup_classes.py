@@ -154,3 +154,24 @@ def test_a_chain_step_at_that_result_field(local):
                           "over 15 years")
     assert [a for a, _s, _m in steps] == ["finance.apr", "finance.loan_payment"]
     assert steps[1][1]["principal"] == 95000 and "fees" not in steps[1][1]
+
+
+# ---- a value carried because the words name the slot it was in, with that slot's unit -------------------
+CRCL = Turn(19, "healthcare.creatinine_clearance", {"age": 71, "weight_kg": 68, "creatinine_mg_dl": 1.4,
+                                                    "sex": "female"}, {"crcl_ml_min": 38.0})
+
+
+@pytest.mark.parametrize("last, text", [
+    (EGFR, "convert his creatinine to umol/l"),
+    (CRCL, "and what is that creatinine in umol/l"),
+])
+def test_a_named_value_of_the_last_request_with_its_unit(local, last, text):
+    m = local.resolve(text, last=last)
+    assert m.action == "healthcare.convert_lab" and m.follows == last.id and not m.missing
+    assert m.slots["value"] == last.params["creatinine_mg_dl"] and m.slots["unit"] == "mg/dL"
+
+
+def test_a_chain_step_takes_the_named_value(local):
+    steps = _steps(local, "egfr for a 39 year old man with creatinine 1.05, then convert the creatinine to umol/l")
+    assert [a for a, _s, _m in steps] == ["healthcare.egfr", "healthcare.convert_lab"]
+    assert steps[1][1]["value"] == 1.05 and steps[1][1]["unit"] == "mg/dL"
