@@ -187,7 +187,7 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
         if not match.missing and (not said or _AFRESH.search(text)):
             return match  # a complete new request for the same action ("also a separate NDA for ..."): afresh
         reasons = (match.explain or {}).get("slots") or {}
-        values = _said_for(resolver, specs, specs[last.action], text, dict(match.slots), reasons)
+        values = _said_for(resolver, specs, specs[last.action], text, dict(match.slots), reasons, last)
         stray = bool(values) and _stray_numbers(specs[last.action], values, reasons)
         if not values or stray:
             # "and for hypertension", "what about type 1 diabetes" after a look-up: the action again, its
@@ -198,7 +198,7 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
         return _merge(specs[last.action], last, match, values)
     # No action, or an unsure other one: do the words give values for the last action?
     values, reasons = resolver.fill_for(last.action, text)
-    values = _said_for(resolver, specs, specs[last.action], text, values, reasons)
+    values = _said_for(resolver, specs, specs[last.action], text, values, reasons, last)
     if values and _stray_numbers(specs[last.action], values, reasons):
         found = _free_text_follow(resolver, specs[last.action], last, match, text, True)
         if found is not None:
@@ -421,7 +421,7 @@ def _still_the_last(resolver, specs, last: Turn, match: Match, text: str) -> Mat
     if quick and [w for w in quick if w not in _value_words(resolver, last.action, text)]:
         return None  # (from the classifier's own tokens: most requests for another action stop here)
     values, reasons = resolver.fill_for(last.action, text)
-    values = _said_for(resolver, specs, spec, text, values, reasons)
+    values = _said_for(resolver, specs, spec, text, values, reasons, last)
     if not match.missing and len(match.slots) > len(values):
         return None  # "what is 2000 euros in dollars": the other action takes more of what was said
     if not any(last.params.get(k, getattr(spec.slot(k), "default", None)) != v for k, v in values.items()):
@@ -441,7 +441,7 @@ def _not_the_terminal(resolver, specs, last: Turn, match: Match, text: str) -> M
     A terminal command takes no value of the work, so the values say what the words are."""
     spec = specs[last.action]
     values, reasons = resolver.fill_for(last.action, text)
-    values = _said_for(resolver, specs, spec, text, values, reasons)
+    values = _said_for(resolver, specs, spec, text, values, reasons, last)
     if not values or not any(last.params.get(k, getattr(spec.slot(k), "default", None)) != v
                              for k, v in values.items()):
         return None
@@ -618,11 +618,32 @@ def _by_own_cue(resolver, specs, spec, text: str, values: dict, reasons: dict, m
     return moved
 
 
-def _said_for(resolver, specs, spec, text: str, values: dict, reasons: dict) -> dict:
+def _said_for(resolver, specs, spec, text: str, values: dict, reasons: dict, last: Turn | None = None) -> dict:
     """The values the words of a follow-up give the last action's slots: counts dropped, and a lone value
-    moved to the slot of its kind the words mean (`_lone_of_pair`, `_by_own_cue`)."""
+    moved to the slot of its kind the words mean (`_lone_of_pair`, `_by_own_cue`); with `last`, a value
+    that is the last one while the words say another of its kind too, the other (`_the_new_one`)."""
     values = _lone_of_pair(spec, text, _no_counts(spec, text, values), reasons)
-    return _by_own_cue(resolver, specs, spec, text, values, reasons)
+    values = _by_own_cue(resolver, specs, spec, text, values, reasons)
+    return _the_new_one(resolver, spec, last, text, values) if last is not None and values else values
+
+
+def _the_new_one(resolver, spec, last: Turn, text: str, values: dict) -> dict:
+    """ "and if he were female" after a man: the slot filler reads the first value of a kind ("he"), which
+    is the one the turn had; the words also say another of that kind, which is the change."""
+    same = [k for k, v in values.items() if last.params.get(k) == v and spec.slot(k) is not None
+            and spec.slot(k).kind and not _numeric(spec.slot(k))]
+    if not same:
+        return values
+    from intents.resolver import entities
+
+    tagged = entities.tag(text, lexicon=getattr(resolver, "lexicon", None))
+    out = dict(values)
+    for name in same:
+        kind = spec.slot(name).kind
+        others = {e.value for e in tagged.entities if e.kind == kind and e.value != values[name]}
+        if len(others) == 1:
+            out[name] = others.pop()
+    return out
 
 
 class _Lexicon:

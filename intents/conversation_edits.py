@@ -52,7 +52,15 @@ def edits(spec, last_params: dict, text: str, lexicon=None, relative_ok=None) ->
     several parties named by its role). `relative_ok(named)`, when given, says whether a relative change
     stands, `named` being whether the words name the slot it changes (else it went to the one slot of
     its kind: "10% more" is the amount)."""
+    if _NOT_SAID.search(text):  # "she's 78 not 88", "1.4, not 1.1"
+        corrected = not_that(spec, last_params, text, lexicon)
+        if corrected:
+            return corrected
     if not _MAYBE.search(text):
+        if _SWAP.search(text) and _parties(spec, last_params, lexicon):
+            swapped = party_swap(spec, last_params, text, lexicon)
+            if swapped:
+                return swapped
         if len(_parties(spec, last_params, lexicon)) >= 2 and _PARTY_LINK.search(text):
             return party_role(spec, last_params, text, lexicon)
         return {}  # the common follow-up ("what about at 7%?") pays one search
@@ -106,6 +114,85 @@ def party_role(spec, last_params: dict, text: str, lexicon=None) -> dict[str, An
             name = party_name(m.group("name"))
             if name and name != last_params.get(slot.name):
                 return {slot.name: name}
+    return {}
+
+
+# ---- "A, not B": a value corrected by naming the one it replaces ------------------------------------------
+_NOT_SAID = lazy(r"\bnot\b", re.I)
+_NOT_BETWEEN = lazy(r"^\s*,?\s*(?:but\s+)?not\s*$", re.I)
+_NOT_BEFORE = lazy(r"\bnot\s*$", re.I)
+_BUT_BETWEEN = lazy(r"^\s*,?\s*(?:but|rather)\s*$", re.I)
+
+
+def not_that(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
+    """ "she's 78 not 88", "the rate is 5.1%, not 5.4%": the value said just before "not" replaces the
+    last value equal to the one said just after it (the words say which slot by its old value)."""
+    from intents.resolver import entities
+
+    tagged = entities.tag(text, lexicon=lexicon)
+    ents = sorted(tagged.entities, key=lambda e: e.start)
+    for a, b in zip(ents, ents[1:]):
+        if _NOT_BETWEEN.match(tagged.text[a.end:b.start]):
+            old, new = _plain(b), _plain(a)
+        elif _NOT_BEFORE.search(tagged.text[:a.start]) and _BUT_BETWEEN.match(tagged.text[a.end:b.start]):
+            old, new = _plain(a), _plain(b)  # "not 30 years but 20"
+        else:
+            continue
+        if old is None or new is None:
+            continue
+        for slot in spec.slots:
+            was = last_params.get(slot.name)
+            if isinstance(was, bool) or was is None:
+                continue
+            if (isinstance(was, (int, float)) and isinstance(old, float) and abs(was - old) < 1e-9) or \
+                    (isinstance(was, str) and isinstance(old, str) and was.lower() == old.lower()):
+                if type(new) is not type(old):
+                    continue
+                return {slot.name: round(new) if slot.type == "integer" else new}
+    return {}
+
+
+def _plain(e):
+    """An entity's value as a float (numbers, amounts, measures) or a string (a choice, a code)."""
+    if isinstance(e.value, bool):
+        return None
+    if isinstance(e.value, (int, float)):
+        return float(e.value)
+    return e.value if isinstance(e.value, str) else None
+
+
+# "Y instead of X", "replace X with Y", "swap X for Y", "the same for Y": a party replaced by name
+_SWAP = lazy(r"\binstead\s+of\s+[A-Z]|\b(?:replace|swap|switch|substitute)\s+[A-Z]|\bsame\b.*\b(?:for|with)\s+[A-Z]")
+_NAME = r"[A-Z][\w&.'-]*(?:\s+(?:&\s+)?[A-Z0-9][\w&.'-]*)*"
+_INSTEAD = lazy(rf"(?P<new>{_NAME})\s+instead\s+of\s+(?P<old>{_NAME})")
+_REPLACE = lazy(rf"\b(?:replace|swap|switch|substitute)\s+(?P<old>{_NAME})\s+(?:with|for|by)\s+(?P<new>{_NAME})")
+_SAME_FOR = lazy(rf"\bsame\b(?:\s+(?:thing|one|agreement|deal|document|draft|but))*\s+(?:for|with)\s+(?P<new>{_NAME})"
+                 rf"\s*[?.!]*\s*$")
+
+
+def party_swap(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
+    """ "same but with Lumen Ltd instead of Acme", "replace Acme with Lumen Ltd": the party named as it
+    was said replaced by the new name; "do the same for Lumen Ltd" replaces the other side (the last
+    party slot: the first is most often the user's own)."""
+    from intents.resolver.entities import party_name
+
+    parties = _parties(spec, last_params, lexicon)
+    for rx in (_INSTEAD, _REPLACE):
+        m = rx.search(text)
+        if m is None:
+            continue
+        old = (party_name(m.group("old")) or "").lower()
+        for slot in parties:
+            if last_params[slot.name].lower() == old or last_params[slot.name].lower().startswith(old + " "):
+                new = party_name(m.group("new"))
+                if new and new.lower() != old:
+                    return {slot.name: new}
+        return {}
+    m = _SAME_FOR.search(text)
+    if m and parties:
+        new = party_name(m.group("new"))
+        if new and all(new.lower() != last_params[s.name].lower() for s in parties):
+            return {parties[-1].name: new}
     return {}
 
 

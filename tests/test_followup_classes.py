@@ -175,3 +175,54 @@ def test_a_chain_step_takes_the_named_value(local):
     steps = _steps(local, "egfr for a 39 year old man with creatinine 1.05, then convert the creatinine to umol/l")
     assert [a for a, _s, _m in steps] == ["healthcare.egfr", "healthcare.convert_lab"]
     assert steps[1][1]["value"] == 1.05 and steps[1][1]["unit"] == "mg/dL"
+
+
+# ---- digitless durations, the other value of a kind, "A not B", a party replaced by name ----------------
+def test_a_digitless_duration_in_a_follow_up(local):
+    m = local.resolve("what about over a decade", last=LOAN)
+    assert m.action == "finance.loan_payment" and m.slots["years"] == 10
+
+
+def test_once_a_year_is_no_duration(local):
+    m = local.resolve("compounded once a year", last=SAVE)
+    assert m.slots.get("years") != 1
+
+
+@pytest.mark.parametrize("last, text, name, value", [
+    (EGFR, "and if he were a woman", "sex", "female"),
+    (Turn(20, "healthcare.egfr", {"creatinine_mg_dl": 0.9, "age": 52, "sex": "female"}, {"egfr": 75.0}),
+     "what if she were male", "sex", "male"),
+])
+def test_the_other_value_of_a_kind_is_the_change(local, last, text, name, value):
+    m = local.resolve(text, last=last)
+    assert m.action == last.action and m.follows == last.id and m.slots[name] == value
+
+
+@pytest.mark.parametrize("last, text, name, value", [
+    (CRCL, "she's 61 not 71", "age", 61),
+    (CRCL, "sorry, 1.6, not 1.4", "creatinine_mg_dl", 1.6),
+    (LOAN, "not 25 years but 15", "years", 15),
+    (LOAN, "5.25%, not 5.5%", "rate_pct", 5.25),
+])
+def test_a_value_corrected_by_naming_the_old_one(local, last, text, name, value):
+    m = local.resolve(text, last=last)
+    assert m.action == last.action and m.follows == last.id
+    assert m.slots[name] == pytest.approx(value)
+    others = {k: v for k, v in last.params.items() if k != name}
+    assert all(m.slots[k] == v for k, v in others.items())
+
+
+NDA2 = Turn(21, "legal.draft_nda", {"party_a": "Harbor Freight Co", "party_b": "Quill Media", "mutual": True,
+                                    "term_years": 2}, None)
+
+
+@pytest.mark.parametrize("text, a, b", [
+    ("do the same for Larkspur Systems", "Harbor Freight Co", "Larkspur Systems"),
+    ("same but with Larkspur Systems instead of Quill Media", "Harbor Freight Co", "Larkspur Systems"),
+    ("same thing with Larkspur Systems instead of Harbor Freight Co", "Larkspur Systems", "Quill Media"),
+    ("replace Harbor Freight Co with Larkspur Systems", "Larkspur Systems", "Quill Media"),
+])
+def test_a_party_replaced_by_name(local, text, a, b):
+    m = local.resolve(text, last=NDA2)
+    assert m.action == "legal.draft_nda" and m.follows == NDA2.id
+    assert m.slots["party_a"] == a and m.slots["party_b"] == b and m.slots["term_years"] == 2
