@@ -52,10 +52,18 @@ def split(resolver, specs, text: str) -> list[Match] | None:
                 steps = _chain(resolver, specs, parts, strict=False)
                 if steps:
                     return steps
+    found = None
     for m in _AND.finditer(text):
         steps = _chain(resolver, specs, [text[: m.start()], text[m.end():]], strict=True)
         if steps:
-            return steps
+            if found is None:
+                found = steps
+            # "redact ssns and card numbers from a.docx and extract ...": of several "and"s, the one after a
+            # request whole on its own words, rather than one that splits a list and lends it the rest
+            if not resolver.resolve(text[: m.start()]).missing:
+                return steps
+    if found is not None:
+        return found
     if _COMMA.search(text):  # "payment on 300k ..., convert it to CAD": a comma before words about the result
         parts = _at_pointed_commas(resolver, [text])
         if 1 < len(parts) <= MAX_STEPS and parts not in tried:

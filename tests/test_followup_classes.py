@@ -226,3 +226,10 @@ def test_a_party_replaced_by_name(local, text, a, b):
     m = local.resolve(text, last=NDA2)
     assert m.action == "legal.draft_nda" and m.follows == NDA2.id
     assert m.slots["party_a"] == a and m.slots["party_b"] == b and m.slots["term_years"] == 2
+
+
+# ---- compounds: of several "and"s, the one after a whole request ----------------------------------------
+def test_and_inside_a_list_is_not_the_joint(local):
+    steps = _steps(local, "redact emails and card numbers from notes.docx and extract the citations in it")
+    assert [a for a, _s, _m in steps] == ["legal.redact", "legal.extract_citations"]
+    assert steps[0][1]["kinds"] == ["email", "card"] and steps[0][1]["source"] == "notes.docx"
