@@ -109,7 +109,7 @@ def _changes(resolver, before: str, piece: str) -> bool:
 
 
 def _chain(resolver, specs, parts: list[str], strict: bool) -> list[Match] | None:
-    from intents.conversation import Turn, by_result_word, candidates, inherit, pointed, waits_on_result
+    from intents.conversation import Turn, by_result_word, candidates, inherit, pointed, result_fills, waits_on_result
 
     sure = _AND_SURE if strict else _STEP_SURE
     steps: list[Match] = []
@@ -173,7 +173,8 @@ def _chain(resolver, specs, parts: list[str], strict: bool) -> list[Match] | Non
             got = inherit(specs, Turn(None, earlier.action, earlier.slots), steps[i], getattr(resolver, "lexicon", None))
             if len(got.missing) < len(steps[i].missing):
                 steps[i] = dataclasses.replace(got, follows=None)
-    if any(m.missing and not (i and waits_on_result(specs, steps[i - 1].action, parts[i]))
+    if any(m.missing and not (i and waits_on_result(specs, steps[i - 1].action, parts[i])
+                              and result_fills(specs, steps[i - 1].action, m))
            for i, m in enumerate(steps)):
         # every step must be whole (or wait on the step before it for "it"): "egfr, 70 year old man and
         # creatinine 1.4" or "costs 50,000 up front and then returns 12,000, 15,000 ..." are one request

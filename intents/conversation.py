@@ -138,6 +138,22 @@ def waits_on_result(specs, prev_action: str, text: str) -> bool:
     return prev is not None and _named_field(prev, Turn(None, prev_action), text) is not None
 
 
+def result_fills(specs, prev_action: str, match: Match) -> bool:
+    """Whether the result of `prev_action` can give what `match` still lacks: one thing (its figure, its
+    date or the file it wrote), so one missing slot of a type a result fills ("count the words in the
+    redacted file" is no deadline waiting on a redaction: a deadline lacks a date and a number of days)."""
+    prev, spec = specs.get(prev_action), specs.get(match.action)
+    if prev is None or spec is None:
+        return False
+    slots = [spec.slot(n) for n in match.missing]
+    if any(s is None for s in slots):
+        return False
+    # (the currency an amount is in comes with it: the result's, or the home currency; see _home_currency)
+    rest = [s for s in slots if s.kind != "currency"]
+    return len(rest) <= 1 and all(_takes_result(s, prev) for s in rest) and \
+        (len(rest) == 1 or len(slots) == len(rest))
+
+
 def continue_match(resolver, specs, last: Turn | None, text: str, match: Match | None = None) -> Match:
     """The match for `text` as a follow-up of `last` where it is one, else the plain match.
 
@@ -225,7 +241,7 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     return merged
 
 
-_THAT_FIELD = lazy(r"\b(?:that|this|the\s+same)\s+([a-z]+(?:\s+[a-z]+)?)\b", re.I)
+_THAT_FIELD = lazy(r"\b(?:that|this|the\s+same|the|its)\s+([a-z]+(?:\s+[a-z]+)?)\b", re.I)
 
 
 def by_result_word(resolver, specs, prev_action: str, text: str) -> Match | None:
@@ -234,18 +250,35 @@ def by_result_word(resolver, specs, prev_action: str, text: str) -> Match | None
     another action (which takes the figure, see _inherit). None when the words name no result field, or
     ask for no other action without them."""
     prev = specs.get(prev_action)
-    if prev is None or "th" not in text.lower():
+    if prev is None:
+        return None
+    if prev.render.document:  # "summarize the redacted copy": the participle of its name draws it back
+        words = _participles(prev, text)
+        if words:
+            bare = text
+            for w in words:
+                bare = re.sub(rf"\b{re.escape(w)}\b", " ", bare)
+            again = resolver.resolve(" ".join(bare.split()))
+            if again.action not in (None, prev_action) and not again.action.startswith("system.") and \
+                    again.action in specs and again.confidence >= 0.5:
+                return dataclasses.replace(again, text=text)
+            if again.action is None:  # refused for want of the file, which the last turn wrote
+                found = next(candidates(resolver, specs, prev_action, again, text), None)
+                if found is not None:
+                    return found
+    if "th" not in text.lower() and "its" not in text.lower():
         return None
     for m in _THAT_FIELD.finditer(text):
         words = m.group(1).lower().split()
-        said = set(words)
-        if _field_said(prev, Turn(None, prev_action), said) is None:
-            if len(words) < 2 or _field_said(prev, Turn(None, prev_action), {words[0]}) is None:
-                continue
-            m_end = m.start(1) + len(words[0])  # "that rate over 4 years": the field is the first word
-        else:
-            m_end = m.end()
-        bare = " ".join((text[:m.start()] + " " + text[m_end:]).split())
+        turn = Turn(None, prev_action)
+        if _field_said(prev, turn, set(words)) is None:
+            continue
+        m_end = m.end()
+        if len(words) == 2 and _field_said(prev, turn, {words[1]}) is None and \
+                _field_said(prev, turn, {words[0]}) is not None:
+            m_end = m.start(1) + len(words[0])  # "that rate over 4 years", "the npv to GBP": the first word
+        # (read as "it": "convert the npv to GBP" is "convert it to GBP", to what it is in)
+        bare = " ".join((text[:m.start()] + " it " + text[m_end:]).split())
         again = resolver.resolve(bare)
         if again.action is None or again.action == prev_action or again.action.startswith("system.") or \
                 again.action not in specs or again.confidence < 0.5:

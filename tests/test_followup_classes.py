@@ -233,3 +233,26 @@ def test_and_inside_a_list_is_not_the_joint(local):
     steps = _steps(local, "redact emails and card numbers from notes.docx and extract the citations in it")
     assert [a for a, _s, _m in steps] == ["legal.redact", "legal.extract_citations"]
     assert steps[0][1]["kinds"] == ["email", "card"] and steps[0][1]["source"] == "notes.docx"
+
+
+# ---- chain steps drawn back to the step before by its result's or its name's words ----------------------
+def test_a_chain_step_naming_the_result_field(local):
+    steps = _steps(local, "npv of -40k, 15k, 18k, 21k at 6 percent then convert the npv to francs")
+    assert [a for a, _s, _m in steps] == ["finance.npv", "finance.convert_currency"]
+    assert steps[1][1]["to_currency"] == "CHF"
+
+
+def test_a_chain_step_on_the_file_the_step_before_wrote(local, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lease.txt").write_text((Path(__file__).parent / "data" / "legal" / "services.txt").read_text())
+    steps = _steps(local, "redact lease.txt then summarize the redacted version")
+    assert [a for a, _s, _m in steps] == ["legal.redact", "legal.contract_summary"]
+
+
+def test_a_chain_step_the_result_cannot_complete_is_no_step(local, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lease.txt").write_text("x")
+    steps = _steps(local, "redact lease.txt, then count the words in the redacted file")
+    assert [a for a, _s, _m in steps] != ["legal.redact", "legal.deadline"]
