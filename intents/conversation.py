@@ -322,7 +322,7 @@ def _edit_of_the_last(resolver, specs, last: Turn, match: Match, text: str) -> b
         return False
     from intents import conversation_edits
 
-    if not conversation_edits.may_edit(text):
+    if not conversation_edits.may_edit(text, specs.get(last.action)):
         return False
     back = _back_words(specs[last.action], getattr(resolver, "lexicon", None))
     quick = _strange_tokens(resolver, last.action, match)
@@ -747,6 +747,7 @@ def _back_words(spec, lexicon=None) -> frozenset[str]:
         for slot in spec.slots:
             words.update(_name_words(slot.name))
             words.update(c for c in slot.cues or () if len(c) > 3)
+            words.update(w for e in getattr(slot, "elements", None) or () for w in e.split() if len(w) > 3)
             if slot.kind:
                 words.update(_name_words(slot.kind))
                 words.update(c for c in CUES.get(slot.kind, ()) if len(c) > 3)

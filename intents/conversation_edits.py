@@ -15,7 +15,7 @@ from intents.resolver.lazyre import lazy, lazy_words  # compiled on first use: a
 
 _MAYBE = lazy_words(r"\b(?:", (
     "first", "initial", "opening", "second", "third", "fourth", "fifth", "sixth", "last", "final", "closing",
-    "penultimate", r"\d(?:st|nd|rd|th)", "more", "less", "lower", "higher", "up", "down", "off", "by", "add", "added",
+    "penultimate", r"\d(?:st|nd|rd|th)", "append", "tack", "more", "less", "lower", "higher", "up", "down", "off", "by", "add", "added",
     "adds", "plus", "minus", r"double\w*", "twice", r"tripl\w*", r"halv\w*", "half", "bigger", "smaller", "larger",
     "fewer", "longer", "shorter", "older", "younger", "heavier", "lighter", "taller", "greater", "faster", "slower",
     "sooner", r"extend\w*", r"lengthen\w*", r"shorten\w*", r"prolong\w*",
@@ -25,9 +25,23 @@ _MAYBE = lazy_words(r"\b(?:", (
     "lost", r"los(?:e|es|ing)", r"gain\w*", r"bump\w*", r"cuts?", "shrunk", r"shrinks?"), r")\b", re.I)
 
 
-def may_edit(text: str) -> bool:
-    """Whether the words hold a word of change at all (one search: the common follow-up pays only this)."""
-    return bool(_MAYBE.search(text))
+def may_edit(text: str, spec=None) -> bool:
+    """Whether the words hold a word of change at all (one search: the common follow-up pays only this),
+    or a word `spec` declares for one element of a list ("the outlay")."""
+    return bool(_MAYBE.search(text)) or (spec is not None and _names_element(spec, text))
+
+
+def _names_element(spec, text: str) -> bool:
+    words = element_words(spec)
+    if not words:
+        return False
+    low = text.lower()
+    return any(w in low for w in words) and any(re.search(rf"\b{re.escape(w)}s?\b", low) for w in words)
+
+
+def element_words(spec) -> tuple[str, ...]:
+    """The words `spec`'s list slots declare for their elements (`Slot(elements=...)`)."""
+    return tuple(w for s in spec.slots for w in (getattr(s, "elements", None) or {}))
 
 
 _CHANGE_STEMS: set[str] = set()
@@ -56,7 +70,7 @@ def edits(spec, last_params: dict, text: str, lexicon=None, relative_ok=None) ->
         corrected = not_that(spec, last_params, text, lexicon)
         if corrected:
             return corrected
-    if not _MAYBE.search(text):
+    if not _MAYBE.search(text) and not _names_element(spec, text):
         if _SWAP.search(text) and _parties(spec, last_params, lexicon):
             swapped = party_swap(spec, last_params, text, lexicon)
             if swapped:
@@ -227,14 +241,23 @@ def list_element(spec, last_params: dict, tagged) -> dict[str, Any]:
     if any(e.kind in ("number_list", "date_list") for e in tagged.entities):
         return {}  # a whole new list was said
     low = tagged.text
-    out: dict[str, Any] = {}
-    for m in _ORDINAL.finditer(low):
-        index = -2 if m.group("pen") else _ORDINALS[m.group("ord").lower()]
-        value = next((e for e in tagged.entities if e.start >= m.end() and _LINK.match(low[m.end():e.start])), None)
+    out: dict[str, Any] = appended(spec, last_params, tagged)
+    if out:
+        return out
+    found = [(m.end(), -2 if m.group("pen") else _ORDINALS[m.group("ord").lower()], None)
+             for m in _ORDINAL.finditer(low)]
+    for slot in spec.slots:  # the pack's own words for an element ("the outlay": the first flow)
+        for word, index in (slot.elements or {}).items() if isinstance(last_params.get(slot.name), list) else ():
+            for m in re.finditer(rf"\b{re.escape(word)}s?\b", low, re.I):
+                found.append((m.end(), index, slot.name))
+    for end, index, only in sorted(found):
+        value = next((e for e in tagged.entities if e.start >= end and _LINK.match(low[end:e.start])), None)
         if value is None:
             continue
         number = _number_of(value)
         for slot in spec.slots:
+            if only is not None and slot.name != only:
+                continue
             old = last_params.get(slot.name)
             if slot.name in out or not isinstance(old, list) or not old or not -len(old) <= index < len(old):
                 continue
@@ -244,17 +267,41 @@ def list_element(spec, last_params: dict, tagged) -> dict[str, Any]:
                 out[slot.name] = new
                 break
             if number is not None and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in old):
-                if index >= 0 and _PERIOD.match(low, m.end()) and len(old) > 2 and _time_zero(old):
+                if index >= 0 and only is None and _PERIOD.match(low, end) and len(old) > 2 and _time_zero(old):
                     index += 1  # "the first year brings 14000": periods count after the element at time 0
                     if index >= len(old):
                         continue
                 new = list(old)
-                if old[index] < 0 <= number and not _NEGATIVE_SAID.search(low[m.end():value.end]):
+                if old[index] < 0 <= number and not _NEGATIVE_SAID.search(low[end:value.end]):
                     number = -number  # "the outlay is 18000": an outlay stays money going out
                 new[index] = number
                 out[slot.name] = new
                 break
     return out
+
+
+# "add a final 20000", "append another 3000", "tack on 5000 at the end": one more element, after the others
+_APPEND = lazy(r"\b(?:add|append|tack\s+on|plus)\s+(?:(?:a|an|one)\s+)?(?:(?:more|another|final|last|new|extra|"
+               r"further|closing)\s+)*(?:(?:flow|payment|inflow|outflow|amount|value|year|period|one)s?\s+"
+               r"(?:of\s+)?)?$", re.I)
+_AT_END = lazy(r"^\s*(?:at\s+the\s+end|on\s+the\s+end|to\s+the\s+end|too|as\s+well)?\s*[?.!]*\s*$", re.I)
+
+
+def appended(spec, last_params: dict, tagged) -> dict[str, Any]:
+    """{slot: longer list} for "add a final 20000", "append another 3000": one number added after the last
+    element of the one list of numbers the last turn had (never a change of a sum: the words say more of
+    the list, and nothing else follows the value)."""
+    low = tagged.text
+    lists = [s for s in spec.slots if isinstance(last_params.get(s.name), list) and last_params[s.name]
+             and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in last_params[s.name])]
+    if len(lists) != 1:
+        return {}
+    for e in tagged.entities:
+        number = _number_of(e)
+        if number is None or e.extra.get("per") or not _APPEND.search(low[:e.start]) or not _AT_END.match(low[e.end:]):
+            continue
+        return {lists[0].name: list(last_params[lists[0].name]) + [number]}
+    return {}
 
 
 # "the first year", "the 2nd period": an ordinal that counts periods

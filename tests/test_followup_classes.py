@@ -256,3 +256,46 @@ def test_a_chain_step_the_result_cannot_complete_is_no_step(local, tmp_path, mon
     (tmp_path / "lease.txt").write_text("x")
     steps = _steps(local, "redact lease.txt, then count the words in the redacted file")
     assert [a for a, _s, _m in steps] != ["legal.redact", "legal.deadline"]
+
+
+# ---- list edits: one more element, and an element by the pack's word for it (Slot(elements=...)) --------
+IRR = Turn(22, "finance.irr", {"cash_flows": [-30000, 8000, 9000, 10000, 11000]}, {"irr_pct": 7.9})
+NPV = Turn(23, "finance.npv", {"rate_pct": 7, "cash_flows": [-30000, 8000, 9000, 10000, 11000]}, {"npv": 1200.0})
+
+
+@pytest.mark.parametrize("last, text, flows", [
+    (IRR, "add a final 6000", [-30000, 8000, 9000, 10000, 11000, 6000]),
+    (NPV, "append another 2500", [-30000, 8000, 9000, 10000, 11000, 2500]),
+    (IRR, "what if the outlay was 26000", [-26000, 8000, 9000, 10000, 11000]),
+    (NPV, "and if the investment were 35k", [-35000, 8000, 9000, 10000, 11000]),
+    (IRR, "the final one is 15000", [-30000, 8000, 9000, 10000, 15000]),
+])
+def test_list_edits(local, last, text, flows):
+    m = local.resolve(text, last=last)
+    assert m.action == last.action and m.follows == last.id
+    assert m.slots["cash_flows"] == flows
+
+
+def test_add_to_a_sum_is_still_a_change_of_it(local):
+    m = local.resolve("add 40k", last=LOAN)
+    assert m.action == "finance.loan_payment" and m.slots["principal"] == 280000
+
+
+def test_elements_only_on_a_list():
+    from intents.pack_check import check_language
+    from intents.sdk import Pack, Result, Slot
+
+    class Out(Result):
+        total: float
+
+    pack = Pack(id="elemcheck", name="Elements check", version="0.1.0", description="x")
+
+    @pack.action(samples=["total of 3, 4 and 5"])
+    def total(values: list[float] = Slot("Values", kind="number_list", elements={"base": 0}),
+              scale: float = Slot("Scale", kind="number", default=1.0, elements={"first": 0})) -> Out:
+        """Total of values."""
+        return Out(total=sum(values) * scale, basis="sum")
+
+    problems = check_language(pack.spec())
+    assert any("'scale' names elements" in p for p in problems)
+    assert not any("'values' names elements" in p for p in problems)
