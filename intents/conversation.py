@@ -89,7 +89,28 @@ def _artifact(prev, text: str) -> bool:
     """Whether the words name the file `prev` wrote rather than the one it read: "the draft", "the
     generated file", or a participle of its own name before a file word ("the redacted file" after a
     redaction, "the stamped pdf" after a pack's `stamp` action)."""
-    return bool(_ARTIFACT.search(text)) or bool(_participles(prev, text))
+    return bool(_ARTIFACT.search(text)) or bool(_participles(prev, text)) or bool(_made_words(prev, text))
+
+
+_DETERMINED = lazy(r"\b(?:the|that|this|its|your|my)\s+([a-z]+)\b", re.I)
+
+
+def _made_words(prev, text: str) -> list[str]:
+    """ "summarize that nda", "redact the nda you just drafted" after drafting one: a noun of the last
+    action's own name after a determiner names what it made (with the words of its name beside it); only
+    for an action that writes a file."""
+    if not prev.render.document:
+        return []
+    found = _DETERMINED.findall(text)
+    if not found:
+        return []
+    from intents.resolver.text import stem
+
+    names = {stem(w) for w in _name_words(prev.id.split(".", 1)[-1])}
+    nouns = [w for w in found if stem(w.lower()) in names]
+    if not nouns:
+        return []
+    return nouns + [w for w in re.findall(r"[A-Za-z]+", text) if w not in nouns and stem(w.lower()) in names]
 
 
 def _participles(prev, text: str) -> list[str]:
@@ -110,7 +131,7 @@ def _not_the_maker(resolver, specs, last: Turn, match: Match, text: str) -> Matc
     spec = specs[last.action]
     if match.action != last.action or not spec.render.document:
         return match
-    words = _participles(spec, text)
+    words = _participles(spec, text) or _made_words(spec, text)
     if not words:
         return match
     bare = text
@@ -196,6 +217,11 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
         kept = _not_the_terminal(resolver, specs, last, match, text)
         if kept is not None:
             return kept
+    if match.action is None:
+        shown = _asks_a_result(resolver, specs, last, match, text)  # "and what's the total paid then?"
+        if shown is not None:
+            return dataclasses.replace(shown, explain=dict(match.explain or {},
+                                                           followup=f"{last.action}'s result again"))
     if match.action and match.action != last.action and match.confidence >= _SAME_ACTION_SURE:
         option = _option_of_last(resolver, specs, last, match, text) if match.missing else None
         return option or _inherit(specs, last, match, said, getattr(resolver, "lexicon", None))
@@ -285,6 +311,31 @@ def by_result_word(resolver, specs, prev_action: str, text: str) -> Match | None
             continue
         return dataclasses.replace(again, text=text)
     return None
+
+
+def _asks_a_result(resolver, specs, last: Turn, match: Match, text: str) -> Match | None:
+    """ "and what's the total paid then?", "how much is the total interest?" after a loan payment, refused on
+    their own words: they name a result field of the last action, give it no value, and hold no word
+    foreign to it; the answer is the last request again (its result holds the figure). Not when the
+    classifier leans to another action whose result has that field ("just the monthly payment" after an
+    amortization asks for the payment alone)."""
+    spec = specs[last.action]
+    field = _named_field(spec, last, text) if spec.result_fields else None
+    if field is None:
+        return None
+    for t in (match.explain or {}).get("top") or ():
+        other = specs.get(t.get("action"))
+        if t.get("score", 0) >= _CANDIDATE_MIN and other is not None and other.id != spec.id and \
+                field in other.result_fields:
+            return None
+    values, _reasons = resolver.fill_for(last.action, text)
+    if values:
+        return None
+    strange, _bare = resolver.foreign_words(last.action, text)
+    back = _back_words(spec, getattr(resolver, "lexicon", None))
+    if [w for w in strange if w not in back and w not in _correcting()]:
+        return None
+    return _merge(spec, last, Match(text=text, action=last.action, slots={}, confidence=0.9), {})
 
 
 def _stray_numbers(spec, values: dict, reasons: dict) -> bool:

@@ -299,3 +299,39 @@ def test_elements_only_on_a_list():
     problems = check_language(pack.spec())
     assert any("'scale' names elements" in p for p in problems)
     assert not any("'values' names elements" in p for p in problems)
+
+
+# ---- what an action made, named by its own noun; a result field asked for again --------------------------
+NDA3 = Turn(24, "legal.draft_nda", {"party_a": "Harbor Freight Co", "party_b": "Quill Media", "mutual": True,
+                                    "term_years": 2}, {"path": "/tmp/NDA-Harbor-Quill.docx"})
+
+
+@pytest.mark.parametrize("text, action", [
+    ("summarize that nda", "legal.contract_summary"),
+    ("redact the nda you just drafted", "legal.redact"),
+])
+def test_the_made_thing_named_by_its_actions_noun(local, text, action):
+    m = local.resolve(text, last=NDA3)
+    assert m.action == action and m.follows == NDA3.id
+    assert m.slots["source"] == "/tmp/NDA-Harbor-Quill.docx"
+
+
+def test_the_actions_noun_with_a_change_is_still_a_change(local):
+    m = local.resolve("make the nda 4 years", last=NDA3)
+    assert m.action == "legal.draft_nda" and m.slots["term_years"] == 4
+
+
+LOAN_RESULT = Turn(25, "finance.loan_payment", {"principal": 240000, "rate_pct": 5.5, "years": 25},
+                   {"monthly_payment": 1473.8, "total_interest": 202140.0, "total_paid": 442140.0})
+
+
+@pytest.mark.parametrize("text", ["and what's the total paid then?", "how much is the total interest"])
+def test_a_result_field_asked_for_is_the_last_request_again(local, text):
+    m = local.resolve(text, last=LOAN_RESULT)
+    assert m.action == "finance.loan_payment" and m.follows == LOAN_RESULT.id
+    assert m.slots["principal"] == 240000 and m.slots["years"] == 25
+
+
+def test_a_result_field_with_another_actions_word_is_that_action(local):
+    m = local.resolve("convert the total interest to euros", last=LOAN_RESULT)
+    assert m.action == "finance.convert_currency" and m.slots["amount"] == pytest.approx(202140.0)
