@@ -52,6 +52,11 @@ def split(resolver, specs, text: str) -> list[Match] | None:
                 steps = _chain(resolver, specs, parts, strict=False)
                 if steps:
                     return steps
+    listed = _listed(resolver, text)
+    if listed is not None:  # "bmi, bsa and ideal body weight for a woman, 165 cm, 70 kg"
+        steps = _chain(resolver, specs, listed, strict=True)
+        if steps:
+            return steps
     found = None
     for m in _AND.finditer(text):
         steps = _chain(resolver, specs, [text[: m.start()], text[m.end():]], strict=True)
@@ -69,6 +74,23 @@ def split(resolver, specs, text: str) -> list[Match] | None:
         if 1 < len(parts) <= MAX_STEPS and parts not in tried:
             return _chain(resolver, specs, parts, strict=False)
     return None
+
+
+def _listed(resolver, text: str) -> list[str] | None:
+    """ "A, B and C for <values>": the pieces before the last "and" cut at their commas, when each of them
+    is only the name of a request, with no value (the values said once at the end are shared backwards);
+    None when the words are no such list."""
+    ands = list(_AND.finditer(text))
+    if not ands or "," not in text[: ands[-1].start()]:
+        return None
+    m = ands[-1]
+    pieces = [p.strip() for p in re.split(r"\s*,\s*", text[: m.start()])]
+    if not 2 <= len(pieces) < MAX_STEPS or any(not p for p in pieces):
+        return None
+    lexicon = getattr(resolver, "lexicon", None)
+    if any(_words_only(p, lexicon) != " ".join(p.split()) for p in pieces):
+        return None  # a value in a piece: a comma inside one request ("egfr for a man, creatinine 1.3 and ...")
+    return pieces + [text[m.end():]]
 
 
 # a comma (or ", and") before a piece that points at the result of what precedes it ("..., convert it to

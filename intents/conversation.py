@@ -1075,6 +1075,13 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
                 continue
             if last.result is None:
                 continue  # a later step of a chain: the file is not written yet
+        if slot.kind == "date" and not used_result and last.result:
+            field = _date_field_said(prev, last, match.text)  # "90 days after the effective date"
+            if field is not None:
+                values[name] = last.result[field]
+                carried[name] = f"the last result's {field}"
+                used_result = True
+                continue
         if _numeric(slot) and slot.kind in (None, "number") and not used_result:
             source = _slot_said(prev, last, match.text)  # "convert his creatinine to umol/L" after an eGFR
             # (before "that": "that creatinine" names the value it was, not the result)
@@ -1145,6 +1152,20 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
     explain = dict(match.explain or {}, carried=carried)
     return dataclasses.replace(match, slots=values, missing=missing, follows=last.id,
                                changed=sorted(match.slots), explain=explain)
+
+
+def _date_field_said(prev, last: Turn, text: str) -> str | None:
+    """The one date field of the last result the words name by its own words ("the effective date" names
+    effective_date; "date" alone names none), else None."""
+    said = set(re.findall(r"[a-z]+", text.lower()))
+    found = []
+    for f in prev.result_fields:
+        value = last.result.get(f)
+        words = [w for w in f.lower().split("_") if w not in ("date", "on", "at")]
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and words and \
+                all(w in said for w in words):
+            found.append(f)
+    return found[0] if len(found) == 1 else None
 
 
 def _slot_said(prev, last: Turn, text: str):

@@ -335,3 +335,30 @@ def test_a_result_field_asked_for_is_the_last_request_again(local, text):
 def test_a_result_field_with_another_actions_word_is_that_action(local):
     m = local.resolve("convert the total interest to euros", last=LOAN_RESULT)
     assert m.action == "finance.convert_currency" and m.slots["amount"] == pytest.approx(202140.0)
+
+
+# ---- a list of requests sharing values said once at the end; a date field of the last result -----------
+@pytest.mark.parametrize("text, actions", [
+    ("bmi, bsa and ideal body weight for a man, 176 cm, 88 kg", ["healthcare.bmi", "healthcare.bsa", "healthcare.body_weight"]),
+    ("loan payment, amortization and apr for 150k at 6.4% over 20 years with 2500 fees",
+     ["finance.loan_payment", "finance.amortization", "finance.apr"]),
+])
+def test_a_list_of_requests_shares_the_values_at_the_end(local, text, actions):
+    steps = _steps(local, text)
+    assert [a for a, _s, _m in steps] == actions
+    assert all(not missing for _a, _s, missing in steps)
+
+
+def test_a_comma_inside_one_request_is_no_list(local):
+    steps = _steps(local, "egfr for a 66 year old woman, creatinine 1.1 and the bsa")
+    assert steps[0][0] == "healthcare.egfr" and steps[0][1]["creatinine_mg_dl"] == 1.1
+
+
+SUMMARY = Turn(26, "legal.contract_summary", {"source": "msa.txt"},
+               {"effective_date": "2025-03-03", "parties": ["Acme Corp", "Bolt Ltd"]})
+
+
+def test_a_date_field_of_the_last_result_named_by_its_words(local):
+    m = local.resolve("when is 45 days after the effective date", last=SUMMARY)
+    assert m.action == "legal.deadline" and m.follows == SUMMARY.id
+    assert m.slots["start_date"] == "2025-03-03" and m.slots["days"] == 45
