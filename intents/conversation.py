@@ -1364,7 +1364,8 @@ def pending_from_result(spec, prev, text: str) -> list[str]:
             out.append(slot.name)
     if out and _RESULT_NOUN.search(text):  # (the pattern is compiled only when it can matter)
         return out[:1]
-    if spec.id == prev.id and _THAT.search(text) and _BARE_THAT.search(text) and _again_on_it(spec, text):
+    if spec.id == prev.id and _THAT.search(text) and _BARE_THAT.search(text) and (
+            _again_on_it(spec, text) or (_pair_first(spec) and _ASKS_IT.search(text))):
         # "convert that to yen" after a conversion: the same action on its own result, whose figure is the
         # first number it takes, and the first of a pair of slots of one kind (the currency it is in)
         numbers = [s for s in spec.slots if s.required and _numeric(s)]
@@ -1379,6 +1380,9 @@ def _again_on_it(spec, text: str) -> bool:
     return bool(names) and re.search(rf"\b(?:{'|'.join(names)})\w*\s+(?:that|it|this)\b", text, re.I) is not None
 
 
+# a question about the result itself ("what's that in yen", "how much is it in francs"): for an action that
+# turns a value of one kind into another (a pair of slots of one kind), the result is the new input
+_ASKS_IT = lazy(r"\b(?:what(?:'s|\s+is|\s+was|\s+would\s+(?:that|it)\s+be)|how\s+much\s+is)\s+(?:that|it|this)?\b", re.I)
 # "that"/"it" as a thing of its own ("convert that to yen"), not "that speed" naming a value by its slot
 _BARE_THAT = lazy(r"\b(?:that|it|this)\b(?!\s+(?:same|very)\b)(?=\s*(?:[?.!,;]|$|(?:to|in|into|for|from|at|as|and|"
                   r"then|too|again|instead|please|now|by|with|over|on|up|down|back)\b))", re.I)

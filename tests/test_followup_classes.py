@@ -362,3 +362,25 @@ def test_a_date_field_of_the_last_result_named_by_its_words(local):
     m = local.resolve("when is 45 days after the effective date", last=SUMMARY)
     assert m.action == "legal.deadline" and m.follows == SUMMARY.id
     assert m.slots["start_date"] == "2025-03-03" and m.slots["days"] == 45
+
+
+# ---- a question about a conversion's result converts the result again ---------------------------------
+FX = Turn(27, "finance.convert_currency", {"amount": 100, "from_currency": "USD", "to_currency": "EUR"},
+          {"converted": 92.0, "rate": 0.92})
+
+
+def test_whats_that_in_another_currency_converts_the_result(local):
+    m = local.resolve("and what's that in yen", last=FX)
+    assert m.action == "finance.convert_currency" and m.follows == FX.id
+    assert m.slots["from_currency"] == "EUR" and m.slots["to_currency"] == "JPY"
+
+
+def test_make_that_another_currency_still_changes_the_request(local):
+    m = local.resolve("make that yen instead", last=FX)
+    assert m.slots["amount"] == 100 and m.slots["from_currency"] == "USD" and m.slots["to_currency"] == "JPY"
+
+
+def test_a_chain_asking_whats_that_in_another_currency(local):
+    steps = _steps(local, "how much is 3000 chf in usd and what's that in gbp")
+    assert [a for a, _s, _m in steps] == ["finance.convert_currency", "finance.convert_currency"]
+    assert steps[1][1]["to_currency"] == "GBP" and steps[1][1].get("amount") != 3000
