@@ -332,7 +332,7 @@ def _asks_a_result(resolver, specs, last: Turn, match: Match, text: str) -> Matc
     if values:
         return None
     strange, _bare = resolver.foreign_words(last.action, text)
-    back = _back_words(spec, getattr(resolver, "lexicon", None))
+    back = _back_for(spec, getattr(resolver, "lexicon", None), text)
     if [w for w in strange if w not in back and w not in _correcting()]:
         return None
     return _merge(spec, last, Match(text=text, action=last.action, slots={}, confidence=0.9), {})
@@ -359,7 +359,7 @@ def _about_a_change(resolver, specs, last: Turn, text: str, named: bool) -> bool
     that name none may hold none."""
     from intents import conversation_edits
 
-    back = _back_words(specs[last.action], getattr(resolver, "lexicon", None))
+    back = _back_for(specs[last.action], getattr(resolver, "lexicon", None), text)
     strange, _bare = resolver.foreign_words(last.action, text)
     strange = [w for w in strange if w not in back and w not in _correcting()
                and w not in conversation_edits.change_words()]
@@ -375,7 +375,7 @@ def _edit_of_the_last(resolver, specs, last: Turn, match: Match, text: str) -> b
 
     if not conversation_edits.may_edit(text, specs.get(last.action)):
         return False
-    back = _back_words(specs[last.action], getattr(resolver, "lexicon", None))
+    back = _back_for(specs[last.action], getattr(resolver, "lexicon", None), text)
     quick = _strange_tokens(resolver, last.action, match)
     if quick is None:
         quick, _bare = resolver.foreign_words(last.action, text)
@@ -438,7 +438,7 @@ def _asks_other(resolver, specs, last: Turn, match: Match, text: str) -> Match |
             match.action not in specs:
         return None
     strange_last, _ = resolver.foreign_words(last.action, text)
-    back = _back_words(specs[last.action], getattr(resolver, "lexicon", None))
+    back = _back_for(specs[last.action], getattr(resolver, "lexicon", None), text)
     strange_last = [w for w in strange_last if w not in back and w not in _correcting()]
     if not strange_last:
         return None
@@ -499,7 +499,7 @@ def _still_the_last(resolver, specs, last: Turn, match: Match, text: str) -> Mat
     slots' and results' words, follow-up and correction words). They correct the last request; another
     action has to be asked for in a word the last one does not use ("and his creatinine clearance")."""
     spec = specs[last.action]
-    back = _back_words(spec, getattr(resolver, "lexicon", None))
+    back = _back_for(spec, getattr(resolver, "lexicon", None), text)
     quick = _strange_tokens(resolver, last.action, match)
     quick = [w for w in quick or () if w not in back and w not in _correcting()]
     if quick and [w for w in quick if w not in _value_words(resolver, last.action, text)]:
@@ -814,6 +814,22 @@ def _back_words(spec, lexicon=None) -> frozenset[str]:
     return got
 
 
+_KEPT = lazy(r"\bsame\s+([a-z]+)(?:\s+([a-z]+))?", re.I)
+
+
+def _back_for(spec, lexicon, text: str) -> frozenset[str]:
+    """`_back_words`, and the words said just after "same" in these words: "same labs at 65", "the same
+    terms but 3 years" keep a thing of the last turn, whatever the field calls it."""
+    back = _back_words(spec, lexicon)
+    if "same" not in text.lower():
+        return back
+    from intents.resolver.text import stem
+
+    kept = {stem(w.lower()) for m in _KEPT.finditer(text) for w in m.groups()
+            if w and w.lower() not in ("but", "at", "for", "with", "and", "in", "on", "as")}
+    return back | kept if kept else back
+
+
 def _name_words(name: str) -> list[str]:
     return [w for w in re.findall(r"[a-z]+", name.lower()) if len(w) > 2 and w not in _UNIT_WORDS]
 
@@ -856,7 +872,7 @@ def candidates(resolver, specs, last_action: str, match: Match, text: str):
     are the candidate's own (at most one foreign content word, and one word of its own at least)."""
     top = [t["action"] for t in (match.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
     top += [a.action for a in match.alternatives if a.action not in top]
-    back = _back_words(specs.get(last_action), getattr(resolver, "lexicon", None))
+    back = _back_for(specs.get(last_action), getattr(resolver, "lexicon", None), text)
     for action_id in top:
         spec = specs.get(action_id)
         if spec is None or action_id.startswith("system.") or action_id == last_action:
@@ -947,7 +963,7 @@ def values_about(resolver, specs, action_id: str, text: str, values: dict, new_w
     The words a value was read from are the value, not foreign ("english law instead" names a governing
     law by "english"), and a choice or a name said is no bare number."""
     strange, bare = resolver.foreign_words(action_id, text)
-    back = _back_words(specs.get(action_id), getattr(resolver, "lexicon", None))
+    back = _back_for(specs.get(action_id), getattr(resolver, "lexicon", None), text)
     strange = [w for w in strange if w not in back]  # "a one-way version", "the same file"
     if strange:
         spec = specs.get(action_id)

@@ -384,3 +384,18 @@ def test_a_chain_asking_whats_that_in_another_currency(local):
     steps = _steps(local, "how much is 3000 chf in usd and what's that in gbp")
     assert [a for a, _s, _m in steps] == ["finance.convert_currency", "finance.convert_currency"]
     assert steps[1][1]["to_currency"] == "GBP" and steps[1][1].get("amount") != 3000
+
+
+# ---- "same <thing>" keeps a thing of the last turn, whatever the field calls it --------------------------
+@pytest.mark.parametrize("last, text, name, value", [
+    (EGFR, "same labs at 72", "age", 72),
+    (LOAN, "same terms but 15 years", "years", 15),
+])
+def test_same_thing_with_one_value_changed(local, last, text, name, value):
+    m = local.resolve(text, last=last)
+    assert m.action == last.action and m.follows == last.id and m.slots[name] == value
+
+
+def test_same_with_nothing_of_the_last_is_refused(local):
+    m = local.resolve("same weather tomorrow", last=LOAN)
+    assert m.follows is None
