@@ -89,7 +89,28 @@ def _artifact(prev, text: str) -> bool:
     """Whether the words name the file `prev` wrote rather than the one it read: "the draft", "the
     generated file", or a participle of its own name before a file word ("the redacted file" after a
     redaction, "the stamped pdf" after a pack's `stamp` action)."""
-    return bool(_ARTIFACT.search(text)) or bool(_participles(prev, text))
+    return bool(_ARTIFACT.search(text)) or bool(_participles(prev, text)) or bool(_made_words(prev, text))
+
+
+_DETERMINED = lazy(r"\b(?:the|that|this|its|your|my)\s+([a-z]+)\b", re.I)
+
+
+def _made_words(prev, text: str) -> list[str]:
+    """ "summarize that nda", "redact the nda you just drafted" after drafting one: a noun of the last
+    action's own name after a determiner names what it made (with the words of its name beside it); only
+    for an action that writes a file."""
+    if not prev.render.document:
+        return []
+    found = _DETERMINED.findall(text)
+    if not found:
+        return []
+    from intents.resolver.text import stem
+
+    names = {stem(w) for w in _name_words(prev.id.split(".", 1)[-1])}
+    nouns = [w for w in found if stem(w.lower()) in names]
+    if not nouns:
+        return []
+    return nouns + [w for w in re.findall(r"[A-Za-z]+", text) if w not in nouns and stem(w.lower()) in names]
 
 
 def _participles(prev, text: str) -> list[str]:
@@ -110,7 +131,7 @@ def _not_the_maker(resolver, specs, last: Turn, match: Match, text: str) -> Matc
     spec = specs[last.action]
     if match.action != last.action or not spec.render.document:
         return match
-    words = _participles(spec, text)
+    words = _participles(spec, text) or _made_words(spec, text)
     if not words:
         return match
     bare = text
@@ -138,6 +159,22 @@ def waits_on_result(specs, prev_action: str, text: str) -> bool:
     return prev is not None and _named_field(prev, Turn(None, prev_action), text) is not None
 
 
+def result_fills(specs, prev_action: str, match: Match) -> bool:
+    """Whether the result of `prev_action` can give what `match` still lacks: one thing (its figure, its
+    date or the file it wrote), so one missing slot of a type a result fills ("count the words in the
+    redacted file" is no deadline waiting on a redaction: a deadline lacks a date and a number of days)."""
+    prev, spec = specs.get(prev_action), specs.get(match.action)
+    if prev is None or spec is None:
+        return False
+    slots = [spec.slot(n) for n in match.missing]
+    if any(s is None for s in slots):
+        return False
+    # (the currency an amount is in comes with it: the result's, or the home currency; see _home_currency)
+    rest = [s for s in slots if s.kind != "currency"]
+    return len(rest) <= 1 and all(_takes_result(s, prev) for s in rest) and \
+        (len(rest) == 1 or len(slots) == len(rest))
+
+
 def continue_match(resolver, specs, last: Turn | None, text: str, match: Match | None = None) -> Match:
     """The match for `text` as a follow-up of `last` where it is one, else the plain match.
 
@@ -154,6 +191,13 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     if step is not None:
         return continue_match(resolver, specs, step, text, match)
     said = bool(_REFERS.search(text) or _THEN_END.search(text) or _CONTINUES.search(text))
+    if match.action == last.action and match.slots:
+        other = by_result_word(resolver, specs, last.action, text)  # "... at that apr" after an APR
+        if other is not None:
+            got = _inherit(specs, last, other, said=True, lexicon=getattr(resolver, "lexicon", None))
+            if not got.missing and got.follows is not None:
+                return dataclasses.replace(got, explain=dict(got.explain or {},
+                                                             followup=f"{got.action} on {last.action}'s result"))
     if match.action in (None, last.action) or match.confidence < _SAME_ACTION_SURE or \
             _edit_of_the_last(resolver, specs, last, match, text):
         # "the last flow was 6500", "drops by half a point", "double it": changes to the last values
@@ -173,22 +217,34 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
         kept = _not_the_terminal(resolver, specs, last, match, text)
         if kept is not None:
             return kept
+    if match.action is None:
+        shown = _asks_a_result(resolver, specs, last, match, text)  # "and what's the total paid then?"
+        if shown is not None:
+            return dataclasses.replace(shown, explain=dict(match.explain or {},
+                                                           followup=f"{last.action}'s result again"))
     if match.action and match.action != last.action and match.confidence >= _SAME_ACTION_SURE:
         option = _option_of_last(resolver, specs, last, match, text) if match.missing else None
         return option or _inherit(specs, last, match, said, getattr(resolver, "lexicon", None))
     if match.action == last.action:
         if not match.missing and (not said or _AFRESH.search(text)):
             return match  # a complete new request for the same action ("also a separate NDA for ..."): afresh
-        values = _said_for(resolver, specs, specs[last.action], text, dict(match.slots),
-                           (match.explain or {}).get("slots") or {})
-        if not values:  # "and for hypertension" after a look-up: the action again, its value in free text
-            found = _free_text_follow(resolver, specs[last.action], last, match, text)
+        reasons = (match.explain or {}).get("slots") or {}
+        values = _said_for(resolver, specs, specs[last.action], text, dict(match.slots), reasons, last)
+        stray = bool(values) and _stray_numbers(specs[last.action], values, reasons)
+        if not values or stray:
+            # "and for hypertension", "what about type 1 diabetes" after a look-up: the action again, its
+            # value in free text (a number inside it, with no cue word of its own, is part of it)
+            found = _free_text_follow(resolver, specs[last.action], last, match, text, stray)
             if found is not None:
                 return found
         return _merge(specs[last.action], last, match, values)
     # No action, or an unsure other one: do the words give values for the last action?
     values, reasons = resolver.fill_for(last.action, text)
-    values = _said_for(resolver, specs, specs[last.action], text, values, reasons)
+    values = _said_for(resolver, specs, specs[last.action], text, values, reasons, last)
+    if values and _stray_numbers(specs[last.action], values, reasons):
+        found = _free_text_follow(resolver, specs[last.action], last, match, text, True)
+        if found is not None:
+            return found
     if values and not values_about(resolver, specs, last.action, text, values, bool(_CONTINUES.search(text))):
         values = {}
     if not values:
@@ -211,6 +267,91 @@ def continue_match(resolver, specs, last: Turn | None, text: str, match: Match |
     return merged
 
 
+_THAT_FIELD = lazy(r"\b(?:that|this|the\s+same|the|its)\s+([a-z]+(?:\s+[a-z]+)?)\b", re.I)
+
+
+def by_result_word(resolver, specs, prev_action: str, text: str) -> Match | None:
+    """ "the payment on 250k over 30 years at that apr" after an APR: "that apr" names the last result by
+    its field, which draws the classifier back to the last action; without those words the request is for
+    another action (which takes the figure, see _inherit). None when the words name no result field, or
+    ask for no other action without them."""
+    prev = specs.get(prev_action)
+    if prev is None:
+        return None
+    if prev.render.document:  # "summarize the redacted copy": the participle of its name draws it back
+        words = _participles(prev, text)
+        if words:
+            bare = text
+            for w in words:
+                bare = re.sub(rf"\b{re.escape(w)}\b", " ", bare)
+            again = resolver.resolve(" ".join(bare.split()))
+            if again.action not in (None, prev_action) and not again.action.startswith("system.") and \
+                    again.action in specs and again.confidence >= 0.5:
+                return dataclasses.replace(again, text=text)
+            if again.action is None:  # refused for want of the file, which the last turn wrote
+                found = next(candidates(resolver, specs, prev_action, again, text), None)
+                if found is not None:
+                    return found
+    if "th" not in text.lower() and "its" not in text.lower():
+        return None
+    for m in _THAT_FIELD.finditer(text):
+        words = m.group(1).lower().split()
+        turn = Turn(None, prev_action)
+        if _field_said(prev, turn, set(words)) is None:
+            continue
+        m_end = m.end()
+        if len(words) == 2 and _field_said(prev, turn, {words[1]}) is None and \
+                _field_said(prev, turn, {words[0]}) is not None:
+            m_end = m.start(1) + len(words[0])  # "that rate over 4 years", "the npv to GBP": the first word
+        # (read as "it": "convert the npv to GBP" is "convert it to GBP", to what it is in)
+        bare = " ".join((text[:m.start()] + " it " + text[m_end:]).split())
+        again = resolver.resolve(bare)
+        if again.action is None or again.action == prev_action or again.action.startswith("system.") or \
+                again.action not in specs or again.confidence < 0.5:
+            continue
+        return dataclasses.replace(again, text=text)
+    return None
+
+
+def _asks_a_result(resolver, specs, last: Turn, match: Match, text: str) -> Match | None:
+    """ "and what's the total paid then?", "how much is the total interest?" after a loan payment, refused on
+    their own words: they name a result field of the last action, give it no value, and hold no word
+    foreign to it; the answer is the last request again (its result holds the figure). Not when the
+    classifier leans to another action whose result has that field ("just the monthly payment" after an
+    amortization asks for the payment alone)."""
+    spec = specs[last.action]
+    field = _named_field(spec, last, text) if spec.result_fields else None
+    if field is None:
+        return None
+    for t in (match.explain or {}).get("top") or ():
+        other = specs.get(t.get("action"))
+        if t.get("score", 0) >= _CANDIDATE_MIN and other is not None and other.id != spec.id and \
+                field in other.result_fields:
+            return None
+    values, _reasons = resolver.fill_for(last.action, text)
+    if values:
+        return None
+    strange, _bare = resolver.foreign_words(last.action, text)
+    back = _back_for(spec, getattr(resolver, "lexicon", None), text)
+    if [w for w in strange if w not in back and w not in _correcting()]:
+        return None
+    return _merge(spec, last, Match(text=text, action=last.action, slots={}, confidence=0.9), {})
+
+
+def _stray_numbers(spec, values: dict, reasons: dict) -> bool:
+    """Whether the values are only numbers for optional slots, each read with no cue word of its own
+    ("type 1 diabetes" gives a result limit 1), for an action that asks one free-text value: then the
+    numbers are more likely words of that text than values."""
+    required = [s for s in spec.slots if s.required]
+    if len(required) != 1 or not _free_text(required[0]):
+        return False
+    for name in values:
+        slot = spec.slot(name)
+        if slot is None or slot.required or not _numeric(slot) or _cue_score(reasons.get(name)) >= 1.0:
+            return False
+    return bool(values)
+
+
 def _about_a_change(resolver, specs, last: Turn, text: str, named: bool) -> bool:
     """Whether words that say a relative change ("10% more", "double it") are about the last request:
     "my rent is 10% more this year" or "twice as many people came" say a change of something else. Words
@@ -218,7 +359,7 @@ def _about_a_change(resolver, specs, last: Turn, text: str, named: bool) -> bool
     that name none may hold none."""
     from intents import conversation_edits
 
-    back = _back_words(specs[last.action], getattr(resolver, "lexicon", None))
+    back = _back_for(specs[last.action], getattr(resolver, "lexicon", None), text)
     strange, _bare = resolver.foreign_words(last.action, text)
     strange = [w for w in strange if w not in back and w not in _correcting()
                and w not in conversation_edits.change_words()]
@@ -232,9 +373,9 @@ def _edit_of_the_last(resolver, specs, last: Turn, match: Match, text: str) -> b
         return False
     from intents import conversation_edits
 
-    if not conversation_edits.may_edit(text):
+    if not conversation_edits.may_edit(text, specs.get(last.action)):
         return False
-    back = _back_words(specs[last.action], getattr(resolver, "lexicon", None))
+    back = _back_for(specs[last.action], getattr(resolver, "lexicon", None), text)
     quick = _strange_tokens(resolver, last.action, match)
     if quick is None:
         quick, _bare = resolver.foreign_words(last.action, text)
@@ -297,7 +438,7 @@ def _asks_other(resolver, specs, last: Turn, match: Match, text: str) -> Match |
             match.action not in specs:
         return None
     strange_last, _ = resolver.foreign_words(last.action, text)
-    back = _back_words(specs[last.action], getattr(resolver, "lexicon", None))
+    back = _back_for(specs[last.action], getattr(resolver, "lexicon", None), text)
     strange_last = [w for w in strange_last if w not in back and w not in _correcting()]
     if not strange_last:
         return None
@@ -358,13 +499,13 @@ def _still_the_last(resolver, specs, last: Turn, match: Match, text: str) -> Mat
     slots' and results' words, follow-up and correction words). They correct the last request; another
     action has to be asked for in a word the last one does not use ("and his creatinine clearance")."""
     spec = specs[last.action]
-    back = _back_words(spec, getattr(resolver, "lexicon", None))
+    back = _back_for(spec, getattr(resolver, "lexicon", None), text)
     quick = _strange_tokens(resolver, last.action, match)
     quick = [w for w in quick or () if w not in back and w not in _correcting()]
     if quick and [w for w in quick if w not in _value_words(resolver, last.action, text)]:
         return None  # (from the classifier's own tokens: most requests for another action stop here)
     values, reasons = resolver.fill_for(last.action, text)
-    values = _said_for(resolver, specs, spec, text, values, reasons)
+    values = _said_for(resolver, specs, spec, text, values, reasons, last)
     if not match.missing and len(match.slots) > len(values):
         return None  # "what is 2000 euros in dollars": the other action takes more of what was said
     if not any(last.params.get(k, getattr(spec.slot(k), "default", None)) != v for k, v in values.items()):
@@ -384,7 +525,7 @@ def _not_the_terminal(resolver, specs, last: Turn, match: Match, text: str) -> M
     A terminal command takes no value of the work, so the values say what the words are."""
     spec = specs[last.action]
     values, reasons = resolver.fill_for(last.action, text)
-    values = _said_for(resolver, specs, spec, text, values, reasons)
+    values = _said_for(resolver, specs, spec, text, values, reasons, last)
     if not values or not any(last.params.get(k, getattr(spec.slot(k), "default", None)) != v
                              for k, v in values.items()):
         return None
@@ -561,11 +702,32 @@ def _by_own_cue(resolver, specs, spec, text: str, values: dict, reasons: dict, m
     return moved
 
 
-def _said_for(resolver, specs, spec, text: str, values: dict, reasons: dict) -> dict:
+def _said_for(resolver, specs, spec, text: str, values: dict, reasons: dict, last: Turn | None = None) -> dict:
     """The values the words of a follow-up give the last action's slots: counts dropped, and a lone value
-    moved to the slot of its kind the words mean (`_lone_of_pair`, `_by_own_cue`)."""
+    moved to the slot of its kind the words mean (`_lone_of_pair`, `_by_own_cue`); with `last`, a value
+    that is the last one while the words say another of its kind too, the other (`_the_new_one`)."""
     values = _lone_of_pair(spec, text, _no_counts(spec, text, values), reasons)
-    return _by_own_cue(resolver, specs, spec, text, values, reasons)
+    values = _by_own_cue(resolver, specs, spec, text, values, reasons)
+    return _the_new_one(resolver, spec, last, text, values) if last is not None and values else values
+
+
+def _the_new_one(resolver, spec, last: Turn, text: str, values: dict) -> dict:
+    """ "and if he were female" after a man: the slot filler reads the first value of a kind ("he"), which
+    is the one the turn had; the words also say another of that kind, which is the change."""
+    same = [k for k, v in values.items() if last.params.get(k) == v and spec.slot(k) is not None
+            and spec.slot(k).kind and not _numeric(spec.slot(k))]
+    if not same:
+        return values
+    from intents.resolver import entities
+
+    tagged = entities.tag(text, lexicon=getattr(resolver, "lexicon", None))
+    out = dict(values)
+    for name in same:
+        kind = spec.slot(name).kind
+        others = {e.value for e in tagged.entities if e.kind == kind and e.value != values[name]}
+        if len(others) == 1:
+            out[name] = others.pop()
+    return out
 
 
 class _Lexicon:
@@ -604,7 +766,9 @@ _BACK_NOUNS = {"file", "document", "draft", "copy", "version", "output", "amount
                "result", "answer", "value", "values", "one", "thing", "same", "long", "period", "original",
                "variant", "variation", "scenario", "case", "option", "alternative", "plan", "equivalent", "setup",
                "situation", "example", "edition", "calculation", "run", "instead", "choice", "setting", "flavour",
-               "flavor"}
+               "flavor",
+               # the one a request is about, in any field's words ("same patient ten years older")
+               "patient", "person", "client", "customer", "individual", "subject"}
 _BACK_STEMS: set[str] = set()
 _OWN_STEMS: dict[tuple[str, int], frozenset[str]] = {}
 
@@ -634,6 +798,7 @@ def _back_words(spec, lexicon=None) -> frozenset[str]:
         for slot in spec.slots:
             words.update(_name_words(slot.name))
             words.update(c for c in slot.cues or () if len(c) > 3)
+            words.update(w for e in getattr(slot, "elements", None) or () for w in e.split() if len(w) > 3)
             if slot.kind:
                 words.update(_name_words(slot.kind))
                 words.update(c for c in CUES.get(slot.kind, ()) if len(c) > 3)
@@ -647,6 +812,22 @@ def _back_words(spec, lexicon=None) -> frozenset[str]:
         got = frozenset({stem(w) for w in words} | _back_nouns())
         _OWN_STEMS[key] = got
     return got
+
+
+_KEPT = lazy(r"\bsame\s+([a-z]+)(?:\s+([a-z]+))?", re.I)
+
+
+def _back_for(spec, lexicon, text: str) -> frozenset[str]:
+    """`_back_words`, and the words said just after "same" in these words: "same labs at 65", "the same
+    terms but 3 years" keep a thing of the last turn, whatever the field calls it."""
+    back = _back_words(spec, lexicon)
+    if "same" not in text.lower():
+        return back
+    from intents.resolver.text import stem
+
+    kept = {stem(w.lower()) for m in _KEPT.finditer(text) for w in m.groups()
+            if w and w.lower() not in ("but", "at", "for", "with", "and", "in", "on", "as")}
+    return back | kept if kept else back
 
 
 def _name_words(name: str) -> list[str]:
@@ -691,7 +872,7 @@ def candidates(resolver, specs, last_action: str, match: Match, text: str):
     are the candidate's own (at most one foreign content word, and one word of its own at least)."""
     top = [t["action"] for t in (match.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
     top += [a.action for a in match.alternatives if a.action not in top]
-    back = _back_words(specs.get(last_action), getattr(resolver, "lexicon", None))
+    back = _back_for(specs.get(last_action), getattr(resolver, "lexicon", None), text)
     for action_id in top:
         spec = specs.get(action_id)
         if spec is None or action_id.startswith("system.") or action_id == last_action:
@@ -713,7 +894,7 @@ _ABOUT = lazy(r"^\s*(?:(?:and|but|ok(?:ay)?|now|so|then|hmm+|also)[\s,]+)*(?:(?:
                     r"and\s+for|now\s+for|then\s+for|try|and|now)\s+(?:for\s+|with\s+)?(?P<v>.+?)\s*[?.!]*\s*$", re.I)
 
 
-def _free_text_follow(resolver, spec, last: Turn, match: Match, text: str) -> Match | None:
+def _free_text_follow(resolver, spec, last: Turn, match: Match, text: str, numbers_in_it: bool = False) -> Match | None:
     """ "what about viral pneumonia" after a look-up of one free-text value: the words after the follow-up
     lead replace it, when the classifier still places the words near the last action (and not nearer
     the out-of-scope examples: "what about the weather?" stays refused)."""
@@ -726,7 +907,10 @@ def _free_text_follow(resolver, spec, last: Turn, match: Match, text: str) -> Ma
         return None
     # the classifier places the words at the last action, or nowhere at all (words no action and no
     # out-of-scope example uses: "what about gout?"); never nearer another action or out of scope
-    top = [t for t in (match.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
+    placed = match
+    if numbers_in_it:  # (the classifier reads a bare number as a value of whatever takes numbers)
+        placed = resolver.resolve(" ".join(re.sub(r"\d+(?:[.,]\d+)*", " ", text).split()))
+    top = [t for t in (placed.explain or {}).get("top") or () if t.get("score", 0) >= _CANDIDATE_MIN]
     if top and top[0]["action"] != spec.id:
         return None
     m = _ABOUT.match(text)
@@ -779,7 +963,7 @@ def values_about(resolver, specs, action_id: str, text: str, values: dict, new_w
     The words a value was read from are the value, not foreign ("english law instead" names a governing
     law by "english"), and a choice or a name said is no bare number."""
     strange, bare = resolver.foreign_words(action_id, text)
-    back = _back_words(specs.get(action_id), getattr(resolver, "lexicon", None))
+    back = _back_for(specs.get(action_id), getattr(resolver, "lexicon", None), text)
     strange = [w for w in strange if w not in back]  # "a one-way version", "the same file"
     if strange:
         spec = specs.get(action_id)
@@ -846,6 +1030,18 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
     (its headline figure, its date, the file it wrote), then by kind where exactly one last value has it."""
     spec = specs[match.action]
     prev = specs[last.action]
+    # an optional slot the words fill from the last result ("what was 500 euros in dollars on that date"
+    # after a deadline): asked for as if it were missing, and only ever from the result
+    optional = [n for n in pending_from_result(spec, prev, match.text) if spec.id != prev.id
+                and not spec.slot(n).required and match.slots.get(n) is None] if prev.render else []
+    if not match.missing and optional and last.result:
+        got = result_value(prev, last, spec.slot(optional[0]))
+        if got is not None:
+            match = dataclasses.replace(match, slots=dict(match.slots, **{optional[0]: got[1]}),
+                                        explain=dict(match.explain or {},
+                                                     carried={optional[0]: f"the last result's {got[0]}"}))
+            return dataclasses.replace(match, follows=last.id, changed=sorted(k for k in match.slots
+                                                                              if k != optional[0]))
     if not match.missing:
         if not said:
             return match
@@ -874,6 +1070,7 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
     artifact = bool(prev.render.document) and _artifact(prev, match.text)
     waiting = set(pending_from_result(spec, prev, match.text))  # "from that due date", "redact it"
     used_result = False
+    by_word = None  # the last slot a number was carried from because the words name it
     for name in list(match.missing):
         slot = spec.slot(name)
         if slot is None:
@@ -894,6 +1091,21 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
                 continue
             if last.result is None:
                 continue  # a later step of a chain: the file is not written yet
+        if slot.kind == "date" and not used_result and last.result:
+            field = _date_field_said(prev, last, match.text)  # "90 days after the effective date"
+            if field is not None:
+                values[name] = last.result[field]
+                carried[name] = f"the last result's {field}"
+                used_result = True
+                continue
+        if _numeric(slot) and slot.kind in (None, "number") and not used_result:
+            source = _slot_said(prev, last, match.text)  # "convert his creatinine to umol/L" after an eGFR
+            # (before "that": "that creatinine" names the value it was, not the result)
+            if source is not None:
+                values[name] = last.params[source.name]
+                carried[name] = f"{last.action}'s {source.name}"
+                by_word = source
+                continue
         # a slot waiting on the result ("14 court days from that due date"), or "that" where the result is
         # in the slot's own unit ("then dose 4 mg/kg based on that" after an ideal body weight: the result,
         # not the weight the last request was given)
@@ -940,6 +1152,14 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
             values[name] = given[1]
             carried[name] = f"{last.action}'s {given[0]}"
             continue
+    if by_word is not None and by_word.unit:
+        # the number carried by its name is in that slot's declared unit: a unit slot the new action lacks
+        # says so (the creatinine of an eGFR is in mg/dL)
+        for slot in spec.slots:
+            if slot.required and slot.name not in values and _is_unit_slot(lexicon, slot):
+                values[slot.name] = by_word.unit
+                carried[slot.name] = f"the unit of {last.action}'s {by_word.name}"
+                break
     _carry_options(spec, prev, last, values, carried, lexicon)
     if not carried:
         return match
@@ -948,6 +1168,32 @@ def _inherit(specs, last: Turn, match: Match, said: bool, lexicon=None) -> Match
     explain = dict(match.explain or {}, carried=carried)
     return dataclasses.replace(match, slots=values, missing=missing, follows=last.id,
                                changed=sorted(match.slots), explain=explain)
+
+
+def _date_field_said(prev, last: Turn, text: str) -> str | None:
+    """The one date field of the last result the words name by its own words ("the effective date" names
+    effective_date; "date" alone names none), else None."""
+    said = set(re.findall(r"[a-z]+", text.lower()))
+    found = []
+    for f in prev.result_fields:
+        value = last.result.get(f)
+        words = [w for w in f.lower().split("_") if w not in ("date", "on", "at")]
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and words and \
+                all(w in said for w in words):
+            found.append(f)
+    return found[0] if len(found) == 1 else None
+
+
+def _slot_said(prev, last: Turn, text: str):
+    """The one numeric slot of the last request, with a value, that the words name by its name or kind
+    ("his creatinine" after an eGFR names creatinine_mg_dl), else None."""
+    from intents.resolver.text import stem
+
+    said = {stem(w) for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
+    found = [s for s in prev.slots if _numeric(s) and isinstance(last.params.get(s.name), (int, float))
+             and not isinstance(last.params.get(s.name), bool)
+             and said & {stem(w) for w in _name_words(s.name) + _name_words(s.kind or "") if len(w) > 3}]
+    return found[0] if len(found) == 1 else None
 
 
 def _result_in_unit(prev, slot) -> bool:
@@ -1134,7 +1380,8 @@ def pending_from_result(spec, prev, text: str) -> list[str]:
             out.append(slot.name)
     if out and _RESULT_NOUN.search(text):  # (the pattern is compiled only when it can matter)
         return out[:1]
-    if spec.id == prev.id and _THAT.search(text) and _BARE_THAT.search(text) and _again_on_it(spec, text):
+    if spec.id == prev.id and _THAT.search(text) and _BARE_THAT.search(text) and (
+            _again_on_it(spec, text) or (_pair_first(spec) and _ASKS_IT.search(text))):
         # "convert that to yen" after a conversion: the same action on its own result, whose figure is the
         # first number it takes, and the first of a pair of slots of one kind (the currency it is in)
         numbers = [s for s in spec.slots if s.required and _numeric(s)]
@@ -1149,6 +1396,9 @@ def _again_on_it(spec, text: str) -> bool:
     return bool(names) and re.search(rf"\b(?:{'|'.join(names)})\w*\s+(?:that|it|this)\b", text, re.I) is not None
 
 
+# a question about the result itself ("what's that in yen", "how much is it in francs"): for an action that
+# turns a value of one kind into another (a pair of slots of one kind), the result is the new input
+_ASKS_IT = lazy(r"\b(?:what(?:'s|\s+is|\s+was|\s+would\s+(?:that|it)\s+be)|how\s+much\s+is)\s+(?:that|it|this)?\b", re.I)
 # "that"/"it" as a thing of its own ("convert that to yen"), not "that speed" naming a value by its slot
 _BARE_THAT = lazy(r"\b(?:that|it|this)\b(?!\s+(?:same|very)\b)(?=\s*(?:[?.!,;]|$|(?:to|in|into|for|from|at|as|and|"
                   r"then|too|again|instead|please|now|by|with|over|on|up|down|back)\b))", re.I)

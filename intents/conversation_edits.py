@@ -15,15 +15,33 @@ from intents.resolver.lazyre import lazy, lazy_words  # compiled on first use: a
 
 _MAYBE = lazy_words(r"\b(?:", (
     "first", "initial", "opening", "second", "third", "fourth", "fifth", "sixth", "last", "final", "closing",
-    "penultimate", r"\d(?:st|nd|rd|th)", "more", "less", "lower", "higher", "up", "down", "off", "by", "add", "added",
+    "penultimate", r"\d(?:st|nd|rd|th)", "append", "tack", "more", "less", "lower", "higher", "up", "down", "off", "by", "add", "added",
     "adds", "plus", "minus", r"double\w*", "twice", r"tripl\w*", r"halv\w*", "half", "bigger", "smaller", "larger",
     "fewer", "longer", "shorter", "older", "younger", "heavier", "lighter", "taller", "greater", "faster", "slower",
-    "sooner", r"extend\w*", r"lengthen\w*", r"shorten\w*", r"prolong\w*"), r")\b", re.I)
+    "sooner", r"extend\w*", r"lengthen\w*", r"shorten\w*", r"prolong\w*",
+    # the verbs of a change said before its amount ("dropped 8 kg", "gained 3 kg", "cut 2 years")
+    # (not a bare "drop": "drop 50k in today" puts money in)
+    "dropped", "drops", "fell", r"falls?", r"decreas\w*", r"increas\w*", r"reduc\w*", r"rais\w*", "rose", r"rises?",
+    "lost", r"los(?:e|es|ing)", r"gain\w*", r"bump\w*", r"cuts?", "shrunk", r"shrinks?"), r")\b", re.I)
 
 
-def may_edit(text: str) -> bool:
-    """Whether the words hold a word of change at all (one search: the common follow-up pays only this)."""
-    return bool(_MAYBE.search(text))
+def may_edit(text: str, spec=None) -> bool:
+    """Whether the words hold a word of change at all (one search: the common follow-up pays only this),
+    or a word `spec` declares for one element of a list ("the outlay")."""
+    return bool(_MAYBE.search(text)) or (spec is not None and _names_element(spec, text))
+
+
+def _names_element(spec, text: str) -> bool:
+    words = element_words(spec)
+    if not words:
+        return False
+    low = text.lower()
+    return any(w in low for w in words) and any(re.search(rf"\b{re.escape(w)}s?\b", low) for w in words)
+
+
+def element_words(spec) -> tuple[str, ...]:
+    """The words `spec`'s list slots declare for their elements (`Slot(elements=...)`)."""
+    return tuple(w for s in spec.slots for w in (getattr(s, "elements", None) or {}))
 
 
 _CHANGE_STEMS: set[str] = set()
@@ -37,7 +55,9 @@ def change_words() -> set[str]:
         verbs = {w for w in re.findall(r"[a-z]+", _DOWN + "|" + _UP) if len(w) > 2}  # "drops", "went", "bump"
         _CHANGE_STEMS.update(stem(w) for w in _COMPARATIVES | verbs | {
             "point", "points", "percent", "percentage", "basis", "bps", "double", "doubled", "twice", "triple", "half",
-            "halve", "halved", "quarter", "much", "long", "extra"} | set(_UNIT_YEARS))  # "a week longer"
+            "halve", "halved", "quarter", "much", "long", "extra",
+            # when the change happened ("dropped 8 kg since", "gained 3 kg recently"): about the change
+            "since", "recently", "lately", "meanwhile", "now"} | set(_UNIT_YEARS))  # "a week longer"
     return _CHANGE_STEMS
 
 
@@ -46,7 +66,15 @@ def edits(spec, last_params: dict, text: str, lexicon=None, relative_ok=None) ->
     several parties named by its role). `relative_ok(named)`, when given, says whether a relative change
     stands, `named` being whether the words name the slot it changes (else it went to the one slot of
     its kind: "10% more" is the amount)."""
-    if not _MAYBE.search(text):
+    if _NOT_SAID.search(text):  # "she's 78 not 88", "1.4, not 1.1"
+        corrected = not_that(spec, last_params, text, lexicon)
+        if corrected:
+            return corrected
+    if not _MAYBE.search(text) and not _names_element(spec, text):
+        if _SWAP.search(text) and _parties(spec, last_params, lexicon):
+            swapped = party_swap(spec, last_params, text, lexicon)
+            if swapped:
+                return swapped
         if len(_parties(spec, last_params, lexicon)) >= 2 and _PARTY_LINK.search(text):
             return party_role(spec, last_params, text, lexicon)
         return {}  # the common follow-up ("what about at 7%?") pays one search
@@ -66,7 +94,9 @@ def edits(spec, last_params: dict, text: str, lexicon=None, relative_ok=None) ->
 
 def _names(slot, low: str, kind_cues: dict) -> bool:
     words = set(re.findall(r"[a-z]+", low.lower())) - _COMPARATIVES
-    return slot is not None and bool(words & _slot_words(slot, kind_cues))
+    # (a change said in the slot's own unit names it: "dropped 8 kg" is about the weight in kg)
+    unit = {slot.unit.lower()} if slot is not None and slot.unit else set()
+    return slot is not None and bool(words & (_slot_words(slot, kind_cues) | unit))
 
 
 # ---- one party of several, by its role --------------------------------------------------------------
@@ -101,6 +131,85 @@ def party_role(spec, last_params: dict, text: str, lexicon=None) -> dict[str, An
     return {}
 
 
+# ---- "A, not B": a value corrected by naming the one it replaces ------------------------------------------
+_NOT_SAID = lazy(r"\bnot\b", re.I)
+_NOT_BETWEEN = lazy(r"^\s*,?\s*(?:but\s+)?not\s*$", re.I)
+_NOT_BEFORE = lazy(r"\bnot\s*$", re.I)
+_BUT_BETWEEN = lazy(r"^\s*,?\s*(?:but|rather)\s*$", re.I)
+
+
+def not_that(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
+    """ "she's 78 not 88", "the rate is 5.1%, not 5.4%": the value said just before "not" replaces the
+    last value equal to the one said just after it (the words say which slot by its old value)."""
+    from intents.resolver import entities
+
+    tagged = entities.tag(text, lexicon=lexicon)
+    ents = sorted(tagged.entities, key=lambda e: e.start)
+    for a, b in zip(ents, ents[1:]):
+        if _NOT_BETWEEN.match(tagged.text[a.end:b.start]):
+            old, new = _plain(b), _plain(a)
+        elif _NOT_BEFORE.search(tagged.text[:a.start]) and _BUT_BETWEEN.match(tagged.text[a.end:b.start]):
+            old, new = _plain(a), _plain(b)  # "not 30 years but 20"
+        else:
+            continue
+        if old is None or new is None:
+            continue
+        for slot in spec.slots:
+            was = last_params.get(slot.name)
+            if isinstance(was, bool) or was is None:
+                continue
+            if (isinstance(was, (int, float)) and isinstance(old, float) and abs(was - old) < 1e-9) or \
+                    (isinstance(was, str) and isinstance(old, str) and was.lower() == old.lower()):
+                if type(new) is not type(old):
+                    continue
+                return {slot.name: round(new) if slot.type == "integer" else new}
+    return {}
+
+
+def _plain(e):
+    """An entity's value as a float (numbers, amounts, measures) or a string (a choice, a code)."""
+    if isinstance(e.value, bool):
+        return None
+    if isinstance(e.value, (int, float)):
+        return float(e.value)
+    return e.value if isinstance(e.value, str) else None
+
+
+# "Y instead of X", "replace X with Y", "swap X for Y", "the same for Y": a party replaced by name
+_SWAP = lazy(r"\binstead\s+of\s+[A-Z]|\b(?:replace|swap|switch|substitute)\s+[A-Z]|\bsame\b.*\b(?:for|with)\s+[A-Z]")
+_NAME = r"[A-Z][\w&.'-]*(?:\s+(?:&\s+)?[A-Z0-9][\w&.'-]*)*"
+_INSTEAD = lazy(rf"(?P<new>{_NAME})\s+instead\s+of\s+(?P<old>{_NAME})")
+_REPLACE = lazy(rf"\b(?:replace|swap|switch|substitute)\s+(?P<old>{_NAME})\s+(?:with|for|by)\s+(?P<new>{_NAME})")
+_SAME_FOR = lazy(rf"\bsame\b(?:\s+(?:thing|one|agreement|deal|document|draft|but))*\s+(?:for|with)\s+(?P<new>{_NAME})"
+                 rf"\s*[?.!]*\s*$")
+
+
+def party_swap(spec, last_params: dict, text: str, lexicon=None) -> dict[str, Any]:
+    """ "same but with Lumen Ltd instead of Acme", "replace Acme with Lumen Ltd": the party named as it
+    was said replaced by the new name; "do the same for Lumen Ltd" replaces the other side (the last
+    party slot: the first is most often the user's own)."""
+    from intents.resolver.entities import party_name
+
+    parties = _parties(spec, last_params, lexicon)
+    for rx in (_INSTEAD, _REPLACE):
+        m = rx.search(text)
+        if m is None:
+            continue
+        old = (party_name(m.group("old")) or "").lower()
+        for slot in parties:
+            if last_params[slot.name].lower() == old or last_params[slot.name].lower().startswith(old + " "):
+                new = party_name(m.group("new"))
+                if new and new.lower() != old:
+                    return {slot.name: new}
+        return {}
+    m = _SAME_FOR.search(text)
+    if m and parties:
+        new = party_name(m.group("new"))
+        if new and all(new.lower() != last_params[s.name].lower() for s in parties):
+            return {parties[-1].name: new}
+    return {}
+
+
 def _parties(spec, last_params: dict, lexicon) -> list:
     return [s for s in spec.slots if _is_party(s, lexicon) and isinstance(last_params.get(s.name), str)]
 
@@ -132,14 +241,23 @@ def list_element(spec, last_params: dict, tagged) -> dict[str, Any]:
     if any(e.kind in ("number_list", "date_list") for e in tagged.entities):
         return {}  # a whole new list was said
     low = tagged.text
-    out: dict[str, Any] = {}
-    for m in _ORDINAL.finditer(low):
-        index = -2 if m.group("pen") else _ORDINALS[m.group("ord").lower()]
-        value = next((e for e in tagged.entities if e.start >= m.end() and _LINK.match(low[m.end():e.start])), None)
+    out: dict[str, Any] = appended(spec, last_params, tagged)
+    if out:
+        return out
+    found = [(m.end(), -2 if m.group("pen") else _ORDINALS[m.group("ord").lower()], None)
+             for m in _ORDINAL.finditer(low)]
+    for slot in spec.slots:  # the pack's own words for an element ("the outlay": the first flow)
+        for word, index in (slot.elements or {}).items() if isinstance(last_params.get(slot.name), list) else ():
+            for m in re.finditer(rf"\b{re.escape(word)}s?\b", low, re.I):
+                found.append((m.end(), index, slot.name))
+    for end, index, only in sorted(found):
+        value = next((e for e in tagged.entities if e.start >= end and _LINK.match(low[end:e.start])), None)
         if value is None:
             continue
         number = _number_of(value)
         for slot in spec.slots:
+            if only is not None and slot.name != only:
+                continue
             old = last_params.get(slot.name)
             if slot.name in out or not isinstance(old, list) or not old or not -len(old) <= index < len(old):
                 continue
@@ -149,17 +267,41 @@ def list_element(spec, last_params: dict, tagged) -> dict[str, Any]:
                 out[slot.name] = new
                 break
             if number is not None and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in old):
-                if index >= 0 and _PERIOD.match(low, m.end()) and len(old) > 2 and _time_zero(old):
+                if index >= 0 and only is None and _PERIOD.match(low, end) and len(old) > 2 and _time_zero(old):
                     index += 1  # "the first year brings 14000": periods count after the element at time 0
                     if index >= len(old):
                         continue
                 new = list(old)
-                if old[index] < 0 <= number and not _NEGATIVE_SAID.search(low[m.end():value.end]):
+                if old[index] < 0 <= number and not _NEGATIVE_SAID.search(low[end:value.end]):
                     number = -number  # "the outlay is 18000": an outlay stays money going out
                 new[index] = number
                 out[slot.name] = new
                 break
     return out
+
+
+# "add a final 20000", "append another 3000", "tack on 5000 at the end": one more element, after the others
+_APPEND = lazy(r"\b(?:add|append|tack\s+on|plus)\s+(?:(?:a|an|one)\s+)?(?:(?:more|another|final|last|new|extra|"
+               r"further|closing)\s+)*(?:(?:flow|payment|inflow|outflow|amount|value|year|period|one)s?\s+"
+               r"(?:of\s+)?)?$", re.I)
+_AT_END = lazy(r"^\s*(?:at\s+the\s+end|on\s+the\s+end|to\s+the\s+end|too|as\s+well)?\s*[?.!]*\s*$", re.I)
+
+
+def appended(spec, last_params: dict, tagged) -> dict[str, Any]:
+    """{slot: longer list} for "add a final 20000", "append another 3000": one number added after the last
+    element of the one list of numbers the last turn had (never a change of a sum: the words say more of
+    the list, and nothing else follows the value)."""
+    low = tagged.text
+    lists = [s for s in spec.slots if isinstance(last_params.get(s.name), list) and last_params[s.name]
+             and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in last_params[s.name])]
+    if len(lists) != 1:
+        return {}
+    for e in tagged.entities:
+        number = _number_of(e)
+        if number is None or e.extra.get("per") or not _APPEND.search(low[:e.start]) or not _AT_END.match(low[e.end:]):
+            continue
+        return {lists[0].name: list(last_params[lists[0].name]) + [number]}
+    return {}
 
 
 # "the first year", "the 2nd period": an ordinal that counts periods
@@ -182,11 +324,13 @@ def _number_of(e) -> float | None:
 
 # ---- relative changes --------------------------------------------------------------------------------
 _DOWN = (r"drops?|dropped|falls?|fell|goes\s+down|went\s+down|comes?\s+down|decreases?|decreased|cuts?|reduced?|"
+         r"lost|loses?|losing|"
          r"lowers?|lowered|down|less|minus|subtract(?:ed)?|takes?\s+off|shaves?\s+off|knocks?\s+off|shrinks?|"
          r"shorten(?:ed|s)?")
 _UP = (r"rises?|rose|goes\s+up|went\s+up|increases?|increased|raised?|raises|up|plus|add(?:ed|s)?|bump(?:ed|s)?(?:\s+up)?|"
-       r"grows?|extend(?:ed|s)?|lengthen(?:ed|s)?|prolong(?:ed|s)?")
-_BY = r"(?:\s+(?:it|that|this|the\s+[a-z]+(?:\s+[a-z]+)?))?(?:\s+by)?\s+"
+       r"grows?|extend(?:ed|s)?|lengthen(?:ed|s)?|prolong(?:ed|s)?|gain(?:ed|s)?|put\s+on")
+# (what is changed may be named: "bump the monthly by 50"; "bump the monthly to 400" sets it, no change)
+_BY = r"(?:\s+(?:it|that|this|the\s+[a-z]+(?:\s+(?!to\b)[a-z]+)?))?(?:\s+by)?\s+"
 _REL_BEFORE = lazy(rf"\b(?:(?P<down>{_DOWN})|(?P<up>{_UP})){_BY}(?=\S)", re.I)
 # (no "^": it is matched at the end of a value, and "^" only matches at the start of the whole string)
 # (comparatives of a measure too: "5 years longer", "ten years older", "5 kg lighter", "5 cm taller")
@@ -407,7 +551,8 @@ def _slot_words(slot, kind_cues: dict) -> set[str]:
 
 
 # ---- lists of words ----------------------------------------------------------------------------------
-_ADDS = lazy(r"\b(?:also|too|as\s+well|plus|additionally|in\s+addition|add|and\s+the)\b", re.I)
+# ("and card numbers" opens with "and": more of the same, as "also" says)
+_ADDS = lazy(r"^\W*(?:and|plus)\b|\b(?:also|too|as\s+well|plus|additionally|in\s+addition|add|and\s+the)\b", re.I)
 
 
 def widen_lists(spec, last_params: dict, text: str, new_values: dict) -> None:

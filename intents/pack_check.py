@@ -103,6 +103,8 @@ def check_language(spec: PackSpec) -> list[str]:
                 out.append(f"action {a.id}: parameter '{s.name}' has unknown kind '{s.kind}'"
                            + (f" (did you mean '{near}'?)" if near else "")
                            + "; register it with pack.kind() or use a core kind (docs/sdk-kinds.md)")
+            if s.elements and s.type != "array":
+                out.append(f"action {a.id}: parameter '{s.name}' names elements, but it is not a list")
             if s.qualifies and s.qualifies not in names:
                 out.append(f"action {a.id}: parameter '{s.name}' qualifies '{s.qualifies}', which is not a parameter")
         for tpl in a.templates:

@@ -89,6 +89,7 @@ def Slot(
     cues: list[str] | None = None,
     synonyms: dict[str, str] | None = None,
     qualifies: str | None = None,
+    elements: dict[str, int] | None = None,
     **constraints: Any,
 ) -> Any:
     """Declare a parameter (slot). `kind` tells the resolver what value fills it: a general kind
@@ -99,13 +100,16 @@ def Slot(
     from the description. `synonyms` map other words to a choice ({"jointly": "married_joint"});
     `qualifies` names the slot whose value a choice qualifies ("10 court days"): the choice is then
     read only from the words just before that value. `question` is what to ask when it is missing.
+    `elements` (for a list) names elements by their position in the pack's own words ({"outlay": 0}: "what
+    if the outlay was 14000" replaces the first; -1 is the last), beside the ordinals every list has.
 
     `constraints` are pydantic's (ge, gt, le, lt, min_length, max_length...): give every slot its
     plausible range, so that a typo is refused (exit 2, naming the slot and the range) instead of being
     computed. `min_nonzero` is for a slot where 0 is meaningful but a tiny value is not (a 0% loan, but
     not 1e-320%): any other value must be at least that large."""
     extra = {k: v for k, v in {"kind": kind, "unit": unit, "question": question, "cues": list(cues or []),
-                               "synonyms": dict(synonyms or {}), "qualifies": qualifies}.items() if v}
+                               "synonyms": dict(synonyms or {}), "qualifies": qualifies,
+                               "elements": {str(k).lower(): int(v) for k, v in (elements or {}).items()}}.items() if v}
     info = Field(default, description=description, examples=examples, json_schema_extra=extra or None, **constraints)
     if min_nonzero is not None:
         info.metadata.append(AfterValidator(MinNonzero(float(min_nonzero))))
@@ -675,6 +679,7 @@ def slot_specs(model: type[BaseModel], schema: dict[str, Any] | None = None) -> 
                 cues=[c.lower() for c in extra.get("cues", [])],
                 synonyms={k.lower(): v for k, v in extra.get("synonyms", {}).items()},
                 qualifies=extra.get("qualifies"),
+                elements={k.lower(): int(v) for k, v in extra.get("elements", {}).items()},
             )
         )
     return out

@@ -81,6 +81,7 @@ class SlotSpec:
     cues: list[str] = field(default_factory=new_list)  # words that, near a value, say it is this slot's
     synonyms: dict[str, str] = field(default_factory=dict)  # other words for its choices: word -> choice
     qualifies: str | None = None  # a choice read only from the words just before another slot's value
+    elements: dict[str, int] = field(default_factory=dict)  # a list's elements by the pack's words: word -> index
 
     def ask(self) -> str:
         return self.question or (self.description.rstrip(".") + "?" if self.description else f"{self.name}?")

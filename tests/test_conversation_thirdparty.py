@@ -30,7 +30,7 @@ class Mean(Result):
 
 
 @pack.action(samples=["mean of 3, 5 and 9", "average of the readings 10, 12, 14", "arithmetic mean of 2.5, 3.5, 4"])
-def mean(readings: list[float] = Slot("The measured readings", kind="number_list")) -> Mean:
+def mean(readings: list[float] = Slot("The measured readings", kind="number_list", elements={"baseline": 0})) -> Mean:
     """Arithmetic mean of readings."""
     return Mean(mean=sum(readings) / len(readings), basis="sum / count")
 
@@ -150,6 +150,9 @@ def _check(m, action, expect, last):
     # the pack's own slot names point back ("the same readings"), and one element of the list is changed
     ("mean of 3, 5 and 10", "and the spread of the same readings", "survey.spread", {"readings": [3, 5, 10]}),
     ("mean of 3, 5 and 10", "the last one was 13", "survey.mean", {"readings": [3, 5, 13]}),
+    # an element by the pack's own word for it (Slot(elements=...)), and one more element after the others
+    ("mean of 3, 5 and 10", "what if the baseline was 4", "survey.mean", {"readings": [4, 5, 10]}),
+    ("mean of 3, 5 and 10", "add a final 12", "survey.mean", {"readings": [3, 5, 10, 12]}),
 ])
 def test_third_party_follow_ups(session, first, second, action, expect):
     last = _turn(session, first)

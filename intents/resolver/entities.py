@@ -125,7 +125,7 @@ DURATION = lazy(
     rf"(?P<unit>years?|yrs?|yr|y(?=\b)|months?|mos?|mo|weeks?|wks?|days?)(?!\w)",
     re.I)
 # "for a year" is a duration; "how much a month", "save 500 a month" is a rate, not one
-A_UNIT = lazy(r"(?<!much )(?<!\d )(?<!\d)(?<!k )\b(?P<lead>a|an|one)\s+(?P<unit>year|month|week|decade)\b(?!\s+old)", re.I)
+A_UNIT = lazy(r"(?<!much )(?<!once )(?<!twice )(?<!times )(?<!\d )(?<!\d)(?<!k )\b(?P<lead>a|an|one)\s+(?P<unit>year|month|week|decade)\b(?!\s+old)", re.I)
 FREQUENCY = lazy(
     r"\b(?:compound(?:ed|ing|s)?\s+(?P<f1>daily|weekly|monthly|quarterly|annually|yearly|semi-?annually|bi-?annually|twice a year|continuously)"
     r"|(?P<f2>daily|weekly|monthly|quarterly|annual|yearly|semi-?annual|bi-?annual)\s+compounding)\b", re.I)
@@ -321,6 +321,8 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
         if units_table:
             _quantities(norm, units_table, claims, add, at, deferred=True)
         _amounts(norm, low, words, claims, add, at)
+    else:
+        _one_unit(norm, words, claims, add)
     _rest(norm, low, words, claims, add, ents, digits)
     ents.sort(key=lambda e: e.start)
     return Tagged(raw=raw, text=norm, entities=ents)
@@ -539,15 +541,21 @@ def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> 
         else:
             # "10 court days": the word said before "days" is kept for a choice that qualifies it
             add("days", int(value) if value == int(value) else value, m, unit="days", extra={"qualifier": qual or None})
+    _one_unit(norm, words, claims, add)
+    for m in at(MONEY_M):
+        value = _scaled(m.group("num"), m.group("scale"))
+        if value is not None:
+            add("money", value, m)
+
+
+def _one_unit(norm: str, words: set[str], claims: _Claims, add) -> None:
+    """ "a decade", "a year": one of a unit of time, said with no number (also in words with no digit at
+    all: "what about over a decade")."""
     for m in (A_UNIT.finditer(norm) if words & {"year", "month", "week", "decade"} else ()):
         if claims.free(*m.span()):
             unit = m.group("unit").lower()
             years = {"year": 1, "decade": 10, "month": 1 / 12, "week": 7 / 365}[unit]
             add("duration", round(years, 4), m, unit=unit + "s", extra={"days": 7} if unit == "week" else None)
-    for m in at(MONEY_M):
-        value = _scaled(m.group("num"), m.group("scale"))
-        if value is not None:
-            add("money", value, m)
 
 
 def _rest(norm: str, low: str, words: set[str], claims: _Claims, add, ents: list[Entity], digits: bool = True) -> None:

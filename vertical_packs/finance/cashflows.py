@@ -43,8 +43,13 @@ def _amounts(value: Any) -> Any:
 CashFlows = Annotated[list[Annotated[float, Field(ge=-MAX_FLOW, le=MAX_FLOW)]], BeforeValidator(_amounts)]
 
 
+# the flows by the words a user names them by ("what if the outlay was 14000" is the first flow)
+FLOW_ELEMENTS = {"outlay": 0, "investment": 0, "upfront cost": 0, "up-front cost": 0, "purchase price": 0,
+                 "sale": -1, "sale price": -1, "exit": -1, "exit value": -1, "terminal value": -1}
+
+
 def _flows(description: str) -> object:
-    return Slot(description, kind="number_list", max_length=MAX_FLOWS,
+    return Slot(description, kind="number_list", max_length=MAX_FLOWS, elements=FLOW_ELEMENTS,
                 question="What are the cash flows, first one now (e.g. -1000, 300, 400, 500)?")
 
 
@@ -189,7 +194,8 @@ class XIRR(Result):
 )
 def xirr(
     cash_flows: CashFlows = Slot("Cash flows, outflows negative, one per date", kind="number_list",
-                                 question="What are the cash flows (e.g. -10000, 2750, 4250)?", max_length=MAX_FLOWS),
+                                 question="What are the cash flows (e.g. -10000, 2750, 4250)?", max_length=MAX_FLOWS,
+                                 elements=FLOW_ELEMENTS),
     dates: list[date] = Slot("The date of each cash flow (ISO YYYY-MM-DD), as many as there are flows",
                              kind="date_list", min_length=2, max_length=MAX_FLOWS,
                              question="On which dates (one per cash flow, YYYY-MM-DD)?"),
