@@ -55,6 +55,9 @@ class Filler:
         self.refused: dict[str, str] = {}  # slot -> why a value seen for it was not taken
         # an entity's words before and after it, read once per fill: every candidate slot asks for them
         self._words_near: dict[tuple[int, int], list[str]] = {}
+        # measured values whose written unit a choice slot took ("200g" -> from_unit g): the number as said
+        # is then an amount for a plain number slot
+        self._said_in: dict[int, tuple[Entity, str]] = {}
 
     # ---- helpers ---------------------------------------------------------------------------------
     def _near(self, e: Entity, side: int) -> list[str]:
@@ -189,6 +192,8 @@ class Filler:
                 handler(group)
         # typed numeric slots: their own entity kind first (a weight entity for a weight slot)
         numeric = [s for s in slots if roles[s.name] == "numeric"]
+        if self._said_in:
+            self._said_amounts(numeric)
         self._typed_numeric(numeric)
         self._age_in_years(numeric)
         self._plain_numbers([s for s in numeric if s.name not in self.slots])
@@ -220,6 +225,21 @@ class Filler:
             else:
                 self.reasons[s.name] = f"empty: nothing in the text is a {s.kind or 'value'} for it" + (
                     "" if s.required else " (the default applies)")
+
+    def _said_amounts(self, numeric) -> None:
+        """ "convert 200g butter into tablespoons": a choice slot took the unit written on the value, so the
+        value as written (200, not 0.2 kg) is the amount of a slot that takes a plain number."""
+        for e, unit in self._said_in.values():
+            if id(e) in self.used:
+                continue
+            slot = next((s for s in sorted(numeric, key=lambda s: not s.required) if s.name not in self.slots
+                         and not s.unit and (self.lex.kind(s.kind) is None or self.lex.kind(s.kind).base in
+                                             ("number", "integer"))), None)
+            if slot is None:
+                return
+            value = _as_written(self.lex.units, e)
+            if value is not None:
+                self._set(slot, self._convert(slot, e, value), f"the number written in {unit}", e)
 
     def _age_in_years(self, numeric) -> None:
         """ "a woman, 81 years, creatinine 2.3": where nothing else takes a number of years, a whole
@@ -675,9 +695,18 @@ class Filler:
         return out
 
     def _choice(self, group) -> None:
+        # two slots over one set of choices ("from_unit", "to_unit"): each mention fills its own slot
+        by_set: dict[frozenset, list] = {}
+        for slot in group:
+            if slot.choices and not slot.qualifies:
+                by_set.setdefault(frozenset(str(c) for c in slot.choices), []).append(slot)
+        paired = set()
+        for choices, slots in by_set.items():
+            if len(slots) > 1 and self._choice_pair(slots):
+                paired.update(s.name for s in slots)
         for slot in group:
             choices = [str(c) for c in (slot.choices or [])]
-            if not choices:
+            if not choices or slot.name in paired:
                 continue
             spec = self.lex.pack_kinds.get(slot.kind or "")
             synonyms = {**(spec.synonyms if spec else {}), **(slot.synonyms or {})}
@@ -708,6 +737,73 @@ class Filler:
             if found is not None:
                 self.slots[slot.name] = found
                 self.reasons[slot.name] = f"choice '{found}' named" + (f" ('{word}')" if word != found else "")
+
+    def _choice_mentions(self, slots) -> list[tuple[int, int, str, Entity | None]]:
+        """Every place the text names one of the slots' shared choices, in text order: (start, end,
+        choice, the number it is the unit of). A unit written on a value ("200g", "2 tbsp") is that
+        value's; so is a choice word said right after a number ("6 teaspoons")."""
+        choices = [str(c) for c in slots[0].choices]
+        synonyms: dict[str, str] = {}
+        for s in slots:
+            spec = self.lex.pack_kinds.get(s.kind or "")
+            synonyms.update({**(spec.synonyms if spec else {}), **(s.synonyms or {})})
+        words = {c.lower(): c for c in choices}
+        words.update({w.lower(): str(v) for w, v in synonyms.items() if str(v) in choices})
+        found: list[tuple[int, int, str, Entity | None]] = []
+        taken: list[tuple[int, int]] = []
+        for e in self.t.entities:
+            if e.unit and e.unit.lower() in words:
+                found.append((e.start, e.end, words[e.unit.lower()], e))
+                taken.append((e.start, e.end))
+        for w in sorted(words, key=len, reverse=True):  # the longest phrase first: "fl oz" before "oz"
+            if not _may_say(self.low, w):
+                continue
+            for m in _said_rx(w).finditer(self.low):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append(m.span())
+                # the number just before it, with nothing but spaces between ("6 teaspoons")
+                num = next((e for e in self.t.entities if e.kind == "number" and e.end <= m.start()
+                            and not self.low[e.end:m.start()].strip()), None)
+                found.append((m.start(), m.end(), words[w], num))
+        return sorted(found, key=lambda f: f[0])
+
+    def _choice_pair(self, slots) -> bool:
+        """Slots sharing one set of choices: distinct mentions go to distinct slots. A mention right after
+        a cue word only one of the slots declares ("into tablespoons", "how many ml") is that slot's; a
+        unit written on a number is the amount's own, so it takes the first slot (in declaration order)
+        no cue took; the rest follow declaration order. False when nothing is named twice (the single
+        choice reading then applies)."""
+        mentions = self._choice_mentions(slots)
+        if len({m[2] for m in mentions}) < 2 and len(mentions) < 2:
+            return False
+        assigned: dict[str, tuple] = {}
+        left = []
+        for m in mentions:
+            head = self.low[max(0, m[0] - 30):m[0]].rstrip()
+            cued = [s for s in slots if any(_ends_with_words(head, c) for c in (s.cues or ()))]
+            if len(cued) == 1 and cued[0].name not in assigned and m[3] is None:
+                assigned[cued[0].name] = m
+            else:
+                left.append(m)
+        left.sort(key=lambda m: m[3] is None)  # a number's own unit first: the amount's measure
+        free = [s for s in slots if s.name not in assigned]
+        for m in left:
+            if not free:
+                break
+            if any(a[2] == m[2] for a in assigned.values()) and len(left) > len(free):
+                continue  # the same measure again ("2 cups ... cups"): no second slot for it
+            assigned[free.pop(0).name] = m
+        for s in slots:
+            m = assigned.get(s.name)
+            if m is None:
+                continue
+            self.slots[s.name] = m[2]
+            why = "unit of the number" if m[3] is not None else "named"
+            self.reasons[s.name] = f"choice '{m[2]}' {why} at {m[0]}-{m[1]}"
+            if m[3] is not None and m[3].kind != "number":
+                self._said_in[id(m[3])] = (m[3], m[2])
+        return True
 
     def _word_list(self, group) -> None:
         """A list of words from the slot's choices ("only emails and phone numbers" -> [email, phone]): every
@@ -855,6 +951,23 @@ def _measured(e: Entity) -> tuple[float, str]:
     return float(e.value), {"height": "cm", "weight": "kg", "duration": "year"}[e.kind]
 
 
+_LEADING_NUMBER = lazy(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+def _as_written(table, e: Entity) -> float | None:
+    """A measured value in the unit it was written in (the core holds weights in kg, heights in cm)."""
+    if e.kind == "quantity":
+        return float(e.value)
+    if e.kind in _MEASURED and e.unit:
+        from intents.resolver import units
+
+        got, _ = units.convert(table, *_measured(e), e.unit)
+        if got is not None:
+            return round(got, 6)
+    m = _LEADING_NUMBER.match(e.text)
+    return float(m.group(0).replace(",", "")) if m else None
+
+
 def _bare_unit(spec, value: float) -> tuple[str, float] | None:
     """The unit a bare number is read in by its size (`KindSpec.ranges`), and its factor."""
     if spec is None:
@@ -972,6 +1085,11 @@ def _any_in(needles: tuple[str, ...], low: str) -> bool:
         if n in low:
             return True
     return False
+
+
+def _ends_with_words(head: str, cue: str) -> bool:
+    """The text before a mention ends with the cue word or phrase, as whole words ("into", "how many")."""
+    return head.endswith(cue) and (len(head) == len(cue) or not head[-len(cue) - 1].isalnum())
 
 
 def _says_outlay(words: list[str]) -> bool:
