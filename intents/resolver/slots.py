@@ -34,6 +34,9 @@ CUES: dict[str, tuple[str, ...]] = {
 # the kinds whose cue words may also follow the value ("60 years old", "70 kg weight")
 _CUED_AFTER = {"age", "years", "weight", "height", "quantity"}
 _WORD = lazy(r"[a-z]+")
+_RUN_JOIN = lazy(r"\s*(?:to|-|and|or)\s*")
+_CLAUSE = lazy(r"[,;:]\s")
+_LAST_WORD = lazy(r"[a-z]+\s*$")
 _CORE_LEXICON = Lexicon()
 
 
@@ -46,7 +49,8 @@ class Filler:
         self.spec = spec
         self.lex = lexicon or _CORE_LEXICON
         self.t = tagged
-        self.low = tagged.text.lower()
+        # "5 servings -> 20 servings": an arrow says "to" (same length, so entity spans still index it)
+        self.low = tagged.text.lower().replace("->", "to").replace("=>", "to")
         self.captures = captures or {}
         self.packs = packs or {}
         self.used: set[int] = set()
@@ -68,14 +72,32 @@ class Filler:
         if got is None:
             low = self.low
             if side == 0:
-                got = _WORD.findall(low[max(0, e.start - 40):e.start])
-            elif side == 1:
-                got = _WORD.findall(low[e.end:e.end + 30])
+                # back to a clause break: in "1000 cases, 50 cases per pallet" the first "cases" is 1000's
+                head = low[max(0, e.start - 40):e.start]
+                cut = head.rfind(", ")
+                cut = max(cut, head.rfind("; "))
+                got = _WORD.findall(head[cut + 1:] if cut >= 0 else head)
+            elif side in (1, 2) and self._in_run(e):
+                got = []  # "from 8 to 5 servings": the unit word after a run of values is all of theirs
             else:
+                # after a value: up to a clause break (", need it for 15") or the next value, without the
+                # word said right before that value ("8 to 5", "46.5 hours over 37.5"): that word is its cue
                 nxt = min((x.start for x in self.t.entities if x.start >= e.end), default=len(low))
-                got = _WORD.findall(low[e.end:min(nxt, e.end + 40)])
+                stop = min(nxt, e.end + (30 if side == 1 else 40))
+                gap = low[e.end:stop]
+                cut = _CLAUSE.search(gap)
+                if cut:
+                    gap = gap[:cut.start()]
+                elif stop == nxt < len(low):
+                    gap = _LAST_WORD.sub("", gap)
+                got = _WORD.findall(gap)
             self._words_near[key] = got
         return got
+
+    def _in_run(self, e: Entity) -> bool:
+        """The value ends a run joined to the one before it ("8 to 5", "10-12", "3 or 4")."""
+        prev = max((x.end for x in self.t.entities if x.end <= e.start), default=None)
+        return prev is not None and _RUN_JOIN.fullmatch(self.low[prev:e.start]) is not None
 
     def _before(self, e: Entity, n: int = 4) -> list[str]:
         return self._near(e, 0)[-n:]
@@ -353,18 +375,24 @@ class Filler:
                         score += 3 if periodic == wants_periodic else -3
                         if e.extra.get("per") == "year" and ("annual" in s.name or "yearly" in (s.cues or ())):
                             score += 1.5  # "40k a year" is the yearly amount
-                        score += 0.5 if s.required else 0.0  # "current savings" only when cued
+                    if len(slots) > 1:
+                        # one value for two slots of a kind ("52 hrs" for hours worked or regular hours):
+                        # the required slot unless the optional one is cued ("current savings" only when cued)
+                        score += 0.5 if s.required else 0.0
                     pairs.append((score, s, e, value))
             pairs.sort(key=lambda p: (-p[0], p[2].start))
+            chosen = []
             taken_s, taken_e = set(), set()
             for score, s, e, value in pairs:
                 if s.name in taken_s or id(e) in taken_e or s.name in self.slots:
                     continue
                 if kind == "money" and len(slots) > 1 and score < -1:
                     continue
-                self._set(s, value, f"{e.kind} entity, cue score {score:.2f}", e)
+                chosen.append((score, s, e, value))
                 taken_s.add(s.name)
                 taken_e.add(id(e))
+            for score, s, e, value in chosen:
+                self._set(s, value, f"{e.kind} entity, cue score {score:.2f}", e)
 
     def _own_entities(self, kind: str, slots) -> list[Entity]:
         """The tagged values (not bare numbers) a slot of `kind` can take."""
@@ -463,15 +491,20 @@ class Filler:
                     score += 0.05
                 pairs.append((score, s, e, read))
         pairs.sort(key=lambda p: (-p[0], p[2].start))
-        for score, s, e, read in pairs:
-            if s.name in self.slots or id(e) in self.used:
+        pairs = [p for p in pairs if p[1].type != "integer" or _whole(p[2].value, p[3])]
+        chosen = []
+        taken_s, taken_e = set(), set()
+        for p in pairs:
+            if p[1].name in taken_s or id(p[2]) in taken_e or p[1].name in self.slots or id(p[2]) in self.used:
                 continue
+            chosen.append(p)
+            taken_s.add(p[1].name)
+            taken_e.add(id(p[2]))
+        for score, s, e, read in chosen:
             value = e.value
             if read is not None:
                 value = round(value * read[1], 6)  # "1.75" for a height is metres; creatinine 88 is µmol/L
             if s.type == "integer":
-                if value != int(value):
-                    continue
                 value = int(value)
             self._set(s, value, f"plain number, cue score {score:.2f}" + (f", read in {read[0]}" if read else ""), e)
 
@@ -1085,6 +1118,12 @@ def _any_in(needles: tuple[str, ...], low: str) -> bool:
         if n in low:
             return True
     return False
+
+
+def _whole(value: float, read) -> bool:
+    if read is not None:
+        value = round(value * read[1], 6)
+    return value == int(value)
 
 
 def _ends_with_words(head: str, cue: str) -> bool:
