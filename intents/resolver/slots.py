@@ -795,9 +795,11 @@ class Filler:
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 taken.append(m.span())
-                # the number just before it, with nothing but spaces between ("6 teaspoons")
-                num = next((e for e in self.t.entities if e.kind == "number" and e.end <= m.start()
-                            and not self.low[e.end:m.start()].strip()), None)
+                # the value it is written on ("3 ft", tagged as a height in ft/in), or the number just
+                # before it with nothing but spaces between ("6 teaspoons")
+                num = next((e for e in self.t.entities if e.start < m.start() and m.end() <= e.end), None) or next(
+                    (e for e in self.t.entities if e.kind == "number" and e.end <= m.start()
+                     and not self.low[e.end:m.start()].strip()), None)
                 found.append((m.start(), m.end(), words[w], num))
         return sorted(found, key=lambda f: f[0])
 
@@ -805,10 +807,10 @@ class Filler:
         """Slots sharing one set of choices: distinct mentions go to distinct slots. A mention right after
         a cue word only one of the slots declares ("into tablespoons", "how many ml") is that slot's; a
         unit written on a number is the amount's own, so it takes the first slot (in declaration order)
-        no cue took; the rest follow declaration order. False when nothing is named twice (the single
-        choice reading then applies)."""
+        no cue took; the rest follow declaration order. One mention fills one slot: the other is asked for,
+        not guessed as the same. False when none is named (the typo reading then applies)."""
         mentions = self._choice_mentions(slots)
-        if len({m[2] for m in mentions}) < 2 and len(mentions) < 2:
+        if not mentions:
             return False
         assigned: dict[str, tuple] = {}
         left = []
@@ -988,17 +990,20 @@ _LEADING_NUMBER = lazy(r"[-+]?\d[\d,]*(?:\.\d+)?")
 
 
 def _as_written(table, e: Entity) -> float | None:
-    """A measured value in the unit it was written in (the core holds weights in kg, heights in cm)."""
+    """A measured value in the unit it was written in (the core holds weights in kg, heights in cm):
+    the number said ("7 inches" is 7, not 17.8 cm back in inches), else the value converted back."""
     if e.kind == "quantity":
         return float(e.value)
+    m = _LEADING_NUMBER.match(e.text)
+    if m and not e.text[m.end():].lstrip().startswith(("/", "'", '"')):
+        return float(m.group(0).replace(",", ""))
     if e.kind in _MEASURED and e.unit:
         from intents.resolver import units
 
         got, _ = units.convert(table, *_measured(e), e.unit)
         if got is not None:
             return round(got, 6)
-    m = _LEADING_NUMBER.match(e.text)
-    return float(m.group(0).replace(",", "")) if m else None
+    return None
 
 
 def _bare_unit(spec, value: float) -> tuple[str, float] | None:

@@ -1,0 +1,106 @@
+"""Slot-filling classes a third-party pack meets, on a small pack made up here (a workshop's arithmetic):
+two slots of one kind or one set of choices, a unit written on a number, runs of dimensions, offset-unit
+temperatures, amounts said without a number. Filled with `fill_for`, so the action is fixed and only the
+slot mechanism is under test."""
+from __future__ import annotations
+
+from typing import Literal
+
+import pytest
+
+from intents.resolver.local import LocalResolver
+from intents.sdk import Pack, Result, Slot
+
+pack = Pack(id="workshop", name="Workshop", version="0.1.0", description="Workshop arithmetic", vertical="demo")
+
+
+class Out(Result):
+    value: float
+
+
+Length = Literal["m", "cm", "ft", "in", "yd"]
+LENGTH_WORDS = {"metres": "m", "meters": "m", "metre": "m", "feet": "ft", "foot": "ft", "inches": "in", "inch": "in",
+                "yards": "yd", "yard": "yd", "centimetres": "cm"}
+
+
+@pack.action(samples=["convert 3 ft to metres", "how many inches is 2 yards"])
+def convert_length(
+    amount: float = Slot("Length to convert", kind="number", gt=0),
+    from_unit: Length = Slot("Unit it is in", kind="choice", synonyms=LENGTH_WORDS, cues=["of", "from"]),
+    to_unit: Length = Slot("Unit wanted", kind="choice", synonyms=LENGTH_WORDS, cues=["to", "in", "into", "how many"]),
+) -> Out:
+    """Convert a length."""
+    return Out(value=amount, basis="demo")
+
+
+@pack.action(samples=["resize the glaze batch from 3 to 7 batches"])
+def resize_batch(
+    batches: int = Slot("Batches the mix makes", kind="integer", ge=1, cues=["batches", "makes", "from", "mix"]),
+    target_batches: int = Slot("Batches wanted", kind="integer", ge=1, cues=["to", "need", "want"]),
+    extra: float | None = Slot("An amount to scale", default=None, kind="number", cues=["of"]),
+) -> Out:
+    """Resize a batch."""
+    return Out(value=target_batches / batches, basis="demo")
+
+
+@pack.action(samples=["crates for 300 jars at 24 per crate"])
+def crates(
+    items: int = Slot("Items to pack", kind="integer", ge=1, cues=["jars", "items", "bottles"]),
+    per_crate: int = Slot("Items in one crate", default=20, kind="integer", ge=1, cues=["per", "crate", "each"]),
+) -> Out:
+    """Crates needed."""
+    return Out(value=items / per_crate, basis="demo")
+
+
+@pack.action(samples=["shift pay for 45 hours at $20 an hour"])
+def shift_pay(
+    rate: float = Slot("Hourly rate", kind="money", gt=0, cues=["rate", "an hour", "per hour", "at"]),
+    hours_done: float = Slot("Hours worked", kind="quantity", unit="h", gt=0, le=168, cues=["worked", "hours"]),
+    base_hours: float = Slot("Hours at the base rate", default=38, kind="quantity", unit="h", ge=0, le=168,
+                             cues=["base", "normal", "over"]),
+) -> Out:
+    """Shift pay."""
+    return Out(value=rate, basis="demo")
+
+
+@pytest.fixture(scope="module")
+def resolver():
+    return LocalResolver.for_actions([a.spec for a in pack.actions.values()])
+
+
+def fill(resolver, action, text):
+    return resolver.fill_for(f"workshop.{action}", text)[0]
+
+
+# ---- class 1: two slots over one set of choices; a unit written on a number ------------------------
+@pytest.mark.parametrize("text, want", [
+    ("turn 12 yards into feet", {"amount": 12, "from_unit": "yd", "to_unit": "ft"}),
+    ("how many inches is 3 ft", {"amount": 3, "from_unit": "ft", "to_unit": "in"}),
+    ("5 feet of rope in metres", {"amount": 5, "from_unit": "ft", "to_unit": "m"}),
+    ("change 250cm into feet", {"amount": 250, "from_unit": "cm", "to_unit": "ft"}),
+    ("7 inches = how many centimetres", {"amount": 7, "from_unit": "in", "to_unit": "cm"}),
+])
+def test_paired_choices_take_distinct_mentions(resolver, text, want):
+    got = fill(resolver, "convert_length", text)
+    assert {k: got.get(k) for k in want} == want
+
+
+def test_one_choice_named_once_is_not_doubled(resolver):
+    got = fill(resolver, "convert_length", "convert this into feet")
+    assert got.get("to_unit") == "ft" or got.get("from_unit") == "ft"
+    assert not (got.get("to_unit") == got.get("from_unit") == "ft")
+
+
+# ---- class 1: two numeric slots of one kind ---------------------------------------------------------
+@pytest.mark.parametrize("action, text, want", [
+    ("resize_batch", "resize the glaze from 4 to 9 batches", {"batches": 4, "target_batches": 9}),
+    ("resize_batch", "glaze mix 2 batches -> 6 batches", {"batches": 2, "target_batches": 6}),
+    ("resize_batch", "mix makes 3, need it for 8", {"batches": 3, "target_batches": 8}),
+    ("crates", "crates: 600 jars, 30 jars per crate", {"items": 600, "per_crate": 30}),
+    ("shift_pay", "overtime check: 50 hrs at $21/hour", {"rate": 21, "hours_done": 50}),
+    ("shift_pay", "shift pay at $30 hourly for 44 hours over 36 normal hours",
+     {"rate": 30, "hours_done": 44, "base_hours": 36}),
+])
+def test_same_kind_slots_get_distinct_values(resolver, action, text, want):
+    got = fill(resolver, action, text)
+    assert {k: got.get(k) for k in want} == want
