@@ -63,6 +63,17 @@ def shift_pay(
     return Out(value=rate, basis="demo")
 
 
+@pack.action(samples=["volume of a plank 200 by 20 by 3 cm"])
+def plank_volume(
+    length: float = Slot("Length of the plank", kind="quantity", unit="cm", gt=0, le=1000, cues=["long", "length"]),
+    width: float = Slot("Width of the plank", kind="quantity", unit="cm", gt=0, le=1000, cues=["wide", "width"]),
+    thickness: float = Slot("Thickness", kind="quantity", unit="cm", gt=0, le=100, cues=["thick", "thickness"]),
+    mass: float | None = Slot("Its mass", default=None, kind="quantity", unit="kg", gt=0, cues=["weighs", "weighing"]),
+) -> Out:
+    """Plank volume."""
+    return Out(value=length * width * thickness, basis="demo")
+
+
 @pytest.fixture(scope="module")
 def resolver():
     return LocalResolver.for_actions([a.spec for a in pack.actions.values()])
@@ -104,3 +115,20 @@ def test_one_choice_named_once_is_not_doubled(resolver):
 def test_same_kind_slots_get_distinct_values(resolver, action, text, want):
     got = fill(resolver, action, text)
     assert {k: got.get(k) for k in want} == want
+
+
+# ---- class 2: runs of dimensions ---------------------------------------------------------------------
+@pytest.mark.parametrize("text, want", [
+    ("plank volume 180 by 25 by 4 centimetres", {"length": 180, "width": 25, "thickness": 4}),
+    ("a plank 72in x 10in x 2in", {"length": 182.88, "width": 25.4, "thickness": 5.08}),
+    ("plank of 150x30x5 cm weighing 9 kg", {"length": 150, "width": 30, "thickness": 5, "mass": 9}),
+    ("volume of a 6 x 4 x 1 inch offcut", {"length": 15.24, "width": 10.16, "thickness": 2.54}),
+])
+def test_run_of_sizes_fills_same_dimension_slots_in_order(resolver, text, want):
+    got = fill(resolver, "plank_volume", text)
+    assert {k: got.get(k) for k in want} == pytest.approx(want)
+
+
+def test_run_in_another_dimension_is_not_sizes(resolver):
+    got = fill(resolver, "plank_volume", "plank 3 x 2 kg")  # no run of lengths: not three sizes
+    assert "width" not in got and "thickness" not in got

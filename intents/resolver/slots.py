@@ -34,6 +34,12 @@ CUES: dict[str, tuple[str, ...]] = {
 # the kinds whose cue words may also follow the value ("60 years old", "70 kg weight")
 _CUED_AFTER = {"age", "years", "weight", "height", "quantity"}
 _WORD = lazy(r"[a-z]+")
+# a run of two or three sizes: "45 by 35 by 25 cm", "20in x 16in x 12in", "60x50x40"; each may carry its
+# unit
+_DIM_SEP = r"\s*(?:x|by|×|\*)\s*"
+_DIM_RUN = lazy(rf"(?<![\w.])(?P<v1>\d+(?:\.\d+)?)\s*(?P<u1>(?!(?:x|by)(?:\b|\d))[a-z]+\.?)?{_DIM_SEP}"
+                rf"(?P<v2>\d+(?:\.\d+)?)\s*(?P<u2>(?!(?:x|by)(?:\b|\d))[a-z]+\.?)?"
+                rf"(?:{_DIM_SEP}(?P<v3>\d+(?:\.\d+)?)\s*(?P<u3>(?!(?:x|by)(?:\b|\d))[a-z]+\.?)?)?")
 _RUN_JOIN = lazy(r"\s*(?:to|-|and|or)\s*")
 _CLAUSE = lazy(r"[,;:]\s")
 _LAST_WORD = lazy(r"[a-z]+\s*$")
@@ -216,6 +222,8 @@ class Filler:
         numeric = [s for s in slots if roles[s.name] == "numeric"]
         if self._said_in:
             self._said_amounts(numeric)
+        if "x" in self.low or "by" in self.low or "×" in self.low:
+            self._dimensions(numeric)
         self._typed_numeric(numeric)
         self._age_in_years(numeric)
         self._plain_numbers([s for s in numeric if s.name not in self.slots])
@@ -262,6 +270,50 @@ class Filler:
             value = _as_written(self.lex.units, e)
             if value is not None:
                 self._set(slot, self._convert(slot, e, value), f"the number written in {unit}", e)
+
+    def _dimensions(self, numeric) -> None:
+        """ "45 by 35 by 25 centimetres", "20in x 16in x 12in", "60x50x40 cm": a run of sizes fills the
+        action's slots of one measured dimension (length, width, height) in declaration order, each in
+        its own unit, else the unit written after the run, else the slot's unit."""
+        from intents.resolver import units
+
+        table = self.lex.units
+        groups: dict[str, list] = {}
+        for s in numeric:
+            if s.unit and s.name not in self.slots:
+                got = units.parse(table, s.unit)
+                if got is not None:
+                    groups.setdefault(got[0], []).append(s)
+        groups = {k: v for k, v in groups.items() if len(v) >= 2}
+        if not groups:
+            return
+        for m in _DIM_RUN.finditer(self.low):
+            values = [(m.group(f"v{i}"), m.group(f"u{i}")) for i in (1, 2, 3) if m.group(f"v{i}")]
+            # a size without its own unit is in the next unit written in the run ("14 x 10 x 6 inch")
+            trailing = next((u for _, u in reversed(values) if u and units.parse(table, u.rstrip("."))), None)
+            for dim, slots in groups.items():
+                free = [s for s in slots if s.name not in self.slots]
+                if len(free) < len(values):
+                    continue
+                got = []
+                for (num, unit), s in zip(values, free):
+                    written = (unit or "").rstrip(".") or trailing or s.unit
+                    parsed = units.parse(table, written)
+                    if parsed is None or parsed[0] != dim:
+                        break
+                    v, _ = units.convert(table, float(num), written, s.unit)
+                    if v is None:
+                        break
+                    got.append((s, round(v, 6), f"{num} {written}"))
+                if len(got) != len(values):
+                    continue
+                for s, v, said in got:
+                    self.slots[s.name] = int(round(v)) if s.type == "integer" else v
+                    self.reasons[s.name] = f"size {said} of the run '{m.group(0).strip()}', in declaration order"
+                for e in self.t.entities:
+                    if e.start < m.end() and m.start() < e.end:
+                        self.used.add(id(e))
+                return
 
     def _age_in_years(self, numeric) -> None:
         """ "a woman, 81 years, creatinine 2.3": where nothing else takes a number of years, a whole
