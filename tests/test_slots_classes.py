@@ -74,6 +74,33 @@ def plank_volume(
     return Out(value=length * width * thickness, basis="demo")
 
 
+@pack.action(samples=["leave balance with 20 days a year and 4 used"])
+def leave_balance(
+    days_per_year: float = Slot("Days earned a year", kind="days", gt=0, le=100, cues=["a year", "per year"]),
+    days_used: float = Slot("Days used", default=0, kind="days", ge=0, le=365, cues=["used", "taken"]),
+) -> Out:
+    """Leave balance."""
+    return Out(value=days_per_year - days_used, basis="demo")
+
+
+@pack.action(samples=["late fee on an invoice", "add a late fee"])
+def late_fee(amount: float = Slot("Invoice amount", kind="money", gt=0)) -> Out:
+    """A late fee."""
+    return Out(value=amount, basis="demo")
+
+
+@pack.action(samples=["paint the fence", "what paint colour for the door"])
+def paint(colour: Literal["teal", "coral", "ochre"] = Slot("Colour", kind="choice")) -> Out:
+    """Paint."""
+    return Out(value=1, basis="demo")
+
+
+@pack.action(samples=["book the horse corral for saturday", "reserve a corral"])
+def book_corral(day: str = Slot("Day", kind="text")) -> Out:
+    """Book a corral."""
+    return Out(value=1, basis="demo")
+
+
 @pytest.fixture(scope="module")
 def resolver():
     return LocalResolver.for_actions([a.spec for a in pack.actions.values()])
@@ -132,3 +159,25 @@ def test_run_of_sizes_fills_same_dimension_slots_in_order(resolver, text, want):
 def test_run_in_another_dimension_is_not_sizes(resolver):
     got = fill(resolver, "plank_volume", "plank 3 x 2 kg")  # no run of lengths: not three sizes
     assert "width" not in got and "thickness" not in got
+
+
+# ---- a number of a kind's unit per a period ------------------------------------------------------------
+@pytest.mark.parametrize("text, want", [
+    ("leave balance: 25 days a year, 6 used", {"days_per_year": 25, "days_used": 6}),
+    ("earning 18 days per year", {"days_per_year": 18}),
+])
+def test_rate_fills_the_slot_that_counts_per_that_period(resolver, text, want):
+    got = fill(resolver, "leave_balance", text)
+    assert {k: got.get(k) for k in want} == want
+
+
+def test_rate_is_not_a_plain_count(resolver):
+    got = fill(resolver, "leave_balance", "leave balance: 25 days a week")
+    assert "days_per_year" not in got and "days_used" not in got
+
+
+# ---- a word a pack declares is no typo of another pack's word --------------------------------------------
+def test_declared_choice_words_are_not_repaired(resolver):
+    m = resolver.resolve("shed in coral please")  # "coral", a choice, is one edit from "corral", a sample word
+    assert "coral" not in m.explain.get("typo_repairs", {})
+    assert m.action != "workshop.book_corral"

@@ -40,6 +40,8 @@ _DIM_SEP = r"\s*(?:x|by|×|\*)\s*"
 _DIM_RUN = lazy(rf"(?<![\w.])(?P<v1>\d+(?:\.\d+)?)\s*(?P<u1>(?!(?:x|by)(?:\b|\d))[a-z]+\.?)?{_DIM_SEP}"
                 rf"(?P<v2>\d+(?:\.\d+)?)\s*(?P<u2>(?!(?:x|by)(?:\b|\d))[a-z]+\.?)?"
                 rf"(?:{_DIM_SEP}(?P<v3>\d+(?:\.\d+)?)\s*(?P<u3>(?!(?:x|by)(?:\b|\d))[a-z]+\.?)?)?")
+# a rate written on a value: "days a year", "hours per week", "days/yr"
+_RATE_UNIT = lazy(r"(?P<unit>[a-z]+)\s*(?:an?|per|/|each)\s*(?P<per>[a-z]+)")
 _RUN_JOIN = lazy(r"\s*(?:to|-|and|or)\s*")
 _CLAUSE = lazy(r"[,;:]\s")
 _LAST_WORD = lazy(r"[a-z]+\s*$")
@@ -470,6 +472,12 @@ class Filler:
         ents = self.free(own[0])
         if kind == "days":  # "3 weeks" is 21 days (the kind's own example); months and years are not whole days
             ents += [e for e in self.free("duration") if e.extra.get("days")]
+        # "24 days a year", tagged as a rate: a number of the kind's own unit, per a period (see _value_for)
+        unit = (spec.unit or "").lower().rstrip("s") if spec is not None else ""
+        if unit:
+            ents += [e for e in self.free("quantity") if (r := _RATE_UNIT.fullmatch((e.unit or "").lower()))
+                     and r.group("unit").rstrip("s") == unit]
+            ents.sort(key=lambda e: e.start)
         if kind == "money":
             ents += [e for e in self.free("weight", "height", "quantity") if any(k == "money" for k, _ in e.alts)
                      and not self._wants("weight", "height")]
@@ -478,6 +486,15 @@ class Filler:
     def _value_for(self, slot, e: Entity) -> tuple[Any, str | None]:
         """The value entity `e` gives slot `slot`, in the slot's unit; or (None, why it cannot)."""
         spec = self.lex.kind(slot.kind)
+        rate = _RATE_UNIT.fullmatch(e.unit.lower()) if e.kind == "quantity" and e.unit and spec is not None \
+            and spec.pack is None and spec.unit else None
+        if rate:
+            # "15 days a year" for a slot of days: the slot says it counts per that period ("a year" among its
+            # cues), else the rate is not its value
+            per = rate.group("per")
+            if not any(c == per or c.endswith((" " + per, "/" + per)) for c in (slot.cues or ())):
+                return None, f"'{e.text}' is a number per {per}; the slot does not count per {per}"
+            return self._convert(slot, e, e.value), None
         if slot.kind == "days" and e.kind == "duration":
             return self._convert(slot, e, round(e.extra["days"])), None
         if slot.kind == "money" and e.kind != "money":
