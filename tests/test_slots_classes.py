@@ -101,6 +101,13 @@ def book_corral(day: str = Slot("Day", kind="text")) -> Out:
     return Out(value=1, basis="demo")
 
 
+@pack.action(samples=["fire the kiln at 1000 c"])
+def kiln(temperature: float = Slot("Kiln temperature", kind="quantity", unit="degC", ge=0, le=1400,
+                                   cues=["kiln", "fire", "at"])) -> Out:
+    """Kiln temperature."""
+    return Out(value=temperature, basis="demo")
+
+
 @pytest.fixture(scope="module")
 def resolver():
     return LocalResolver.for_actions([a.spec for a in pack.actions.values()])
@@ -181,3 +188,30 @@ def test_declared_choice_words_are_not_repaired(resolver):
     m = resolver.resolve("shed in coral please")  # "coral", a choice, is one edit from "corral", a sample word
     assert "coral" not in m.explain.get("typo_repairs", {})
     assert m.action != "workshop.book_corral"
+
+
+# ---- class 3: temperatures with a one-letter scale, offset converted ------------------------------------
+@pytest.mark.parametrize("text, want", [
+    ("kiln at 950C", 950),
+    ("fire it at 1800 deg f", (1800 - 32) * 5 / 9),
+    ("kiln 1200 °c please", 1200),
+    ("kiln 2000 degrees fahrenheit", (2000 - 32) * 5 / 9),
+])
+def test_temperature_with_its_scale(resolver, text, want):
+    assert fill(resolver, "kiln", text).get("temperature") == pytest.approx(want, abs=1e-3)
+
+
+# ---- class 4: amounts said without a number ---------------------------------------------------------------
+@pytest.mark.parametrize("text, want", [
+    ("how many inches in a foot", {"amount": 1, "from_unit": "ft", "to_unit": "in"}),
+    ("centimetres in half a yard", {"amount": 0.5, "from_unit": "yd", "to_unit": "cm"}),
+    ("a quarter yard to inches", {"amount": 0.25, "from_unit": "yd", "to_unit": "in"}),
+])
+def test_amount_said_in_words(resolver, text, want):
+    got = fill(resolver, "convert_length", text)
+    assert {k: got.get(k) for k in want} == want
+
+
+def test_a_said_number_beats_the_article(resolver):
+    got = fill(resolver, "convert_length", "convert 4 yards to a foot measure")
+    assert got.get("amount") == 4

@@ -42,6 +42,12 @@ _DIM_RUN = lazy(rf"(?<![\w.])(?P<v1>\d+(?:\.\d+)?)\s*(?P<u1>(?!(?:x|by)(?:\b|\d)
                 rf"(?:{_DIM_SEP}(?P<v3>\d+(?:\.\d+)?)\s*(?P<u3>(?!(?:x|by)(?:\b|\d))[a-z]+\.?)?)?")
 # a rate written on a value: "days a year", "hours per week", "days/yr"
 _RATE_UNIT = lazy(r"(?P<unit>[a-z]+)\s*(?:an?|per|/|each)\s*(?P<per>[a-z]+)")
+# a temperature with its scale: "220C", "325 deg f", "180 °c", "350 degrees fahrenheit"
+_TEMPERATURE = lazy(r"(?<![\w.])(?P<v>-?\d+(?:\.\d+)?)\s*(?:°\s*|deg(?:rees?|s)?\.?\s+)?"
+                    r"(?P<scale>c|f|celsius|centigrade|fahrenheit)\b")
+# words that say an amount right before a measure: "a cup", "half a cup", "a quarter cup"
+_AMOUNT_WORDS = {"a": 1.0, "an": 1.0, "one": 1.0, "half": 0.5, "quarter": 0.25}
+_SAID_AMOUNT = lazy(r"\b(half|quarter|an?|one)(?:\s+(?:an?|of\s+an?))?\s+$")
 _RUN_JOIN = lazy(r"\s*(?:to|-|and|or)\s*")
 _CLAUSE = lazy(r"[,;:]\s")
 _LAST_WORD = lazy(r"[a-z]+\s*$")
@@ -70,6 +76,7 @@ class Filler:
         # measured values whose written unit a choice slot took ("200g" -> from_unit g): the number as said
         # is then an amount for a plain number slot
         self._said_in: dict[int, tuple[Entity, str]] = {}
+        self._implied: tuple[float, str] | None = None  # "half a cup": the amount a choice's words say
 
     # ---- helpers ---------------------------------------------------------------------------------
     def _near(self, e: Entity, side: int) -> list[str]:
@@ -226,9 +233,13 @@ class Filler:
             self._said_amounts(numeric)
         if "x" in self.low or "by" in self.low or "×" in self.low:
             self._dimensions(numeric)
+        if self.lex.units:
+            self._temperatures(numeric)
         self._typed_numeric(numeric)
         self._age_in_years(numeric)
         self._plain_numbers([s for s in numeric if s.name not in self.slots])
+        if self._implied is not None:
+            self._implied_amount(numeric)
         for s in slots:
             if s.name not in self.slots and roles[s.name] == "text":
                 self._text(s)
@@ -316,6 +327,45 @@ class Filler:
                     if e.start < m.end() and m.start() < e.end:
                         self.used.add(id(e))
                 return
+
+    def _implied_amount(self, numeric) -> None:
+        """ "grams in a cup of flour", "half a cup": no number said, the words before the measure are the
+        amount, for a required slot that takes a plain number and is still empty."""
+        slot = next((s for s in numeric if s.required and s.name not in self.slots and not s.unit and
+                     (self.lex.kind(s.kind) is None or self.lex.kind(s.kind).base in ("number", "integer"))), None)
+        if slot is not None and not self.free("number"):
+            value, why = self._implied
+            if slot.type != "integer" or value == int(value):
+                self.slots[slot.name] = int(value) if slot.type == "integer" else value
+                self.reasons[slot.name] = why
+
+    def _temperatures(self, numeric) -> None:
+        """ "220C", "325 deg f", "180 °C": a temperature said with a one-letter scale (which, alone, is
+        coulombs or nothing: the taggers leave it) for a slot measured in a temperature unit, converted
+        with the scale's offset."""
+        from intents.resolver import units
+
+        slots = [s for s in numeric if s.unit and s.name not in self.slots]
+        if not slots or not _TEMPERATURE.search(self.low):
+            return
+        table = self.lex.units
+        slots = [s for s in slots if (units.parse(table, s.unit) or ("",))[0] == "[temperature]^1"]
+        if not slots:
+            return
+        for m in _TEMPERATURE.finditer(self.low):
+            if any(id(e) in self.used and e.start <= m.start() < e.end for e in self.t.entities):
+                continue
+            scale = "degF" if m.group("scale").startswith("f") else "degC"
+            slot = slots[0]
+            got, _ = units.convert(table, float(m.group("v")), scale, slot.unit)
+            if got is None:
+                continue
+            self.slots[slot.name] = round(got, 6)
+            self.reasons[slot.name] = f"temperature '{m.group(0).strip()}' in {scale}"
+            for e in self.t.entities:
+                if e.start < m.end() and m.start() < e.end:
+                    self.used.add(id(e))
+            return
 
     def _age_in_years(self, numeric) -> None:
         """ "a woman, 81 years, creatinine 2.3": where nothing else takes a number of years, a whole
@@ -855,7 +905,7 @@ class Filler:
         taken: list[tuple[int, int]] = []
         for e in self.t.entities:
             if e.unit and e.unit.lower() in words:
-                found.append((e.start, e.end, words[e.unit.lower()], e))
+                found.append((e.start, e.end, words[e.unit.lower()], e, None))
                 taken.append((e.start, e.end))
         for w in sorted(words, key=len, reverse=True):  # the longest phrase first: "fl oz" before "oz"
             if not _may_say(self.low, w):
@@ -869,7 +919,10 @@ class Filler:
                 num = next((e for e in self.t.entities if e.start < m.start() and m.end() <= e.end), None) or next(
                     (e for e in self.t.entities if e.kind == "number" and e.end <= m.start()
                      and not self.low[e.end:m.start()].strip()), None)
-                found.append((m.start(), m.end(), words[w], num))
+                # "a cup of flour", "half a cup": an amount said in words, no number
+                said = _SAID_AMOUNT.search(self.low, max(0, m.start() - 20), m.start()) if num is None else None
+                found.append((m.start(), m.end(), words[w], num,
+                              (_AMOUNT_WORDS[said.group(1)], said.group(0) + m.group(0)) if said else None))
         return sorted(found, key=lambda f: f[0])
 
     def _choice_pair(self, slots) -> bool:
@@ -886,11 +939,11 @@ class Filler:
         for m in mentions:
             head = self.low[max(0, m[0] - 30):m[0]].rstrip()
             cued = [s for s in slots if any(_ends_with_words(head, c) for c in (s.cues or ()))]
-            if len(cued) == 1 and cued[0].name not in assigned and m[3] is None:
+            if len(cued) == 1 and cued[0].name not in assigned and m[3] is None and m[4] is None:
                 assigned[cued[0].name] = m
             else:
                 left.append(m)
-        left.sort(key=lambda m: m[3] is None)  # a number's own unit first: the amount's measure
+        left.sort(key=lambda m: m[3] is None and m[4] is None)  # a number's own unit first: the amount's measure
         free = [s for s in slots if s.name not in assigned]
         for m in left:
             if not free:
@@ -907,6 +960,8 @@ class Filler:
             self.reasons[s.name] = f"choice '{m[2]}' {why} at {m[0]}-{m[1]}"
             if m[3] is not None and m[3].kind != "number":
                 self._said_in[id(m[3])] = (m[3], m[2])
+            if m[4] is not None and self._implied is None:
+                self._implied = (m[4][0], f"'{m[4][1]}' is {m[4][0]:g} {m[2]}")
         return True
 
     def _word_list(self, group) -> None:
