@@ -37,7 +37,7 @@ def convert_length(
 def resize_batch(
     batches: int = Slot("Batches the mix makes", kind="integer", ge=1, cues=["batches", "makes", "from", "mix"]),
     target_batches: int = Slot("Batches wanted", kind="integer", ge=1, cues=["to", "need", "want"]),
-    extra: float | None = Slot("An amount to scale", default=None, kind="number", cues=["of"]),
+    extra: float | None = Slot("An amount to scale", default=None, kind="number", cues=["of", "kg", "grams"]),
 ) -> Out:
     """Resize a batch."""
     return Out(value=target_batches / batches, basis="demo")
@@ -215,3 +215,8 @@ def test_amount_said_in_words(resolver, text, want):
 def test_a_said_number_beats_the_article(resolver):
     got = fill(resolver, "convert_length", "convert 4 yards to a foot measure")
     assert got.get("amount") == 4
+
+
+def test_measured_value_in_a_cued_unit_fills_a_plain_number_slot(resolver):
+    got = fill(resolver, "resize_batch", "glaze mix for 3, need it for 6, it takes 450 grams of frit")
+    assert got == {"batches": 3, "target_batches": 6, "extra": 450}

@@ -231,6 +231,7 @@ class Filler:
         numeric = [s for s in slots if roles[s.name] == "numeric"]
         if self._said_in:
             self._said_amounts(numeric)
+        self._cued_units(numeric)
         if "x" in self.low or "by" in self.low or "×" in self.low:
             self._dimensions(numeric)
         if self.lex.units:
@@ -327,6 +328,25 @@ class Filler:
                     if e.start < m.end() and m.start() < e.end:
                         self.used.add(id(e))
                 return
+
+    def _cued_units(self, numeric) -> None:
+        """ "it calls for 250 grams of butter" for a plain-number slot cued by "grams": a measured value
+        whose written unit is one of the slot's own cue words is that slot's number, as written."""
+        for s in numeric:
+            if s.name in self.slots or s.unit or not s.cues:
+                continue
+            spec = self.lex.kind(s.kind)
+            if spec is not None and spec.base not in ("number", "integer"):
+                continue
+            for e in self.t.entities:
+                if id(e) in self.used or e.kind not in _MEASURED or not e.unit:
+                    continue
+                if e.unit.lower() in s.cues or e.text.lower().split()[-1] in s.cues:
+                    value = _as_written(self.lex.units, e)
+                    if value is not None and (s.type != "integer" or value == int(value)):
+                        self._set(s, int(value) if s.type == "integer" else value,
+                                  f"a number in '{e.unit}', a cue word of the slot", e)
+                        break
 
     def _implied_amount(self, numeric) -> None:
         """ "grams in a cup of flour", "half a cup": no number said, the words before the measure are the
