@@ -220,3 +220,10 @@ def test_a_said_number_beats_the_article(resolver):
 def test_measured_value_in_a_cued_unit_fills_a_plain_number_slot(resolver):
     got = fill(resolver, "resize_batch", "glaze mix for 3, need it for 6, it takes 450 grams of frit")
     assert got == {"batches": 3, "target_batches": 6, "extra": 450}
+
+
+def test_declared_words_survive_the_cached_index(resolver):
+    from intents.resolver.lexicon import Lexicon
+
+    again = Lexicon.from_json(resolver.lexicon.to_json())
+    assert {"coral", "yards", "yard"} <= again.declared_words
