@@ -169,10 +169,12 @@ class Classifier:
             self._one_edit[key] = got
         return got
 
-    def query_tokens(self, toks: list[str]) -> tuple[list[str], dict[str, str]]:
+    def query_tokens(self, toks: list[str], declared: frozenset = frozenset()) -> tuple[list[str], dict[str, str]]:
+        """The tokens with typos repaired; a word in `declared` (a slot's choice or synonym, any pack's) is
+        a word the catalog knows, never a typo of another."""
         fixed, repairs = [], {}
         for t in toks:
-            if t in self.vocab_set or t.startswith("<"):
+            if t in self.vocab_set or t.startswith("<") or t in declared:
                 fixed.append(t)
                 continue
             r = self.repair(t)

@@ -50,6 +50,7 @@ class Lexicon:
         self._tagger = None
         self.money_cues: frozenset = frozenset()
         self.spell_words: frozenset = frozenset()  # the packs' own words a typo is repaired to
+        self.declared_words: frozenset = frozenset()  # words of the slots' choices and synonyms: no typos
         self.abbreviations = frozenset(k for k in self.vocabulary if k.isalpha() and len(k) <= 5)
         self.words = None  # text.Words, built on first use
         self.slot_memo: dict[tuple, tuple] = {}  # what the slot filler derives from a slot's own words (slots._cue_words)
@@ -82,6 +83,18 @@ class Lexicon:
             spell.update(w.lower() for u in k.units for w in re.findall(r"[A-Za-z]+", u))
             spell.update(w.lower() for w in k.cues)
         lex.spelling = sorted(w for w in spell if w.isalpha() and len(w) >= 6)
+        # the words a pack declares for its choices ("pint", "pints" for a measure): known words, which
+        # the classifier must not read as typos of another pack's words ("pints" is no "points")
+        from intents.resolver.text import stem
+
+        declared: set[str] = set()
+        for a in actions:
+            for s in a.slots:
+                for w in (*(str(c) for c in (s.choices or ()) if isinstance(c, str)), *(s.synonyms or {})):
+                    for t in re.findall(r"[a-z]+", w.lower()):
+                        if len(t) >= 4:
+                            declared.update((t, stem(t)))  # the classifier's tokens are stems
+        lex.declared = sorted(declared)
         lex._derive()
         return lex
 
@@ -91,12 +104,13 @@ class Lexicon:
         # words that say money is meant ("loan", "invest"): a money slot's cue words, not its prepositions
         self.money_cues = frozenset(w for w in getattr(self, "cues", {}).get("money", ()) if len(w) >= 4 and w not in STOP)
         self.spell_words = frozenset(getattr(self, "spelling", ()))
+        self.declared_words = frozenset(getattr(self, "declared", ()))
 
     def to_json(self) -> dict[str, Any]:
         return {"kinds": [to_dict(k) for k in self.pack_kinds.values()], "units": self.units,
                 "vocabulary": self.vocabulary, "synonyms": self.synonyms,
                 "cues": {k: sorted(v) for k, v in getattr(self, "cues", {}).items()},
-                "spelling": list(getattr(self, "spelling", ()))}
+                "spelling": list(getattr(self, "spelling", ())), "declared": list(getattr(self, "declared", ()))}
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> "Lexicon":
@@ -105,6 +119,7 @@ class Lexicon:
                   data.get("vocabulary") or {}, data.get("synonyms") or {})
         lex.cues = {k: set(v) for k, v in (data.get("cues") or {}).items()}
         lex.spelling = list(data.get("spelling") or ())
+        lex.declared = list(data.get("declared") or ())
         lex._derive()
         return lex
 

@@ -274,7 +274,7 @@ class LocalResolver(Interactive):
 
     def _classify(self, tagged, placeholder: str, pasted: bool = False, fills: dict | None = None):
         toks = text.tokens(placeholder, self.lexicon.text_words)
-        toks, repairs = self.classifier.query_tokens(toks)
+        toks, repairs = self.classifier.query_tokens(toks, self.lexicon.declared_words)
         info: dict[str, Any] = {"tier": "statistical", "tokens": toks}
         if repairs:
             info["typo_repairs"] = repairs
@@ -363,7 +363,8 @@ class LocalResolver(Interactive):
         similarity to the samples (with typo repair), the kinds of the values said that the action's
         slots take, and the share of the request's words the action uses. No pack is favoured."""
         tagged = entities.tag(str(text_in)[: entities.MAX_CHARS], lexicon=self.lexicon)
-        toks, _ = self.classifier.query_tokens(text.tokens(tagged.placeholder_text(), self.lexicon.text_words))
+        toks, _ = self.classifier.query_tokens(text.tokens(tagged.placeholder_text(), self.lexicon.text_words),
+                                               self.lexicon.declared_words)
         if not toks:
             return []  # nothing to rank by ("what can you do" is all function words): the caller's fallback
         scores, _ = self.classifier.scores(toks)

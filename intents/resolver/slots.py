@@ -34,6 +34,23 @@ CUES: dict[str, tuple[str, ...]] = {
 # the kinds whose cue words may also follow the value ("60 years old", "70 kg weight")
 _CUED_AFTER = {"age", "years", "weight", "height", "quantity"}
 _WORD = lazy(r"[a-z]+")
+# a run of two or three sizes: "45 by 35 by 25 cm", "20in x 16in x 12in", "60x50x40"; each may carry its
+# unit
+_DIM_SEP = r"\s*(?:x|by|×|\*)\s*"
+_DIM_RUN = lazy(rf"(?<![\w.])(?P<v1>\d+(?:\.\d+)?)\s*(?P<u1>(?!(?:x|by)(?:\b|\d))[a-z]+\.?)?{_DIM_SEP}"
+                rf"(?P<v2>\d+(?:\.\d+)?)\s*(?P<u2>(?!(?:x|by)(?:\b|\d))[a-z]+\.?)?"
+                rf"(?:{_DIM_SEP}(?P<v3>\d+(?:\.\d+)?)\s*(?P<u3>(?!(?:x|by)(?:\b|\d))[a-z]+\.?)?)?")
+# a rate written on a value: "days a year", "hours per week", "days/yr"
+_RATE_UNIT = lazy(r"(?P<unit>[a-z]+)\s*(?:an?|per|/|each)\s*(?P<per>[a-z]+)")
+# a temperature with its scale: "220C", "325 deg f", "180 °c", "350 degrees fahrenheit"
+_TEMPERATURE = lazy(r"(?<![\w.])(?P<v>-?\d+(?:\.\d+)?)\s*(?:°\s*|deg(?:rees?|s)?\.?\s+)?"
+                    r"(?P<scale>c|f|celsius|centigrade|fahrenheit)\b")
+# words that say an amount right before a measure: "a cup", "half a cup", "a quarter cup"
+_AMOUNT_WORDS = {"a": 1.0, "an": 1.0, "one": 1.0, "half": 0.5, "quarter": 0.25}
+_SAID_AMOUNT = lazy(r"\b(half|quarter|an?|one)(?:\s+(?:an?|of\s+an?))?\s+$")
+_RUN_JOIN = lazy(r"\s*(?:to|-|and|or)\s*")
+_CLAUSE = lazy(r"[,;:]\s")
+_LAST_WORD = lazy(r"[a-z]+\s*$")
 _CORE_LEXICON = Lexicon()
 
 
@@ -46,7 +63,8 @@ class Filler:
         self.spec = spec
         self.lex = lexicon or _CORE_LEXICON
         self.t = tagged
-        self.low = tagged.text.lower()
+        # "5 servings -> 20 servings": an arrow says "to" (same length, so entity spans still index it)
+        self.low = tagged.text.lower().replace("->", "to").replace("=>", "to")
         self.captures = captures or {}
         self.packs = packs or {}
         self.used: set[int] = set()
@@ -55,6 +73,10 @@ class Filler:
         self.refused: dict[str, str] = {}  # slot -> why a value seen for it was not taken
         # an entity's words before and after it, read once per fill: every candidate slot asks for them
         self._words_near: dict[tuple[int, int], list[str]] = {}
+        # measured values whose written unit a choice slot took ("200g" -> from_unit g): the number as said
+        # is then an amount for a plain number slot
+        self._said_in: dict[int, tuple[Entity, str]] = {}
+        self._implied: tuple[float, str] | None = None  # "half a cup": the amount a choice's words say
 
     # ---- helpers ---------------------------------------------------------------------------------
     def _near(self, e: Entity, side: int) -> list[str]:
@@ -65,14 +87,32 @@ class Filler:
         if got is None:
             low = self.low
             if side == 0:
-                got = _WORD.findall(low[max(0, e.start - 40):e.start])
-            elif side == 1:
-                got = _WORD.findall(low[e.end:e.end + 30])
+                # back to a clause break: in "1000 cases, 50 cases per pallet" the first "cases" is 1000's
+                head = low[max(0, e.start - 40):e.start]
+                cut = head.rfind(", ")
+                cut = max(cut, head.rfind("; "))
+                got = _WORD.findall(head[cut + 1:] if cut >= 0 else head)
+            elif side in (1, 2) and self._in_run(e):
+                got = []  # "from 8 to 5 servings": the unit word after a run of values is all of theirs
             else:
+                # after a value: up to a clause break (", need it for 15") or the next value, without the
+                # word said right before that value ("8 to 5", "46.5 hours over 37.5"): that word is its cue
                 nxt = min((x.start for x in self.t.entities if x.start >= e.end), default=len(low))
-                got = _WORD.findall(low[e.end:min(nxt, e.end + 40)])
+                stop = min(nxt, e.end + (30 if side == 1 else 40))
+                gap = low[e.end:stop]
+                cut = _CLAUSE.search(gap)
+                if cut:
+                    gap = gap[:cut.start()]
+                elif stop == nxt < len(low):
+                    gap = _LAST_WORD.sub("", gap)
+                got = _WORD.findall(gap)
             self._words_near[key] = got
         return got
+
+    def _in_run(self, e: Entity) -> bool:
+        """The value ends a run joined to the one before it ("8 to 5", "10-12", "3 or 4")."""
+        prev = max((x.end for x in self.t.entities if x.end <= e.start), default=None)
+        return prev is not None and _RUN_JOIN.fullmatch(self.low[prev:e.start]) is not None
 
     def _before(self, e: Entity, n: int = 4) -> list[str]:
         return self._near(e, 0)[-n:]
@@ -189,9 +229,18 @@ class Filler:
                 handler(group)
         # typed numeric slots: their own entity kind first (a weight entity for a weight slot)
         numeric = [s for s in slots if roles[s.name] == "numeric"]
+        if self._said_in:
+            self._said_amounts(numeric)
+        self._cued_units(numeric)
+        if "x" in self.low or "by" in self.low or "×" in self.low:
+            self._dimensions(numeric)
+        if self.lex.units:
+            self._temperatures(numeric)
         self._typed_numeric(numeric)
         self._age_in_years(numeric)
         self._plain_numbers([s for s in numeric if s.name not in self.slots])
+        if self._implied is not None:
+            self._implied_amount(numeric)
         for s in slots:
             if s.name not in self.slots and roles[s.name] == "text":
                 self._text(s)
@@ -220,6 +269,123 @@ class Filler:
             else:
                 self.reasons[s.name] = f"empty: nothing in the text is a {s.kind or 'value'} for it" + (
                     "" if s.required else " (the default applies)")
+
+    def _said_amounts(self, numeric) -> None:
+        """ "convert 200g butter into tablespoons": a choice slot took the unit written on the value, so the
+        value as written (200, not 0.2 kg) is the amount of a slot that takes a plain number."""
+        for e, unit in self._said_in.values():
+            if id(e) in self.used:
+                continue
+            slot = next((s for s in sorted(numeric, key=lambda s: not s.required) if s.name not in self.slots
+                         and not s.unit and (self.lex.kind(s.kind) is None or self.lex.kind(s.kind).base in
+                                             ("number", "integer"))), None)
+            if slot is None:
+                return
+            value = _as_written(self.lex.units, e)
+            if value is not None:
+                self._set(slot, self._convert(slot, e, value), f"the number written in {unit}", e)
+
+    def _dimensions(self, numeric) -> None:
+        """ "45 by 35 by 25 centimetres", "20in x 16in x 12in", "60x50x40 cm": a run of sizes fills the
+        action's slots of one measured dimension (length, width, height) in declaration order, each in
+        its own unit, else the unit written after the run, else the slot's unit."""
+        from intents.resolver import units
+
+        table = self.lex.units
+        groups: dict[str, list] = {}
+        for s in numeric:
+            if s.unit and s.name not in self.slots:
+                got = units.parse(table, s.unit)
+                if got is not None:
+                    groups.setdefault(got[0], []).append(s)
+        groups = {k: v for k, v in groups.items() if len(v) >= 2}
+        if not groups:
+            return
+        for m in _DIM_RUN.finditer(self.low):
+            values = [(m.group(f"v{i}"), m.group(f"u{i}")) for i in (1, 2, 3) if m.group(f"v{i}")]
+            # a size without its own unit is in the next unit written in the run ("14 x 10 x 6 inch")
+            trailing = next((u for _, u in reversed(values) if u and units.parse(table, u.rstrip("."))), None)
+            for dim, slots in groups.items():
+                free = [s for s in slots if s.name not in self.slots]
+                if len(free) < len(values):
+                    continue
+                got = []
+                for (num, unit), s in zip(values, free):
+                    written = (unit or "").rstrip(".") or trailing or s.unit
+                    parsed = units.parse(table, written)
+                    if parsed is None or parsed[0] != dim:
+                        break
+                    v, _ = units.convert(table, float(num), written, s.unit)
+                    if v is None:
+                        break
+                    got.append((s, round(v, 6), f"{num} {written}"))
+                if len(got) != len(values):
+                    continue
+                for s, v, said in got:
+                    self.slots[s.name] = int(round(v)) if s.type == "integer" else v
+                    self.reasons[s.name] = f"size {said} of the run '{m.group(0).strip()}', in declaration order"
+                for e in self.t.entities:
+                    if e.start < m.end() and m.start() < e.end:
+                        self.used.add(id(e))
+                return
+
+    def _cued_units(self, numeric) -> None:
+        """ "it calls for 250 grams of butter" for a plain-number slot cued by "grams": a measured value
+        whose written unit is one of the slot's own cue words is that slot's number, as written."""
+        for s in numeric:
+            if s.name in self.slots or s.unit or not s.cues:
+                continue
+            spec = self.lex.kind(s.kind)
+            if spec is not None and spec.base not in ("number", "integer"):
+                continue
+            for e in self.t.entities:
+                if id(e) in self.used or e.kind not in _MEASURED or not e.unit:
+                    continue
+                if e.unit.lower() in s.cues or e.text.lower().split()[-1] in s.cues:
+                    value = _as_written(self.lex.units, e)
+                    if value is not None and (s.type != "integer" or value == int(value)):
+                        self._set(s, int(value) if s.type == "integer" else value,
+                                  f"a number in '{e.unit}', a cue word of the slot", e)
+                        break
+
+    def _implied_amount(self, numeric) -> None:
+        """ "grams in a cup of flour", "half a cup": no number said, the words before the measure are the
+        amount, for a required slot that takes a plain number and is still empty."""
+        slot = next((s for s in numeric if s.required and s.name not in self.slots and not s.unit and
+                     (self.lex.kind(s.kind) is None or self.lex.kind(s.kind).base in ("number", "integer"))), None)
+        if slot is not None and not self.free("number"):
+            value, why = self._implied
+            if slot.type != "integer" or value == int(value):
+                self.slots[slot.name] = int(value) if slot.type == "integer" else value
+                self.reasons[slot.name] = why
+
+    def _temperatures(self, numeric) -> None:
+        """ "220C", "325 deg f", "180 °C": a temperature said with a one-letter scale (which, alone, is
+        coulombs or nothing: the taggers leave it) for a slot measured in a temperature unit, converted
+        with the scale's offset."""
+        from intents.resolver import units
+
+        slots = [s for s in numeric if s.unit and s.name not in self.slots]
+        if not slots or not _TEMPERATURE.search(self.low):
+            return
+        table = self.lex.units
+        slots = [s for s in slots if (units.parse(table, s.unit) or ("",))[0] == "[temperature]^1"]
+        if not slots:
+            return
+        for m in _TEMPERATURE.finditer(self.low):
+            if any(id(e) in self.used and e.start <= m.start() < e.end for e in self.t.entities):
+                continue
+            scale = "degF" if m.group("scale").startswith("f") else "degC"
+            slot = slots[0]
+            got, _ = units.convert(table, float(m.group("v")), scale, slot.unit)
+            if got is None:
+                continue
+            self.slots[slot.name] = round(got, 6)
+            self.reasons[slot.name] = f"temperature '{m.group(0).strip()}' in {scale}"
+            for e in self.t.entities:
+                if e.start < m.end() and m.start() < e.end:
+                    self.used.add(id(e))
+            return
 
     def _age_in_years(self, numeric) -> None:
         """ "a woman, 81 years, creatinine 2.3": where nothing else takes a number of years, a whole
@@ -333,18 +499,24 @@ class Filler:
                         score += 3 if periodic == wants_periodic else -3
                         if e.extra.get("per") == "year" and ("annual" in s.name or "yearly" in (s.cues or ())):
                             score += 1.5  # "40k a year" is the yearly amount
-                        score += 0.5 if s.required else 0.0  # "current savings" only when cued
+                    if len(slots) > 1:
+                        # one value for two slots of a kind ("52 hrs" for hours worked or regular hours):
+                        # the required slot unless the optional one is cued ("current savings" only when cued)
+                        score += 0.5 if s.required else 0.0
                     pairs.append((score, s, e, value))
             pairs.sort(key=lambda p: (-p[0], p[2].start))
+            chosen = []
             taken_s, taken_e = set(), set()
             for score, s, e, value in pairs:
                 if s.name in taken_s or id(e) in taken_e or s.name in self.slots:
                     continue
                 if kind == "money" and len(slots) > 1 and score < -1:
                     continue
-                self._set(s, value, f"{e.kind} entity, cue score {score:.2f}", e)
+                chosen.append((score, s, e, value))
                 taken_s.add(s.name)
                 taken_e.add(id(e))
+            for score, s, e, value in chosen:
+                self._set(s, value, f"{e.kind} entity, cue score {score:.2f}", e)
 
     def _own_entities(self, kind: str, slots) -> list[Entity]:
         """The tagged values (not bare numbers) a slot of `kind` can take."""
@@ -370,6 +542,12 @@ class Filler:
         ents = self.free(own[0])
         if kind == "days":  # "3 weeks" is 21 days (the kind's own example); months and years are not whole days
             ents += [e for e in self.free("duration") if e.extra.get("days")]
+        # "24 days a year", tagged as a rate: a number of the kind's own unit, per a period (see _value_for)
+        unit = (spec.unit or "").lower().rstrip("s") if spec is not None else ""
+        if unit:
+            ents += [e for e in self.free("quantity") if (r := _RATE_UNIT.fullmatch((e.unit or "").lower()))
+                     and r.group("unit").rstrip("s") == unit]
+            ents.sort(key=lambda e: e.start)
         if kind == "money":
             ents += [e for e in self.free("weight", "height", "quantity") if any(k == "money" for k, _ in e.alts)
                      and not self._wants("weight", "height")]
@@ -378,6 +556,15 @@ class Filler:
     def _value_for(self, slot, e: Entity) -> tuple[Any, str | None]:
         """The value entity `e` gives slot `slot`, in the slot's unit; or (None, why it cannot)."""
         spec = self.lex.kind(slot.kind)
+        rate = _RATE_UNIT.fullmatch(e.unit.lower()) if e.kind == "quantity" and e.unit and spec is not None \
+            and spec.pack is None and spec.unit else None
+        if rate:
+            # "15 days a year" for a slot of days: the slot says it counts per that period ("a year" among its
+            # cues), else the rate is not its value
+            per = rate.group("per")
+            if not any(c == per or c.endswith((" " + per, "/" + per)) for c in (slot.cues or ())):
+                return None, f"'{e.text}' is a number per {per}; the slot does not count per {per}"
+            return self._convert(slot, e, e.value), None
         if slot.kind == "days" and e.kind == "duration":
             return self._convert(slot, e, round(e.extra["days"])), None
         if slot.kind == "money" and e.kind != "money":
@@ -443,15 +630,20 @@ class Filler:
                     score += 0.05
                 pairs.append((score, s, e, read))
         pairs.sort(key=lambda p: (-p[0], p[2].start))
-        for score, s, e, read in pairs:
-            if s.name in self.slots or id(e) in self.used:
+        pairs = [p for p in pairs if p[1].type != "integer" or _whole(p[2].value, p[3])]
+        chosen = []
+        taken_s, taken_e = set(), set()
+        for p in pairs:
+            if p[1].name in taken_s or id(p[2]) in taken_e or p[1].name in self.slots or id(p[2]) in self.used:
                 continue
+            chosen.append(p)
+            taken_s.add(p[1].name)
+            taken_e.add(id(p[2]))
+        for score, s, e, read in chosen:
             value = e.value
             if read is not None:
                 value = round(value * read[1], 6)  # "1.75" for a height is metres; creatinine 88 is µmol/L
             if s.type == "integer":
-                if value != int(value):
-                    continue
                 value = int(value)
             self._set(s, value, f"plain number, cue score {score:.2f}" + (f", read in {read[0]}" if read else ""), e)
 
@@ -675,9 +867,18 @@ class Filler:
         return out
 
     def _choice(self, group) -> None:
+        # two slots over one set of choices ("from_unit", "to_unit"): each mention fills its own slot
+        by_set: dict[frozenset, list] = {}
+        for slot in group:
+            if slot.choices and not slot.qualifies:
+                by_set.setdefault(frozenset(str(c) for c in slot.choices), []).append(slot)
+        paired = set()
+        for choices, slots in by_set.items():
+            if len(slots) > 1 and self._choice_pair(slots):
+                paired.update(s.name for s in slots)
         for slot in group:
             choices = [str(c) for c in (slot.choices or [])]
-            if not choices:
+            if not choices or slot.name in paired:
                 continue
             spec = self.lex.pack_kinds.get(slot.kind or "")
             synonyms = {**(spec.synonyms if spec else {}), **(slot.synonyms or {})}
@@ -708,6 +909,80 @@ class Filler:
             if found is not None:
                 self.slots[slot.name] = found
                 self.reasons[slot.name] = f"choice '{found}' named" + (f" ('{word}')" if word != found else "")
+
+    def _choice_mentions(self, slots) -> list[tuple[int, int, str, Entity | None]]:
+        """Every place the text names one of the slots' shared choices, in text order: (start, end,
+        choice, the number it is the unit of). A unit written on a value ("200g", "2 tbsp") is that
+        value's; so is a choice word said right after a number ("6 teaspoons")."""
+        choices = [str(c) for c in slots[0].choices]
+        synonyms: dict[str, str] = {}
+        for s in slots:
+            spec = self.lex.pack_kinds.get(s.kind or "")
+            synonyms.update({**(spec.synonyms if spec else {}), **(s.synonyms or {})})
+        words = {c.lower(): c for c in choices}
+        words.update({w.lower(): str(v) for w, v in synonyms.items() if str(v) in choices})
+        found: list[tuple[int, int, str, Entity | None]] = []
+        taken: list[tuple[int, int]] = []
+        for e in self.t.entities:
+            if e.unit and e.unit.lower() in words:
+                found.append((e.start, e.end, words[e.unit.lower()], e, None))
+                taken.append((e.start, e.end))
+        for w in sorted(words, key=len, reverse=True):  # the longest phrase first: "fl oz" before "oz"
+            if not _may_say(self.low, w):
+                continue
+            for m in _said_rx(w).finditer(self.low):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append(m.span())
+                # the value it is written on ("3 ft", tagged as a height in ft/in), or the number just
+                # before it with nothing but spaces between ("6 teaspoons")
+                num = next((e for e in self.t.entities if e.start < m.start() and m.end() <= e.end), None) or next(
+                    (e for e in self.t.entities if e.kind == "number" and e.end <= m.start()
+                     and not self.low[e.end:m.start()].strip()), None)
+                # "a cup of flour", "half a cup": an amount said in words, no number
+                said = _SAID_AMOUNT.search(self.low, max(0, m.start() - 20), m.start()) if num is None else None
+                found.append((m.start(), m.end(), words[w], num,
+                              (_AMOUNT_WORDS[said.group(1)], said.group(0) + m.group(0)) if said else None))
+        return sorted(found, key=lambda f: f[0])
+
+    def _choice_pair(self, slots) -> bool:
+        """Slots sharing one set of choices: distinct mentions go to distinct slots. A mention right after
+        a cue word only one of the slots declares ("into tablespoons", "how many ml") is that slot's; a
+        unit written on a number is the amount's own, so it takes the first slot (in declaration order)
+        no cue took; the rest follow declaration order. One mention fills one slot: the other is asked for,
+        not guessed as the same. False when none is named (the typo reading then applies)."""
+        mentions = self._choice_mentions(slots)
+        if not mentions:
+            return False
+        assigned: dict[str, tuple] = {}
+        left = []
+        for m in mentions:
+            head = self.low[max(0, m[0] - 30):m[0]].rstrip()
+            cued = [s for s in slots if any(_ends_with_words(head, c) for c in (s.cues or ()))]
+            if len(cued) == 1 and cued[0].name not in assigned and m[3] is None and m[4] is None:
+                assigned[cued[0].name] = m
+            else:
+                left.append(m)
+        left.sort(key=lambda m: m[3] is None and m[4] is None)  # a number's own unit first: the amount's measure
+        free = [s for s in slots if s.name not in assigned]
+        for m in left:
+            if not free:
+                break
+            if any(a[2] == m[2] for a in assigned.values()) and len(left) > len(free):
+                continue  # the same measure again ("2 cups ... cups"): no second slot for it
+            assigned[free.pop(0).name] = m
+        for s in slots:
+            m = assigned.get(s.name)
+            if m is None:
+                continue
+            self.slots[s.name] = m[2]
+            why = "unit of the number" if m[3] is not None else "named"
+            self.reasons[s.name] = f"choice '{m[2]}' {why} at {m[0]}-{m[1]}"
+            if m[3] is not None and m[3].kind != "number":
+                self._said_in[id(m[3])] = (m[3], m[2])
+            if m[4] is not None and self._implied is None:
+                self._implied = (m[4][0], f"'{m[4][1]}' is {m[4][0]:g} {m[2]}")
+        return True
 
     def _word_list(self, group) -> None:
         """A list of words from the slot's choices ("only emails and phone numbers" -> [email, phone]): every
@@ -855,6 +1130,26 @@ def _measured(e: Entity) -> tuple[float, str]:
     return float(e.value), {"height": "cm", "weight": "kg", "duration": "year"}[e.kind]
 
 
+_LEADING_NUMBER = lazy(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+def _as_written(table, e: Entity) -> float | None:
+    """A measured value in the unit it was written in (the core holds weights in kg, heights in cm):
+    the number said ("7 inches" is 7, not 17.8 cm back in inches), else the value converted back."""
+    if e.kind == "quantity":
+        return float(e.value)
+    m = _LEADING_NUMBER.match(e.text)
+    if m and not e.text[m.end():].lstrip().startswith(("/", "'", '"')):
+        return float(m.group(0).replace(",", ""))
+    if e.kind in _MEASURED and e.unit:
+        from intents.resolver import units
+
+        got, _ = units.convert(table, *_measured(e), e.unit)
+        if got is not None:
+            return round(got, 6)
+    return None
+
+
 def _bare_unit(spec, value: float) -> tuple[str, float] | None:
     """The unit a bare number is read in by its size (`KindSpec.ranges`), and its factor."""
     if spec is None:
@@ -972,6 +1267,17 @@ def _any_in(needles: tuple[str, ...], low: str) -> bool:
         if n in low:
             return True
     return False
+
+
+def _whole(value: float, read) -> bool:
+    if read is not None:
+        value = round(value * read[1], 6)
+    return value == int(value)
+
+
+def _ends_with_words(head: str, cue: str) -> bool:
+    """The text before a mention ends with the cue word or phrase, as whole words ("into", "how many")."""
+    return head.endswith(cue) and (len(head) == len(cue) or not head[-len(cue) - 1].isalnum())
 
 
 def _says_outlay(words: list[str]) -> bool:
