@@ -324,9 +324,7 @@ class Filler:
                 for s, v, said in got:
                     self.slots[s.name] = int(round(v)) if s.type == "integer" else v
                     self.reasons[s.name] = f"size {said} of the run '{m.group(0).strip()}', in declaration order"
-                for e in self.t.entities:
-                    if e.start < m.end() and m.start() < e.end:
-                        self.used.add(id(e))
+                self._use_span(m.start(), m.end())
                 return
 
     def _cued_units(self, numeric) -> None:
@@ -382,10 +380,14 @@ class Filler:
                 continue
             self.slots[slot.name] = round(got, 6)
             self.reasons[slot.name] = f"temperature '{m.group(0).strip()}' in {scale}"
-            for e in self.t.entities:
-                if e.start < m.end() and m.start() < e.end:
-                    self.used.add(id(e))
+            self._use_span(m.start(), m.end())
             return
+
+    def _use_span(self, start: int, end: int) -> None:
+        """Every entity overlapping text[start:end] has been read by the value found there."""
+        for e in self.t.entities:
+            if e.start < end and start < e.end:
+                self.used.add(id(e))
 
     def _age_in_years(self, numeric) -> None:
         """ "a woman, 81 years, creatinine 2.3": where nothing else takes a number of years, a whole
