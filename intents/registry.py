@@ -9,7 +9,8 @@ its error; every other pack keeps working.
 The cache is a file the user can write, so it is trusted for nothing that grants anything: it serves the
 resolver (samples, templates, slots) and listings. What the gate needs (an action's feature key and
 metering, its pack's feature key) is read from the pack's own code, loaded through the entry point the
-installed metadata names (`live_pack`, `action`, `gate_features`), never through the cache. The built-in
+installed metadata names (a built-in's: the fixed one in BUILTIN) (`live_pack`, `action`, `gate_features`),
+never through the cache. The built-in
 pack ids and the `system` namespace are reserved: a third-party entry point or pack that claims one is
 refused, and so is a pack declaring actions outside its own namespace (see docs/security.md).
 """
@@ -372,19 +373,11 @@ class Registry:
         if problem:
             raise PackBroken(f"pack '{pack_id}' {problem}", pack=pack_id)
 
-    def _trusted_entry_point(self, pack_id: str) -> "EntryPoint":
-        if pack_id in RESERVED and not self._entry_points:
-            ep = _builtin_entry_point(pack_id)
-            if ep is not None:
-                return ep
-            # not found there: the full scan below says why (a broken install, a missing built-in)
+    def _trusted_entry_point(self, pack_id: str) -> "EntryPoint | BuiltinEntryPoint":
+        if pack_id in RESERVED:
+            return BuiltinEntryPoint(pack_id)
         if not self._entry_points:
             self._entry_points, self._refused = discover()
-        if pack_id in RESERVED:
-            ep = self._entry_points.get(pack_id)
-            if ep is None or not is_builtin_entry_point(ep):
-                raise PackBroken(f"the built-in pack '{pack_id}' is not installed", pack=pack_id)
-            return ep
         spec = self.packs.get(pack_id)
         ep = next((e for e in self._entry_points.values() if spec and e.value == spec.entry_point), None)
         if ep is None:
@@ -431,121 +424,33 @@ class Registry:
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def _builtin_entry_point(pack_id: str) -> "EntryPoint | None":
-    """The entry point `discover()` would give a built-in id, read from our own distribution alone.
+class BuiltinEntryPoint:
+    """A built-in pack's entry point, from our own code (BUILTIN), not from the installed metadata.
 
-    discover() reads every installed distribution's entry points (tens of ms on each run of an action);
-    for a built-in id only one can count: entry_points() keeps the first distribution of each name on
-    sys.path, a built-in entry point must come from intent-terminal with its fixed value, and any other
-    claim to the name is refused. importlib.metadata.distribution() finds that same first intent-terminal
-    distribution (and `_own_distribution` finds it as it does, more cheaply), so this is the same entry
-    point, or None (then the caller does the full scan)."""
-    from importlib.metadata import PackageNotFoundError, distribution
+    Its value is fixed, so the metadata could only confirm it (or, damaged, refuse our own pack): what
+    runs is the module BUILTIN names, imported by name, whatever any distribution declares, which no
+    third party can redirect (a distribution claiming a built-in name is refused by discover()). Reading
+    it costs importlib.metadata and the email package it imports, ~15 ms of CPU of every `intent do`
+    (issue 20). The full scan (listings, installs, a changed environment) still reads every entry point,
+    ours included, and admits only ours for a reserved name."""
 
-    try:
-        dist = _own_distribution()
-        if dist is None:  # a layout the shortcut does not read: the library's own look-up
-            dist = distribution(BUILTIN_DISTRIBUTION)
-    except PackageNotFoundError:
-        return None
-    for ep in dist.entry_points:
-        if ep.group == GROUP and ep.name == pack_id:
-            return ep if is_builtin_entry_point(ep) else None
-    return None
+    __slots__ = ("name", "value")
+    group = GROUP
+    dist = None  # dist_name() None: is_builtin_entry_point accepts it by its fixed value alone
 
+    def __init__(self, pack_id: str) -> None:
+        self.name, self.value = pack_id, BUILTIN[pack_id]
 
-def _own_distribution():
-    """The distribution importlib.metadata.distribution("intent-terminal") returns, found the way it finds
-    it, without its cost (~10 ms of every run of an action: a Python object per file of every folder on
-    sys.path, and the email package to parse METADATA for the name, twice).
+    def load(self):
+        """What importlib.metadata.EntryPoint.load() does with "module:attr.path"."""
+        module, _, attrs = self.value.partition(":")
+        obj = importlib.import_module(module)
+        for attr in filter(None, attrs.split(".")):
+            obj = getattr(obj, attr)
+        return obj
 
-    The library asks each finder on sys.meta_path that has find_distributions; the standard PathFinder's
-    looks in each sys.path entry in order for a child `<name>-*.dist-info` or `.egg-info` whose <name>
-    normalises to ours, in listing order, and the first one wins. Its METADATA's Name field is what
-    `dist.name` says; it is read here from the header block, and the distribution carries it.
-
-    Raises PackageNotFoundError when there is none; returns None when anything is outside what this reads
-    exactly as the library does (another distribution finder, a zip or .egg entry on sys.path, a METADATA
-    whose Name is folded, repeated or missing): the caller then asks the library itself."""
-    import importlib.machinery
-    from importlib.metadata import PackageNotFoundError
-
-    if any(getattr(f, "find_distributions", None) is not None and f is not importlib.machinery.PathFinder
-           for f in sys.meta_path):
-        return None
-    wanted = _distribution_key(BUILTIN_DISTRIBUTION)
-    for entry in sys.path:
-        if not isinstance(entry, str) or os.path.basename(entry).lower().endswith(".egg"):
-            return None
-        root = entry or "."
-        try:
-            children = os.listdir(root)
-        except OSError:
-            if os.path.isfile(root):  # a zip on sys.path: the library reads its members
-                return None
-            continue  # missing, or not a folder: the library finds nothing there either
-        for child in children:
-            if child[:6].lower() != "intent":  # every name that normalises to ours starts so (cheap first)
-                continue
-            low = child.lower()
-            if low.endswith((".dist-info", ".egg-info")) and _distribution_key(
-                    low.rpartition(".")[0].partition("-")[0]) == wanted:
-                return _named_distribution(Path(entry, child))
-    raise PackageNotFoundError(BUILTIN_DISTRIBUTION)
-
-
-def _distribution_key(name: str) -> str:
-    """importlib.metadata's Prepared.normalize: how it matches a folder's name to a distribution's."""
-    import re
-
-    return re.sub(r"[-_.]+", "-", name).lower().replace("-", "_")
-
-
-def _named_distribution(path: Path):
-    """A PathDistribution for `path` whose `name` is read once, or None when its METADATA is not plain."""
-    from importlib.metadata import PathDistribution
-
-    class _Named(PathDistribution):
-        @property
-        def name(self) -> str:
-            return found
-
-    dist = _Named(path)
-    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO")  # the library's order
-    found = _metadata_name(text) if text else None
-    return dist if found is not None else None
-
-
-# A header line as the email package's parser (compat32) reads it: a name of printable characters but
-# ':', then ':'. Lines starting with whitespace continue the header before them.
-_HEADER = None
-
-
-def _metadata_name(text: str) -> str | None:
-    """The value email.message_from_string(text)["Name"] gives, for a plain header block; None when the
-    block is anything else (then the library parses it)."""
-    import re
-
-    global _HEADER
-    if _HEADER is None:
-        _HEADER = re.compile(r"([\041-\071\073-\176]+):(.*)\Z", re.S)
-    found, last = None, None
-    for line in re.split(r"\r\n|\r|\n", text):
-        if line == "":
-            break  # the end of the headers
-        if line[0] in " \t":  # continues the header before it
-            if last is None or last == "name":
-                return None  # a folded Name, or a block that starts folded: not read here
-            continue
-        m = _HEADER.match(line)
-        if m is None or line.startswith("From "):
-            return None  # not a header line: the parser would end the headers here
-        last = m.group(1).lower()
-        if last == "name":
-            if found is not None:
-                return None
-            found = m.group(2).lstrip(" \t")
-    return found
+    def __repr__(self) -> str:
+        return f"BuiltinEntryPoint(name={self.name!r}, value={self.value!r}, group={self.group!r})"
 
 
 def discover(extra: Iterable["EntryPoint"] = ()) -> tuple[dict[str, "EntryPoint"], list]:

@@ -13,6 +13,42 @@ import sys
 # pydantic scans every installed distribution for plugins on its first model (~40 ms of a 300 ms cold
 # start); the terminal uses none, so the CLI process opts out unless the user set it.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def _defer_pydantic_plugin_loader() -> None:
+    """pydantic imports its plugin loader as it builds its first model, and the loader imports
+    importlib.metadata (and with it the email package) at its top: ~10 ms of every action, for plugins the
+    setting above turns off (the registry needs no metadata either to run a built-in pack). A stand-in
+    answers get_plugins() as the loader does while plugins are off; plugins turned on, or any other use
+    of the loader, load the real one in its place."""
+    if _PLUGIN_LOADER in sys.modules:
+        return
+    import types
+
+    stand_in = types.ModuleType(_PLUGIN_LOADER)
+
+    def real():
+        if sys.modules.get(_PLUGIN_LOADER) is stand_in:
+            del sys.modules[_PLUGIN_LOADER]
+        return importlib.import_module(_PLUGIN_LOADER)
+
+    def get_plugins():
+        if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in ("__all__", "1", "true"):  # the loader's own test
+            return ()
+        return real().get_plugins()
+
+    def attribute(name: str):
+        if name.startswith("__"):  # the import system asking what kind of module this is (__path__, ...)
+            raise AttributeError(name)
+        return getattr(real(), name)
+
+    stand_in.get_plugins = get_plugins
+    stand_in.__getattr__ = attribute
+    sys.modules[_PLUGIN_LOADER] = stand_in
+
+
+_defer_pydantic_plugin_loader()
 # numpy (numpy-financial, imported only when a finance action runs) starts one OpenBLAS thread per core
 # at import: ~20% of its import's CPU, for BLAS work no action here does (element-wise arithmetic on a few
 # hundred values). One process, one action: one thread, unless the user asked for more.
@@ -122,8 +158,17 @@ def entry() -> None:
     """The `intent` command itself (the console script, and `python -m terminal.cli`): main(), then the
     process ends. Tests and embedders call main(), which returns."""
     argv = sys.argv[1:]
+    one_shot = bool(argv) and argv[0] not in LONG_LIVED and "--jsonl" not in argv
+    if one_shot:
+        # Off for good, not only inside main(): main() turns the collector back on as it returns, and its
+        # first pass then walks every object the command made while it was off, all still in the youngest
+        # generation (~27 ms of `intent do` after a finance action, measured with strace: CPU between the
+        # output's write and the store's connection closing), only for the process to end a moment later.
+        import gc
+
+        gc.disable()
     code = main(argv)
-    if argv and argv[0] not in LONG_LIVED and "--jsonl" not in argv:
+    if one_shot:
         _end_now(code)
     sys.exit(code)
 

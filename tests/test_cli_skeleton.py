@@ -81,15 +81,16 @@ def test_history_records_runs(cli):
 
 def test_a_one_shot_command_ends_at_once_yet_its_exit_work_is_done(tmp_path, home):
     """The entry point skips the interpreter's teardown after a one-shot command (terminal/cli.py _end_now):
-    the exit code, every byte of output, atexit handlers and a reader that stops early all stay as they were."""
+    the exit code, every byte of output, atexit handlers and a reader that stops early all stay as they were;
+    and the garbage collector, off for the command, is never turned back on to walk everything just before the end."""
     import json
     import os
     import subprocess
     import sys
 
-    probe = ("import atexit, sys\n"
+    probe = ("import atexit, gc, sys\n"
              "marker = sys.argv[1]\n"
-             "atexit.register(lambda: open(marker, 'a').write('atexit ran'))\n"
+             "atexit.register(lambda: open(marker, 'a').write(f'atexit ran, gc {gc.isenabled()}'))\n"
              "sys.argv = ['intent', *sys.argv[2:]]\n"
              "from terminal.cli import entry\n"
              "entry()\n"
@@ -99,7 +100,7 @@ def test_a_one_shot_command_ends_at_once_yet_its_exit_work_is_done(tmp_path, hom
     ok = subprocess.run([sys.executable, "-c", probe, str(marker), "do", "finance.loan_payment", "principal=300000",
                          "rate_pct=6.5", "years=30", "--json"], capture_output=True, text=True, env=env, timeout=120)
     assert ok.returncode == 0 and json.loads(ok.stdout)["result"]["monthly_payment"] == 1896.2
-    assert marker.read_text() == "atexit ran"
+    assert marker.read_text() == "atexit ran, gc False"
     marker.unlink()
     bad = subprocess.run([sys.executable, "-c", probe, str(marker), "do", "finance.loan_payment", "principal=-3",
                           "rate_pct=6.5", "years=30"], capture_output=True, text=True, env=env, timeout=120)

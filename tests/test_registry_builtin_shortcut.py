@@ -1,134 +1,73 @@
-"""Issue 20: a built-in pack's entry point, read from our own distribution alone, is exactly the one the
-full scan of every installed distribution (discover) gives."""
+"""Issue 20: running a built-in pack reads no installed metadata. Its entry point is the fixed one in
+BUILTIN (the one the full scan admits for that name), and pydantic's plugin loader, which imports
+importlib.metadata, waits until plugins are turned on."""
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import pytest
 
-from intents.registry import BUILTIN, _builtin_entry_point, discover
+from intents.registry import BUILTIN, BuiltinEntryPoint, discover
 
 
 @pytest.mark.parametrize("pack_id", sorted(BUILTIN))
-def test_a_builtin_entry_point_is_the_one_the_full_scan_gives(pack_id):
+def test_a_builtin_entry_point_is_the_one_the_full_scan_admits(pack_id):
     eps, _refused = discover()
-    assert _builtin_entry_point(pack_id) == eps[pack_id]
+    ours, scanned = BuiltinEntryPoint(pack_id), eps[pack_id]
+    assert (ours.name, ours.value, ours.group) == (scanned.name, scanned.value, scanned.group)
+    assert ours.load() is scanned.load()
 
 
-def test_an_unknown_id_finds_nothing():
-    assert _builtin_entry_point("no-such-pack") is None
+def test_a_distribution_claiming_a_builtin_name_changes_nothing_that_runs(tmp_path, monkeypatch):
+    """A distribution named like ours, first on sys.path, declaring finance = its own module: the scan
+    refuses it, and the built-in that runs is still our module, never the claimant's."""
+    info = tmp_path / "intent_terminal-9.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: intent-terminal\nVersion: 9.0\n")
+    (info / "entry_points.txt").write_text("[intent_terminal.packs]\nfinance = evil_pack:pack\n")
+    (tmp_path / "evil_pack.py").write_text("raise SystemExit('the claimant ran')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    eps, refused = discover()
+    assert "finance" not in eps or eps["finance"].value == BUILTIN["finance"]
+    import vertical_packs.finance
+
+    assert BuiltinEntryPoint("finance").load() is vertical_packs.finance.pack
+    assert "evil_pack" not in sys.modules
 
 
-# ---- the shortcut finds our distribution as importlib.metadata does, without its scan (issue 20) -------
-
-def _library_way(pack_id):
-    """What _builtin_entry_point gave before the shortcut: importlib.metadata.distribution() itself."""
-    import importlib.metadata as md
-
-    from intents.registry import GROUP, is_builtin_entry_point
-
-    try:
-        dist = md.distribution("intent-terminal")
-    except md.PackageNotFoundError:
-        return None
-    for ep in dist.entry_points:
-        if ep.group == GROUP and ep.name == pack_id:
-            return ep if is_builtin_entry_point(ep) else None
-    return None
-
-
-def test_the_shortcut_finds_the_distribution_the_library_finds():
-    import importlib.metadata as md
-
-    from intents.registry import _own_distribution
-
-    mine, lib = _own_distribution(), md.distribution("intent-terminal")
-    assert mine is not None and str(mine._path) == str(lib._path)
-    assert mine.name == lib.name == lib.metadata["Name"]
-
-
-def _fake(folder, dirname: str, metadata: str, finance: str = "vertical_packs.finance:pack"):
-    info = folder / dirname
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text(metadata)
-    (info / "entry_points.txt").write_text(f"[intent_terminal.packs]\nfinance = {finance}\n")
-
-
-@pytest.mark.parametrize("dirname,metadata,finance,builtin", [
-    # first on sys.path, named ours, claiming the finance entry point with another value: refused
-    ("intent_terminal-9.0.dist-info", "Metadata-Version: 2.1\nName: intent-terminal\nVersion: 9.0\n", "evil:pack", False),
-    # the fixed value from a distribution that is not ours by its METADATA: refused
-    ("intent_terminal-9.0.dist-info", "Metadata-Version: 2.1\nName: evil-pack\nVersion: 9.0\n", None, False),
-    # a folded Name: the shortcut leaves it to the library, which refuses it too
-    ("intent_terminal-9.0.dist-info", "Metadata-Version: 2.1\nName: intent-\n terminal\nVersion: 9.0\n", None, False),
-    # no Name at all: the shortcut leaves it to the library (whose entry points then carry no name)
-    ("intent_terminal-9.0.dist-info", "Metadata-Version: 2.1\nVersion: 9.0\n", None, True),
-    # a folder name the library normalises to ours, and our name in METADATA (with a body): ours
-    ("Intent.Terminal-1.egg-info", "Metadata-Version: 2.1\nName: intent-terminal\nLicense: a\n  b\n\nName: x\n", None, True),
-])
-def test_the_first_intent_terminal_on_sys_path_decides_as_in_the_library(tmp_path, monkeypatch, dirname, metadata,
-                                                                         finance, builtin):
-    import sys
-
-    _fake(tmp_path, dirname, metadata, finance or "vertical_packs.finance:pack")
-    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
-    got, lib = _builtin_entry_point("finance"), _library_way("finance")
-    assert got == lib
-    assert (got is not None) == builtin
-    if builtin:
-        assert str(got.dist._path).startswith(str(tmp_path))
-
-
-def test_no_intent_terminal_on_sys_path_finds_nothing(tmp_path, monkeypatch):
-    import sys
-
-    monkeypatch.setattr(sys, "path", [str(tmp_path)])
-    assert _builtin_entry_point("finance") is None and _library_way("finance") is None
-
-
-def test_another_distribution_finder_leaves_the_look_up_to_the_library(monkeypatch):
-    import sys
-
-    from intents.registry import _own_distribution
-
-    class Finder:
-        def find_spec(self, *a, **k):
-            return None
-
-        def find_distributions(self, *a, **k):
-            return iter(())
-
-    monkeypatch.setattr(sys, "meta_path", [Finder(), *sys.meta_path])
-    assert _own_distribution() is None
-    assert _builtin_entry_point("finance") == _library_way("finance")
-
-
-@pytest.mark.parametrize("text", [
-    "Name: x\n", "Name:x", "Name:  x  \n", "A: b\n c\nName: x\n\nName: y", "Name: x\n y", " Name: x",
-    "Name: a\nName: b", "Foo\nName: x", "\nName: x", "Name: x\r\nVersion: 1", "Name: x\rVersion: 1",
-    "From x\nName: y", "Name\t: x", "NAME: Intent-Terminal\n", "name: x\n\tmore", "Version: 1\n",
-])
-def test_metadata_name_is_the_email_parser_s_or_left_to_it(text):
-    import email
-
-    from intents.registry import _metadata_name
-
-    mine = _metadata_name(text)
-    assert mine is None or mine == email.message_from_string(text)["Name"]
-
-
-def test_a_run_of_a_builtin_needs_no_email_parser(home):
-    """The distribution's name is read from its METADATA's header block; the email package's parser (and
-    the scan of every folder on sys.path) is not paid by `intent do` (issue 20)."""
-    import subprocess
-
+def test_a_run_of_a_builtin_reads_no_metadata(home):
+    """Neither importlib.metadata nor the email package it imports is paid by `intent do` in a home in use
+    (issue 20)."""
     code = (
         "import sys\n"
         "from terminal.cli import main\n"
         "rc = main(['do', 'finance.loan_payment', 'principal=300000', 'rate_pct=6.5', 'years=30', '--json'])\n"
-        "print(f'RC:{rc} EMAIL:' + ','.join(sorted(m for m in sys.modules if m in ('email.parser', 'email.feedparser'))),"
+        "print(f'RC:{rc} LOADED:' + ','.join(sorted(m for m in sys.modules if m in ('importlib.metadata', 'email'))),"
         " file=sys.stderr)\n"
     )
-    subprocess.run([sys.executable, "-m", "terminal.cli", "resolve", "--json", "warm the cache"], capture_output=True)
+    # the first run in a home builds its caches and its store (sqlite_utils migrations, whose plugin hook
+    # reads metadata): once, as `intent packs prepare` does at set-up
+    subprocess.run([sys.executable, "-m", "terminal.cli", "do", "finance.loan_payment", "principal=1", "rate_pct=1",
+                    "years=1", "--json"], capture_output=True)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert proc.stderr.strip().splitlines()[-1] == "RC:0 EMAIL:", proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "RC:0 LOADED:", proc.stderr
+
+
+def test_pydantic_plugins_turned_on_load_the_real_loader():
+    """The CLI's stand-in for pydantic's plugin loader answers only while plugins are off."""
+    code = (
+        "import os, sys\n"
+        "import terminal.cli\n"
+        "from pydantic import BaseModel\n"
+        "class A(BaseModel):\n"
+        "    x: int\n"
+        "off = getattr(sys.modules['pydantic.plugin._loader'], '__file__', None)\n"
+        "os.environ['PYDANTIC_DISABLE_PLUGINS'] = ''\n"
+        "class B(BaseModel):\n"
+        "    y: int\n"
+        "on = getattr(sys.modules['pydantic.plugin._loader'], '__file__', None)\n"
+        "print(off, on.endswith('_loader.py'), B(y=2).y, 'importlib.metadata' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.split() == ["None", "True", "2", "True"], proc.stdout + proc.stderr
