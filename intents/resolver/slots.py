@@ -375,6 +375,9 @@ class Filler:
         for m in _PER_PRICE.finditer(self.low):
             at = m.start("num")
             e = next((x for x in self.t.entities if x.start <= at < x.end), None)
+            if e is None and m.group("sub") and not any(x.start < m.end("sub") and at < x.end for x in self.t.entities):
+                # "27p per kWh": a number glued to its pence is no entity of its own
+                e = Entity("number", float(m.group("num").replace(",", "")), at, m.end("sub"), m.group(0))
             if e is None or id(e) in self.used or e.kind not in ("number", "money") or e.end > m.start("unit"):
                 continue
             words = m.group("unit").split()
@@ -731,6 +734,9 @@ class Filler:
                 plausible = lo <= v <= hi
                 cue = self._cue_score(s, e)
                 read = _bare_unit(spec, v) if not plausible and cue > 0 else None
+                if not plausible and read is None and cue >= 0.5 and s.maximum is not None and v <= s.maximum \
+                        and (s.minimum is None or v >= s.minimum):
+                    plausible = True  # "standing charge 0.45": a slot whose own range is small, its cue word said
                 if not plausible and read is None:
                     if s.required and cue > 0:
                         self.refused.setdefault(s.name, f"'{e.text}' is outside the plausible {lo:g}..{hi:g} of kind {s.kind}")
