@@ -183,3 +183,33 @@ def test_days_said_as_weeks_or_a_year(resolver, text, want):
 def test_a_price_per_compound_unit_and_a_load_in_t(resolver, text, load, rate):
     got = fill(resolver, "haul", text)
     assert near(got.get("load"), load) and near(got.get("rate"), rate), got
+
+
+@pytest.mark.parametrize("text, want", [
+    ("2 kW heater 3 hours a day, 22c/kWh", 0.22),
+    ("2 kW heater 3 hours a day at 0.25 $/kWh", 0.25),
+    ("2 kW heater 3 hours a day, 0.24 eur per kWh", 0.24),
+    ("2 kW heater 3 hours a day at 0.26 per kilowatt-hour", 0.26),
+    ("2 kW heater 3 hours a day at 0.20", 0.20),  # a pack that prices in at most 5 takes a bare 0.20
+])
+def test_more_ways_to_say_a_unit_price(resolver, text, want):
+    got = fill(resolver, "heater_cost", text)
+    assert near(got.get("price"), want) and near(got.get("hours"), 3), got
+
+
+@pytest.mark.parametrize("text, want", [
+    ("2 kW heater an hour a day at 0.30 per kWh", 1),
+    ("2 kW heater 8h/day at 0.30 per kWh", 8),
+    ("2 kW heater 5 hours every day at 0.30 per kWh", 5),
+])
+def test_more_ways_to_say_hours_a_day(resolver, text, want):
+    got = fill(resolver, "heater_cost", text)
+    assert near(got.get("hours"), want) and near(got.get("price"), 0.30), got
+
+
+@pytest.mark.parametrize("text, lo, hi", [
+    ("64 kWh battery, 0.22 a kWh, charge from 10 to 80%", 10, 80),
+])
+def test_fill_levels_said_as_a_range(resolver, text, lo, hi):
+    got = fill(resolver, "battery_charge", text)
+    assert got.get("from_pct") == lo and got.get("to_pct") == hi and near(got.get("price"), 0.22), got

@@ -105,6 +105,7 @@ AGE = lazy(
     rf"|\b(?:aged|age(?:\s+of|\s+is|:)?)\s*(?P<num3>\d{{1,3}})\b|(?<![\d.,])(?P<num4>\d{{1,3}})\s*(?P<sexl>[mf])(?![\w'./²³^])",
     re.I)
 PERCENT = lazy(rf"(?P<num>{NUM})\s*(?:%|percent\b|per\s*cent\b|pct\b|percentage\b)", re.I)
+PERCENT_RANGE = lazy(rf"(?P<a>\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(?P<b>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b|pct\b)", re.I)
 MONEY_SYMBOL = lazy(
     rf"(?P<sym>{currencies.SYMBOL_RE})\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?", re.I)
 # a number, an optional scale, then up to three words looked up in the currency table
@@ -490,6 +491,11 @@ _AMOUNT_WORDS = {"extra", "more", "additional", "added", "bucks", "on top", "spa
 
 def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> None:
     ascii_ = norm.isascii()  # beyond ASCII, re.I folds more than lower() ("ſ" matches "s"): no literal guards
+    if not ascii_ or _has(low, "%", "cent", "pct"):  # their unit's literals
+        # "from 10 to 80%", "20-90%": the sign said once, after a range, is both ends'
+        for m in at(PERCENT_RANGE):
+            add("percent", _num(m.group("a")), m, span=m.span("a"))
+            add("percent", _num(m.group("b")), m, span=(m.start("b"), m.end()))
     for m in (at(PERCENT) if not ascii_ or _has(low, "%", "cent", "pct") else ()):  # its unit's literals
         add("percent", _num(m.group("num")), m)
     periodic = _has(low, "month", "week", "year", "annual", "/mo")

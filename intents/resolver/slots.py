@@ -41,7 +41,7 @@ _DIM_RUN = lazy(rf"(?<![\w.])(?P<v1>\d+(?:\.\d+)?)\s*(?P<u1>(?!(?:x|by)(?:\b|\d)
                 rf"(?P<v2>\d+(?:\.\d+)?)\s*(?P<u2>(?!(?:x|by)(?:\b|\d))[a-z]+\.?)?"
                 rf"(?:{_DIM_SEP}(?P<v3>\d+(?:\.\d+)?)\s*(?P<u3>(?!(?:x|by)(?:\b|\d))[a-z]+\.?)?)?")
 # a rate written on a value: "days a year", "hours per week", "days/yr"
-_RATE_UNIT = lazy(r"(?P<unit>[a-z]+)\s*(?:an?|per|/|each)\s*(?P<per>[a-z]+)")
+_RATE_UNIT = lazy(r"(?P<unit>[a-z]+)\s*(?:an?|per|/|each|every)\s*(?P<per>[a-z]+)")
 # a temperature with its scale: "220C", "325 deg f", "180 °c", "350 degrees fahrenheit"
 _TEMPERATURE = lazy(r"(?<![\w.])(?P<v>-?\d+(?:\.\d+)?)\s*(?:°\s*|deg(?:rees?|s)?\.?\s+)?"
                     r"(?P<scale>c|f|celsius|centigrade|fahrenheit)\b")
@@ -53,9 +53,10 @@ _CLAUSE = lazy(r"[,;:]\s")
 _LAST_WORD = lazy(r"[a-z]+\s*$")
 _CORE_LEXICON = Lexicon()
 # a price said per a unit: a number (cents, pence) then "/", "per", "a", "each" and the unit's words
-_PER_SAID = lazy(r"\d\s*(?:cents?|ct|c|pence|p|¢)?\s*(?:/|per\b|an?\s|each\b)")
-_PER_PRICE = lazy(r"(?<![\w.])(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<sub>cents?|ct|c|pence|p|¢)?\s*"
-                  r"(?:/|\bper\b|\ban?\b|\beach\b)\s*(?P<unit>[^\s,;:()!?]+(?:[ -][^\s\d,;:()!?]+){0,2})")
+_PER_CURRENCY = r"(?:\s*(?:[$€£¥₹]|usd|eur|gbp|dollars?|euros?|pounds?|bucks)(?![a-z]))?"
+_PER_SAID = lazy(rf"\d\s*(?:cents?|ct|c|pence|p|¢)?{_PER_CURRENCY}\s*(?:/|per\b|an?\s|each\b|every\b)")
+_PER_PRICE = lazy(rf"(?<![\w.])(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<sub>cents?|ct|c|pence|p|¢)?{_PER_CURRENCY}\s*"
+                  r"(?:/|\bper\b|\ban?\b|\beach\b|\bevery\b)\s*(?P<unit>[^\s,;:()!?]+(?:[ -][^\s\d,;:()!?]+){0,2})")
 # what a slot says it is priced per: "Price per cubic metre of water" -> "cubic metre"
 _PER_WORDS = lazy(r"\bper\s+((?:(?!(?:of|for|in|on|to|at|and|the|with|from)\b)[^\s,;.()]+\s*){1,3})")
 # periods are the periodic-amount tagger's ("200 a month"), not units a price is per
@@ -734,9 +735,12 @@ class Filler:
                 plausible = lo <= v <= hi
                 cue = self._cue_score(s, e)
                 read = _bare_unit(spec, v) if not plausible and cue > 0 else None
-                if not plausible and read is None and cue >= 0.5 and s.maximum is not None and v <= s.maximum \
-                        and (s.minimum is None or v >= s.minimum):
-                    plausible = True  # "standing charge 0.45": a slot whose own range is small, its cue word said
+                if not plausible and read is None and s.maximum is not None and v <= s.maximum \
+                        and (s.minimum is None or v >= s.minimum) and (cue >= 0.5 or s.maximum <= 10 * max(lo, 0.1)):
+                    # "standing charge 0.45", "82 kWh at 0.20": the slot's own range is below the kind's usual
+                    # one (a unit price), and the number is in it, said after its cue word or where the
+                    # whole range the pack allows is small
+                    plausible = True
                 if not plausible and read is None:
                     if s.required and cue > 0:
                         self.refused.setdefault(s.name, f"'{e.text}' is outside the plausible {lo:g}..{hi:g} of kind {s.kind}")
