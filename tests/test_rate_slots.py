@@ -213,3 +213,18 @@ def test_more_ways_to_say_hours_a_day(resolver, text, want):
 def test_fill_levels_said_as_a_range(resolver, text, lo, hi):
     got = fill(resolver, "battery_charge", text)
     assert got.get("from_pct") == lo and got.get("to_pct") == hi and near(got.get("price"), 0.22), got
+
+
+def test_each_further_per_divides_again():
+    table = units.build_table({"mg/kg/h"})
+    assert units.convert(table, 0.5, "mg per kg per hour", "mg/kg/h")[0] == pytest.approx(0.5)
+    assert units.convert(table, 1.5, "mg/kg/hr", "mg/kg/h")[0] == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize("text, power, price", [
+    ("2kw heater, 6 hours per day, 30c per kwh", 2, 0.30),  # "c" is no unit (pint's speed of light) before "per"
+    ("heater 3kw 4 hrs daily 0.32 per kilowatt hour", 3, 0.32),
+])
+def test_lowercase_kw_and_cents_glued(resolver, text, power, price):
+    got = fill(resolver, "heater_cost", text)
+    assert near(got.get("power"), power) and near(got.get("price"), price), got

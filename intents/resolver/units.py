@@ -24,7 +24,7 @@ _PREFIXABLE = {"meter", "metre", "gram", "second", "liter", "litre", "joule", "w
                "ampere", "hertz", "calorie", "watt_hour", "electron_volt", "byte", "bit", "ohm", "tonne"}
 # said the way people say them, not the way pint names them
 _ALIASES = {"kph": "kilometer/hour", "kmh": "kilometer/hour", "kmph": "kilometer/hour", "mph": "mile/hour",
-            "kwh": "kilowatt_hour", "kWh": "kilowatt_hour", "Wh": "watt_hour", "MWh": "megawatt_hour",
+            "kwh": "kilowatt_hour", "kWh": "kilowatt_hour", "kw": "kilowatt", "Wh": "watt_hour", "MWh": "megawatt_hour",
             "mins": "minute", "hrs": "hour", "hr": "hour", "secs": "second", "sec": "second", "kms": "kilometer",
             "°C": "degree_Celsius", "°F": "degree_Fahrenheit", "celsius": "degree_Celsius",
             "fahrenheit": "degree_Fahrenheit", "centigrade": "degree_Celsius", "lbs": "pound", "kcal": "kilocalorie",
@@ -187,13 +187,20 @@ def parse(table: dict, phrase: str):
     cut = next((i for i, t in enumerate(low) if t in _SEP), None)
     if cut is None:
         return _side(table, toks, joined) if not toks or not _NUMBER.fullmatch(toks[0]) else None
-    num, den = _side(table, toks[:cut], joined), _side(table, toks[cut + 1:], joined)
-    if num is None or den is None or num[2] or den[2]:
+    # each further separator divides again: "mg per kg per hour", "mg/kg/h"
+    cuts = [i for i, t in enumerate(low) if t in _SEP]
+    num = _side(table, toks[:cut], joined)
+    if num is None or num[2]:
         return None
-    dims = _split_key(num[0])
-    for k, v in _split_key(den[0]).items():
-        dims[k] = dims.get(k, 0) - v
-    return [_dims_key(dims), num[1] / den[1], 0.0]
+    dims, factor = _split_key(num[0]), num[1]
+    for a, b in zip(cuts, cuts[1:] + [len(toks)]):
+        den = _side(table, toks[a + 1:b], joined)
+        if den is None or den[2] or not den[1]:
+            return None
+        for k, v in _split_key(den[0]).items():
+            dims[k] = dims.get(k, 0) - v
+        factor /= den[1]
+    return [_dims_key(dims), factor, 0.0]
 
 
 def convert(table: dict, value: float, written: str, target: str) -> tuple[float | None, str | None]:
