@@ -389,8 +389,9 @@ def _quantities(norm: str, table: dict, claims: _Claims, add, at, deferred: bool
         words = m.group("unit").split()
         for k in range(len(words), 0, -1):
             phrase = " ".join(words[:k]).rstrip(".")
-            first = re.split(r"[/\-\s]", phrase)[0].lower()  # "30c per kWh": "c" starts it, an everyday word
-            if not phrase or first in _NOT_UNITS or first in _TIME_WORDS:
+            first = re.split(r"[/\-]", phrase)[0].lower()
+            lead = first.split()[0] if " " in first else first  # "30c per kWh": "c" starts it, an everyday word
+            if not phrase or first in _NOT_UNITS or first in _TIME_WORDS or (lead in _NOT_UNITS and lead not in _TIME_WORDS):
                 continue
             parsed = units.parse(table, phrase)
             if parsed is None:
