@@ -228,3 +228,13 @@ def test_each_further_per_divides_again():
 def test_lowercase_kw_and_cents_glued(resolver, text, power, price):
     got = fill(resolver, "heater_cost", text)
     assert near(got.get("power"), power) and near(got.get("price"), price), got
+
+
+def test_cents_alone_are_the_unit_price(resolver):
+    got = fill(resolver, "heater_cost", "2 kW heater 3 hours a day at 22 cents")
+    assert near(got.get("price"), 0.22) and got.get("standing") is None, got
+
+
+def test_an_arrow_between_fill_levels(resolver):
+    got = fill(resolver, "battery_charge", "60 kWh battery 10 -> 80% at 0.25/kWh")
+    assert got.get("from_pct") == 10 and got.get("to_pct") == 80, got

@@ -105,7 +105,7 @@ AGE = lazy(
     rf"|\b(?:aged|age(?:\s+of|\s+is|:)?)\s*(?P<num3>\d{{1,3}})\b|(?<![\d.,])(?P<num4>\d{{1,3}})\s*(?P<sexl>[mf])(?![\w'./²³^])",
     re.I)
 PERCENT = lazy(rf"(?P<num>{NUM})\s*(?:%|percent\b|per\s*cent\b|pct\b|percentage\b)", re.I)
-PERCENT_RANGE = lazy(rf"(?P<a>\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(?P<b>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b|pct\b)", re.I)
+PERCENT_RANGE = lazy(rf"(?P<a>\d+(?:\.\d+)?)\s*(?:->|→|-|–|to)\s*(?P<b>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b|pct\b)", re.I)
 MONEY_SYMBOL = lazy(
     rf"(?P<sym>{currencies.SYMBOL_RE})\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?", re.I)
 # a number, an optional scale, then up to three words looked up in the currency table

@@ -53,6 +53,8 @@ _CLAUSE = lazy(r"[,;:]\s")
 _LAST_WORD = lazy(r"[a-z]+\s*$")
 _CORE_LEXICON = Lexicon()
 # a price said per a unit: a number (cents, pence) then "/", "per", "a", "each" and the unit's words
+_CENTS_SAID = re.compile(r"\d\s*(?:cents?|¢|pence)")
+_CENTS = lazy(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:cents?|¢|pence)(?![\w])")
 _PER_CURRENCY = r"(?:\s*(?:[$€£¥₹]|usd|eur|gbp|dollars?|euros?|pounds?|bucks)(?![a-z]))?"
 _PER_SAID = lazy(rf"\d\s*(?:cents?|ct|c|pence|p|¢)?{_PER_CURRENCY}\s*(?:/|per\b|an?\s|each\b|every\b)")
 _PER_PRICE = lazy(rf"(?<![\w.])(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<sub>cents?|ct|c|pence|p|¢)?{_PER_CURRENCY}\s*"
@@ -243,7 +245,7 @@ class Filler:
                 handler(group)
         # typed numeric slots: their own entity kind first (a weight entity for a weight slot)
         numeric = [s for s in slots if roles[s.name] == "numeric"]
-        if any(s.kind == "money" for s in numeric) and _PER_SAID.search(self.low):
+        if any(s.kind == "money" for s in numeric) and (_PER_SAID.search(self.low) or _CENTS_SAID.search(self.low)):
             self._unit_prices(numeric)
         if any(s.unit in _SPELLED_UNITS for s in numeric):
             self._spelled_units(numeric)
@@ -389,10 +391,20 @@ class Filler:
                 continue
             value = float(e.value) / (100 if m.group("sub") else 1)
             self._set(hit[0], round(value, 10), f"a price per '{m.group('unit').strip()}'", e)
+        left = [s for s in slots if s.name in refs and refs[s.name][2] and s.name not in self.slots]
+        if len(left) == 1 and _CENTS_SAID.search(self.low):
+            # "at 22 cents" with no unit after it: the one slot priced per a unit, in hundredths
+            for m in _CENTS.finditer(self.low):
+                e = next((x for x in self.t.entities if x.start <= m.start() < x.end), None)
+                if e is not None and (id(e) in self.used or e.kind != "number"):
+                    continue
+                self._set(left[0], round(float(m.group(1)) / 100, 10), f"'{m.group(0)}', in hundredths", e)
+                break
 
-    def _per_units(self, slot) -> tuple[frozenset, tuple]:
+    def _per_units(self, slot) -> tuple[frozenset, tuple, bool]:
         """The units a money slot is priced in: its cue words and the words after "per" in its description
-        or name, as written (normalised) and as pint reads them."""
+        or name, as written (normalised) and as pint reads them; and whether it says it is a price per a
+        unit (a "per" in its description or name, or a cue word that is a unit)."""
         key = ("per", slot.name, tuple(slot.cues or ()), slot.description)
         memo = self.lex.slot_memo
         got = memo.get(key)
@@ -401,16 +413,18 @@ class Filler:
 
             said = [re.sub(r"^(?:per|an?|/)\s*", "", c.lower()).strip() for c in (slot.cues or ())]
             said = [c for c in said if c and c not in STOP and c not in _PERIODS]
+            per = False
             for src in (slot.description.lower(), slot.name.lower().replace("_", " ")):
                 found = _PER_WORDS.search(src)
                 if found:
                     said.append(found.group(1).strip())
+                    per = True
             parsed = []
             for c in said:
                 got = units.parse(self.lex.units, c) or units.parse(self.lex.units, c.replace(" ", "-"))
                 if got is not None and got[0] != "1":
                     parsed.append(got)
-            got = (frozenset(_unit_key(c) for c in said), tuple(parsed))
+            got = (frozenset(_unit_key(c) for c in said), tuple(parsed), per or bool(parsed))
             if len(memo) < 10_000:
                 memo[key] = got
         return got
