@@ -52,9 +52,10 @@ _RUN_JOIN = lazy(r"\s*(?:to|-|and|or)\s*")
 _CLAUSE = lazy(r"[,;:]\s")
 _LAST_WORD = lazy(r"[a-z]+\s*$")
 _CORE_LEXICON = Lexicon()
-# a price said per a unit: a number (cents, pence) then "/", "per", "a", "each" and the unit's words
+# a number of cents said alone ("at 22 cents"): hundredths of the main unit
 _CENTS_SAID = re.compile(r"\d\s*(?:cents?|¢|pence)")
 _CENTS = lazy(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:cents?|¢|pence)(?![\w])")
+# a price said per a unit: a number (cents, pence, a currency) then "/", "per", "a", "each" and the unit's words
 _PER_CURRENCY = r"(?:\s*(?:[$€£¥₹]|usd|eur|gbp|dollars?|euros?|pounds?|bucks)(?![a-z]))?"
 _PER_SAID = lazy(rf"\d\s*(?:cents?|ct|c|pence|p|¢)?{_PER_CURRENCY}\s*(?:/|per\b|an?\s|each\b|every\b)")
 _PER_PRICE = lazy(rf"(?<![\w.])(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<sub>cents?|ct|c|pence|p|¢)?{_PER_CURRENCY}\s*"
