@@ -105,6 +105,7 @@ AGE = lazy(
     rf"|\b(?:aged|age(?:\s+of|\s+is|:)?)\s*(?P<num3>\d{{1,3}})\b|(?<![\d.,])(?P<num4>\d{{1,3}})\s*(?P<sexl>[mf])(?![\w'./²³^])",
     re.I)
 PERCENT = lazy(rf"(?P<num>{NUM})\s*(?:%|percent\b|per\s*cent\b|pct\b|percentage\b)", re.I)
+PERCENT_RANGE = lazy(rf"(?P<a>\d+(?:\.\d+)?)\s*(?:->|→|-|–|to)\s*(?P<b>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b|pct\b)", re.I)
 MONEY_SYMBOL = lazy(
     rf"(?P<sym>{currencies.SYMBOL_RE})\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?![\w]))?", re.I)
 # a number, an optional scale, then up to three words looked up in the currency table
@@ -368,9 +369,15 @@ _NOT_UNITS = {"in", "a", "an", "at", "as", "is", "it", "or", "on", "of", "to", "
               "t", "b", "k", "x", "p", "c", "u", "dozen", "grand", "quid", "bucks", "times", "cup", "cups", "pint",
               "pints", "bar", "bars", "quad", "quads", "gross", "number", "rem", "ton", "tons", "mark", "marks",
               "count", "percentage", "year", "years", "day", "days", "week", "weeks", "month", "months"}
+# a unit word: letters, with digits only as a power right after a letter ("m2", "m3") or as the count of a
+# compound's denominator after its slash ("L/100km", "kg/100m2"); a word that is only a count follows "per"
+# ("6.2 litres per 100 km")
+_UNIT_WORD = r"[A-Za-zµ°](?:[^\s\d,;:()!?]|(?<=/)\d+(?:\.\d+)?|(?<=[A-Za-z])[23](?![\d.]))*"
 QTY = lazy(rf"(?P<num>{NUM})(?:\s*(?P<scale>k|thousand|million|mn|bn|billion)(?=\s+[A-Za-z]))?\s*"
-           rf"(?P<unit>[A-Za-zµ°][^\s\d,;:()!?]*(?:\s+[A-Za-zµ°][^\s\d,;:()!?]*){{0,3}})")
+           rf"(?P<unit>{_UNIT_WORD}(?:\s+(?:{_UNIT_WORD}|(?<=per\s)\d+(?:\.\d+)?(?:{_UNIT_WORD})?)){{0,4}})")
 _SCALE_LETTER = {"m": 1e6, "b": 1e9}
+_COMPOUND = re.compile(r"/|\sper\s")
+_TIME_PER = re.compile(r"(?:/|\bper|\ban?|\beach|\bevery)\s*(?:s|sec|second|min|minute|h|hr|hour|day|week|wk|month|mo|year|yr)s?$", re.I)
 
 
 def _quantities(norm: str, table: dict, claims: _Claims, add, at, deferred: bool) -> None:
@@ -383,10 +390,16 @@ def _quantities(norm: str, table: dict, claims: _Claims, add, at, deferred: bool
         for k in range(len(words), 0, -1):
             phrase = " ".join(words[:k]).rstrip(".")
             first = re.split(r"[/\-]", phrase)[0].lower()
-            if not phrase or first in _NOT_UNITS or (first in _DEFERRED) != deferred or first in _TIME_WORDS:
+            lead = first.split()[0] if " " in first else first  # "30c per kWh": "c" starts it, an everyday word
+            if not phrase or first in _NOT_UNITS or first in _TIME_WORDS or (lead in _NOT_UNITS and lead not in _TIME_WORDS):
                 continue
             parsed = units.parse(table, phrase)
             if parsed is None:
+                continue
+            # "3 kg per 100 m2" is one compound unit, read before the weight tagger takes "3 kg"; a core
+            # measure word alone, or per a time ("2 lbs a week"), is left to its own tagger first
+            compound = phrase != first and _COMPOUND.search(phrase) is not None and not _TIME_PER.search(phrase)
+            if (first in _DEFERRED and not compound) != deferred:
                 continue
             value = _scaled(m.group("num"), m.group("scale"))
             if value is None:
@@ -479,6 +492,11 @@ _AMOUNT_WORDS = {"extra", "more", "additional", "added", "bucks", "on top", "spa
 
 def _amounts(norm: str, low: str, words: set[str], claims: _Claims, add, at) -> None:
     ascii_ = norm.isascii()  # beyond ASCII, re.I folds more than lower() ("ſ" matches "s"): no literal guards
+    if not ascii_ or _has(low, "%", "cent", "pct"):  # their unit's literals
+        # "from 10 to 80%", "20-90%": the sign said once, after a range, is both ends'
+        for m in at(PERCENT_RANGE):
+            add("percent", _num(m.group("a")), m, span=m.span("a"))
+            add("percent", _num(m.group("b")), m, span=(m.start("b"), m.end()))
     for m in (at(PERCENT) if not ascii_ or _has(low, "%", "cent", "pct") else ()):  # its unit's literals
         add("percent", _num(m.group("num")), m)
     periodic = _has(low, "month", "week", "year", "annual", "/mo")

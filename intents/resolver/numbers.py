@@ -151,6 +151,11 @@ _FRACTION_SCALE = re.compile(
     r"\b(?:a\s+|one\s+)?(half|quarter)\s+(?:of\s+)?(?:(?:a|one)\s+)?(million|thousand|billion)\b", re.I)
 _AND_A_FRACTION = re.compile(r"(?<![\d.])(\d+) and (?:a |one )?(half|quarter|three quarters)\b", re.I)
 _FRACTIONS = {"half": 0.5, "quarter": 0.25, "three quarters": 0.75}
+# "half an hour a day", "a quarter of an hour": a fraction of a clock unit said with no number
+# "an hour a day", "an hour daily": one hour, as a rate's amount
+_AN_HOUR_A_DAY = re.compile(r"(?<![\w.])an\s+hour(?=\s+(?:a|per|each|every)\s+(?:day|night|week)\b|\s*/\s*day\b|\s+daily\b)", re.I)
+_FRACTION_OF_TIME = re.compile(r"\b(?:a\s+|one\s+)?(half|quarter|three quarters)\s+(?:of\s+)?(?:an?|one)\s+"
+                               r"(hour|minute|second)\b", re.I)
 
 
 NUMWORD = "(?:" + "|".join([w for w in UNITS if w != "oh"] + list(TENS) + ["hundred", "a"]) + ")"  # a spoken number's words
@@ -168,6 +173,11 @@ def words_to_digits(text: str) -> str:
     if "half" in low or "quarter" in low:
         # "half a million" -> "0.5 million" (the amount tagger scales it)
         text = _FRACTION_SCALE.sub(lambda m: f"{_FRACTIONS[m.group(1).lower()]} {m.group(2)}", text)
+        if "hour" in low or "minute" in low or "second" in low:
+            text = _FRACTION_OF_TIME.sub(lambda m: f"{_FRACTIONS[m.group(1).lower()]} {m.group(2)}", text)
+        low = text.lower()
+    if "an hour" in low:
+        text = _AN_HOUR_A_DAY.sub("1 hour", text)
         low = text.lower()
     if NUMBER_WORDS.isdisjoint(_TOKEN.findall(low)):
         return _fraction(text) if ("half" in low or "quarter" in low) else text

@@ -41,7 +41,7 @@ _DIM_RUN = lazy(rf"(?<![\w.])(?P<v1>\d+(?:\.\d+)?)\s*(?P<u1>(?!(?:x|by)(?:\b|\d)
                 rf"(?P<v2>\d+(?:\.\d+)?)\s*(?P<u2>(?!(?:x|by)(?:\b|\d))[a-z]+\.?)?"
                 rf"(?:{_DIM_SEP}(?P<v3>\d+(?:\.\d+)?)\s*(?P<u3>(?!(?:x|by)(?:\b|\d))[a-z]+\.?)?)?")
 # a rate written on a value: "days a year", "hours per week", "days/yr"
-_RATE_UNIT = lazy(r"(?P<unit>[a-z]+)\s*(?:an?|per|/|each)\s*(?P<per>[a-z]+)")
+_RATE_UNIT = lazy(r"(?P<unit>[a-z]+)\s*(?:an?|per|/|each|every)\s*(?P<per>[a-z]+)")
 # a temperature with its scale: "220C", "325 deg f", "180 °c", "350 degrees fahrenheit"
 _TEMPERATURE = lazy(r"(?<![\w.])(?P<v>-?\d+(?:\.\d+)?)\s*(?:°\s*|deg(?:rees?|s)?\.?\s+)?"
                     r"(?P<scale>c|f|celsius|centigrade|fahrenheit)\b")
@@ -52,6 +52,23 @@ _RUN_JOIN = lazy(r"\s*(?:to|-|and|or)\s*")
 _CLAUSE = lazy(r"[,;:]\s")
 _LAST_WORD = lazy(r"[a-z]+\s*$")
 _CORE_LEXICON = Lexicon()
+# a number of cents said alone ("at 22 cents"): hundredths of the main unit
+_CENTS_SAID = re.compile(r"\d\s*(?:cents?|¢|pence)")
+_CENTS = lazy(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:cents?|¢|pence)(?![\w])")
+# a price said per a unit: a number (cents, pence, a currency) then "/", "per", "a", "each" and the unit's words
+_PER_CURRENCY = r"(?:\s*(?:[$€£¥₹]|usd|eur|gbp|dollars?|euros?|pounds?|bucks)(?![a-z]))?"
+_PER_SAID = lazy(rf"\d\s*(?:cents?|ct|c|pence|p|¢)?{_PER_CURRENCY}\s*(?:/|per\b|an?\s|each\b|every\b)")
+_PER_PRICE = lazy(rf"(?<![\w.])(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<sub>cents?|ct|c|pence|p|¢)?{_PER_CURRENCY}\s*"
+                  r"(?:/|\bper\b|\ban?\b|\beach\b|\bevery\b)\s*(?P<unit>[^\s,;:()!?]+(?:[ -][^\s\d,;:()!?]+){0,2})")
+# what a slot says it is priced per: "Price per cubic metre of water" -> "cubic metre"
+_PER_WORDS = lazy(r"\bper\s+((?:(?!(?:of|for|in|on|to|at|and|the|with|from)\b)[^\s,;.()]+\s*){1,3})")
+# periods are the periodic-amount tagger's ("200 a month"), not units a price is per
+_PERIODS = {"month", "months", "mo", "year", "years", "yr", "annum", "week", "weeks", "wk", "monthly", "yearly",
+            "annually", "weekly", "annual"}
+_PERIODIC_WORDS = {"daily": "day", "nightly": "night", "hourly": "hour", "weekly": "week", "monthly": "month",
+                   "yearly": "year", "annual": "year", "annually": "year"}
+_SPAN_WORDS = {"for", "over", "within", "in", "lasting", "across", "during", "after", "whole", "full", "entire", "next"}
+_COMPOUND_UNIT = re.compile(r"/|\bper\b")
 
 
 class Filler:
@@ -229,6 +246,10 @@ class Filler:
                 handler(group)
         # typed numeric slots: their own entity kind first (a weight entity for a weight slot)
         numeric = [s for s in slots if roles[s.name] == "numeric"]
+        if any(s.kind == "money" for s in numeric) and (_PER_SAID.search(self.low) or _CENTS_SAID.search(self.low)):
+            self._unit_prices(numeric)
+        if any(s.unit in _SPELLED_UNITS for s in numeric):
+            self._spelled_units(numeric)
         if self._said_in:
             self._said_amounts(numeric)
         self._cued_units(numeric)
@@ -331,8 +352,8 @@ class Filler:
         """ "it calls for 250 grams of butter" for a plain-number slot cued by "grams": a measured value
         whose written unit is one of the slot's own cue words is that slot's number, as written."""
         for s in numeric:
-            if s.name in self.slots or s.unit or not s.cues:
-                continue
+            if s.name in self.slots or s.unit or not s.cues or s.kind in ("money", "percent"):
+                continue  # "a 500 tonne silo" is no price per tonne, whatever the price's cue words
             spec = self.lex.kind(s.kind)
             if spec is not None and spec.base not in ("number", "integer"):
                 continue
@@ -345,6 +366,95 @@ class Filler:
                         self._set(s, int(value) if s.type == "integer" else value,
                                   f"a number in '{e.unit}', a cue word of the slot", e)
                         break
+
+    def _unit_prices(self, numeric) -> None:
+        """ "0.22 a kWh", "31 cents per kilowatt hour", "$0.18/kWh", "205/tonne": a number said per a unit is
+        the price of the money slot priced in that unit (its cue words, the words after "per" in its
+        description or name, or a unit pint reads as the same), never another slot's; cents are hundredths
+        of the main unit. A unit two money slots are priced in decides nothing."""
+        slots = [s for s in numeric if s.kind == "money" and s.name not in self.slots]
+        refs = {s.name: r for s in slots if (r := self._per_units(s))[0] or r[1]}
+        if not refs:
+            return
+        for m in _PER_PRICE.finditer(self.low):
+            at = m.start("num")
+            e = next((x for x in self.t.entities if x.start <= at < x.end), None)
+            if e is None and m.group("sub") and not any(x.start < m.end("sub") and at < x.end for x in self.t.entities):
+                # "27p per kWh": a number glued to its pence is no entity of its own
+                e = Entity("number", float(m.group("num").replace(",", "")), at, m.end("sub"), m.group(0))
+            if e is None or id(e) in self.used or e.kind not in ("number", "money") or e.end > m.start("unit"):
+                continue
+            words = m.group("unit").split()
+            phrases = [" ".join(words[:k]) for k in range(len(words), 0, -1)]
+            hit = [s for s in slots if s.name in refs and s.name not in self.slots
+                   and any(self._priced_in(refs[s.name], p) for p in phrases)]
+            if len(hit) != 1 or not isinstance(e.value, (int, float)):
+                continue
+            value = float(e.value) / (100 if m.group("sub") else 1)
+            self._set(hit[0], round(value, 10), f"a price per '{m.group('unit').strip()}'", e)
+        left = [s for s in slots if s.name in refs and refs[s.name][2] and s.name not in self.slots]
+        if len(left) == 1 and _CENTS_SAID.search(self.low):
+            # "at 22 cents" with no unit after it: the one slot priced per a unit, in hundredths
+            for m in _CENTS.finditer(self.low):
+                e = next((x for x in self.t.entities if x.start <= m.start() < x.end), None)
+                if e is not None and (id(e) in self.used or e.kind != "number"):
+                    continue
+                self._set(left[0], round(float(m.group(1)) / 100, 10), f"'{m.group(0)}', in hundredths", e)
+                break
+
+    def _per_units(self, slot) -> tuple[frozenset, tuple, bool]:
+        """The units a money slot is priced in: its cue words and the words after "per" in its description
+        or name, as written (normalised) and as pint reads them; and whether it says it is a price per a
+        unit (a "per" in its description or name, or a cue word that is a unit)."""
+        key = ("per", slot.name, tuple(slot.cues or ()), slot.description)
+        memo = self.lex.slot_memo
+        got = memo.get(key)
+        if got is None:
+            from intents.resolver import units
+
+            said = [re.sub(r"^(?:per|an?|/)\s*", "", c.lower()).strip() for c in (slot.cues or ())]
+            said = [c for c in said if c and c not in STOP and c not in _PERIODS]
+            per = False
+            for src in (slot.description.lower(), slot.name.lower().replace("_", " ")):
+                found = _PER_WORDS.search(src)
+                if found:
+                    said.append(found.group(1).strip())
+                    per = True
+            parsed = []
+            for c in said:
+                got = units.parse(self.lex.units, c) or units.parse(self.lex.units, c.replace(" ", "-"))
+                if got is not None and got[0] != "1":
+                    parsed.append(got)
+            got = (frozenset(_unit_key(c) for c in said), tuple(parsed), per or bool(parsed))
+            if len(memo) < 10_000:
+                memo[key] = got
+        return got
+
+    def _priced_in(self, refs, phrase: str) -> bool:
+        if _unit_key(phrase) in refs[0]:
+            return True
+        if not refs[1]:
+            return False
+        from intents.resolver import units
+
+        got = units.parse(self.lex.units, phrase) or units.parse(self.lex.units, phrase.replace(" ", "-"))
+        return got is not None and any(got[0] == r[0] and abs(got[1] - r[1]) <= 1e-9 * abs(r[1]) for r in refs[1])
+
+    def _spelled_units(self, numeric) -> None:
+        """ "an 18t load", "a 60t silo": a number written with a slot's own unit where that spelling is an
+        everyday word the taggers never read as a unit ("t"), for a quantity slot measured in it."""
+        for s in numeric:
+            if s.name in self.slots or s.unit not in _SPELLED_UNITS:
+                continue
+            for m in _spelled_rx(s.unit.lower()).finditer(self.low):
+                over = [e for e in self.t.entities if e.start < m.end() and m.start() < e.end]
+                if any(id(e) in self.used or e.kind != "number" for e in over):
+                    continue
+                value = float(m.group(1))
+                self.slots[s.name] = int(value) if s.type == "integer" and value.is_integer() else value
+                self.reasons[s.name] = f"'{m.group(0)}', a number in the slot's own unit"
+                self._use_span(m.start(), m.end())
+                break
 
     def _implied_amount(self, numeric) -> None:
         """ "grams in a cup of flour", "half a cup": no number said, the words before the measure are the
@@ -495,6 +605,9 @@ class Filler:
                             self.refused.setdefault(s.name, why)
                         continue
                     score = self._cue_score(s, e)
+                    if isinstance(value, (int, float)) and ((s.minimum is not None and value < s.minimum) or
+                                                            (s.maximum is not None and value > s.maximum)):
+                        score -= 5  # "30 days" for hours a day: a value in the slot's range goes first
                     periodic = e.extra.get("per") == "month"
                     wants_periodic = "month" in s.name or "monthly" in (s.cues or ())
                     if kind == "money":
@@ -542,8 +655,13 @@ class Filler:
         if kind == "quantity":
             return self.free(*own)
         ents = self.free(own[0])
-        if kind == "days":  # "3 weeks" is 21 days (the kind's own example); months and years are not whole days
-            ents += [e for e in self.free("duration") if e.extra.get("days")]
+        if kind == "days":  # "3 weeks" is 21 days (the kind's own example); months are not whole days
+            # "for a year", "over 2 years" is 365 days a year, where the action has no slot of years to take it
+            # (in "15 days a year" the year is the period of a rate, not a span)
+            years = not self._wants("years", "duration")
+            ents += [e for e in self.free("duration") if e.extra.get("days") or
+                     (years and e.unit == "years" and float(e.value).is_integer()
+                      and self._before(e, 1) and self._before(e, 1)[0] in _SPAN_WORDS)]
         # "24 days a year", tagged as a rate: a number of the kind's own unit, per a period (see _value_for)
         unit = (spec.unit or "").lower().rstrip("s") if spec is not None else ""
         if unit:
@@ -568,7 +686,7 @@ class Filler:
                 return None, f"'{e.text}' is a number per {per}; the slot does not count per {per}"
             return self._convert(slot, e, e.value), None
         if slot.kind == "days" and e.kind == "duration":
-            return self._convert(slot, e, round(e.extra["days"])), None
+            return self._convert(slot, e, round(e.extra.get("days") or e.value * 365)), None
         if slot.kind == "money" and e.kind != "money":
             return next((v for k, v in e.alts if k == "money"), None), None
         if spec is not None and spec.pack is not None and spec.units and e.unit:
@@ -587,12 +705,27 @@ class Filler:
 
             value, unit = _measured(e)
             got, why = units.convert(self.lex.units, value, unit, target)
+            rate = _RATE_UNIT.fullmatch(unit.lower()) if got is None and e.kind == "quantity" else None
+            per_period = rate is not None and self._counts_per(slot, rate.group("per"))
+            if per_period:
+                # "8hrs a day", "45 minutes each day" for the hours a slot says run each day: its numerator
+                got, why = units.convert(self.lex.units, value, rate.group("unit"), target)
             if got is None:
                 return None, f"rejected: '{e.text}': {why}"
+            if not per_period and e.kind == "quantity" and _COMPOUND_UNIT.search(unit) and not _COMPOUND_UNIT.search(target):
+                # "6.2 litres per 100 km" has an area's dimensions, but is a consumption, not an area
+                return None, f"'{e.text}' is a ratio; the slot's unit {target} is not"
             if slot.type == "integer":
                 got = round(got)  # "1800 km" for whole miles
             return self._convert(slot, e, got), None
         return self._convert(slot, e, e.value), None
+
+    def _counts_per(self, slot, per: str) -> bool:
+        """The slot counts per that period: "day" (or "daily") among its cue words, its description's or
+        its name's words ("Hours it runs each day")."""
+        per = per.rstrip("s")
+        words = set(_WORD.findall(" ".join([*(slot.cues or ()), slot.description.lower(), slot.name.lower()])))
+        return per in words or any(_PERIODIC_WORDS.get(w) == per for w in words)
 
     def _wants(self, *kinds: str) -> bool:
         return any(s.kind in kinds for s in self.spec.slots)
@@ -617,6 +750,12 @@ class Filler:
                 plausible = lo <= v <= hi
                 cue = self._cue_score(s, e)
                 read = _bare_unit(spec, v) if not plausible and cue > 0 else None
+                if not plausible and read is None and s.maximum is not None and v <= s.maximum \
+                        and (s.minimum is None or v >= s.minimum) and (cue >= 0.5 or s.maximum <= 10 * max(lo, 0.1)):
+                    # "standing charge 0.45", "82 kWh at 0.20": the slot's own range is below the kind's usual
+                    # one (a unit price), and the number is in it, said after its cue word or where the
+                    # whole range the pack allows is small
+                    plausible = True
                 if not plausible and read is None:
                     if s.required and cue > 0:
                         self.refused.setdefault(s.name, f"'{e.text}' is outside the plausible {lo:g}..{hi:g} of kind {s.kind}")
@@ -1121,6 +1260,22 @@ _MEASURED = {"quantity", "height", "weight", "duration", "days"}
 # words that make the amount after them money going out: invest(ed/ment), cost(s/ing), pay(ing), spend ...
 _OUTLAY = ("invest", "outlay", "cost", "initial", "pay", "spen", "upfront", "up-front", "buy", "purchas", "put",
            "capex", "deposit")
+
+
+def _unit_key(phrase: str) -> str:
+    """A unit as written, for comparing spellings: "tonne-km", "Tonne km", "tonne kms" -> "tonnekm"."""
+    key = re.sub(r"[\s_\-·*]+", "", phrase.lower())
+    return key[:-1] if key.endswith("s") and len(key) > 2 else key
+
+
+# spellings of units the taggers never read after a number (everyday words: entities._NOT_UNITS); a quantity
+# slot measured in one reads it itself
+_SPELLED_UNITS = frozenset({"t", "d", "b", "p", "c", "u", "x", "e"})
+
+
+@functools.lru_cache(maxsize=64)
+def _spelled_rx(unit: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w.])(\d+(?:\.\d+)?)\s*{re.escape(unit)}\b")
 
 
 def _measured(e: Entity) -> tuple[float, str]:

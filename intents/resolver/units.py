@@ -24,7 +24,7 @@ _PREFIXABLE = {"meter", "metre", "gram", "second", "liter", "litre", "joule", "w
                "ampere", "hertz", "calorie", "watt_hour", "electron_volt", "byte", "bit", "ohm", "tonne"}
 # said the way people say them, not the way pint names them
 _ALIASES = {"kph": "kilometer/hour", "kmh": "kilometer/hour", "kmph": "kilometer/hour", "mph": "mile/hour",
-            "kwh": "kilowatt_hour", "kWh": "kilowatt_hour", "Wh": "watt_hour", "MWh": "megawatt_hour",
+            "kwh": "kilowatt_hour", "kWh": "kilowatt_hour", "kw": "kilowatt", "Wh": "watt_hour", "MWh": "megawatt_hour",
             "mins": "minute", "hrs": "hour", "hr": "hour", "secs": "second", "sec": "second", "kms": "kilometer",
             "°C": "degree_Celsius", "°F": "degree_Fahrenheit", "celsius": "degree_Celsius",
             "fahrenheit": "degree_Fahrenheit", "centigrade": "degree_Celsius", "lbs": "pound", "kcal": "kilocalorie",
@@ -136,25 +136,71 @@ def _product(table: dict, words: list[str]):
 _SEP = {"/", "per", "an", "a", "each", "every"}
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_COUNTS = {"hundred": 100.0, "thousand": 1000.0}
+
+
+def _side(table: dict, toks: list[str], joined: bool = False):
+    """One side of a compound unit: a count first ("100 km", "100m2": a rate per hundred of them), then
+    one unit ("kilowatt hour"), or, when written joined (`joined`: "tonne-km", pint's "N*m"), a product
+    of units, each word its own. Words merely side by side are not multiplied: in "350 km at" the "at"
+    (pint's technical atmosphere) is the next word, not a unit of the distance."""
+    factor = 1.0
+    if toks and _NUMBER.fullmatch(toks[0]):
+        factor, toks = float(toks[0]), toks[1:]
+    elif len(toks) > 1 and toks[0].lower() in _COUNTS:  # "per hundred square metres"
+        factor, toks = _COUNTS[toks[0].lower()], toks[1:]
+        if not factor:
+            return None
+    if not toks or any(_NUMBER.fullmatch(t) for t in toks):
+        return None
+    got = _product(table, toks)
+    if got is None and len(toks) > 1 and joined:
+        dims: dict[str, float] = {}
+        scale = 1.0
+        for t in toks:
+            one = _product(table, [t])
+            if one is None or one[2]:
+                return None
+            for k, v in _split_key(one[0]).items():
+                dims[k] = dims.get(k, 0) + v
+            scale *= one[1]
+        got = [_dims_key(dims), scale, 0.0]
+    if got is None or factor == 1.0:
+        return got
+    return [got[0], got[1] * factor, 0.0]
+
+
 def parse(table: dict, phrase: str):
-    """[dimensions key, factor, offset] of a written unit ("km/h", "miles per hour", "kWh"), or None."""
+    """[dimensions key, factor, offset] of a written unit ("km/h", "miles per hour", "kWh", "L/100 km",
+    pint's own "kg/(100 m**2)"), or None."""
     if not table:
         return None
     alias = _ALIASES.get(phrase) or _ALIASES.get(phrase.lower())
     if alias and "/" in alias:
         phrase = alias
-    toks = [t for t in re.split(r"\s+|(?<=\w)(?=/)|(?<=/)(?=\w)|-", phrase.strip()) if t]
+    joined = "-" in phrase or "*" in phrase or "·" in phrase
+    if "(" in phrase or "*" in phrase or "·" in phrase:  # pint's spelling of a slot's unit: "L/(100 km)", "m**2", "N*m"
+        phrase = phrase.replace("**", "^").replace("*", " ").replace("·", " ").replace("(", " ").replace(")", " ")
+    toks = [t for t in re.split(r"\s+|(?<=\w)(?=/)|(?<=/)(?=\w)|-|(?<=\d)(?=[A-Za-zµ])", phrase.strip()) if t]
     low = [t.lower() for t in toks]
     cut = next((i for i, t in enumerate(low) if t in _SEP), None)
     if cut is None:
-        return _product(table, toks)
-    num, den = _product(table, toks[:cut]), _product(table, toks[cut + 1:])
-    if num is None or den is None:
+        return _side(table, toks, joined) if not toks or not _NUMBER.fullmatch(toks[0]) else None
+    # each further separator divides again: "mg per kg per hour", "mg/kg/h"
+    cuts = [i for i, t in enumerate(low) if t in _SEP]
+    num = _side(table, toks[:cut], joined)
+    if num is None or num[2]:
         return None
-    dims = _split_key(num[0])
-    for k, v in _split_key(den[0]).items():
-        dims[k] = dims.get(k, 0) - v
-    return [_dims_key(dims), num[1] / den[1], 0.0]
+    dims, factor = _split_key(num[0]), num[1]
+    for a, b in zip(cuts, cuts[1:] + [len(toks)]):
+        den = _side(table, toks[a + 1:b], joined)
+        if den is None or den[2] or not den[1]:
+            return None
+        for k, v in _split_key(den[0]).items():
+            dims[k] = dims.get(k, 0) - v
+        factor /= den[1]
+    return [_dims_key(dims), factor, 0.0]
 
 
 def convert(table: dict, value: float, written: str, target: str) -> tuple[float | None, str | None]:
