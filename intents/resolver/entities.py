@@ -299,9 +299,10 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
             a = ga + max(0, raw_name.find(name))  # after a dropped "my company"
             if name and claims.free(a, a + len(name)) and name.lower() not in _NOT_PARTY:
                 add("party", name, m, span=(a, a + len(name)))
-    for a, b, iso in dates.find_dates(norm, today, said):
+    for a, b, iso, yearless in dates.find_dates_marked(norm, today, said):
         if claims.free(a, b):
-            ents.append(Entity("date", iso, a, b, norm[a:b]))
+            # a year-less date is this year's; the slot filler moves it to the next or last such day
+            ents.append(Entity("date", iso, a, b, norm[a:b], extra={"yearless": True} if yearless else {}))
             claims.take(a, b)
     tagger = lexicon.tagger if lexicon is not None else None
     for kind, rx in (tagger.patterns if tagger is not None else ()):

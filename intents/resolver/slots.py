@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from intents.kinds import canonical_unit
+from intents.resolver import dates
 from intents.resolver.entities import CAPITALISED_NAME, Entity, Tagged, party_name
 from intents.resolver.lazyre import lazy
 from intents.resolver.lexicon import CORE_ENTITIES, Lexicon
@@ -52,6 +53,29 @@ _RUN_JOIN = lazy(r"\s*(?:to|-|and|or)\s*")
 _CLAUSE = lazy(r"[,;:]\s")
 _LAST_WORD = lazy(r"[a-z]+\s*$")
 _CORE_LEXICON = Lexicon()
+# "in 3 days", "within 2 weeks": the words just before a count of days that make it a day ahead
+_IN_BEFORE = lazy(r"\b(?:in|within)\s+(?:another\s+|the\s+next\s+)?$")
+# Words that say a date written without its year is ahead of today or behind it. Only the nearest one
+# to the date counts ("since the 3rd of march, how many days until ..." has both).
+_AHEAD_WORDS = ("until", "till", "til", "before", "left", "next", "countdown", "upcoming", "coming", "due",
+                "arrive", "arrives", "arriving", "arrival", "expires", "expiry", "renews", "renewal", "remaining",
+                "will", "away", "event", "scheduled", "planned", "deadline")
+_BEHIND_WORDS = ("since", "ago", "last", "was", "were", "signed", "started", "began", "happened", "occurred",
+                 "passed", "elapsed", "incident", "bought", "purchased", "joined", "born", "did")
+_TOWARD = {**{w: dates.AHEAD for w in _AHEAD_WORDS}, **{w: dates.BEHIND for w in _BEHIND_WORDS}}
+
+
+def _toward(low: str, start: int, end: int) -> str | None:
+    """"next" or "last" by the cue word nearest the date at low[start:end], None when none is said."""
+    best, best_gap = None, None
+    for m in _WORD.finditer(low):
+        got = _TOWARD.get(m.group(0))
+        if got is None or start <= m.start() < end:
+            continue
+        gap = start - m.end() if m.end() <= start else m.start() - end
+        if best_gap is None or gap < best_gap:
+            best, best_gap = got, gap
+    return best
 
 
 class Filler:
@@ -410,9 +434,38 @@ class Filler:
                 value, why = ents[0].value, f"{ents[0].kind} entity"
                 if slot.kind == "number_list":
                     value, why = self._outlay(ents[0], value, why)
+                elif ents[0].extra.get("yearless"):
+                    value, why = self._yearless(slot, ents[0], value, why)
                 self._set(slot, value, why, ents[0])
             elif slot.kind == "number_list":
                 self._level_flows(slot)
+            elif slot.kind == "date":
+                self._days_ahead(slot)
+
+    def _yearless(self, slot, e: Entity, value: str, why: str) -> tuple[str, str]:
+        """ "Feb 14" said without its year: the next one for a slot about something ahead, the last one
+        for something behind; the slot's `yearless` says which, else the request's nearest cue word."""
+        toward, said = slot.yearless, "the slot's"
+        if toward is None:
+            toward, said = _toward(self.low, e.start, e.end), "the request's"
+        if toward is None:
+            return value, why + ", this year's"
+        return dates.roll_year(value, toward), why + f", the {toward} one ({said} words)"
+
+    def _days_ahead(self, slot) -> None:
+        """ "ship in 3 days": a count of days after "in" is a day ahead for a date slot, when the action
+        counts no days itself (for one that does, "in 30 days" is its count)."""
+        if any(s is not slot and set(self.lex.entity_kinds(s.kind)) & {"days", "duration"} for s in self.spec.slots):
+            return
+        for e in self.free("days", "duration"):
+            if e.unit not in ("days", "weeks") or not _IN_BEFORE.search(self.low, 0, e.start):
+                continue
+            n = float(e.text.split()[0]) if e.text.split()[0].replace(".", "", 1).isdigit() else None
+            if n is None or not n.is_integer():
+                continue
+            days = int(n) * (7 if e.unit == "weeks" else 1)
+            self._set(slot, dates.after_days(days), f"{e.text} from today", e)
+            return
 
     def _date_list(self, group) -> None:
         """A list of dates is every date said, in order ("XIRR of ... on 2008-01-01, 2008-03-01, ...")."""
