@@ -59,7 +59,7 @@ _IN_BEFORE = lazy(r"\b(?:in|within)\s+(?:another\s+|the\s+next\s+)?$")
 # to the date counts ("since the 3rd of march, how many days until ..." has both).
 _AHEAD_WORDS = ("until", "till", "til", "before", "left", "next", "countdown", "upcoming", "coming", "due",
                 "arrive", "arrives", "arriving", "arrival", "expires", "expiry", "renews", "renewal", "remaining",
-                "will", "away", "event", "scheduled", "planned", "deadline")
+                "will", "away", "event", "scheduled", "planned")
 _BEHIND_WORDS = ("since", "ago", "last", "was", "were", "signed", "started", "began", "happened", "occurred",
                  "passed", "elapsed", "incident", "bought", "purchased", "joined", "born", "did")
 _TOWARD = {**{w: dates.AHEAD for w in _AHEAD_WORDS}, **{w: dates.BEHIND for w in _BEHIND_WORDS}}
