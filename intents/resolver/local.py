@@ -36,6 +36,7 @@ class LocalResolver(Interactive):
         self.actions = {a.id: a for a in actions}
         self.lexicon = Lexicon.from_json(index.get("lexicon"))
         self.classifier = Classifier(index, self.lexicon.text_words)
+        self.classifier.declared_of = self._declared_of
         self.templates = Templates(index["templates"])
         self.packs = packs or {}
         self._action_vocab: set[str] | None = None
@@ -257,6 +258,13 @@ class LocalResolver(Interactive):
             c = self.classifier
             self._action_vocab = set().union(*(c.vocab_of(i) for i in range(len(c.ids)) if i != c.oos_index))
         return self._action_vocab
+
+    def _declared_of(self, action_id: str) -> set[str]:
+        """The tokens of the words an action's slots declare (cues, choices, synonyms)."""
+        from intents.resolver.index import _declared_tokens
+
+        spec = self.actions.get(action_id)
+        return set(_declared_tokens(spec, self.lexicon)) if spec is not None else set()
 
     def _choices_said(self, toks: list[str]) -> dict[str, int]:
         """action -> how many of its choice slots the request names a value of ("grams of honey in half
