@@ -38,8 +38,8 @@ class Classifier:
         self.oos_index = self.ids.index(OOS)
         self.centroids = set(index.get("centroids", ()))
         self._vocab_of: dict[int, set[str]] | None = None
-        # action id -> the tokens of its slots' cue words, choices and synonyms: its own words as much as
-        # its samples' ("my recipe makes 4 portions but I'm feeding 10": "makes", "feed" cue its slots)
+        # action id -> the tokens of its slots' cue words: its own words as much as its samples' ("my
+        # recipe makes 4 portions but I'm feeding 10": "makes", "feed" cue its slots)
         self.declared_of: Callable[[str], set[str]] | None = None
         self._first: list[int] | None = None
         self._owner: list[int] | None = None

@@ -260,11 +260,16 @@ class LocalResolver(Interactive):
         return self._action_vocab
 
     def _declared_of(self, action_id: str) -> set[str]:
-        """The tokens of the words an action's slots declare (cues, choices, synonyms)."""
-        from intents.resolver.index import _declared_tokens
-
+        """The tokens of the cue words an action's slots declare that no sentence of the catalog uses
+        ("feed" for the servings wanted): words the pack says its requests use, and only it. A cue word
+        the samples use ("rate") already counts where they put it; its choices' words are values said
+        instead (`_choices_said`)."""
         spec = self.actions.get(action_id)
-        return set(_declared_tokens(spec, self.lexicon)) if spec is not None else set()
+        cues = [c for s in (spec.slots if spec is not None else ()) for c in (s.cues or ())]
+        if not cues:
+            return set()
+        known = self.classifier.vocab_set
+        return {t for t in text.tokens(" ".join(cues), self.lexicon.text_words) if not t.startswith("<") and t not in known}
 
     def _choices_said(self, toks: list[str]) -> dict[str, int]:
         """action -> how many of its choice slots the request names a value of ("grams of honey in half
