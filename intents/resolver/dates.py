@@ -1,6 +1,6 @@
 """Dates as people write and say them, to ISO: "March 3 2026", "5 June 2026", "2026-11-20",
 "december 11th, 2026", "3/15/2026" (US order), "the third of march", "today", "tomorrow", and the days
-named from today: "next friday", "this coming monday", "last tuesday", "3 days from now", "2 weeks ago".
+named from today: "next friday", "this coming monday", "last tuesday", "2 weeks ago".
 
 A date written without its year ("Feb 14") is this year's here, and marked year-less: the slot filler
 moves it to the next or the last such day by what the slot or the request says (`roll_year`).
@@ -52,10 +52,10 @@ _WEEKDAY_NAMES = frozenset(WEEKDAYS)
 # "friday" is left alone: in "Friday June 5 2026" it only names the date's weekday.
 WEEKDAY = lazy(r"\b(?P<which>next|this(?:\s+coming)?|coming|last|past|previous)\s+(?P<wd>"
                + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\b\.?", re.I)
-# a count of days or weeks from today: "3 days from now", "in 2 weeks' time" is the filler's (it may be a
-# duration), "10 days ago", "a week from today"
-COUNTED = lazy(r"\b(?P<n>\d{1,3}|an?)\s+(?P<unit>days?|weeks?)\s+(?P<rel>from\s+(?:now|today)|ago|hence)\b", re.I)
-_COUNT_WORDS = ("from now", "from today", "ago", "hence")
+# a count of days or weeks before today: "10 days ago", "a week ago". "3 days from now" and "in 2 weeks"
+# are the slot filler's: for an action that counts days, "30 days from today" is its count.
+COUNTED = lazy(r"\b(?P<n>\d{1,3}|an?)\s+(?P<unit>days?|weeks?)\s+(?P<rel>ago)\b", re.I)
+_COUNT_WORDS = ("ago",)
 AHEAD, BEHIND = "next", "last"
 
 
@@ -156,10 +156,13 @@ def find_dates_marked(text: str, today: date | None = None, words: set[str] | No
         if free(m.start(), m.end()):
             today = today or date.today()
             wd = WEEKDAYS[m.group("wd").lower()]
-            if m.group("which").lower() in ("last", "past", "previous"):
+            which = m.group("which").lower()
+            if which in ("last", "past", "previous"):
                 delta = -((today.weekday() - wd) % 7 or 7)  # the most recent one before today
+            elif which == "this":
+                delta = (wd - today.weekday()) % 7  # this week's, from today on: "this wednesday" on one is today
             else:
-                delta = (wd - today.weekday()) % 7 or 7  # the first one after today
+                delta = (wd - today.weekday()) % 7 or 7  # "next", "coming": the first one after today
             found.append((m.start(), m.end(), (today + timedelta(days=delta)).isoformat(), False))
             taken.append((m.start(), m.end()))
     for m in (COUNTED.finditer(text) if any(w in low for w in _COUNT_WORDS) else ()):

@@ -55,6 +55,7 @@ _LAST_WORD = lazy(r"[a-z]+\s*$")
 _CORE_LEXICON = Lexicon()
 # "in 3 days", "within 2 weeks": the words just before a count of days that make it a day ahead
 _IN_BEFORE = lazy(r"\b(?:in|within)\s+(?:another\s+|the\s+next\s+)?$")
+_FROM_TODAY = lazy(r"\s+(?:from\s+(?:now|today)|hence|later|out)\b")
 # Words that say a date written without its year is ahead of today or behind it. Only the nearest one
 # to the date counts ("since the 3rd of march, how many days until ..." has both).
 _AHEAD_WORDS = ("until", "till", "til", "before", "left", "next", "countdown", "upcoming", "coming", "due",
@@ -427,6 +428,8 @@ class Filler:
     # ---- typed entities --------------------------------------------------------------------------
     def _typed(self, group) -> None:
         for slot in group:
+            if slot.kind == "date" and self._days_ahead(slot):
+                continue
             ents = self.free(*(self.lex.entity_kinds(slot.kind) or (slot.kind,)))
             if slot.kind == "date" and len(ents) > 1:
                 ents.sort(key=lambda e: -self._cue_score(slot, e))
@@ -439,8 +442,6 @@ class Filler:
                 self._set(slot, value, why, ents[0])
             elif slot.kind == "number_list":
                 self._level_flows(slot)
-            elif slot.kind == "date":
-                self._days_ahead(slot)
 
     def _yearless(self, slot, e: Entity, value: str, why: str) -> tuple[str, str]:
         """ "Feb 14" said without its year: the next one for a slot about something ahead, the last one
@@ -452,20 +453,28 @@ class Filler:
             return value, why + ", this year's"
         return dates.roll_year(value, toward), why + f", the {toward} one ({said} words)"
 
-    def _days_ahead(self, slot) -> None:
-        """ "ship in 3 days": a count of days after "in" is a day ahead for a date slot, when the action
-        counts no days itself (for one that does, "in 30 days" is its count)."""
+    def _days_ahead(self, slot) -> bool:
+        """ "ship in 3 days", "3 days from now": a count of days from today is a day ahead for a date
+        slot, when the action counts no days itself (for one that does, "30 days from today" is its
+        count from today's date). The "today" said with it is part of it."""
+        if "day" not in self.low and "week" not in self.low:
+            return False
         if any(s is not slot and set(self.lex.entity_kinds(s.kind)) & {"days", "duration"} for s in self.spec.slots):
-            return
+            return False
         for e in self.free("days", "duration"):
-            if e.unit not in ("days", "weeks") or not _IN_BEFORE.search(self.low, 0, e.start):
+            after = _FROM_TODAY.match(self.low, e.end)
+            if e.unit not in ("days", "weeks") or not (after or _IN_BEFORE.search(self.low, 0, e.start)):
                 continue
-            n = float(e.text.split()[0]) if e.text.split()[0].replace(".", "", 1).isdigit() else None
+            head = e.text.split()[0].lower()
+            n = 1.0 if head in ("a", "an", "one") else float(head) if head.replace(".", "", 1).isdigit() else None
             if n is None or not n.is_integer():
                 continue
             days = int(n) * (7 if e.unit == "weeks" else 1)
             self._set(slot, dates.after_days(days), f"{e.text} from today", e)
-            return
+            if after:
+                self._use_span(after.start(), after.end())
+            return True
+        return False
 
     def _date_list(self, group) -> None:
         """A list of dates is every date said, in order ("XIRR of ... on 2008-01-01, 2008-03-01, ...")."""
