@@ -148,7 +148,10 @@ def kinds_markdown(registry) -> str:
            "A slot names its kind: `Slot(\"...\", kind=\"quantity\", unit=\"m/s\")`. A pack registers its own with "
            "`pack.kind(name, base=..., units=..., pattern=..., values=..., minimum=..., maximum=..., cues=..., "
            "synonyms=..., spoken=...)` (fields: `intents.kinds.KindSpec`), and a slot can declare `cues=[...]`, "
-           "`synonyms={...}` (for choices and booleans: word -> value) and `qualifies=\"other_slot\"` itself. "
+           "`synonyms={...}` (for choices and booleans: word -> value) and `qualifies=\"other_slot\"` itself; a `date` "
+           "slot can declare `yearless=\"next\"` (about something ahead: a date said without its year is the next "
+           "such day) or `yearless=\"last\"` (something behind: the most recent one), else the request's words "
+           "(\"until\", \"left\", \"since\", \"ago\" ...) decide. "
            "`intent packs check` rejects an unknown kind and names the closest.", "",
            "A bare number fills a slot only inside the kind's plausible range (after a cue word, a kind's `ranges` "
            "read it in another unit); a value said with a unit is converted. Integers keep their whole range. "

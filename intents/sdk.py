@@ -90,6 +90,7 @@ def Slot(
     synonyms: dict[str, str] | None = None,
     qualifies: str | None = None,
     elements: dict[str, int] | None = None,
+    yearless: Literal["next", "last"] | None = None,
     **constraints: Any,
 ) -> Any:
     """Declare a parameter (slot). `kind` tells the resolver what value fills it: a general kind
@@ -102,6 +103,11 @@ def Slot(
     read only from the words just before that value. `question` is what to ask when it is missing.
     `elements` (for a list) names elements by their position in the pack's own words ({"outlay": 0}: "what
     if the outlay was 14000" replaces the first; -1 is the last), beside the ordinals every list has.
+    `yearless` (for a date) says which year a date written without one is: "next" (the slot is about
+    something ahead: an arrival, an event, a renewal; "Feb 14" is the next 14 February, today included)
+    or "last" (something behind: a signing, an incident, a start; the most recent one). Left out, the
+    request's own words decide ("until", "before", "left", "next", "countdown" look ahead; "since",
+    "ago", "last", "was" look back), and with none of them the date is this year's.
 
     `constraints` are pydantic's (ge, gt, le, lt, min_length, max_length...): give every slot its
     plausible range, so that a typo is refused (exit 2, naming the slot and the range) instead of being
@@ -109,7 +115,10 @@ def Slot(
     not 1e-320%): any other value must be at least that large."""
     extra = {k: v for k, v in {"kind": kind, "unit": unit, "question": question, "cues": list(cues or []),
                                "synonyms": dict(synonyms or {}), "qualifies": qualifies,
-                               "elements": {str(k).lower(): int(v) for k, v in (elements or {}).items()}}.items() if v}
+                               "elements": {str(k).lower(): int(v) for k, v in (elements or {}).items()},
+                               "yearless": yearless}.items() if v}
+    if yearless not in (None, "next", "last"):
+        raise ValueError(f"Slot(yearless=...) is 'next' or 'last', not {yearless!r}")
     info = Field(default, description=description, examples=examples, json_schema_extra=extra or None, **constraints)
     if min_nonzero is not None:
         info.metadata.append(AfterValidator(MinNonzero(float(min_nonzero))))
@@ -680,6 +689,7 @@ def slot_specs(model: type[BaseModel], schema: dict[str, Any] | None = None) -> 
                 synonyms={k.lower(): v for k, v in extra.get("synonyms", {}).items()},
                 qualifies=extra.get("qualifies"),
                 elements={k.lower(): int(v) for k, v in extra.get("elements", {}).items()},
+                yearless=extra.get("yearless"),
             )
         )
     return out

@@ -82,6 +82,7 @@ class SlotSpec:
     synonyms: dict[str, str] = field(default_factory=dict)  # other words for its choices: word -> choice
     qualifies: str | None = None  # a choice read only from the words just before another slot's value
     elements: dict[str, int] = field(default_factory=dict)  # a list's elements by the pack's words: word -> index
+    yearless: str | None = None  # a date slot: a date said without its year is the "next" or "last" one
 
     def ask(self) -> str:
         return self.question or (self.description.rstrip(".") + "?" if self.description else f"{self.name}?")

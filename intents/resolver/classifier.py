@@ -10,6 +10,7 @@ import math
 from bisect import bisect_left
 from collections import Counter
 from itertools import chain
+from typing import Callable
 
 from intents.resolver import text
 from intents.resolver.index import OOS, SCALE, Postings
@@ -37,6 +38,9 @@ class Classifier:
         self.oos_index = self.ids.index(OOS)
         self.centroids = set(index.get("centroids", ()))
         self._vocab_of: dict[int, set[str]] | None = None
+        # action id -> the tokens of its slots' cue words: its own words as much as its samples' ("my
+        # recipe makes 4 portions but I'm feeding 10": "makes", "feed" cue its slots)
+        self.declared_of: Callable[[str], set[str]] | None = None
         self._first: list[int] | None = None
         self._owner: list[int] | None = None
         self._max_w: dict[str, float] = {}
@@ -51,12 +55,16 @@ class Classifier:
         self.any_common = any(n > COMMON for n in lengths)  # none in a small catalog: candidate_scores is scores
 
     def vocab_of(self, action: int) -> set[str]:
-        """The words an action's sentences use (from its whole-bag document), built on first need."""
+        """The words an action's sentences use (from its whole-bag document) and the words its slots
+        declare (`declared_of`, when the caller gives it), built on first need."""
         if self._vocab_of is None:
             self._vocab_of = {}
         got = self._vocab_of.get(action)
         if got is None:
-            got = self._vocab_of[action] = self.postings.bag(action)
+            got = self.postings.bag(action)
+            if self.declared_of is not None and action != self.oos_index:
+                got = got | self.declared_of(self.ids[action])
+            self._vocab_of[action] = got
         return got
 
     def support(self, toks: list[str], action: int) -> float:

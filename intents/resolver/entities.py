@@ -137,6 +137,7 @@ SEX = lazy(
     r"\b(?P<f>female|woman|women|lady|girl|she|her|feminine|f)\b|\b(?P<m>male|man|men|gentleman|guy|boy|he|his|him|masculine)\b",
     re.I)
 _CODES = {c.lower() for c in currencies.CODES}
+_DEGREE_BEFORE = lazy(r"(?:°|\bdeg(?:rees?|s)?\.?)\s*$", re.I)
 _SEX_WORDS = set("female woman women lady girl she her feminine f male man men gentleman guy boy he his him masculine".split())
 # "between Acme Corp and Beta LLC": names end at punctuation, a number or a word that starts the rest (the
 # catalog's party kinds add their own words: `KindSpec.cues` of a party kind)
@@ -300,9 +301,10 @@ def tag(text: str, today: date | None = None, spell: bool = True, lexicon=None) 
             a = ga + max(0, raw_name.find(name))  # after a dropped "my company"
             if name and claims.free(a, a + len(name)) and name.lower() not in _NOT_PARTY:
                 add("party", name, m, span=(a, a + len(name)))
-    for a, b, iso in dates.find_dates(norm, today, said):
+    for a, b, iso, yearless in dates.find_dates_marked(norm, today, said):
         if claims.free(a, b):
-            ents.append(Entity("date", iso, a, b, norm[a:b]))
+            # a year-less date is this year's; the slot filler moves it to the next or last such day
+            ents.append(Entity("date", iso, a, b, norm[a:b], extra={"yearless": True} if yearless else {}))
             claims.take(a, b)
     tagger = lexicon.tagger if lexicon is not None else None
     for kind, rx in (tagger.patterns if tagger is not None else ()):
@@ -589,8 +591,8 @@ def _rest(norm: str, low: str, words: set[str], claims: _Claims, add, ents: list
         if not claims.free(*m.span()):
             continue
         word = m.group(0)
-        if word.lower() == "f" and not _near_clinical(norm, m.start()):
-            continue
+        if word.lower() == "f" and (not _near_clinical(norm, m.start()) or _DEGREE_BEFORE.search(norm, 0, m.start())):
+            continue  # "325 deg f": after a degree word "f" is Fahrenheit
         add("sex", "female" if m.group("f") else "male", m)
     numbers = []
     for m in (NUMBER.finditer(norm) if digits else ()):  # NUMBER needs a digit

@@ -34,7 +34,8 @@ from pathlib import Path
 from intents.resolver import entities, oos, template_tree, templates, text
 from intents.resolver.lexicon import Lexicon
 
-INDEX_VERSION = 9  # 7: the catalog's lexicon (pack kinds, units, words); 8: packs' negatives too; 9: arrays
+INDEX_VERSION = 10  # 7: the catalog's lexicon (pack kinds, units, words); 8: packs' negatives too; 9: arrays;
+# 10: out-of-scope examples an installed action serves left out
 OOS = "_oos"
 _HERE = Path(__file__).resolve().parent
 SCALE = 100_000  # weights and idf to five decimals: stored as integers, so any stored value is finite
@@ -218,6 +219,33 @@ def pack_negatives(actions: list, negatives: dict[str, list[str]], lexicon: Lexi
     return out
 
 
+def _declared_tokens(action, lexicon: Lexicon | None) -> list[str]:
+    """The tokens of the words an action's slots declare: their choices, synonyms and cue words."""
+    said = []
+    for s in action.slots:
+        said += [str(c) for c in (s.choices or ()) if isinstance(c, str)]
+        said += [*(s.synonyms or {}), *(s.cues or ())]
+    if not said:
+        return []
+    toks = text.tokens(" ".join(w.replace("_", " ") for w in said), lexicon.text_words if lexicon is not None else None)
+    return sorted({t for t in toks if not t.startswith("<")})
+
+
+def served_elsewhere(examples: list[str], words: list[set[str]], lexicon: Lexicon | None = None,
+                     memo: dict | None = None) -> list[str]:
+    """The domain-free out-of-scope examples no installed action serves: one all of whose words are one
+    action's own words ("how many grams in a cup of flour" beside a kitchen pack's converter) is that
+    pack's request, not a refusal, and is left out. The terminal's examples are "what no pack offers";
+    an installed pack that offers it must not be refused for it."""
+    out = []
+    for line in examples:
+        toks = {t for t in _doc_tokens(line, True, lexicon, memo) if not t.startswith("<")}
+        # one word in common is what these examples are there to refuse ("who are you" beside "who")
+        if len(toks) < 2 or not any(toks <= w for w in words):
+            out.append(line)
+    return out
+
+
 def build(actions: list, lexicon: Lexicon | None = None, negatives: dict[str, list[str]] | None = None) -> dict:
     lexicon = lexicon or Lexicon.build(actions)
     docs: list[tuple[int, dict[str, float]]] = []
@@ -225,6 +253,7 @@ def build(actions: list, lexicon: Lexicon | None = None, negatives: dict[str, li
     ids = [a.id for a in actions] + [OOS]
     compiled: list[tuple[str, str]] = []
     memo: dict = {}  # sentence -> tokens: tagging is most of a build, and samples recur
+    words: list[set[str]] = []  # each action's own words: its sentences' and its slots' declared ones
     for i, a in enumerate(actions):
         kinds = {s.name: s.kind for s in a.slots}
         sentences = [(s, True) for s in a.samples] + [(a.title, False)]
@@ -234,9 +263,12 @@ def build(actions: list, lexicon: Lexicon | None = None, negatives: dict[str, li
                 compiled.append((a.id, src, sorted(templates.required_words(src)),
                                  [sorted(g) for g in templates.required_groups(src)]))
             sentences += [(s, False) for s in expand_template(tpl, kinds, lexicon=lexicon)]
-        _add_with_centroid(docs, centroids, i, [_doc_tokens(s, tagged, lexicon, memo) for s, tagged in sentences])
+        token_lists = [_doc_tokens(s, tagged, lexicon, memo) for s, tagged in sentences]
+        _add_with_centroid(docs, centroids, i, token_lists)
+        words.append({t for toks in token_lists for t in toks if not t.startswith("<")} | set(_declared_tokens(a, lexicon)))
     compiled = [(*entry, keys) for entry, keys in zip(compiled, templates.filing_keys(compiled))]
-    refusals = [*oos.OUT_OF_SCOPE, *pack_negatives(actions, negatives or {}, lexicon, memo)]
+    refusals = [*served_elsewhere(oos.OUT_OF_SCOPE, words, lexicon, memo),
+                *pack_negatives(actions, negatives or {}, lexicon, memo)]
     _add_with_centroid(docs, centroids, len(actions), [_doc_tokens(s, True, lexicon, memo) for s in refusals])
     df: Counter = Counter()
     for _, f in docs:

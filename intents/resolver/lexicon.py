@@ -83,14 +83,15 @@ class Lexicon:
             spell.update(w.lower() for u in k.units for w in re.findall(r"[A-Za-z]+", u))
             spell.update(w.lower() for w in k.cues)
         lex.spelling = sorted(w for w in spell if w.isalpha() and len(w) >= 6)
-        # the words a pack declares for its choices ("pint", "pints" for a measure): known words, which
+        # the words a pack declares for its choices and cues ("pint", "pints" for a measure): known words, which
         # the classifier must not read as typos of another pack's words ("pints" is no "points")
         from intents.resolver.text import stem
 
         declared: set[str] = set()
         for a in actions:
             for s in a.slots:
-                for w in (*(str(c) for c in (s.choices or ()) if isinstance(c, str)), *(s.synonyms or {})):
+                # cue words too: "feeding" said for a slot cued "feed" is no typo of "fees"
+                for w in (*(str(c) for c in (s.choices or ()) if isinstance(c, str)), *(s.synonyms or {}), *(s.cues or ())):
                     for t in re.findall(r"[a-z]+", w.lower()):
                         if len(t) >= 4:
                             declared.update((t, stem(t)))  # the classifier's tokens are stems

@@ -36,6 +36,7 @@ class LocalResolver(Interactive):
         self.actions = {a.id: a for a in actions}
         self.lexicon = Lexicon.from_json(index.get("lexicon"))
         self.classifier = Classifier(index, self.lexicon.text_words)
+        self.classifier.declared_of = self._declared_of
         self.templates = Templates(index["templates"])
         self.packs = packs or {}
         self._action_vocab: set[str] | None = None
@@ -45,6 +46,7 @@ class LocalResolver(Interactive):
         self._served: dict[str, set[str]] = {}
         self._kind_groups: list[str] | None = None  # one action per distinct set of slot kinds
         self._fits: dict[frozenset, dict[str, float]] = {}  # see _fits_for
+        self._choice_words: dict[str, list[tuple[str, str]]] | None = None  # see _choices_said
 
     @classmethod
     def for_registry(cls, registry) -> "LocalResolver":
@@ -257,17 +259,52 @@ class LocalResolver(Interactive):
             self._action_vocab = set().union(*(c.vocab_of(i) for i in range(len(c.ids)) if i != c.oos_index))
         return self._action_vocab
 
-    def _ranked(self, scores: dict[int, float], kinds: set[str]) -> list[tuple[float, str]]:
+    def _declared_of(self, action_id: str) -> set[str]:
+        """The tokens of the cue words an action's slots declare that no sentence of the catalog uses
+        ("feed" for the servings wanted): words the pack says its requests use, and only it. A cue word
+        the samples use ("rate") already counts where they put it; its choices' words are values said
+        instead (`_choices_said`)."""
+        spec = self.actions.get(action_id)
+        cues = [c for s in (spec.slots if spec is not None else ()) for c in (s.cues or ())]
+        if not cues:
+            return set()
+        known = self.classifier.vocab_set
+        return {t for t in text.tokens(" ".join(cues), self.lexicon.text_words) if not t.startswith("<") and t not in known}
+
+    def _choices_said(self, toks: list[str]) -> dict[str, int]:
+        """action -> how many of its choice slots the request names a value of ("grams of honey in half
+        a cup": a measure, an ingredient, a measure), when it names two or more. Such a word is a value
+        said, as an entity is, and counts as `_kind_fit` counts a kind served; a choice is a word, so no
+        entity says it. One alone is one word in common ("open my email" beside a redactor's kinds)."""
+        if self._choice_words is None:
+            table: dict[str, list[tuple[str, str]]] = {}
+            for a in self.actions.values():
+                for sl in a.slots:
+                    said = [str(c) for c in (sl.choices or ()) if isinstance(c, str)] + list(sl.synonyms or {})
+                    if sl.type == "boolean" or not said:
+                        continue
+                    for t in set(text.tokens(" ".join(w.replace("_", " ") for w in said), self.lexicon.text_words)):
+                        if len(t) >= 2 and not t.startswith("<"):  # "c" or "g" alone say too little
+                            table.setdefault(t, []).append((a.id, sl.name))
+            self._choice_words = table
+        got: dict[str, set[str]] = {}
+        for t in set(toks):
+            for aid, name in self._choice_words.get(t, ()):
+                got.setdefault(aid, set()).add(name)
+        return {aid: len(names) for aid, names in got.items() if len(names) >= 2}
+
+    def _ranked(self, scores: dict[int, float], kinds: set[str], chosen: dict[str, int] | None = None) -> list[tuple[float, str]]:
         ranked = []
         ids = self.classifier.ids
         fits = self._fits_for(kinds)
+        chosen = chosen or {}
         for idx, s in scores.items():
             aid = ids[idx]
             if aid != OOS:
                 fit = fits.get(aid)
                 if fit is None:
                     fit = fits[aid] = self._kind_fit(aid, kinds)
-                s += 0.08 * fit
+                s += 0.08 * (fit + chosen.get(aid, 0))
             ranked.append((s, aid))
         ranked.sort(reverse=True)
         return ranked
@@ -283,12 +320,13 @@ class LocalResolver(Interactive):
         # enough when four actions lead anything left out, whose score is at most `bound` plus what the
         # kinds said can add to any action. Only the best four are ever read below; otherwise all of them.
         scores, _coverage, bound = self.classifier.candidate_scores(toks)
-        ranked = self._ranked(scores, kinds)
+        chosen = self._choices_said(toks)
+        ranked = self._ranked(scores, kinds, chosen)
         if bound:
             leaders = [s for s, a in ranked[:5] if a != OOS]
-            if len(leaders) < 4 or leaders[3] <= bound + 0.08 * self._max_fit(kinds):
+            if len(leaders) < 4 or leaders[3] <= bound + 0.08 * (self._max_fit(kinds) + max(chosen.values(), default=0)):
                 scores, _coverage = self.classifier.scores(toks)
-                ranked = self._ranked(scores, kinds)
+                ranked = self._ranked(scores, kinds, chosen)
         info["top"] = [{"action": a, "score": round(s, 3)} for s, a in ranked[:4]]
         if not ranked or all(t == "<number>" for t in toks):
             info["refused"] = "no words to go on" if ranked else "nothing close enough"

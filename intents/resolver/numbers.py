@@ -241,12 +241,27 @@ _DIGIT_SPACE_DIGIT = re.compile(r"\d \d")
 _INDIAN = lazy(r"\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?)\b", re.I)  # "2 lakh" = 200,000; "1.5 crore" = 15,000,000
 
 
+# "3/4 cup", "1 1/2 cups": a fraction (the numerator below the denominator, a kitchen's or a workshop's
+# denominators) is the number it is. "24/7", "50/50", "120/80" and "3/15/2026" are not fractions.
+_FRACTION = re.compile(r"(?<![\d/.,])(?:(?P<whole>\d{1,3})\s+)?(?P<num>\d{1,2})/(?P<den>2|3|4|8|16|32|5|10|6|12)(?![\d/.,])")
+
+
+def _written_fraction(m: re.Match) -> str:
+    num, den = int(m.group("num")), int(m.group("den"))
+    if not 0 < num < den:
+        return m.group(0)
+    value = int(m.group("whole") or 0) + num / den
+    return f"{value:.6g}"
+
+
 def plain_numbers(text: str) -> str:
     """ "3,8 percent" -> "3.8 percent", "1 200 000 SEK" -> "1200000 SEK", "2 lakh" -> "200000"."""
     if "," in text:
         text = _DECIMAL_COMMA.sub(r"\1.\2", text)
     if _DIGIT_SPACE_DIGIT.search(text):  # each _SPACED_MONEY match holds a digit, a space, a digit
         text = _SPACED_MONEY.sub(lambda m: m.group(0).replace(" ", ""), text)
+    if "/" in text:
+        text = _FRACTION.sub(_written_fraction, text)
     low = text.lower()
     if "lak" in low or "lac" in low or "cror" in low:  # every _INDIAN match holds one (str.lower folds the Kelvin sign too)
         def scaled(m: re.Match) -> str:

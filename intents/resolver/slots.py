@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from intents.kinds import canonical_unit
+from intents.resolver import dates
 from intents.resolver.entities import CAPITALISED_NAME, Entity, Tagged, party_name
 from intents.resolver.lazyre import lazy
 from intents.resolver.lexicon import CORE_ENTITIES, Lexicon
@@ -69,6 +70,30 @@ _PERIODIC_WORDS = {"daily": "day", "nightly": "night", "hourly": "hour", "weekly
                    "yearly": "year", "annual": "year", "annually": "year"}
 _SPAN_WORDS = {"for", "over", "within", "in", "lasting", "across", "during", "after", "whole", "full", "entire", "next"}
 _COMPOUND_UNIT = re.compile(r"/|\bper\b")
+# "in 3 days", "within 2 weeks": the words just before a count of days that make it a day ahead
+_IN_BEFORE = lazy(r"\b(?:in|within)\s+(?:another\s+|the\s+next\s+)?$")
+_FROM_TODAY = lazy(r"\s+(?:from\s+(?:now|today)|hence|later|out)\b")
+# Words that say a date written without its year is ahead of today or behind it. Only the nearest one
+# to the date counts ("since the 3rd of march, how many days until ..." has both).
+_AHEAD_WORDS = ("until", "till", "til", "before", "left", "next", "countdown", "upcoming", "coming", "due",
+                "arrive", "arrives", "arriving", "arrival", "expires", "expiry", "renews", "renewal", "remaining",
+                "will", "away", "event", "scheduled", "planned")
+_BEHIND_WORDS = ("since", "ago", "last", "was", "were", "signed", "started", "began", "happened", "occurred",
+                 "passed", "elapsed", "incident", "bought", "purchased", "joined", "born", "did")
+_TOWARD = {**{w: dates.AHEAD for w in _AHEAD_WORDS}, **{w: dates.BEHIND for w in _BEHIND_WORDS}}
+
+
+def _toward(low: str, start: int, end: int) -> str | None:
+    """"next" or "last" by the cue word nearest the date at low[start:end], None when none is said."""
+    best, best_gap = None, None
+    for m in _WORD.finditer(low):
+        got = _TOWARD.get(m.group(0))
+        if got is None or start <= m.start() < end:
+            continue
+        gap = start - m.end() if m.end() <= start else m.start() - end
+        if best_gap is None or gap < best_gap:
+            best, best_gap = got, gap
+    return best
 
 
 class Filler:
@@ -513,6 +538,8 @@ class Filler:
     # ---- typed entities --------------------------------------------------------------------------
     def _typed(self, group) -> None:
         for slot in group:
+            if slot.kind == "date" and self._days_ahead(slot):
+                continue
             ents = self.free(*(self.lex.entity_kinds(slot.kind) or (slot.kind,)))
             if slot.kind == "date" and len(ents) > 1:
                 ents.sort(key=lambda e: -self._cue_score(slot, e))
@@ -520,9 +547,44 @@ class Filler:
                 value, why = ents[0].value, f"{ents[0].kind} entity"
                 if slot.kind == "number_list":
                     value, why = self._outlay(ents[0], value, why)
+                elif ents[0].extra.get("yearless"):
+                    value, why = self._yearless(slot, ents[0], value, why)
                 self._set(slot, value, why, ents[0])
             elif slot.kind == "number_list":
                 self._level_flows(slot)
+
+    def _yearless(self, slot, e: Entity, value: str, why: str) -> tuple[str, str]:
+        """ "Feb 14" said without its year: the next one for a slot about something ahead, the last one
+        for something behind; the slot's `yearless` says which, else the request's nearest cue word."""
+        toward, said = slot.yearless, "the slot's"
+        if toward is None:
+            toward, said = _toward(self.low, e.start, e.end), "the request's"
+        if toward is None:
+            return value, why + ", this year's"
+        return dates.roll_year(value, toward), why + f", the {toward} one ({said} words)"
+
+    def _days_ahead(self, slot) -> bool:
+        """ "ship in 3 days", "3 days from now": a count of days from today is a day ahead for a date
+        slot, when the action counts no days itself (for one that does, "30 days from today" is its
+        count from today's date). The "today" said with it is part of it."""
+        if "day" not in self.low and "week" not in self.low:
+            return False
+        if any(s is not slot and set(self.lex.entity_kinds(s.kind)) & {"days", "duration"} for s in self.spec.slots):
+            return False
+        for e in self.free("days", "duration"):
+            after = _FROM_TODAY.match(self.low, e.end)
+            if e.unit not in ("days", "weeks") or not (after or _IN_BEFORE.search(self.low, 0, e.start)):
+                continue
+            head = e.text.split()[0].lower()
+            n = 1.0 if head in ("a", "an", "one") else float(head) if head.replace(".", "", 1).isdigit() else None
+            if n is None or not n.is_integer():
+                continue
+            days = int(n) * (7 if e.unit == "weeks" else 1)
+            self._set(slot, dates.after_days(days), f"{e.text} from today", e)
+            if after:
+                self._use_span(after.start(), after.end())
+            return True
+        return False
 
     def _date_list(self, group) -> None:
         """A list of dates is every date said, in order ("XIRR of ... on 2008-01-01, 2008-03-01, ...")."""

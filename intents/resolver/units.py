@@ -29,6 +29,10 @@ _ALIASES = {"kph": "kilometer/hour", "kmh": "kilometer/hour", "kmph": "kilometer
             "°C": "degree_Celsius", "°F": "degree_Fahrenheit", "celsius": "degree_Celsius",
             "fahrenheit": "degree_Fahrenheit", "centigrade": "degree_Celsius", "lbs": "pound", "kcal": "kilocalorie",
             "cc": "cubic_centimeter", "knots": "knot", "feet": "foot", "inches": "inch"}
+# "325 deg f", "180 degrees c": a degree word and the scale's letter, as recipes and forecasts write them
+_ALIASES.update({f"{deg} {letter}": name for deg in ("deg", "degs", "deg.", "degree", "degrees")
+                 for letter, name in (("f", "degree_Fahrenheit"), ("F", "degree_Fahrenheit"),
+                                      ("c", "degree_Celsius"), ("C", "degree_Celsius"))})
 
 
 def _dims_key(dims: dict[str, float]) -> str:
