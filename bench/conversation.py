@@ -18,7 +18,9 @@ README, docs and examples alone, after the first fresh sets' miss classes had be
 unseen measure of that work. The third (conversation_fresh3.jsonl, compound_fresh3.jsonl) was written the same
 way in the seventh session, before the second's miss classes were worked on; the fourth
 (conversation_fresh4.jsonl, compound_fresh4.jsonl) in the eighth, by a helper that read only the catalog,
-README, docs and examples, while another worked on the third's miss classes without seeing it.
+README, docs and examples, while another worked on the third's miss classes without seeing it; the fifth
+(conversation_fresh5.jsonl, compound_fresh5.jsonl) in the ninth, the same way, while others worked on
+third-party packs' slot classes.
 
 Two-turn lines: the first request is run for real (enterprise plan, a throwaway home), then the second is
 read with `follow=True` against that run, exactly as `intent run -c` does. Right = the second's action
@@ -55,12 +57,14 @@ FRESH = ["conversation_fresh.jsonl", "compound_fresh.jsonl"]
 FRESH2 = ["conversation_fresh2.jsonl", "compound_fresh2.jsonl"]
 FRESH3 = ["conversation_fresh3.jsonl", "compound_fresh3.jsonl"]
 FRESH4 = ["conversation_fresh4.jsonl", "compound_fresh4.jsonl"]
+FRESH5 = ["conversation_fresh5.jsonl", "compound_fresh5.jsonl"]
 # (label, files, what the two-turn row says of how the set was written), in the order they were written
 FRESH_SETS = [
     ("fresh", FRESH, "(written without reading the resolver; not tuned to)"),
     ("fresh2", FRESH2, "(written from the catalog alone, later; not tuned to)"),
     ("fresh3", FRESH3, "(written from the catalog alone, seventh session; not tuned to)"),
     ("fresh4", FRESH4, "(written from the catalog alone, eighth session; not tuned to)"),
+    ("fresh5", FRESH5, "(written from the catalog alone, ninth session; not tuned to)"),
 ]
 
 
