@@ -270,7 +270,7 @@ def thirdparty_resolver(registry, pack):
 
 
 @contextlib.contextmanager
-def _today(iso: str | None):
+def fixed_today(iso: str | None):
     """Read a line's relative dates ("tomorrow", "Dec 24" without a year) from the day it was written (its
     "today" field), so that its expected dates stay right on any later day."""
     if not iso:
@@ -305,7 +305,7 @@ def thirdparty_figures(registry) -> tuple[dict, list[str]]:
         rows = [json.loads(line) for line in requests.read_text().splitlines() if line.strip()]
         right = slots_right = slots_total = 0
         for row in rows:
-            with _today(row.get("today")):
+            with fixed_today(row.get("today")):
                 m = resolver.resolve(row["text"])
             ok_slots = {k: same(v, m.slots.get(k)) if m.action == row["action"] else False
                         for k, v in row["slots"].items()}

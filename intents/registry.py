@@ -8,11 +8,11 @@ its error; every other pack keeps working.
 
 The cache is a file the user can write, so it is trusted for nothing that grants anything: it serves the
 resolver (samples, templates, slots) and listings. What the gate needs (an action's feature key and
-metering, its pack's feature key) is read from the pack's own code, loaded through the entry point the
-installed metadata names (a built-in's: the fixed one in BUILTIN) (`live_pack`, `action`, `gate_features`),
-never through the cache. The built-in
-pack ids and the `system` namespace are reserved: a third-party entry point or pack that claims one is
-refused, and so is a pack declaring actions outside its own namespace (see docs/security.md).
+metering, its pack's feature key) is read from the pack's own code (`live_pack`, `action`, `gate_features`),
+loaded through the entry point the installed metadata names (a built-in's: the fixed one in BUILTIN), never
+through the cache. The built-in pack ids and the `system` namespace are reserved: a third-party entry
+point or pack that claims one is refused, and so is a pack declaring actions outside its own namespace
+(see docs/security.md).
 """
 from __future__ import annotations
 

@@ -84,6 +84,10 @@ class SlotSpec:
     elements: dict[str, int] = field(default_factory=dict)  # a list's elements by the pack's words: word -> index
     yearless: str | None = None  # a date slot: a date said without its year is the "next" or "last" one
 
+    def choice_words(self) -> list[str]:
+        """The words it declares for its values: its choices that are words, then their synonyms."""
+        return [str(c) for c in (self.choices or ()) if isinstance(c, str)] + list(self.synonyms or {})
+
     def ask(self) -> str:
         return self.question or (self.description.rstrip(".") + "?" if self.description else f"{self.name}?")
 

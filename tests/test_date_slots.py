@@ -4,35 +4,19 @@ value classes that made clear in-scope requests of a third-party pack refused (f
 words, the domain-free refusal examples an installed pack serves)."""
 from __future__ import annotations
 
-import contextlib
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 import pytest
 
+from bench.resolver import fixed_today
 from intents.resolver import dates, entities, index, oos
 from intents.resolver.local import LocalResolver
 from intents.sdk import Pack, Result, Slot
 
 TODAY = date(2026, 12, 2)  # a Wednesday
 THIRDPARTY = Path(__file__).resolve().parent / "data" / "thirdparty"
-
-
-@contextlib.contextmanager
-def today_is(day: date):
-    """The resolver's today (its dates module reads date.today()), as bench/resolver.py fixes it."""
-    class _Day(date):
-        @classmethod
-        def today(cls):
-            return day
-
-    real, dates.date = dates.date, _Day
-    try:
-        yield
-    finally:
-        dates.date = real
 
 
 # ---- dates.py ---------------------------------------------------------------------------------------
@@ -111,7 +95,7 @@ def resolver():
 
 
 def _fill(resolver, action: str, text: str) -> dict:
-    with today_is(TODAY):
+    with fixed_today(TODAY.isoformat()):  # the bench's, so both read dates from the same day
         return resolver.fill_for(action, text)[0]
 
 
@@ -195,29 +179,14 @@ def test_refusal_examples_an_action_serves_are_left_out():
     assert kept == ["who are you", "tell me a joke"]  # one word in common is still a refusal
 
 
-def _kitchen():
-    sys.path.insert(0, str(THIRDPARTY / "kitchen_pack"))
-    try:
-        from intents.registry import reset_module_cache
-
-        reset_module_cache(["kitchen_pack"])
-        from kitchen_pack import pack
-    finally:
-        sys.path.remove(str(THIRDPARTY / "kitchen_pack"))
-    return pack
-
-
 @pytest.fixture(scope="module")
 def kitchen():
-    """The built-in catalog and the kitchen pack, as the pack sits installed beside them."""
+    """The built-in catalog and the kitchen pack, as the pack sits installed beside them (as the bench
+    scores third-party packs)."""
+    from bench.resolver import load_pack, thirdparty_resolver
     from intents.registry import Registry
 
-    pack = _kitchen()
-    reg = Registry.load()
-    vocab, syn = reg.vocabulary()
-    return LocalResolver.for_actions(reg.actions() + [a.spec for a in pack.actions.values()],
-                                     kinds=reg.kinds() + list(pack.kinds.values()),
-                                     vocabulary={**vocab, **pack.vocabulary}, synonyms={**syn, **pack.synonyms})
+    return thirdparty_resolver(Registry.load(), load_pack(THIRDPARTY / "kitchen_pack"))
 
 
 @pytest.mark.parametrize("text, action, slots", [

@@ -163,15 +163,13 @@ def find_dates_marked(text: str, today: date | None = None, words: set[str] | No
                 delta = (wd - today.weekday()) % 7  # this week's, from today on: "this wednesday" on one is today
             else:
                 delta = (wd - today.weekday()) % 7 or 7  # "next", "coming": the first one after today
-            found.append((m.start(), m.end(), (today + timedelta(days=delta)).isoformat(), False))
+            found.append((m.start(), m.end(), after_days(delta, today), False))
             taken.append((m.start(), m.end()))
     for m in (COUNTED.finditer(text) if any(w in low for w in _COUNT_WORDS) else ()):
         if free(m.start(), m.end()):
             n = m.group("n").lower()
             days = (1 if n in ("a", "an") else int(n)) * (7 if m.group("unit").lower().startswith("week") else 1)
-            if m.group("rel").lower() == "ago":
-                days = -days
-            found.append((m.start(), m.end(), after_days(days, today), False))
+            found.append((m.start(), m.end(), after_days(-days, today), False))  # "ago": COUNTED's only word
             taken.append((m.start(), m.end()))
     relative = ("to" in low or "yesterday" in low) and (not ascii_ or any(w in low for w in _RELATIVE_WORDS))
     for m in (RELATIVE.finditer(text) if relative else ()):

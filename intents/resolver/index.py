@@ -223,8 +223,7 @@ def _declared_tokens(action, lexicon: Lexicon | None) -> list[str]:
     """The tokens of the words an action's slots declare: their choices, synonyms and cue words."""
     said = []
     for s in action.slots:
-        said += [str(c) for c in (s.choices or ()) if isinstance(c, str)]
-        said += [*(s.synonyms or {}), *(s.cues or ())]
+        said += [*s.choice_words(), *(s.cues or ())]
     if not said:
         return []
     toks = text.tokens(" ".join(w.replace("_", " ") for w in said), lexicon.text_words if lexicon is not None else None)

@@ -91,7 +91,7 @@ class Lexicon:
         for a in actions:
             for s in a.slots:
                 # cue words too: "feeding" said for a slot cued "feed" is no typo of "fees"
-                for w in (*(str(c) for c in (s.choices or ()) if isinstance(c, str)), *(s.synonyms or {}), *(s.cues or ())):
+                for w in (*s.choice_words(), *(s.cues or ())):
                     for t in re.findall(r"[a-z]+", w.lower()):
                         if len(t) >= 4:
                             declared.update((t, stem(t)))  # the classifier's tokens are stems

@@ -280,7 +280,7 @@ class LocalResolver(Interactive):
             table: dict[str, list[tuple[str, str]]] = {}
             for a in self.actions.values():
                 for sl in a.slots:
-                    said = [str(c) for c in (sl.choices or ()) if isinstance(c, str)] + list(sl.synonyms or {})
+                    said = sl.choice_words()
                     if sl.type == "boolean" or not said:
                         continue
                     for t in set(text.tokens(" ".join(w.replace("_", " ") for w in said), self.lexicon.text_words)):

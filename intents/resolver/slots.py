@@ -435,8 +435,6 @@ class Filler:
         memo = self.lex.slot_memo
         got = memo.get(key)
         if got is None:
-            from intents.resolver import units
-
             said = [re.sub(r"^(?:per|an?|/)\s*", "", c.lower()).strip() for c in (slot.cues or ())]
             said = [c for c in said if c and c not in STOP and c not in _PERIODS]
             per = False
@@ -447,7 +445,7 @@ class Filler:
                     per = True
             parsed = []
             for c in said:
-                got = units.parse(self.lex.units, c) or units.parse(self.lex.units, c.replace(" ", "-"))
+                got = self._parse_unit(c)
                 if got is not None and got[0] != "1":
                     parsed.append(got)
             got = (frozenset(_unit_key(c) for c in said), tuple(parsed), per or bool(parsed))
@@ -460,10 +458,14 @@ class Filler:
             return True
         if not refs[1]:
             return False
+        got = self._parse_unit(phrase)
+        return got is not None and any(got[0] == r[0] and abs(got[1] - r[1]) <= 1e-9 * abs(r[1]) for r in refs[1])
+
+    def _parse_unit(self, phrase: str):
+        """pint's reading of a unit as written, or with its words joined ("tonne km" as "tonne-km")."""
         from intents.resolver import units
 
-        got = units.parse(self.lex.units, phrase) or units.parse(self.lex.units, phrase.replace(" ", "-"))
-        return got is not None and any(got[0] == r[0] and abs(got[1] - r[1]) <= 1e-9 * abs(r[1]) for r in refs[1])
+        return units.parse(self.lex.units, phrase) or units.parse(self.lex.units, phrase.replace(" ", "-"))
 
     def _spelled_units(self, numeric) -> None:
         """ "an 18t load", "a 60t silo": a number written with a slot's own unit where that spelling is an
@@ -476,8 +478,8 @@ class Filler:
                 if any(id(e) in self.used or e.kind != "number" for e in over):
                     continue
                 value = float(m.group(1))
-                self.slots[s.name] = int(value) if s.type == "integer" and value.is_integer() else value
-                self.reasons[s.name] = f"'{m.group(0)}', a number in the slot's own unit"
+                self._set(s, int(value) if s.type == "integer" and value.is_integer() else value,
+                          f"'{m.group(0)}', a number in the slot's own unit")
                 self._use_span(m.start(), m.end())
                 break
 
@@ -723,7 +725,7 @@ class Filler:
             years = not self._wants("years", "duration")
             ents += [e for e in self.free("duration") if e.extra.get("days") or
                      (years and e.unit == "years" and float(e.value).is_integer()
-                      and self._before(e, 1) and self._before(e, 1)[0] in _SPAN_WORDS)]
+                      and (before := self._before(e, 1)) and before[0] in _SPAN_WORDS)]
         # "24 days a year", tagged as a rate: a number of the kind's own unit, per a period (see _value_for)
         unit = (spec.unit or "").lower().rstrip("s") if spec is not None else ""
         if unit:

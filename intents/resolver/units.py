@@ -154,8 +154,6 @@ def _side(table: dict, toks: list[str], joined: bool = False):
         factor, toks = float(toks[0]), toks[1:]
     elif len(toks) > 1 and toks[0].lower() in _COUNTS:  # "per hundred square metres"
         factor, toks = _COUNTS[toks[0].lower()], toks[1:]
-        if not factor:
-            return None
     if not toks or any(_NUMBER.fullmatch(t) for t in toks):
         return None
     got = _product(table, toks)
@@ -188,12 +186,11 @@ def parse(table: dict, phrase: str):
         phrase = phrase.replace("**", "^").replace("*", " ").replace("·", " ").replace("(", " ").replace(")", " ")
     toks = [t for t in re.split(r"\s+|(?<=\w)(?=/)|(?<=/)(?=\w)|-|(?<=\d)(?=[A-Za-zµ])", phrase.strip()) if t]
     low = [t.lower() for t in toks]
-    cut = next((i for i, t in enumerate(low) if t in _SEP), None)
-    if cut is None:
-        return _side(table, toks, joined) if not toks or not _NUMBER.fullmatch(toks[0]) else None
-    # each further separator divides again: "mg per kg per hour", "mg/kg/h"
+    # each separator after the first divides again: "mg per kg per hour", "mg/kg/h"
     cuts = [i for i, t in enumerate(low) if t in _SEP]
-    num = _side(table, toks[:cut], joined)
+    if not cuts:
+        return _side(table, toks, joined) if not toks or not _NUMBER.fullmatch(toks[0]) else None
+    num = _side(table, toks[:cuts[0]], joined)
     if num is None or num[2]:
         return None
     dims, factor = _split_key(num[0]), num[1]
